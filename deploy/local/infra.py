@@ -1,0 +1,183 @@
+"""Local Kafka + PostgreSQL without Docker: `python deploy/local/infra.py start|stop|status|env`.
+
+Tests load this file by path and call `ensure_started()`; see docs/local-infrastructure.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+if __package__ in (None, ""):  # run by path: make `deploy.local` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import typer
+
+from deploy.local import kafka_cluster, postgres
+from deploy.local.state import InfraError, cache_dir, state_dir
+
+
+@dataclass(frozen=True)
+class InfraInfo:
+    bootstrap_servers: str
+    database_url: str
+    pids: dict[str, int] = field(default_factory=dict)  # empty for external services
+
+    def exports(self) -> str:
+        return (f"export KAFKA_BOOTSTRAP_SERVERS={self.bootstrap_servers}\n"
+                f"export DATABASE_URL={self.database_url}")
+
+
+@dataclass(frozen=True)
+class Row:
+    component: str
+    running: bool
+    pid: int | None
+    address: str
+    log: str
+
+
+def ensure_started(brokers: int = 1) -> InfraInfo:
+    """Safe to call from many processes at once: the second waits for the first and reuses."""
+    pids: dict[str, int] = {}
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
+    if not bootstrap:
+        bootstrap, node_pids = kafka_cluster.ensure_cluster(brokers)
+        prefix = kafka_cluster.section(brokers)
+        pids.update({f"{prefix}-{node}": pid for node, pid in node_pids.items()})
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        url, pids["postgres"] = postgres.ensure()
+    return InfraInfo(bootstrap, url, pids)
+
+
+def stop(only: str | None = None) -> None:
+    """Stops what this launcher started; data is kept for the next start."""
+    if only in (None, "kafka"):
+        kafka_cluster.stop_cluster(1)
+    if only in (None, "kafka3"):
+        kafka_cluster.stop_cluster(3)
+    if only in (None, "postgres"):
+        postgres.stop()
+
+
+def stop_broker(node_id: int, kill: bool = False) -> None:
+    kafka_cluster.stop_broker(node_id, brokers=3, kill=kill)
+
+
+def start_broker(node_id: int) -> None:
+    kafka_cluster.start_broker(node_id, brokers=3)
+
+
+def reset() -> None:
+    """Wipes data and logs but keeps downloaded jars, which are slow to fetch again."""
+    kafka_cluster.wipe(1)
+    kafka_cluster.wipe(3)
+    postgres.wipe()
+    root = state_dir()
+    for child in root.iterdir():
+        if child.name not in ("cache", ".gitignore", "locks"):
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+
+
+def status() -> list[Row]:
+    rows = [
+        Row(f"{kafka_cluster.section(brokers)}-{s.node.node_id}", s.running, s.pid,
+            f"127.0.0.1:{s.node.port}", str(s.node.server_log))
+        for brokers in (1, 3)
+        for s in kafka_cluster.node_status(brokers)
+    ]
+    pg = postgres.status()
+    if pg.port:
+        rows.append(Row("postgres", pg.running, pg.pid, f"127.0.0.1:{pg.port}", str(pg.log)))
+    return rows
+
+
+Brokers = Annotated[int, typer.Option(help="1, or 3 for fault tests")]
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Local Kafka (KRaft) and PostgreSQL for GreenLink, no Docker.")
+
+
+def _fail(error: InfraError) -> typer.Exit:
+    typer.echo(f"error: {error}", err=True)
+    return typer.Exit(1)
+
+
+@app.command("start")
+def start_command(brokers: Brokers = 1) -> None:
+    """Start Kafka and PostgreSQL, or reuse them if already running."""
+    try:
+        info = ensure_started(brokers)
+    except InfraError as error:
+        raise _fail(error) from None
+    typer.echo(f"kafka:    {info.bootstrap_servers}")
+    typer.echo(f"postgres: {info.database_url.split('@')[-1]}")
+
+
+@app.command("stop")
+def stop_command(
+    only: Annotated[str, typer.Option(help="kafka, kafka3 or postgres")] = "",
+) -> None:
+    """Stop everything (or one component); data is kept."""
+    try:
+        stop(only or None)
+    except InfraError as error:
+        raise _fail(error) from None
+
+
+@app.command("status")
+def status_command() -> None:
+    """Show a table of components, pids, addresses and logs."""
+    rows = status()
+    if not rows:
+        typer.echo(f"nothing started yet (state: {state_dir()})")
+        return
+    typer.echo(f"state: {state_dir()}   jar cache: {cache_dir()}")
+    typer.echo(f"{'COMPONENT':<10} {'STATE':<8} {'PID':>7}  {'ADDRESS':<16} LOG")
+    for row in rows:
+        state = "running" if row.running else "stopped"
+        pid = str(row.pid) if row.running and row.pid else "-"
+        typer.echo(f"{row.component:<10} {state:<8} {pid:>7}  {row.address:<16} {row.log}")
+
+
+@app.command("env")
+def env_command(brokers: Brokers = 1) -> None:
+    """Print shell exports for the running services: eval "$(infra.py env)"."""
+    try:
+        typer.echo(ensure_started(brokers).exports())
+    except InfraError as error:
+        raise _fail(error) from None
+
+
+@app.command("reset")
+def reset_command() -> None:
+    """Stop everything and wipe data and logs (downloaded jars are kept)."""
+    try:
+        reset()
+    except InfraError as error:
+        raise _fail(error) from None
+
+
+@app.command("stop-broker")
+def stop_broker_command(
+    node_id: int, kill: Annotated[bool, typer.Option(help="SIGKILL, as a crash")] = False
+) -> None:
+    """Stop one node of the three-broker cluster, as a fault test would."""
+    stop_broker(node_id, kill)
+
+
+@app.command("start-broker")
+def start_broker_command(node_id: int) -> None:
+    """Bring a stopped node of the three-broker cluster back."""
+    start_broker(node_id)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,43 @@
+"""Kafka comes from Maven Central as jars, so no tarball or Docker image is needed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from deploy.local.state import InfraError, cache_dir, file_lock
+
+KAFKA_VERSION = "4.3.1"
+POM = Path(__file__).resolve().parent / "kafka" / "pom.xml"
+INSTALL_HINT = "apt-get install openjdk-17-jre-headless maven"
+
+
+def require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        raise InfraError(f"`{tool}` not found on PATH; install it: {INSTALL_HINT}")
+    return path
+
+
+def ensure_kafka_jars() -> Path:
+    """Download once per cache; the rename makes a half-finished copy invisible to others."""
+    libs = cache_dir() / f"kafka-{KAFKA_VERSION}" / "libs"
+    if libs.is_dir():
+        return libs
+    with file_lock(libs.parent.parent / f"kafka-{KAFKA_VERSION}.lock"):
+        if libs.is_dir():
+            return libs
+        mvn = require("mvn")
+        libs.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=libs.parent, prefix=".download-") as tmp:
+            staged = Path(tmp) / "libs"
+            command = [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
+                       f"-DoutputDirectory={staged}"]
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+            if result.returncode != 0 or not any(staged.glob("kafka_2.13-*.jar")):
+                tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+                raise InfraError("maven could not fetch Kafka jars: " + " | ".join(tail))
+            staged.rename(libs)
+    return libs

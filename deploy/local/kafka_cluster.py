@@ -1,0 +1,172 @@
+"""Start, stop and inspect a local Kafka cluster of one or three combined nodes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deploy.local import kafka_probe
+from deploy.local.jars import ensure_kafka_jars, require
+from deploy.local.kafka_config import Node, java_command, new_cluster_id, write_configs
+from deploy.local.procs import HOST, pid_alive, port_open, reuse_or_pick, terminate, wait_until
+from deploy.local.state import (
+    InfraError,
+    component_lock,
+    logs_dir,
+    read_section,
+    state_dir,
+    write_section,
+)
+
+START_TIMEOUT_S = 90.0
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    node: Node
+    pid: int | None
+    running: bool
+
+
+def section(brokers: int) -> str:
+    if brokers not in (1, 3):
+        raise InfraError(f"--brokers must be 1 or 3, not {brokers}")
+    return "kafka" if brokers == 1 else "kafka3"
+
+
+def _nodes(brokers: int, saved: dict[str, Any], pick_ports: bool) -> list[Node]:
+    name, taken, nodes = section(brokers), set[int](), []
+    for node_id in range(1, brokers + 1):
+        old = saved.get("nodes", {}).get(str(node_id), {})
+        ports = [old.get("port"), old.get("controller_port")]
+        if pick_ports:
+            ports = [reuse_or_pick(port, taken) for port in ports]
+            taken.update(ports)
+        nodes.append(Node(node_id, ports[0] or 0, ports[1] or 0, state_dir() / name /
+                          f"node-{node_id}", logs_dir(), f"{name}-{node_id}"))
+    return nodes
+
+
+def bootstrap(nodes: list[Node]) -> str:
+    return ",".join(f"{HOST}:{node.port}" for node in nodes)
+
+
+def _pids(saved: dict[str, Any]) -> dict[int, int | None]:
+    return {int(key): value.get("pid") for key, value in saved.get("nodes", {}).items()}
+
+
+def node_status(brokers: int) -> list[NodeStatus]:
+    saved = read_section(section(brokers))
+    pids = _pids(saved)
+    if not saved:
+        return []
+    return [
+        NodeStatus(node, pids.get(node.node_id),
+                   pid_alive(pids.get(node.node_id), str(node.properties)) and port_open(node.port))
+        for node in _nodes(brokers, saved, pick_ports=False)
+    ]
+
+
+def _save(brokers: int, cluster_id: str, nodes: list[Node], pids: dict[int, int | None]) -> None:
+    write_section(section(brokers), {
+        "cluster_id": cluster_id,
+        "nodes": {str(n.node_id): {"port": n.port, "controller_port": n.controller_port,
+                                   "pid": pids.get(n.node_id)} for n in nodes},
+    })
+
+
+def _format(java: str, libs: Path, cluster_id: str, nodes: list[Node]) -> None:
+    """Formatting is once per data dir; a static voter list must not get `--standalone`."""
+    todo = [n for n in nodes if not (n.data / "meta.properties").exists()]
+    extra = ["--standalone"] if len(nodes) == 1 else []
+    runs = [
+        (n, subprocess.run(
+            java_command(java, libs, n, ["kafka.tools.StorageTool", "format", "-t", cluster_id,
+                                         "-c", str(n.properties), "--ignore-formatted", *extra]),
+            capture_output=True, text=True, check=False))
+        for n in todo
+    ]
+    for node, result in runs:
+        if result.returncode != 0:
+            raise InfraError(f"formatting {node.label} failed: {result.stderr.strip()[-300:]}")
+
+
+def _spawn(java: str, libs: Path, node: Node) -> int:
+    """A new session keeps the broker alive after the launching shell or test exits."""
+    with node.stdout_log.open("ab") as out:
+        process = subprocess.Popen(
+            java_command(java, libs, node, ["kafka.Kafka", str(node.properties)]),
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return process.pid
+
+
+def _wait_serving(node: Node, pid: int, brokers: int) -> None:
+    wait_until(lambda: kafka_probe.serving(node.port, brokers), timeout_s=START_TIMEOUT_S,
+               what=f"Kafka {node.label}", log=node.server_log,
+               alive=lambda: pid_alive(pid, str(node.properties)))
+
+
+def ensure_cluster(brokers: int = 1) -> tuple[str, dict[int, int]]:
+    """Idempotent: live nodes are kept, dead ones started; returns bootstrap servers and pids."""
+    with component_lock(section(brokers)):
+        saved = read_section(section(brokers))
+        pids = _pids(saved)
+        current = _nodes(brokers, saved, pick_ports=False)
+        live = {n.node_id for n in current if pid_alive(pids.get(n.node_id), str(n.properties))}
+        nodes = current if live else _nodes(brokers, saved, pick_ports=True)
+        if live == {n.node_id for n in nodes} and all(port_open(n.port) for n in nodes):
+            return bootstrap(nodes), {n.node_id: pids[n.node_id] or 0 for n in nodes}
+        java, libs = require("java"), ensure_kafka_jars()
+        cluster_id = saved.get("cluster_id") or new_cluster_id()
+        for node in nodes:
+            write_configs(node, nodes)
+        _format(java, libs, cluster_id, nodes)
+        for node in nodes:
+            if node.node_id not in live:
+                pids[node.node_id] = _spawn(java, libs, node)
+        _save(brokers, cluster_id, nodes, pids)
+        for node in nodes:
+            _wait_serving(node, pids[node.node_id] or 0, brokers)
+        return bootstrap(nodes), {n.node_id: pids[n.node_id] or 0 for n in nodes}
+
+
+def stop_cluster(brokers: int = 1) -> None:
+    with component_lock(section(brokers)):
+        saved = read_section(section(brokers))
+        if not saved:
+            return
+        nodes = _nodes(brokers, saved, pick_ports=False)
+        pids = _pids(saved)
+        for node in nodes:
+            terminate([pids.get(node.node_id) or 0], str(node.properties))
+        _save(brokers, saved["cluster_id"], nodes, {})
+
+
+def stop_broker(node_id: int, brokers: int = 3, kill: bool = False) -> None:
+    """For fault tests: `kill` is SIGKILL at once, as a crash would be."""
+    with component_lock(section(brokers)):
+        saved = read_section(section(brokers))
+        nodes = _nodes(brokers, saved, pick_ports=False)
+        pids = _pids(saved)
+        node = next(n for n in nodes if n.node_id == node_id)
+        terminate([pids.get(node_id) or 0], str(node.properties), timeout_s=0 if kill else 30)
+        _save(brokers, saved["cluster_id"], nodes, {**pids, node_id: None})
+
+
+def start_broker(node_id: int, brokers: int = 3) -> None:
+    """Restart one node of a running cluster on its recorded ports."""
+    if node_id not in range(1, brokers + 1):
+        raise InfraError(f"no node {node_id} in a {brokers}-node cluster")
+    ensure_cluster(brokers)
+
+
+def wipe(brokers: int) -> None:
+    stop_cluster(brokers)
+    with component_lock(section(brokers)):
+        shutil.rmtree(state_dir() / section(brokers), ignore_errors=True)
+        write_section(section(brokers), None)

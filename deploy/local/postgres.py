@@ -1,0 +1,133 @@
+"""A private PostgreSQL cluster: own data folder, own port, loopback only, password auth."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from deploy.local.pg_files import PgFiles, as_user, bin_dir, choose, prepare, write_owned
+from deploy.local.procs import HOST, pid_alive, port_open, reuse_or_pick
+from deploy.local.state import InfraError, component_lock, read_section, write_section
+
+SECTION = "postgres"
+DATABASE = ROLE = "greenlink"
+START_TIMEOUT_S = 60
+
+SETTINGS = """\
+listen_addresses = '{host}'
+port = {port}
+unix_socket_directories = '{run}'
+max_connections = 200
+shared_buffers = 128MB
+synchronous_commit = on
+fsync = on
+"""
+
+# Password comes in as a psql variable on stdin, so it never shows in `ps`.
+SETUP_SQL = """\
+\\set pw '{password}'
+SELECT 'CREATE ROLE greenlink' WHERE NOT EXISTS
+  (SELECT 1 FROM pg_roles WHERE rolname = 'greenlink') \\gexec
+ALTER ROLE greenlink WITH LOGIN CREATEDB NOSUPERUSER PASSWORD :'pw';
+SELECT 'CREATE DATABASE greenlink OWNER greenlink ENCODING ''UTF8''' WHERE NOT EXISTS
+  (SELECT 1 FROM pg_database WHERE datname = 'greenlink') \\gexec
+"""
+
+
+@dataclass(frozen=True)
+class PgStatus:
+    pid: int | None
+    port: int | None
+    log: Path | None
+    running: bool
+
+
+def database_url(password: str, port: int) -> str:
+    return f"postgresql://{ROLE}:{password}@{HOST}:{port}/{DATABASE}"
+
+
+def _postmaster_pid(files: PgFiles) -> int | None:
+    try:
+        return int((files.data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _running(files: PgFiles, port: int | None) -> bool:
+    return pid_alive(_postmaster_pid(files), "postgres") and bool(port) and port_open(port or 0)
+
+
+def _run(files: PgFiles, command: list[str], what: str, stdin: str | None = None) -> None:
+    result = subprocess.run(as_user(files.user, command), input=stdin, capture_output=True,
+                            text=True, cwd=files.root, check=False, start_new_session=True)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise InfraError(f"PostgreSQL {what} failed: {detail[0]}; see {files.log}")
+
+
+def _initdb(files: PgFiles, bins: Path) -> None:
+    """Peer auth on the socket for the superuser, SCRAM on TCP for the application role."""
+    if (files.data / "PG_VERSION").exists():
+        return
+    shutil.rmtree(files.data, ignore_errors=True)
+    _run(files, [str(bins / "initdb"), "-D", str(files.data), "-E", "UTF8", "--locale=C",
+                 "--auth-local=peer", "--auth-host=scram-sha-256"], "initdb")
+    conf = files.data / "postgresql.conf"
+    write_owned(files, conf, conf.read_text() + "\ninclude_if_exists = 'greenlink.conf'\n")
+
+
+def status() -> PgStatus:
+    saved = read_section(SECTION)
+    if not saved:
+        return PgStatus(None, None, None, False)
+    files = choose(saved.get("root"))
+    return PgStatus(_postmaster_pid(files), saved.get("port"), files.log,
+                    _running(files, saved.get("port")))
+
+
+def ensure() -> tuple[str, int]:
+    """Idempotent start; returns the application's DATABASE_URL and the postmaster pid."""
+    with component_lock(SECTION):
+        saved = read_section(SECTION)
+        files = choose(saved.get("root"))
+        password = saved.get("password") or secrets.token_urlsafe(24)
+        if saved and _running(files, saved.get("port")):
+            return database_url(password, saved["port"]), _postmaster_pid(files) or 0
+        bins = bin_dir()
+        port = reuse_or_pick(saved.get("port"), set())
+        prepare(files)
+        _initdb(files, bins)
+        write_owned(files, files.data / "greenlink.conf",
+                    SETTINGS.format(host=HOST, port=port, run=files.run))
+        write_section(SECTION, {"root": str(files.root), "port": port, "password": password})
+        _run(files, [str(bins / "pg_ctl"), "-D", str(files.data), "-l", str(files.log), "-w",
+                     "-t", str(START_TIMEOUT_S), "start"], "start")
+        _run(files, [str(bins / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h",
+                     str(files.run), "-p", str(port), "-d", "postgres"], "role setup",
+             stdin=SETUP_SQL.format(password=password))
+        if not _running(files, port):
+            raise InfraError(f"PostgreSQL is not answering on port {port}; see {files.log}")
+        return database_url(password, port), _postmaster_pid(files) or 0
+
+
+def stop() -> None:
+    with component_lock(SECTION):
+        saved = read_section(SECTION)
+        if not saved:
+            return
+        files = choose(saved.get("root"))
+        if pid_alive(_postmaster_pid(files), "postgres"):
+            _run(files, [str(bin_dir() / "pg_ctl"), "-D", str(files.data), "-m", "fast", "-w",
+                         "stop"], "stop")
+
+
+def wipe() -> None:
+    stop()
+    with component_lock(SECTION):
+        saved = read_section(SECTION)
+        if saved.get("root"):
+            shutil.rmtree(saved["root"], ignore_errors=True)
+        write_section(SECTION, None)

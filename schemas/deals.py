@@ -1,0 +1,207 @@
+"""Deal contracts: a project matched to a mandate, its withdrawal, and the lender's answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.envelope import EventData
+from schemas.fields import Code, LongText, PositiveMoneyCNY, Quantity, ShortText
+from schemas.vocabulary import City, Instrument, ProjectFamily, ProjectType
+
+_STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+Points = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Reason = Annotated[LongText, Field(min_length=1)]
+
+
+class DealFlag(BaseModel):
+    """A plausibility flag raised by scoring, as the lender sees it."""
+
+    model_config = _STRICT
+
+    code: Code
+    severity: ShortText
+    message: LongText = ""
+
+
+class DealProject(BaseModel):
+    """What a lender learns about a matched project: its facts and score, no contact data."""
+
+    model_config = _STRICT
+
+    type: ProjectType
+    family: ProjectFamily
+    city: City
+    county: ShortText | None = None
+    instruments: list[Instrument] = Field(min_length=1, max_length=len(Instrument))
+    financing_need_cny: PositiveMoneyCNY
+    capex_cny: PositiveMoneyCNY
+    tenor_months: int = Field(ge=1, le=360)
+    high_energy_high_emission: bool
+    annual_tco2e: Quantity
+    lifetime_tco2e: Quantity
+    tco2e_per_10k_cny: Quantity
+    abatement_cost_cny_per_tco2e: float | None = Field(default=None, allow_inf_nan=False)
+    data_quality_tier: int = Field(ge=1, le=5)
+    score: Points
+    taxonomy_code: Code | None = None
+    taxonomy_name: ShortText | None = None
+    crf_field: ShortText | None = None
+    icma_category: ShortText | None = None
+    flags: list[DealFlag] = Field(default_factory=list, max_length=50)
+    methodology_id: Code
+    factor_set_id: Code
+
+
+class ConstraintOutcome(BaseModel):
+    """One hard constraint of a mandate checked against one project."""
+
+    model_config = _STRICT
+
+    name: Code
+    passed: bool
+    detail: LongText
+
+
+class FitPart(BaseModel):
+    """One part of the fit score: `points = weight × value`, value between 0 and 1."""
+
+    model_config = _STRICT
+
+    name: Code
+    weight: Points
+    value: float = Field(ge=0, le=1, allow_inf_nan=False)
+    points: Points
+    detail: LongText
+
+
+class MatchExplanation(BaseModel):
+    """Why a project matched a mandate: every constraint passed and every fit part counted."""
+
+    model_config = _STRICT
+
+    constraints: list[ConstraintOutcome]
+    parts: list[FitPart]
+    fit_score: Points
+
+
+class DealMatched(EventData):
+    """A project version satisfies a mandate version: a new item in the lender's feed."""
+
+    event_type: ClassVar[str] = "deal.matched.v1"
+
+    deal_id: uuid.UUID
+    lender_id: uuid.UUID
+    mandate_id: uuid.UUID
+    mandate_version: int = Field(ge=1)
+    project_id: uuid.UUID
+    project_version: int = Field(ge=1)
+    enterprise_id: uuid.UUID
+    project: DealProject
+    fit_score: Points
+    explanation: MatchExplanation
+    matched_at: datetime
+
+    def subject(self) -> str:
+        return str(self.deal_id)
+
+
+class DealWithdrawn(EventData):
+    """A deal left the feed: the project or mandate changed, closed or ran out of room."""
+
+    event_type: ClassVar[str] = "deal.withdrawn.v1"
+
+    deal_id: uuid.UUID
+    lender_id: uuid.UUID
+    mandate_id: uuid.UUID
+    mandate_version: int = Field(ge=1)
+    project_id: uuid.UUID
+    project_version: int = Field(ge=1)
+    reason: Reason
+    withdrawn_at: datetime
+
+    def subject(self) -> str:
+        return str(self.deal_id)
+
+
+class Interest(BaseModel):
+    """The lender wants to talk."""
+
+    model_config = _STRICT
+
+    kind: Literal["interest"] = "interest"
+    note: LongText = ""
+
+
+class Decline(BaseModel):
+    """The lender will not finance this project; the reason is shown to the enterprise."""
+
+    model_config = _STRICT
+
+    kind: Literal["decline"] = "decline"
+    reason: Reason
+
+
+class Offer(BaseModel):
+    """Terms the lender offers; `rate_percent` is the annual rate (or fee) in percent."""
+
+    model_config = _STRICT
+
+    kind: Literal["offer"] = "offer"
+    instrument: Instrument
+    amount_cny: PositiveMoneyCNY
+    rate_percent: Decimal = Field(ge=0, le=36, max_digits=7, decimal_places=4)
+    tenor_months: int = Field(ge=1, le=360)
+
+
+class Disbursement(BaseModel):
+    """Money paid out: it consumes the mandate's capacity."""
+
+    model_config = _STRICT
+
+    kind: Literal["disbursed"] = "disbursed"
+    amount_cny: PositiveMoneyCNY
+    disbursed_on: date
+
+
+DealResponse = Annotated[Interest | Decline | Offer | Disbursement, Field(discriminator="kind")]
+
+
+class DealResponded(EventData):
+    """A lender answered a deal; a disbursement names the offer it drew on."""
+
+    event_type: ClassVar[str] = "deal.responded.v1"
+
+    deal_id: uuid.UUID
+    lender_id: uuid.UUID
+    mandate_id: uuid.UUID
+    mandate_version: int = Field(ge=1)
+    project_id: uuid.UUID
+    project_version: int = Field(ge=1)
+    enterprise_id: uuid.UUID
+    city: City
+    family: ProjectFamily
+    response: DealResponse
+    offer_in_force: Offer | None = None
+    responded_at: datetime
+
+    def subject(self) -> str:
+        return str(self.deal_id)
+
+    @model_validator(mode="after")
+    def _offer_backs_disbursement(self) -> Self:
+        offer = self.offer_in_force
+        if not isinstance(self.response, Disbursement):
+            if offer is not None:
+                raise ValueError("offer_in_force belongs only to a disbursement")
+            return self
+        if offer is None:
+            raise ValueError("a disbursement must name the offer_in_force it draws on")
+        if self.response.amount_cny > offer.amount_cny:
+            raise ValueError("a disbursement must not exceed the offer it draws on")
+        return self

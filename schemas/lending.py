@@ -1,0 +1,148 @@
+"""Lender and mandate contracts: who finances, what each mandate will finance, its versions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.envelope import EventData
+from schemas.fields import LongText, PositiveMoneyCNY, Quantity, ShortText
+from schemas.vocabulary import City, Instrument, ProjectFamily
+
+_STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class LenderKind(StrEnum):
+    """The kinds of institution that hold mandates."""
+
+    BANK = "bank"
+    GREEN_FUND = "green_fund"
+    LEASING = "leasing"
+    GUARANTEE = "guarantee"
+
+
+class Exclusion(StrEnum):
+    """Project traits a mandate refuses outright."""
+
+    PLAUSIBILITY_FLAGGED = "plausibility_flagged"
+    HIGH_ENERGY_HIGH_EMISSION = "high_energy_high_emission"
+
+
+class LenderSpec(BaseModel):
+    """What a lender says about itself when it registers."""
+
+    model_config = _STRICT
+
+    name: ShortText
+    kind: LenderKind
+    city: City
+    description: LongText = ""
+
+
+class ConcentrationLimits(BaseModel):
+    """Most a mandate may have disbursed to one enterprise, one city and one project family."""
+
+    model_config = _STRICT
+
+    per_enterprise_cny: PositiveMoneyCNY | None = None
+    per_city_cny: PositiveMoneyCNY | None = None
+    per_family_cny: PositiveMoneyCNY | None = None
+
+
+class MandateSpec(BaseModel):
+    """What one mandate finances; every matching hard constraint is stated here."""
+
+    model_config = _STRICT
+
+    name: ShortText
+    instruments: list[Instrument] = Field(min_length=1, max_length=len(Instrument))
+    families: list[ProjectFamily] = Field(min_length=1, max_length=len(ProjectFamily))
+    cities: list[City] = Field(min_length=1, max_length=len(City))
+    focus_cities: list[City] = Field(default_factory=list, max_length=len(City))
+    ticket_min_cny: PositiveMoneyCNY
+    ticket_max_cny: PositiveMoneyCNY
+    max_tenor_months: int = Field(ge=1, le=360)
+    min_score: float = Field(default=0.0, ge=0, le=100, allow_inf_nan=False)
+    min_annual_tco2e: Quantity = 0.0
+    max_abatement_cost_cny_per_tco2e: float | None = Field(
+        default=None, ge=-1e6, le=1e9, allow_inf_nan=False
+    )
+    exclusions: list[Exclusion] = Field(default_factory=list, max_length=len(Exclusion))
+    capacity_cny: PositiveMoneyCNY
+    limits: ConcentrationLimits = ConcentrationLimits()
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        for name in ("instruments", "families", "cities", "focus_cities", "exclusions"):
+            values: list[str] = getattr(self, name)
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} must not repeat")
+        outside = sorted(set(self.focus_cities) - set(self.cities))
+        if outside:
+            raise ValueError(f"focus_cities must be among cities; not eligible: {outside}")
+        if self.ticket_min_cny > self.ticket_max_cny:
+            raise ValueError("ticket_min_cny must not exceed ticket_max_cny")
+        if self.ticket_max_cny > self.capacity_cny:
+            raise ValueError("ticket_max_cny must not exceed capacity_cny")
+        for name, limit in self.limits:
+            if limit is not None and not self.ticket_min_cny <= limit <= self.capacity_cny:
+                raise ValueError(
+                    f"limits.{name} must lie between ticket_min_cny and capacity_cny "
+                    "(below it the mandate could never lend; above it the limit never binds)"
+                )
+        return self
+
+
+class LenderRegistered(LenderSpec, EventData):
+    """A lender joined the platform."""
+
+    event_type: ClassVar[str] = "lender.registered.v1"
+
+    lender_id: uuid.UUID
+    registered_at: datetime
+
+    def subject(self) -> str:
+        return str(self.lender_id)
+
+
+class MandateVersion(MandateSpec, EventData):
+    """A full snapshot of one mandate version: consumers keep the latest as their read model."""
+
+    mandate_id: uuid.UUID
+    lender_id: uuid.UUID
+    version: int = Field(ge=1)
+    recorded_at: datetime
+
+    def subject(self) -> str:
+        return str(self.mandate_id)
+
+
+class MandateRegistered(MandateVersion):
+    """A lender opened a mandate (version 1)."""
+
+    event_type: ClassVar[str] = "mandate.registered.v1"
+
+
+class MandateUpdated(MandateVersion):
+    """A mandate changed; the snapshot is the new version and open deals are re-matched."""
+
+    event_type: ClassVar[str] = "mandate.updated.v1"
+
+
+class MandateClosed(EventData):
+    """A lender closed a mandate: it matches nothing more and its undisbursed deals close."""
+
+    event_type: ClassVar[str] = "mandate.closed.v1"
+
+    mandate_id: uuid.UUID
+    lender_id: uuid.UUID
+    version: int = Field(ge=1)
+    reason: LongText = ""
+    closed_at: datetime
+
+    def subject(self) -> str:
+        return str(self.mandate_id)

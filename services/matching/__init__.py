@@ -1,0 +1,1 @@
+"""Matching: lenders, mandates, deals, responses, capacity and allocation plans."""

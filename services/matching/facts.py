@@ -1,0 +1,58 @@
+"""The project facts matching needs, and exact money conversions shared by every check."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from schemas.vocabulary import City, Instrument, ProjectFamily
+
+FEN_PER_CNY = 100
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFacts:
+    """One scored project version as matching sees it (mapped from `project.scored.v1`).
+
+    `plausibility_flagged` is true when scoring raised a plausibility flag that a mandate
+    excluding flagged projects should refuse; `abatement_cost_cny_per_tco2e` is None when
+    scoring could not compute it (such a project fails any abatement-cost ceiling).
+    """
+
+    project_id: uuid.UUID
+    project_version: int
+    enterprise_id: uuid.UUID
+    family: ProjectFamily
+    city: City
+    instruments: frozenset[Instrument]
+    financing_need_cny: Decimal
+    capex_cny: Decimal
+    tenor_months: int
+    score: float
+    annual_tco2e: float
+    tco2e_per_10k_cny: float
+    abatement_cost_cny_per_tco2e: float | None
+    high_energy_high_emission: bool
+    plausibility_flagged: bool
+
+    @property
+    def tco2e_per_cny(self) -> float:
+        """Annual tCO2e financed per CNY lent (PCAF attribution amount / capex)."""
+        return self.annual_tco2e / float(self.capex_cny)
+
+
+def to_fen(amount: Decimal) -> int:
+    """Exact integer fen of a CNY amount (fractions of a fen are dropped)."""
+    return int((amount * FEN_PER_CNY).to_integral_value(rounding=ROUND_DOWN))
+
+
+def from_fen(fen: int) -> Decimal:
+    """CNY with two places from integer fen."""
+    return (Decimal(fen) / FEN_PER_CNY).quantize(CENT)
+
+
+def cny(amount: Decimal) -> str:
+    """Readable CNY amount for explanations and error messages."""
+    return f"{amount:,.2f} CNY"

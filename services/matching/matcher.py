@@ -1,0 +1,183 @@
+"""Batch matching: hard constraints vectorized over every reachable mandate, then fit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matching.book import CITY_INDEX, FAMILY_INDEX, Bools, Cell, MandateColumns, instrument_mask
+from matching.constraints import constraint_outcomes
+from matching.deals import Deal, deal_id
+from matching.facts import ProjectFacts, to_fen
+from matching.fit import FitInputs, fit_parts, fit_scores
+from matching.mandates import Mandate
+from schemas.deals import MatchExplanation
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A project version that passed every hard constraint of a mandate version."""
+
+    project: ProjectFacts
+    mandate: Mandate
+    mandate_version: int
+    fit_score: float
+
+    @property
+    def deal_id(self) -> uuid.UUID:
+        return deal_id(
+            self.project.project_id,
+            self.project.project_version,
+            self.mandate.mandate_id,
+            self.mandate_version,
+        )
+
+    def to_deal(self) -> Deal:
+        """The deal this match opens in the lender's feed."""
+        p = self.project
+        return Deal(
+            self.deal_id,
+            self.mandate.lender_id,
+            self.mandate.mandate_id,
+            self.mandate_version,
+            p.project_id,
+            p.project_version,
+            p.enterprise_id,
+            p.city,
+            p.family,
+            p.financing_need_cny,
+            p.instruments,
+        )
+
+
+def explain(project: ProjectFacts, mandate: Mandate) -> MatchExplanation:
+    """Every hard constraint passed or failed and every fit part, for one pair."""
+    parts, fit = fit_parts(project, mandate)
+    return MatchExplanation(
+        constraints=constraint_outcomes(project, mandate), parts=parts, fit_score=fit
+    )
+
+
+class MandateBook:
+    """All mandates as columns; `match` finds every (project, mandate) pair that satisfies.
+
+    Projects are grouped by (family, city); each group is tested against that cell's
+    candidates as one 2-D boolean array, so the cost is a few numpy passes per group.
+    """
+
+    def __init__(self, mandates: Iterable[Mandate]) -> None:
+        self.columns = MandateColumns(mandates)
+
+    def __len__(self) -> int:
+        return len(self.columns.mandates)
+
+    def refresh(self, mandate: Mandate) -> None:
+        """Take in a new, changed, closed or drawn-down mandate so matching sees it now."""
+        row = self.columns.row_of.get(mandate.mandate_id)
+        if row is None:
+            self.columns = MandateColumns([*self.columns.mandates, mandate])
+        else:
+            self.columns.fill(row, mandate)
+
+    def match(self, projects: Sequence[ProjectFacts]) -> list[Match]:
+        """Matches in project order, best fit first within a project."""
+        keys = np.array(
+            [FAMILY_INDEX[p.family] * len(CITY_INDEX) + CITY_INDEX[p.city] for p in projects],
+            dtype=np.int64,
+        )
+        order = np.argsort(keys, kind="stable")
+        starts = np.flatnonzero(np.diff(keys[order], prepend=-1))
+        found: list[tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]] = []
+        for group in np.split(order, starts[1:]):
+            if len(group) == 0:
+                continue
+            key = int(keys[group[0]])
+            cell = self.columns.cell(key // len(CITY_INDEX), key % len(CITY_INDEX))
+            if len(cell.rows):
+                found.append(self._match_group([projects[i] for i in group], group, cell))
+        return self._matches(projects, found)
+
+    def _match_group(
+        self, group: list[ProjectFacts], indices: NDArray[np.intp], cell: Cell
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+        cols = _ProjectColumns.of(group)
+        ok = (cols.instruments[:, None] & cell.instruments[None, :]) != 0
+        ok &= cols.need_fen[:, None] >= cell.ticket_min_fen
+        ok &= cols.tenor_months[:, None] <= cell.max_tenor_months
+        ok &= cols.score[:, None] >= cell.min_score
+        ok &= cols.annual_tco2e[:, None] >= cell.min_annual_tco2e
+        ok &= cols.abatement_cost[:, None] <= cell.max_abatement_cost
+        ok &= ~(cols.flagged[:, None] & cell.excludes_flagged)
+        ok &= ~(cols.high_emission[:, None] & cell.excludes_high_emission)
+        for i, project in enumerate(group):
+            used = self.columns.enterprise_used_on(project.enterprise_id, cell.rows)
+            if used is not None:
+                ok[i] &= cell.enterprise_limit_fen - used >= cell.ticket_min_fen
+        r, c = np.nonzero(ok)
+        fit = fit_scores(
+            FitInputs(
+                cols.score[r],
+                cols.tco2e_per_10k_cny[r],
+                cols.need_fen[r],
+                cell.ticket_max_fen[c],
+                cell.in_focus[c],
+            )
+        )
+        return indices[r], cell.rows[c], fit
+
+    def _matches(
+        self,
+        projects: Sequence[ProjectFacts],
+        found: list[tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]],
+    ) -> list[Match]:
+        if not found:
+            return []
+        p_idx, rows, fit = (np.concatenate(parts) for parts in zip(*found, strict=True))
+        order = np.lexsort((rows, -fit, p_idx))
+        mandates = self.columns.mandates
+        return [
+            Match(projects[p], mandates[m], mandates[m].version, f)
+            for p, m, f in zip(
+                p_idx[order].tolist(), rows[order].tolist(), fit[order].tolist(), strict=True
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class _ProjectColumns:
+    need_fen: NDArray[np.int64]
+    tenor_months: NDArray[np.int64]
+    score: NDArray[np.float64]
+    annual_tco2e: NDArray[np.float64]
+    tco2e_per_10k_cny: NDArray[np.float64]
+    abatement_cost: NDArray[np.float64]
+    flagged: Bools
+    high_emission: Bools
+    instruments: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, projects: Sequence[ProjectFacts]) -> _ProjectColumns:
+        inf = float("inf")
+        return cls(
+            np.array([to_fen(p.financing_need_cny) for p in projects], dtype=np.int64),
+            np.array([p.tenor_months for p in projects], dtype=np.int64),
+            np.array([p.score for p in projects], dtype=np.float64),
+            np.array([p.annual_tco2e for p in projects], dtype=np.float64),
+            np.array([p.tco2e_per_10k_cny for p in projects], dtype=np.float64),
+            np.array(
+                [
+                    inf
+                    if p.abatement_cost_cny_per_tco2e is None
+                    else p.abatement_cost_cny_per_tco2e
+                    for p in projects
+                ],
+                dtype=np.float64,
+            ),
+            np.array([p.plausibility_flagged for p in projects], dtype=np.bool_),
+            np.array([p.high_energy_high_emission for p in projects], dtype=np.bool_),
+            np.array([instrument_mask(p.instruments) for p in projects], dtype=np.int64),
+        )

@@ -1,0 +1,106 @@
+"""Random but plausible mandates and projects for benchmarks and tests (seeded, repeatable)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from matching.facts import ProjectFacts
+from matching.mandates import Mandate
+from schemas.lending import ConcentrationLimits, Exclusion, MandateSpec
+from schemas.vocabulary import City, Instrument, ProjectFamily
+
+_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+T = TypeVar("T")
+
+
+def _money(rng: random.Random, low_exp: float, high_exp: float) -> Decimal:
+    return Decimal(round(10 ** rng.uniform(low_exp, high_exp), -4)).quantize(Decimal("0.01"))
+
+
+def _some(rng: random.Random, values: list[T], low: int, high: int) -> list[T]:
+    return rng.sample(values, rng.randint(low, min(high, len(values))))
+
+
+def enterprise_pool(size: int, seed: int) -> list[uuid.UUID]:
+    rng = random.Random(seed)
+    return [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(size)]
+
+
+def synthetic_mandate(rng: random.Random, enterprises: list[uuid.UUID]) -> Mandate:
+    """One mandate; a fifth of them have already lent, so limits and capacity bite."""
+    ticket_min = _money(rng, 5, 7.5)
+    ticket_max = (ticket_min * Decimal(rng.randint(2, 20))).quantize(Decimal("0.01"))
+    capacity = ticket_max * rng.randint(2, 40)
+    cities = list(City) if rng.random() < 0.3 else _some(rng, list(City), 1, 5)
+
+    def limit() -> Decimal | None:
+        return None if rng.random() < 0.5 else min(capacity, ticket_max * rng.randint(1, 3))
+
+    spec = MandateSpec(
+        name=f"mandate {rng.getrandbits(32):08x}",
+        instruments=_some(rng, list(Instrument), 1, 3),
+        families=_some(rng, list(ProjectFamily), 1, 5),
+        cities=cities,
+        focus_cities=_some(rng, cities, 0, 2),
+        ticket_min_cny=ticket_min,
+        ticket_max_cny=ticket_max,
+        max_tenor_months=rng.choice([36, 60, 120, 180, 240]),
+        min_score=round(rng.uniform(0, 80), 1),
+        min_annual_tco2e=rng.choice([0.0, 100.0, 1000.0, 5000.0]),
+        max_abatement_cost_cny_per_tco2e=None if rng.random() < 0.6 else rng.uniform(50, 800),
+        exclusions=_some(rng, list(Exclusion), 0, 2),
+        capacity_cny=capacity,
+        limits=ConcentrationLimits(
+            per_enterprise_cny=limit(), per_city_cny=limit(), per_family_cny=limit()
+        ),
+    )
+    lender = uuid.UUID(int=rng.getrandbits(128), version=4)
+    mandate_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+    mandate, _ = Mandate.register(spec, lender_id=lender, at=_EPOCH, mandate_id=mandate_id)
+    if rng.random() < 0.2:
+        for _ in range(rng.randint(1, 3)):
+            borrower = (rng.choice(enterprises), rng.choice(cities), rng.choice(spec.families))
+            room = mandate.room_for(*borrower)
+            if room >= ticket_min:
+                mandate.lend(min(room, ticket_min * rng.randint(1, 4)), *borrower)
+    return mandate
+
+
+def synthetic_project(rng: random.Random, enterprises: list[uuid.UUID]) -> ProjectFacts:
+    need = _money(rng, 5.5, 9)
+    capex = (need * Decimal(str(round(rng.uniform(1, 2.5), 2)))).quantize(Decimal("0.01"))
+    per_10k = 10 ** rng.uniform(-1.5, 0.7)
+    annual = per_10k * float(capex) / 10_000
+    return ProjectFacts(
+        project_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        project_version=rng.randint(1, 3),
+        enterprise_id=rng.choice(enterprises),
+        family=rng.choice(list(ProjectFamily)),
+        city=rng.choice(list(City)),
+        instruments=frozenset(_some(rng, list(Instrument), 1, 3)),
+        financing_need_cny=need,
+        capex_cny=capex,
+        tenor_months=rng.choice([12, 36, 60, 96, 120, 180, 240]),
+        score=round(rng.uniform(20, 100), 1),
+        annual_tco2e=annual,
+        tco2e_per_10k_cny=per_10k,
+        abatement_cost_cny_per_tco2e=None if rng.random() < 0.05 else rng.uniform(-100, 1000),
+        high_energy_high_emission=rng.random() < 0.05,
+        plausibility_flagged=rng.random() < 0.1,
+    )
+
+
+def synthetic_book(
+    mandates: int, projects: int, seed: int = 7
+) -> tuple[list[Mandate], list[ProjectFacts]]:
+    """Mandates and projects sharing one pool of enterprises, so exposures meet projects."""
+    enterprises = enterprise_pool(max(50, projects // 20), seed)
+    rng = random.Random(seed)
+    return (
+        [synthetic_mandate(rng, enterprises) for _ in range(mandates)],
+        [synthetic_project(rng, enterprises) for _ in range(projects)],
+    )

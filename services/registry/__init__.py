@@ -1,0 +1,1 @@
+"""Registry service: enterprises and their low-carbon projects, with version history."""

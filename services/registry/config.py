@@ -1,0 +1,14 @@
+"""Settings of the registry service."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from servicekit.settings import ServiceSettings
+
+
+class RegistrySettings(ServiceSettings):
+    service_name: str = "registry"
+    db_schema: str = "registry"
+    http_port: int = Field(default=8001, alias="REGISTRY_PORT")
+    intake_max_bytes: int = Field(default=512 * 1024 * 1024, alias="INTAKE_MAX_BYTES")
+    intake_chunk_rows: int = Field(default=5000, alias="INTAKE_CHUNK_ROWS")

@@ -1,0 +1,78 @@
+"""Registry rules: what registering, changing and withdrawing a project means. Pure."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from servicekit.errors import Conflict
+
+from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
+from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
+from schemas.vocabulary import FAMILY_OF_TYPE
+
+
+@dataclass(frozen=True)
+class ProjectState:
+    """What the registry must know about a project to judge a change."""
+
+    project_id: uuid.UUID
+    enterprise_id: uuid.UUID
+    version: int
+    status: str
+
+
+def register_enterprise(
+    spec: EnterpriseSpec, enterprise_id: uuid.UUID, now: datetime
+) -> EnterpriseRegistered:
+    return EnterpriseRegistered(**spec.model_dump(), enterprise_id=enterprise_id, registered_at=now)
+
+
+def register_project(
+    spec: ProjectSpec, project_id: uuid.UUID, enterprise_id: uuid.UUID, now: datetime
+) -> ProjectRegistered:
+    return ProjectRegistered(
+        **dict(spec),
+        project_id=project_id,
+        enterprise_id=enterprise_id,
+        version=1,
+        family=FAMILY_OF_TYPE[spec.type],
+        recorded_at=now,
+    )
+
+
+def update_project(
+    state: ProjectState, spec: ProjectSpec, now: datetime, expected_version: int | None = None
+) -> ProjectUpdated:
+    """A change is a new full version; a withdrawn project cannot change."""
+    _require_active(state)
+    if expected_version is not None and expected_version != state.version:
+        raise Conflict(
+            f"project is at version {state.version}, not {expected_version}",
+            field="expected_version",
+        )
+    return ProjectUpdated(
+        **dict(spec),
+        project_id=state.project_id,
+        enterprise_id=state.enterprise_id,
+        version=state.version + 1,
+        family=FAMILY_OF_TYPE[spec.type],
+        recorded_at=now,
+    )
+
+
+def withdraw_project(state: ProjectState, reason: str, now: datetime) -> ProjectWithdrawn:
+    _require_active(state)
+    return ProjectWithdrawn(
+        project_id=state.project_id,
+        enterprise_id=state.enterprise_id,
+        version=state.version,
+        reason=reason,
+        withdrawn_at=now,
+    )
+
+
+def _require_active(state: ProjectState) -> None:
+    if state.status != "active":
+        raise Conflict(f"project {state.project_id} is {state.status}", field="project_id")

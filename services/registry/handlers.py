@@ -1,0 +1,82 @@
+"""Registry commands: each runs domain rules and commits state plus outbox together."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+from servicekit.db import Connection
+from servicekit.errors import Conflict, Forbidden, NotFound
+from servicekit.outbox import enqueue
+
+from registry import domain, repository
+from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
+from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
+
+SOURCE = "greenlink/registry"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def register_enterprise(
+    pool: asyncpg.Pool, spec: EnterpriseSpec, enterprise_id: uuid.UUID
+) -> EnterpriseRegistered:
+    event = domain.register_enterprise(spec, enterprise_id, _now())
+    async with pool.acquire() as con, con.transaction():
+        if await repository.enterprise_exists(con, enterprise_id):
+            raise Conflict("this enterprise is already registered", field="enterprise_id")
+        if await repository.credit_code_taken(con, event.credit_code):
+            raise Conflict("credit code already registered", field="credit_code")
+        await repository.insert_enterprise(con, event)
+        await enqueue(con, [event], source=SOURCE)
+    return event
+
+
+async def register_project(
+    pool: asyncpg.Pool, spec: ProjectSpec, enterprise_id: uuid.UUID
+) -> ProjectRegistered:
+    event = domain.register_project(spec, uuid.uuid4(), enterprise_id, _now())
+    async with pool.acquire() as con, con.transaction():
+        if not await repository.enterprise_exists(con, enterprise_id):
+            raise Forbidden("register the enterprise before its projects", field="enterprise")
+        await repository.insert_projects(con, [event])
+        await enqueue(con, [event], source=SOURCE)
+    return event
+
+
+async def _owned_state(
+    con: Connection, project_id: uuid.UUID, enterprise_id: uuid.UUID
+) -> domain.ProjectState:
+    state = await repository.lock_project(con, project_id)
+    if state is None or state.enterprise_id != enterprise_id:
+        raise NotFound(f"project {project_id} not found", field="project_id")
+    return state
+
+
+async def update_project(
+    pool: asyncpg.Pool,
+    project_id: uuid.UUID,
+    spec: ProjectSpec,
+    enterprise_id: uuid.UUID,
+    expected_version: int | None,
+) -> ProjectUpdated:
+    async with pool.acquire() as con, con.transaction():
+        state = await _owned_state(con, project_id, enterprise_id)
+        event = domain.update_project(state, spec, _now(), expected_version)
+        await repository.apply_update(con, event)
+        await enqueue(con, [event], source=SOURCE)
+    return event
+
+
+async def withdraw_project(
+    pool: asyncpg.Pool, project_id: uuid.UUID, reason: str, enterprise_id: uuid.UUID
+) -> ProjectWithdrawn:
+    async with pool.acquire() as con, con.transaction():
+        state = await _owned_state(con, project_id, enterprise_id)
+        event = domain.withdraw_project(state, reason, _now())
+        await repository.apply_withdrawal(con, event)
+        await enqueue(con, [event], source=SOURCE)
+    return event

@@ -1,0 +1,87 @@
+"""Turning uploaded JSONL lines or CSV records into project descriptions. Pure."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from schemas.project import ActivityData, ProjectSpec
+
+ACTIVITY_FIELDS = frozenset(ActivityData.model_fields)
+LIST_FIELDS = frozenset({"instruments"})
+MAX_LINE_BYTES = 64 * 1024
+
+
+class RowError(ValueError):
+    """Why one uploaded row was refused, phrased for the person who uploaded it."""
+
+
+def split_jsonl(text: str) -> Iterator[tuple[int, str]]:
+    """Non-blank lines with their 1-based line numbers."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, line
+
+
+def split_csv(text: str) -> Iterator[tuple[int, str]]:
+    """Each CSV record as a JSON object keyed by the header, numbered by its first line."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    line = reader.line_num + 1
+    for record in reader:
+        yield line, orjson.dumps(record).decode()
+        line = reader.line_num + 1
+
+
+def _nest_csv(record: dict[str, Any]) -> dict[str, Any]:
+    """Flat CSV columns → ProjectSpec shape (activity fields, lists, declared factor)."""
+    spec: dict[str, Any] = {}
+    activity: dict[str, Any] = {}
+    factor: dict[str, Any] = {}
+    for key, value in record.items():
+        if key is None:
+            raise RowError("row has more cells than the header")
+        if value is None or value == "":
+            continue
+        if key in ACTIVITY_FIELDS:
+            activity[key] = value
+        elif key in LIST_FIELDS:
+            spec[key] = [v.strip() for v in value.split(";") if v.strip()]
+        elif key.startswith("declared_factor_"):
+            factor[key.removeprefix("declared_factor_")] = value
+        else:
+            spec[key] = value
+    spec["activity"] = activity
+    if factor:
+        spec["declared_factor"] = factor
+    return spec
+
+
+def parse_row(raw: str, fmt: str) -> ProjectSpec:
+    """Validate one staged row; RowError says which field is wrong and why."""
+    if len(raw) > MAX_LINE_BYTES:
+        raise RowError(f"row longer than {MAX_LINE_BYTES} bytes")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise RowError(f"not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise RowError("a row must be a JSON object")
+    if fmt == "csv":
+        data = _nest_csv(data)
+    try:
+        return ProjectSpec.model_validate(data)
+    except ValidationError as exc:
+        raise RowError(describe(exc)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    """One line naming each bad field, e.g. `capex_cny: Input should be greater than 0`."""
+    parts = [
+        f"{'.'.join(str(p) for p in err['loc']) or 'row'}: {err['msg']}" for err in exc.errors()
+    ]
+    return "; ".join(parts)[:1000]

@@ -1,0 +1,100 @@
+"""Response shapes of the registry API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from pydantic import BaseModel
+
+from schemas.vocabulary import City
+
+
+class EnterpriseView(BaseModel):
+    enterprise_id: uuid.UUID
+    name: str
+    credit_code: str
+    city: City
+    county: str | None
+    industry: str
+    contact_name: str | None = None
+    contact_email: str | None = None
+    registered_at: datetime
+
+
+class ProjectView(BaseModel):
+    project_id: uuid.UUID
+    enterprise_id: uuid.UUID
+    version: int
+    status: str
+    project: dict[str, Any]
+    registered_at: datetime
+    updated_at: datetime
+
+
+class ProjectHistoryEntry(BaseModel):
+    version: int
+    event_type: str
+    snapshot: dict[str, Any]
+    recorded_at: datetime
+
+
+class Accepted(BaseModel):
+    project_id: uuid.UUID
+    version: int
+
+
+class IntakeJobView(BaseModel):
+    job_id: uuid.UUID
+    status: str
+    format: str
+    total_rows: int
+    processed_rows: int
+    accepted_rows: int
+    rejected_rows: int
+    progress_percent: float
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class RowErrorView(BaseModel):
+    line: int
+    reason: str
+
+
+def enterprise_view(r: asyncpg.Record) -> EnterpriseView:
+    return EnterpriseView(enterprise_id=r["id"], **{k: v for k, v in r.items() if k != "id"})
+
+
+def project_view(r: asyncpg.Record) -> ProjectView:
+    spec = dict(r["spec"])
+    for key in ("project_id", "enterprise_id", "version", "recorded_at"):
+        spec.pop(key, None)
+    return ProjectView(
+        project_id=r["id"],
+        enterprise_id=r["enterprise_id"],
+        version=r["version"],
+        status=r["status"],
+        project=spec,
+        registered_at=r["registered_at"],
+        updated_at=r["updated_at"],
+    )
+
+
+def job_view(r: asyncpg.Record) -> IntakeJobView:
+    total = r["total_rows"] or 0
+    done = r["processed_rows"]
+    return IntakeJobView(
+        job_id=r["id"],
+        status=r["status"],
+        format=r["format"],
+        total_rows=total,
+        processed_rows=done,
+        accepted_rows=r["accepted_rows"],
+        rejected_rows=r["rejected_rows"],
+        progress_percent=round(100.0 * done / total, 1) if total else 100.0,
+        created_at=r["created_at"],
+        finished_at=r["finished_at"],
+    )

@@ -1,0 +1,1 @@
+"""Plumbing written once for every GreenLink service: settings, database, outbox, inbox, HTTP."""

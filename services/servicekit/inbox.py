@@ -1,0 +1,188 @@
+"""Inbox consumer: a batch's effects and its processed_events rows commit together.
+
+The Kafka offset is committed only after the database commit, so a crash replays the batch
+and the inbox turns the replay into a no-op. Records that cannot be parsed or validated go to
+the topic's dead-letter twin with the reason in headers; database outages are retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError
+from pydantic import ValidationError
+
+from schemas.catalog import model_for
+from schemas.envelope import Envelope, EventData
+from servicekit.db import Connection
+from servicekit.logs import event_id_var, trace_id_var
+from servicekit.metrics import (
+    DEAD_LETTERS,
+    EVENTS_CONSUMED,
+    EVENTS_DUPLICATE,
+    TRANSIENT_RETRIES,
+)
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    TimeoutError,
+)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A validated event with the envelope and Kafka position it arrived with."""
+
+    envelope: Envelope
+    data: EventData
+    record: ConsumerRecord[bytes, bytes]
+
+
+Handler = Callable[[Connection, list[Delivered]], Awaitable[None]]
+
+
+class PoisonEvent(Exception):
+    """A handler's verdict that an event can never be applied (it goes to the DLQ)."""
+
+
+POISON_ERRORS = (PoisonEvent, ValueError, ValidationError, KeyError, asyncpg.DataError)
+
+
+def parse_record(record: ConsumerRecord[bytes, bytes], handled: Mapping[str, Handler]) -> Delivered:
+    """Validate a record tolerantly (unknown fields ignored); raises for the dead-letter path."""
+    if record.value is None:
+        raise PoisonEvent("record has no value")
+    envelope = Envelope.from_bytes(record.value)
+    if envelope.type not in handled:
+        raise PoisonEvent(f"event type {envelope.type!r} is not handled by this consumer")
+    data = model_for(envelope.type).model_validate(envelope.data, extra="ignore")
+    return Delivered(envelope, data, record)
+
+
+@dataclass
+class InboxConsumer:
+    """Runs handlers over batches from Kafka with effectively-once effects."""
+
+    name: str
+    service: str
+    pool: asyncpg.Pool
+    consumer: AIOKafkaConsumer
+    producer: AIOKafkaProducer
+    handlers: Mapping[str, Handler]
+    batch_max: int = 2000
+    retry_initial_s: float = 0.2
+    retry_max_s: float = 10.0
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Consume until `stop` is set."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch_max)
+            for tp, records in batches.items():
+                await self._process_partition(tp, records)
+
+    async def _process_partition(
+        self, tp: TopicPartition, records: Sequence[ConsumerRecord[bytes, bytes]]
+    ) -> None:
+        good: list[Delivered] = []
+        for record in records:
+            try:
+                good.append(parse_record(record, self.handlers))
+            except POISON_ERRORS as exc:
+                await self.dead_letter(record, exc)
+        await self._apply_with_retry(good)
+        try:
+            await self.consumer.commit({tp: records[-1].offset + 1})
+        except CommitFailedError as exc:
+            log.warning("offset commit failed after rebalance", extra={"error": str(exc)})
+
+    async def _apply_with_retry(self, events: list[Delivered]) -> None:
+        delay = self.retry_initial_s
+        while True:
+            try:
+                await self._apply_isolating_poison(events)
+                return
+            except TRANSIENT_ERRORS as exc:
+                TRANSIENT_RETRIES.labels(self.service).inc()
+                log.warning("transient failure, retrying", extra={"error": repr(exc)})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.retry_max_s)
+
+    async def _apply_isolating_poison(self, events: list[Delivered]) -> None:
+        """Apply the batch at once; if a handler rejects it, apply one by one to find why."""
+        if not events:
+            return
+        try:
+            await self._apply(events)
+        except POISON_ERRORS as exc:
+            if len(events) == 1:
+                await self.dead_letter(events[0].record, exc)
+                return
+            for event in events:
+                try:
+                    await self._apply([event])
+                except POISON_ERRORS as exc:
+                    await self.dead_letter(event.record, exc)
+
+    async def _apply(self, events: list[Delivered]) -> None:
+        async with self.pool.acquire() as con, con.transaction():
+            inserted = await con.fetch(
+                "INSERT INTO processed_events (consumer, event_id)"
+                " SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
+                self.name,
+                [e.envelope.id for e in events],
+            )
+            fresh_ids = {r["event_id"] for r in inserted}
+            fresh = [e for e in events if e.envelope.id in fresh_ids]
+            fresh = list({e.envelope.id: e for e in reversed(fresh)}.values())[::-1]
+            EVENTS_DUPLICATE.labels(self.service).inc(len(events) - len(fresh))
+            for event_type, group in _runs_by_type(fresh):
+                trace_id_var.set(group[0].envelope.trace_id)
+                event_id_var.set(str(group[0].envelope.id))
+                await self.handlers[event_type](con, group)
+        for e in fresh:
+            EVENTS_CONSUMED.labels(self.service, e.record.topic).inc()
+
+    async def dead_letter(self, record: ConsumerRecord[bytes, bytes], exc: BaseException) -> None:
+        """Park a record on the DLQ with the reason; the partition moves on."""
+        reason = str(exc)[:2000] or type(exc).__name__
+        headers = [
+            ("dlq_reason", reason.encode()),
+            ("dlq_error_type", type(exc).__name__.encode()),
+            ("dlq_consumer", self.name.encode()),
+            ("dlq_source_topic", record.topic.encode()),
+            ("dlq_source_partition", str(record.partition).encode()),
+            ("dlq_source_offset", str(record.offset).encode()),
+        ]
+        await self.producer.send_and_wait(
+            f"{record.topic}.dlq", value=record.value, key=record.key, headers=headers
+        )
+        DEAD_LETTERS.labels(self.service, record.topic).inc()
+        log.warning(
+            "event dead-lettered",
+            extra={"topic": record.topic, "offset": record.offset, "reason": reason},
+        )
+
+
+def _runs_by_type(events: list[Delivered]) -> list[tuple[str, list[Delivered]]]:
+    """Consecutive events of one type, so a handler sees a batch without reordering."""
+    runs: list[tuple[str, list[Delivered]]] = []
+    for event in events:
+        if runs and runs[-1][0] == event.envelope.type:
+            runs[-1][1].append(event)
+        else:
+            runs.append((event.envelope.type, [event]))
+    return runs

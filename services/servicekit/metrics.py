@@ -1,0 +1,28 @@
+"""Prometheus metrics every service exposes at /metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUESTS = Counter(
+    "greenlink_http_requests_total", "HTTP requests served", ["service", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "greenlink_http_request_seconds", "HTTP request latency", ["service", "route"]
+)
+EVENTS_PRODUCED = Counter(
+    "greenlink_events_produced_total", "Events the outbox relay published", ["service", "topic"]
+)
+EVENTS_CONSUMED = Counter(
+    "greenlink_events_consumed_total", "Events a consumer applied", ["service", "topic"]
+)
+EVENTS_DUPLICATE = Counter(
+    "greenlink_events_duplicate_total", "Re-delivered events the inbox skipped", ["service"]
+)
+DEAD_LETTERS = Counter(
+    "greenlink_dead_letters_total", "Records sent to a dead-letter topic", ["service", "topic"]
+)
+OUTBOX_LAG = Gauge("greenlink_outbox_unpublished", "Outbox rows not yet published", ["service"])
+TRANSIENT_RETRIES = Counter(
+    "greenlink_transient_retries_total", "Batches retried after a transient failure", ["service"]
+)

@@ -1,0 +1,174 @@
+"""Process roles every service offers: migrate, api, relay, consume, or all of them at once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Mapping
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+
+from servicekit.db import create_pool
+from servicekit.inbox import Handler, InboxConsumer
+from servicekit.kafka import ensure_topics, make_consumer, make_producer
+from servicekit.logs import configure_logging
+from servicekit.migrations import migrate
+from servicekit.relay import run_relay
+from servicekit.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """One consumer group: its inbox name, the topics it reads and a handler per event type."""
+
+    name: str
+    topics: tuple[str, ...]
+    handlers: Mapping[str, Handler]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """Everything the runtime needs to know about a service."""
+
+    settings: ServiceSettings
+    package_dir: Path
+    app_factory: Callable[[], FastAPI]
+    consumers: tuple[ConsumerSpec, ...] = field(default=())
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def prepare(spec: ServiceSpec) -> None:
+    """Migrate the schema and create topics: safe to run at every start."""
+    s = spec.settings
+    await migrate(s.database_url, s.db_schema, spec.package_dir)
+    await ensure_topics(s.kafka_bootstrap_servers, s.kafka_replication_factor)
+
+
+async def serve_relay(spec: ServiceSpec, stop: asyncio.Event) -> None:
+    s = spec.settings
+    async with AsyncExitStack() as stack:
+        pool = await create_pool(s.database_url, s.db_schema, min_size=2, max_size=3)
+        stack.push_async_callback(pool.close)
+        producer = make_producer(s.kafka_bootstrap_servers, f"{s.service_name}-relay")
+        await producer.start()
+        stack.push_async_callback(producer.stop)
+        await run_relay(
+            pool,
+            producer,
+            schema=s.db_schema,
+            service=s.service_name,
+            batch_max=s.relay_batch_max,
+            stop=stop,
+        )
+
+
+async def serve_consumer(
+    spec: ServiceSpec, consumer_spec: ConsumerSpec, stop: asyncio.Event
+) -> None:
+    s = spec.settings
+    async with AsyncExitStack() as stack:
+        pool = await create_pool(s.database_url, s.db_schema, min_size=1, max_size=4)
+        stack.push_async_callback(pool.close)
+        producer = make_producer(s.kafka_bootstrap_servers, f"{consumer_spec.name}-dlq")
+        await producer.start()
+        stack.push_async_callback(producer.stop)
+        consumer = make_consumer(
+            s.kafka_bootstrap_servers, consumer_spec.name, consumer_spec.topics
+        )
+        await consumer.start()
+        stack.push_async_callback(consumer.stop)
+        inbox = InboxConsumer(
+            name=consumer_spec.name,
+            service=s.service_name,
+            pool=pool,
+            consumer=consumer,
+            producer=producer,
+            handlers=consumer_spec.handlers,
+            batch_max=s.consumer_batch_max,
+        )
+        await inbox.run(stop)
+
+
+async def serve_api(spec: ServiceSpec, stop: asyncio.Event) -> None:
+    s = spec.settings
+    config = uvicorn.Config(
+        spec.app_factory(), host=s.http_host, port=s.http_port, log_config=None, access_log=False
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stop.set()
+    await serving
+
+
+def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
+    """The `python -m <service>` command line."""
+    cli = typer.Typer(help="Run one role of the service.", no_args_is_help=True)
+
+    def start(role: str, body: Callable[[ServiceSpec, asyncio.Event], object]) -> None:
+        spec = make_spec()
+        configure_logging(f"{spec.settings.service_name}-{role}", spec.settings.log_level)
+
+        async def main() -> None:
+            stop = _stop_on_signals()
+            await prepare(spec)
+            log.info("starting", extra={"role": role})
+            await body(spec, stop)  # type: ignore[misc]
+
+        asyncio.run(main())
+
+    @cli.command("migrate")
+    def migrate_command() -> None:
+        """Apply migrations and create topics, then exit."""
+        start("migrate", lambda spec, stop: asyncio.sleep(0))
+
+    @cli.command("api")
+    def api_command() -> None:
+        """Serve the HTTP API."""
+        start("api", serve_api)
+
+    @cli.command("relay")
+    def relay_command() -> None:
+        """Publish the outbox to Kafka."""
+        start("relay", serve_relay)
+
+    @cli.command("consume")
+    def consume_command() -> None:
+        """Run every consumer group of the service."""
+        start(
+            "consume",
+            lambda spec, stop: asyncio.gather(
+                *(serve_consumer(spec, c, stop) for c in spec.consumers)
+            ),
+        )
+
+    @cli.command("all")
+    def all_command() -> None:
+        """API, relay and consumers in one process (small deployments, tests)."""
+        start(
+            "all",
+            lambda spec, stop: asyncio.gather(
+                serve_api(spec, stop),
+                serve_relay(spec, stop),
+                *(serve_consumer(spec, c, stop) for c in spec.consumers),
+            ),
+        )
+
+    return cli

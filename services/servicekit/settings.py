@@ -1,0 +1,58 @@
+"""Settings shared by every service process, read from the environment."""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_ENVIRONMENTS = ("development", "test")
+DEV_DATABASE_PASSWORDS = ("", "greenlink", "postgres", "password", "changeme")
+
+
+class ServiceSettings(BaseSettings):
+    """Base settings; each service subclasses it to set its name, schema and port."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    service_name: str = "greenlink"
+    db_schema: str = "public"
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", alias="GREENLINK_ENV"
+    )
+    database_url: str = Field(alias="DATABASE_URL")
+    kafka_bootstrap_servers: str = Field(alias="KAFKA_BOOTSTRAP_SERVERS")
+    kafka_replication_factor: int = Field(default=1, alias="KAFKA_REPLICATION_FACTOR")
+    http_host: str = Field(default="127.0.0.1", alias="HTTP_HOST")
+    http_port: int = 8000
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    consumer_batch_max: int = Field(default=2000, alias="CONSUMER_BATCH_MAX")
+    relay_batch_max: int = Field(default=2000, alias="RELAY_BATCH_MAX")
+    max_body_bytes: int = Field(default=1_000_000, alias="MAX_BODY_BYTES")
+    jwks_path: str | None = Field(default=None, alias="GREENLINK_JWKS_PATH")
+    jwks_url: str | None = Field(default=None, alias="GREENLINK_JWKS_URL")
+    jwt_issuer: str = Field(default="greenlink-local", alias="GREENLINK_JWT_ISSUER")
+    jwt_audience: str = Field(default="greenlink", alias="GREENLINK_JWT_AUDIENCE")
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in DEV_ENVIRONMENTS
+
+    @model_validator(mode="after")
+    def _no_default_secrets_in_production(self) -> Self:
+        """A default password or a locally minted key must never guard real data."""
+        if self.is_development:
+            return self
+        from urllib.parse import urlsplit
+
+        password = urlsplit(self.database_url).password or ""
+        if password in DEV_DATABASE_PASSWORDS:
+            raise ValueError("DATABASE_URL must carry a real password outside development")
+        if not self.jwks_url:
+            raise ValueError("GREENLINK_JWKS_URL (the identity provider's keys) is required")
+        if self.jwt_issuer == "greenlink-local":
+            raise ValueError("GREENLINK_JWT_ISSUER must name the real identity provider")
+        return self

@@ -1,0 +1,74 @@
+"""Shared fixtures: real Kafka and PostgreSQL from the local launcher, tokens, service apps."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from deploy.local.infra import InfraInfo, ensure_started
+from tests.support.services import RunningService, running_service
+
+KEYS_DIR = Path(os.environ.get("GREENLINK_STATE_DIR", ".greenlink")) / "test-keys"
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[InfraInfo]:
+    """Start (or reuse) the local Kafka and PostgreSQL once per test session."""
+    info = ensure_started()
+    os.environ["KAFKA_BOOTSTRAP_SERVERS"] = info.bootstrap_servers
+    os.environ["DATABASE_URL"] = info.database_url
+    os.environ.setdefault("GREENLINK_ENV", "test")
+    yield info
+
+
+@pytest.fixture(scope="session")
+def jwks_path() -> Path:
+    """A development issuer's keys just for tests; services are pointed at them."""
+    from servicekit.issuer import ensure_keys
+
+    path = KEYS_DIR.resolve() / "jwks.json"
+    ensure_keys(path)
+    os.environ["GREENLINK_JWKS_PATH"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+async def topics(infra: InfraInfo) -> None:
+    from servicekit.kafka import ensure_topics
+
+    await ensure_topics(infra.bootstrap_servers)
+
+
+def random_tenant() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+@pytest.fixture
+def tenant() -> uuid.UUID:
+    return random_tenant()
+
+
+@pytest.fixture(scope="session")
+def mint(jwks_path: Path):  # type: ignore[no-untyped-def]
+    """mint(role, tenant) -> bearer header dict."""
+    from servicekit.auth import Role
+    from servicekit.issuer import mint as mint_token
+
+    def _mint(role: str, tenant: uuid.UUID | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {mint_token(Role(role), tenant, jwks_path=jwks_path)}"}
+
+    return _mint
+
+
+
+@pytest.fixture(scope="session")
+async def registry(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
+    """The registry service in this process: API, outbox relay and consumers."""
+    from registry.app import spec
+
+    async with running_service(spec()) as service:
+        yield service

@@ -1,0 +1,185 @@
+"""The local launcher gives clients a working Kafka and PostgreSQL, and reuses them."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+if TYPE_CHECKING:
+    from deploy.local.infra import InfraInfo
+
+pytestmark = pytest.mark.integration
+
+INFRA_PATH = Path(__file__).resolve().parents[2] / "deploy" / "local" / "infra.py"
+
+
+def load_infra() -> Any:
+    """Loaded by path, as services' test fixtures do: deploy/local is not an installed package."""
+    spec = importlib.util.spec_from_file_location("greenlink_local_infra", INFRA_PATH)
+    assert spec is not None and spec.loader is not None
+    module: ModuleType = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def infra() -> Any:
+    return load_infra()
+
+
+@pytest.fixture(scope="module")
+def local(infra: Any) -> InfraInfo:
+    info: InfraInfo = infra.ensure_started()
+    return info
+
+
+def launcher_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS",
+                                                              "DATABASE_URL")}
+    return {**env, **overrides}
+
+
+def test_second_start_returns_same_ports_and_pids(infra: Any, local: InfraInfo) -> None:
+    again: InfraInfo = infra.ensure_started()
+
+    assert again == local
+    running = {row.component: row.pid for row in infra.status() if row.running}
+    for component, pid in local.pids.items():
+        assert running[component] == pid
+
+
+def test_cli_in_another_process_reuses_running_services(local: InfraInfo) -> None:
+    if local.pids == {}:
+        pytest.skip("external infrastructure configured")
+    result = subprocess.run([sys.executable, str(INFRA_PATH), "env"], capture_output=True,
+                            text=True, check=True, env=launcher_env())
+
+    assert f"export KAFKA_BOOTSTRAP_SERVERS={local.bootstrap_servers}\n" in result.stdout
+    assert f"export DATABASE_URL={local.database_url}" in result.stdout
+
+
+async def create_topic(bootstrap: str, topic: str, replicas: int) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=replicas)])
+    finally:
+        await admin.close()
+
+
+async def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    async with producer:
+        for value in values:
+            await producer.send_and_wait(topic, value=value, key=value)
+
+
+async def read_as_group(bootstrap: str, topic: str, group: str, count: int) -> list[bytes]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    seen: list[bytes] = []
+    async with consumer:
+        async with asyncio.timeout(60):
+            while len(seen) < count:
+                batches = await consumer.getmany(timeout_ms=1000)
+                seen += [m.value for records in batches.values() for m in records if m.value]
+        await consumer.commit()
+    return seen
+
+
+async def test_kafka_takes_idempotent_writes_and_serves_a_consumer_group(
+    local: InfraInfo,
+) -> None:
+    topic, group = f"infra-test-{uuid4().hex[:8]}", f"infra-test-{uuid4().hex[:8]}"
+    values = [f"event-{i}".encode() for i in range(20)]
+    await create_topic(local.bootstrap_servers, topic, replicas=1)
+
+    await produce(local.bootstrap_servers, topic, values)
+    first_read = await read_as_group(local.bootstrap_servers, topic, group, len(values))
+    await produce(local.bootstrap_servers, topic, [b"after-commit"])
+    second_read = await read_as_group(local.bootstrap_servers, topic, group, 1)
+
+    assert sorted(first_read) == sorted(values)
+    assert second_read == [b"after-commit"]
+
+
+async def test_postgres_commits_and_rolls_back_transactions(local: InfraInfo) -> None:
+    conn = await asyncpg.connect(local.database_url)
+    try:
+        await conn.execute("CREATE TEMP TABLE t (id int PRIMARY KEY)")
+        async with conn.transaction():
+            await conn.execute("INSERT INTO t VALUES ($1)", 1)
+        with pytest.raises(asyncpg.UniqueViolationError):
+            async with conn.transaction():
+                await conn.execute("INSERT INTO t VALUES ($1)", 2)
+                await conn.execute("INSERT INTO t VALUES ($1)", 1)
+        rows = await conn.fetch("SELECT id FROM t ORDER BY id")
+        settings = await conn.fetchrow("SELECT current_setting('fsync') AS fsync, "
+                                       "(SELECT rolsuper FROM pg_roles "
+                                       " WHERE rolname = current_user) AS superuser")
+    finally:
+        await conn.close()
+
+    assert [r["id"] for r in rows] == [1]
+    assert settings is not None
+    assert settings["fsync"] == "on"
+    assert settings["superuser"] is False
+
+
+def test_concurrent_cold_starts_share_one_cluster(infra: Any, tmp_path: Path) -> None:
+    """Two processes racing on an empty state folder must end up with one Kafka and one PG."""
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or os.environ.get("DATABASE_URL"):
+        pytest.skip("external infrastructure configured")
+    env = launcher_env(GREENLINK_STATE_DIR=str(tmp_path / "state"),
+                       GREENLINK_CACHE_DIR=str(infra.cache_dir()))
+    starts = [subprocess.Popen([sys.executable, str(INFRA_PATH), "env"], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+              for _ in range(2)]
+    try:
+        outputs = [p.communicate(timeout=240) for p in starts]
+    finally:
+        subprocess.run([sys.executable, str(INFRA_PATH), "reset"], env=env, check=False)
+
+    assert [p.returncode for p in starts] == [0, 0], [err for _, err in outputs]
+    assert outputs[0][0] == outputs[1][0]
+
+
+def chaos_selected(config: pytest.Config) -> bool:
+    return "chaos" in str(config.getoption("markexpr") or "")
+
+
+@pytest.mark.chaos
+async def test_three_brokers_keep_accepting_acks_all_after_one_is_killed(
+    infra: Any, request: pytest.FixtureRequest
+) -> None:
+    if not chaos_selected(request.config):
+        pytest.skip("starts three brokers; select with -m chaos")
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        pytest.skip("external Kafka configured")
+    info: InfraInfo = infra.ensure_started(brokers=3)
+    topic = f"infra-chaos-{uuid4().hex[:8]}"
+    try:
+        await create_topic(info.bootstrap_servers, topic, replicas=3)
+        await produce(info.bootstrap_servers, topic, [b"before-0", b"before-1"])
+        infra.stop_broker(2, kill=True)
+        await produce(info.bootstrap_servers, topic, [b"after-0", b"after-1"])
+        seen = await read_as_group(info.bootstrap_servers, topic, topic, 4)
+        infra.start_broker(2)
+    finally:
+        infra.stop(only="kafka3")
+
+    assert sorted(seen) == [b"after-0", b"after-1", b"before-0", b"before-1"]

@@ -1,0 +1,53 @@
+"""Reading topics in tests with plain aiokafka clients, bounded in time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+
+async def read_until(
+    bootstrap: str,
+    topic: str,
+    done: Callable[[list[ConsumerRecord[bytes, bytes]]], bool],
+    *,
+    timeout_s: float = 60.0,
+    keep: Callable[[ConsumerRecord[bytes, bytes]], bool] = lambda _: True,
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """Read `topic` from the beginning until `done(kept records)` or the timeout."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"test-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    kept: list[ConsumerRecord[bytes, bytes]] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline and not done(kept):
+            batches = await consumer.getmany(timeout_ms=500)
+            kept.extend(r for records in batches.values() for r in records if keep(r))
+    finally:
+        await consumer.stop()
+    return kept
+
+
+async def eventually(
+    probe: Callable[[], object], *, timeout_s: float = 60.0, interval_s: float = 0.2
+) -> object:
+    """Poll an async probe until it returns something truthy, or fail with its last value."""
+    deadline = time.monotonic() + timeout_s
+    last: object = None
+    while time.monotonic() < deadline:
+        result = probe()
+        last = await result if asyncio.iscoroutine(result) else result
+        if last:
+            return last
+        await asyncio.sleep(interval_s)
+    raise AssertionError(f"condition not met within {timeout_s}s (last: {last!r})")

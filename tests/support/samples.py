@@ -1,0 +1,47 @@
+"""Valid request bodies for tests, varied by a counter so rows never collide."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from schemas.credit_code import ALPHABET, check_character
+
+
+def credit_code(rng: random.Random | None = None) -> str:
+    """A fresh unified social credit code with a correct check character."""
+    rng = rng or random.Random()
+    body = "91430100" + "".join(rng.choice(ALPHABET) for _ in range(9))
+    return body + check_character(body)
+
+
+def enterprise_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "湖南测试新能源有限公司",
+        "credit_code": credit_code(),
+        "city": "changsha",
+        "county": "长沙县",
+        "industry": "wind power",
+        "contact_email": "ops@example.cn",
+    }
+    body.update(overrides)
+    return body
+
+
+def project_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "浏阳风电场 Liuyang wind farm",
+        "type": "wind",
+        "city": "changsha",
+        "county": "浏阳市",
+        "capex_cny": "320000000.00",
+        "financing_need_cny": "220000000.00",
+        "instruments": ["green_loan", "carbon_reduction_facility_loan"],
+        "tenor_months": 180,
+        "lifetime_years": 20,
+        "construction_start": "2025-03-01",
+        "operation_date": "2026-06-30",
+        "activity": {"capacity_mw": 50.0, "annual_generation_mwh": 110000.0},
+    }
+    body.update(overrides)
+    return body
