@@ -26,4 +26,7 @@ TOPIC_OF_EVENT: dict[str, Topic] = {
 
 def model_for(event_type: str) -> type[EventData]:
     """The model of a known event type; KeyError names an unknown one (a dead-letter case)."""
-    return EVENT_MODELS[event_type]
+    try:
+        return EVENT_MODELS[event_type]
+    except KeyError:
+        raise KeyError(f"unknown event type {event_type!r}") from None

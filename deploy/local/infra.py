@@ -24,12 +24,14 @@ from deploy.local.state import InfraError, cache_dir, state_dir
 @dataclass(frozen=True)
 class InfraInfo:
     bootstrap_servers: str
-    database_url: str
+    database_url: str = field(repr=False)  # carries the generated password
     pids: dict[str, int] = field(default_factory=dict)  # empty for external services
 
     def exports(self) -> str:
-        return (f"export KAFKA_BOOTSTRAP_SERVERS={self.bootstrap_servers}\n"
-                f"export DATABASE_URL={self.database_url}")
+        return (
+            f"export KAFKA_BOOTSTRAP_SERVERS={self.bootstrap_servers}\n"
+            f"export DATABASE_URL={self.database_url}"
+        )
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def ensure_started(brokers: int = 1) -> InfraInfo:
 
 def stop(only: str | None = None) -> None:
     """Stops what this launcher started; data is kept for the next start."""
+    if only not in (None, "kafka", "kafka3", "postgres"):
+        raise InfraError(f"unknown component {only!r}: use kafka, kafka3 or postgres")
     if only in (None, "kafka"):
         kafka_cluster.stop_cluster(1)
     if only in (None, "kafka3"):
@@ -89,8 +93,13 @@ def reset() -> None:
 
 def status() -> list[Row]:
     rows = [
-        Row(f"{kafka_cluster.section(brokers)}-{s.node.node_id}", s.running, s.pid,
-            f"127.0.0.1:{s.node.port}", str(s.node.server_log))
+        Row(
+            f"{kafka_cluster.section(brokers)}-{s.node.node_id}",
+            s.running,
+            s.pid,
+            f"127.0.0.1:{s.node.port}",
+            str(s.node.server_log),
+        )
         for brokers in (1, 3)
         for s in kafka_cluster.node_status(brokers)
     ]
@@ -101,8 +110,11 @@ def status() -> list[Row]:
 
 
 Brokers = Annotated[int, typer.Option(help="1, or 3 for fault tests")]
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Local Kafka (KRaft) and PostgreSQL for GreenLink, no Docker.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Local Kafka (KRaft) and PostgreSQL for GreenLink, no Docker.",
+)
 
 
 def _fail(error: InfraError) -> typer.Exit:

@@ -11,13 +11,15 @@ from deploy.local.state import InfraError, cache_dir, file_lock
 
 KAFKA_VERSION = "4.3.1"
 POM = Path(__file__).resolve().parent / "kafka" / "pom.xml"
-INSTALL_HINT = "apt-get install openjdk-17-jre-headless maven"
+PACKAGES = {"java": "openjdk-17-jre-headless", "mvn": "maven"}
 
 
 def require(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        raise InfraError(f"`{tool}` not found on PATH; install it: {INSTALL_HINT}")
+        raise InfraError(
+            f"`{tool}` not found on PATH; install it: apt-get install {PACKAGES[tool]}"
+        )
     return path
 
 
@@ -33,8 +35,15 @@ def ensure_kafka_jars() -> Path:
         libs.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=libs.parent, prefix=".download-") as tmp:
             staged = Path(tmp) / "libs"
-            command = [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-                       f"-DoutputDirectory={staged}"]
+            command = [
+                mvn,
+                "-q",
+                "-B",
+                "-f",
+                str(POM),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={staged}",
+            ]
             result = subprocess.run(command, capture_output=True, text=True, check=False)
             if result.returncode != 0 or not any(staged.glob("kafka_2.13-*.jar")):
                 tail = (result.stdout + result.stderr).strip().splitlines()[-5:]

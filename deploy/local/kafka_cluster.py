@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -41,12 +42,12 @@ def _nodes(brokers: int, saved: dict[str, Any], pick_ports: bool) -> list[Node]:
     name, taken, nodes = section(brokers), set[int](), []
     for node_id in range(1, brokers + 1):
         old = saved.get("nodes", {}).get(str(node_id), {})
-        ports = [old.get("port"), old.get("controller_port")]
+        port, controller_port = old.get("port", 0), old.get("controller_port", 0)
         if pick_ports:
-            ports = [reuse_or_pick(port, taken) for port in ports]
-            taken.update(ports)
-        nodes.append(Node(node_id, ports[0] or 0, ports[1] or 0, state_dir() / name /
-                          f"node-{node_id}", logs_dir(), f"{name}-{node_id}"))
+            port, controller_port = (reuse_or_pick(p, taken) for p in (port, controller_port))
+            taken.update((port, controller_port))
+        home = state_dir() / name / f"node-{node_id}"
+        nodes.append(Node(node_id, port, controller_port, home, logs_dir(), f"{name}-{node_id}"))
     return nodes
 
 
@@ -64,51 +65,67 @@ def node_status(brokers: int) -> list[NodeStatus]:
     if not saved:
         return []
     return [
-        NodeStatus(node, pids.get(node.node_id),
-                   pid_alive(pids.get(node.node_id), str(node.properties)) and port_open(node.port))
+        NodeStatus(
+            node,
+            pids.get(node.node_id),
+            pid_alive(pids.get(node.node_id), str(node.properties)) and port_open(node.port),
+        )
         for node in _nodes(brokers, saved, pick_ports=False)
     ]
 
 
 def _save(brokers: int, cluster_id: str, nodes: list[Node], pids: dict[int, int | None]) -> None:
-    write_section(section(brokers), {
-        "cluster_id": cluster_id,
-        "nodes": {str(n.node_id): {"port": n.port, "controller_port": n.controller_port,
-                                   "pid": pids.get(n.node_id)} for n in nodes},
-    })
+    records = {
+        str(n.node_id): {
+            "port": n.port,
+            "controller_port": n.controller_port,
+            "pid": pids.get(n.node_id),
+        }
+        for n in nodes
+    }
+    write_section(section(brokers), {"cluster_id": cluster_id, "nodes": records})
 
 
 def _format(java: str, libs: Path, cluster_id: str, nodes: list[Node]) -> None:
     """Formatting is once per data dir; a static voter list must not get `--standalone`."""
-    todo = [n for n in nodes if not (n.data / "meta.properties").exists()]
-    extra = ["--standalone"] if len(nodes) == 1 else []
-    runs = [
-        (n, subprocess.run(
-            java_command(java, libs, n, ["kafka.tools.StorageTool", "format", "-t", cluster_id,
-                                         "-c", str(n.properties), "--ignore-formatted", *extra]),
-            capture_output=True, text=True, check=False))
-        for n in todo
-    ]
-    for node, result in runs:
+    quorum = ["--standalone"] if len(nodes) == 1 else []
+    for node in nodes:
+        if (node.data / "meta.properties").exists():
+            continue
+        tool = ["kafka.tools.StorageTool", "format", "--ignore-formatted", *quorum]
+        args = [*tool, "-t", cluster_id, "-c", str(node.properties)]
+        command = java_command(java, libs, node, args)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise InfraError(f"formatting {node.label} failed: {result.stderr.strip()[-300:]}")
 
 
 def _spawn(java: str, libs: Path, node: Node) -> int:
-    """A new session keeps the broker alive after the launching shell or test exits."""
-    with node.stdout_log.open("ab") as out:
-        process = subprocess.Popen(
-            java_command(java, libs, node, ["kafka.Kafka", str(node.properties)]),
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return process.pid
+    """posix_spawn with setsid: the broker outlives the launching shell or test process, and no
+    Popen object is left behind to warn that its child is still running."""
+    command = java_command(java, libs, node, ["kafka.Kafka", str(node.properties)])
+    append = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    return os.posix_spawn(
+        java,
+        command,
+        os.environ,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(node.stdout_log), append, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ],
+        setsid=True,
+    )
 
 
 def _wait_serving(node: Node, pid: int, brokers: int) -> None:
-    wait_until(lambda: kafka_probe.serving(node.port, brokers), timeout_s=START_TIMEOUT_S,
-               what=f"Kafka {node.label}", log=node.server_log,
-               alive=lambda: pid_alive(pid, str(node.properties)))
+    wait_until(
+        lambda: kafka_probe.serving(node.port, brokers),
+        timeout_s=START_TIMEOUT_S,
+        what=f"Kafka {node.label}",
+        log=node.server_log,
+        alive=lambda: pid_alive(pid, str(node.properties)),
+    )
 
 
 def ensure_cluster(brokers: int = 1) -> tuple[str, dict[int, int]]:
@@ -142,8 +159,7 @@ def stop_cluster(brokers: int = 1) -> None:
             return
         nodes = _nodes(brokers, saved, pick_ports=False)
         pids = _pids(saved)
-        for node in nodes:
-            terminate([pids.get(node.node_id) or 0], str(node.properties))
+        terminate((pids.get(n.node_id), str(n.properties)) for n in nodes)
         _save(brokers, saved["cluster_id"], nodes, {})
 
 
@@ -154,7 +170,7 @@ def stop_broker(node_id: int, brokers: int = 3, kill: bool = False) -> None:
         nodes = _nodes(brokers, saved, pick_ports=False)
         pids = _pids(saved)
         node = next(n for n in nodes if n.node_id == node_id)
-        terminate([pids.get(node_id) or 0], str(node.properties), timeout_s=0 if kill else 30)
+        terminate([(pids.get(node_id), str(node.properties))], timeout_s=0 if kill else 30)
         _save(brokers, saved["cluster_id"], nodes, {**pids, node_id: None})
 
 

@@ -39,8 +39,9 @@ def bin_dir() -> Path:
     found = shutil.which("pg_ctl")
     candidates = [Path(found).resolve().parent] if found else []
     versions = Path("/usr/lib/postgresql").glob("*/bin")
-    candidates += sorted(versions, key=lambda p: int(re.sub(r"\D", "", p.parent.name) or 0),
-                         reverse=True)
+    candidates += sorted(
+        versions, key=lambda p: int(re.sub(r"\D", "", p.parent.name) or 0), reverse=True
+    )
     for candidate in candidates:
         if all((candidate / tool).exists() for tool in SERVER_TOOLS):
             return candidate
@@ -56,8 +57,14 @@ def run_user() -> str | None:
             return name
         except KeyError:
             continue
-    command = ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-               "greenlink"]
+    command = [
+        "useradd",
+        "--system",
+        "--no-create-home",
+        "--shell",
+        "/usr/sbin/nologin",
+        "greenlink",
+    ]
     if subprocess.run(command, capture_output=True, check=False).returncode != 0:
         raise InfraError("cannot create system user `greenlink` to run PostgreSQL (useradd failed)")
     return "greenlink"

@@ -15,6 +15,7 @@ from deploy.local.state import InfraError, component_lock, read_section, write_s
 SECTION = "postgres"
 DATABASE = ROLE = "greenlink"
 START_TIMEOUT_S = 60
+INITDB_FLAGS = ["-E", "UTF8", "--locale=C", "--auth-local=peer", "--auth-host=scram-sha-256"]
 
 SETTINGS = """\
 listen_addresses = '{host}'
@@ -60,21 +61,28 @@ def _running(files: PgFiles, port: int | None) -> bool:
     return pid_alive(_postmaster_pid(files), "postgres") and bool(port) and port_open(port or 0)
 
 
-def _run(files: PgFiles, command: list[str], what: str, stdin: str | None = None) -> None:
-    result = subprocess.run(as_user(files.user, command), input=stdin, capture_output=True,
-                            text=True, cwd=files.root, check=False, start_new_session=True)
+def _run(files: PgFiles, tool: str, args: list[str], stdin: str | None = None) -> None:
+    command = as_user(files.user, [str(bin_dir() / tool), *args])
+    result = subprocess.run(
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=files.root,
+        check=False,
+        start_new_session=True,
+    )
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise InfraError(f"PostgreSQL {what} failed: {detail[0]}; see {files.log}")
+        raise InfraError(f"PostgreSQL {tool} failed: {detail[0]}; see {files.log}")
 
 
-def _initdb(files: PgFiles, bins: Path) -> None:
+def _initdb(files: PgFiles) -> None:
     """Peer auth on the socket for the superuser, SCRAM on TCP for the application role."""
     if (files.data / "PG_VERSION").exists():
         return
     shutil.rmtree(files.data, ignore_errors=True)
-    _run(files, [str(bins / "initdb"), "-D", str(files.data), "-E", "UTF8", "--locale=C",
-                 "--auth-local=peer", "--auth-host=scram-sha-256"], "initdb")
+    _run(files, "initdb", ["-D", str(files.data), *INITDB_FLAGS])
     conf = files.data / "postgresql.conf"
     write_owned(files, conf, conf.read_text() + "\ninclude_if_exists = 'greenlink.conf'\n")
 
@@ -84,8 +92,9 @@ def status() -> PgStatus:
     if not saved:
         return PgStatus(None, None, None, False)
     files = choose(saved.get("root"))
-    return PgStatus(_postmaster_pid(files), saved.get("port"), files.log,
-                    _running(files, saved.get("port")))
+    return PgStatus(
+        _postmaster_pid(files), saved.get("port"), files.log, _running(files, saved.get("port"))
+    )
 
 
 def ensure() -> tuple[str, int]:
@@ -96,18 +105,17 @@ def ensure() -> tuple[str, int]:
         password = saved.get("password") or secrets.token_urlsafe(24)
         if saved and _running(files, saved.get("port")):
             return database_url(password, saved["port"]), _postmaster_pid(files) or 0
-        bins = bin_dir()
         port = reuse_or_pick(saved.get("port"), set())
         prepare(files)
-        _initdb(files, bins)
-        write_owned(files, files.data / "greenlink.conf",
-                    SETTINGS.format(host=HOST, port=port, run=files.run))
+        _initdb(files)
+        settings = SETTINGS.format(host=HOST, port=port, run=files.run)
+        write_owned(files, files.data / "greenlink.conf", settings)
         write_section(SECTION, {"root": str(files.root), "port": port, "password": password})
-        _run(files, [str(bins / "pg_ctl"), "-D", str(files.data), "-l", str(files.log), "-w",
-                     "-t", str(START_TIMEOUT_S), "start"], "start")
-        _run(files, [str(bins / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h",
-                     str(files.run), "-p", str(port), "-d", "postgres"], "role setup",
-             stdin=SETUP_SQL.format(password=password))
+        wait = ["-w", "-t", str(START_TIMEOUT_S)]
+        _run(files, "pg_ctl", ["-D", str(files.data), "-l", str(files.log), *wait, "start"])
+        psql = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres"]
+        setup = SETUP_SQL.format(password=password)
+        _run(files, "psql", [*psql, "-h", str(files.run), "-p", str(port)], stdin=setup)
         if not _running(files, port):
             raise InfraError(f"PostgreSQL is not answering on port {port}; see {files.log}")
         return database_url(password, port), _postmaster_pid(files) or 0
@@ -120,8 +128,7 @@ def stop() -> None:
             return
         files = choose(saved.get("root"))
         if pid_alive(_postmaster_pid(files), "postgres"):
-            _run(files, [str(bin_dir() / "pg_ctl"), "-D", str(files.data), "-m", "fast", "-w",
-                         "stop"], "stop")
+            _run(files, "pg_ctl", ["-D", str(files.data), "-m", "fast", "-w", "stop"])
 
 
 def wipe() -> None:

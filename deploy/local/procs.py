@@ -37,20 +37,21 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def terminate(pids: Iterable[int], marker: str, timeout_s: float = 30.0) -> None:
-    """SIGTERM lets Kafka shut down cleanly; SIGKILL only if it does not finish in time."""
-    live = [pid for pid in pids if pid_alive(pid, marker)]
-    for pid in live:
+def terminate(processes: Iterable[tuple[int | None, str]], timeout_s: float = 30.0) -> None:
+    """SIGTERM all at once (a cluster stopped one node at a time loses quorum and hangs);
+    SIGKILL whatever has not finished in time. Each process is a (pid, marker) pair."""
+    live = [(pid, marker) for pid, marker in processes if pid and pid_alive(pid, marker)]
+    for pid, _ in live:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout_s
-    while any(pid_alive(pid, marker) for pid in live) and time.monotonic() < deadline:
+    while any(pid_alive(*p) for p in live) and time.monotonic() < deadline:
         time.sleep(0.2)
-    for pid in live:
+    for pid, marker in live:
         if pid_alive(pid, marker):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-    while any(pid_alive(pid, marker) for pid in live):
+    while any(pid_alive(*p) for p in live):
         time.sleep(0.1)
 
 
@@ -64,6 +65,7 @@ def port_free(port: int | None) -> bool:
     if not port:
         return False
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT ok
         try:
             sock.bind((HOST, port))
         except OSError:

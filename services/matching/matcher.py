@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,9 +19,11 @@ from matching.mandates import Mandate
 from schemas.deals import MatchExplanation
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A project version that passed every hard constraint of a mandate version."""
+class Match(NamedTuple):
+    """A project version that passed every hard constraint of a mandate version.
+
+    A named tuple because a batch creates one per pair and creation cost dominates matching.
+    """
 
     project: ProjectFacts
     mandate: Mandate
@@ -139,12 +142,17 @@ class MandateBook:
         p_idx, rows, fit = (np.concatenate(parts) for parts in zip(*found, strict=True))
         order = np.lexsort((rows, -fit, p_idx))
         mandates = self.columns.mandates
-        return [
-            Match(projects[p], mandates[m], mandates[m].version, f)
-            for p, m, f in zip(
-                p_idx[order].tolist(), rows[order].tolist(), fit[order].tolist(), strict=True
+        versions = [m.version for m in mandates]
+        row_list: list[int] = rows[order].tolist()
+        return list(
+            map(
+                Match,
+                map(projects.__getitem__, p_idx[order].tolist()),
+                map(mandates.__getitem__, row_list),
+                map(versions.__getitem__, row_list),
+                fit[order].tolist(),
             )
-        ]
+        )
 
 
 @dataclass(frozen=True)

@@ -31,25 +31,27 @@ def enterprise_pool(size: int, seed: int) -> list[uuid.UUID]:
 
 
 def synthetic_mandate(rng: random.Random, enterprises: list[uuid.UUID]) -> Mandate:
-    """One mandate; a fifth of them have already lent, so limits and capacity bite."""
+    """One mandate, shaped like a city branch's programme: one to three cities (a tenth are
+    province-wide), one to three families, one or two instruments; a fifth have already lent,
+    so concentration limits and capacity bite."""
     ticket_min = _money(rng, 5, 7.5)
     ticket_max = (ticket_min * Decimal(rng.randint(2, 20))).quantize(Decimal("0.01"))
     capacity = ticket_max * rng.randint(2, 40)
-    cities = list(City) if rng.random() < 0.3 else _some(rng, list(City), 1, 5)
+    cities = list(City) if rng.random() < 0.1 else _some(rng, list(City), 1, 3)
 
     def limit() -> Decimal | None:
         return None if rng.random() < 0.5 else min(capacity, ticket_max * rng.randint(1, 3))
 
     spec = MandateSpec(
         name=f"mandate {rng.getrandbits(32):08x}",
-        instruments=_some(rng, list(Instrument), 1, 3),
-        families=_some(rng, list(ProjectFamily), 1, 5),
+        instruments=_some(rng, list(Instrument), 1, 2),
+        families=_some(rng, list(ProjectFamily), 1, 3),
         cities=cities,
         focus_cities=_some(rng, cities, 0, 2),
         ticket_min_cny=ticket_min,
         ticket_max_cny=ticket_max,
         max_tenor_months=rng.choice([36, 60, 120, 180, 240]),
-        min_score=round(rng.uniform(0, 80), 1),
+        min_score=round(rng.uniform(30, 80), 1),
         min_annual_tco2e=rng.choice([0.0, 100.0, 1000.0, 5000.0]),
         max_abatement_cost_cny_per_tco2e=None if rng.random() < 0.6 else rng.uniform(50, 800),
         exclusions=_some(rng, list(Exclusion), 0, 2),

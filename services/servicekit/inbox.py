@@ -61,14 +61,20 @@ class PoisonEvent(Exception):
 POISON_ERRORS = (PoisonEvent, ValueError, ValidationError, KeyError, asyncpg.DataError)
 
 
-def parse_record(record: ConsumerRecord[bytes, bytes], handled: Mapping[str, Handler]) -> Delivered:
-    """Validate a record tolerantly (unknown fields ignored); raises for the dead-letter path."""
+def parse_record(
+    record: ConsumerRecord[bytes, bytes], handled: Mapping[str, Handler]
+) -> Delivered | None:
+    """Validate a record tolerantly (unknown fields ignored); raises for the dead-letter path.
+
+    Returns None for a well-formed event of a type this consumer has no interest in.
+    """
     if record.value is None:
         raise PoisonEvent("record has no value")
     envelope = Envelope.from_bytes(record.value)
+    model = model_for(envelope.type)
+    data = model.model_validate(envelope.data, extra="ignore")
     if envelope.type not in handled:
-        raise PoisonEvent(f"event type {envelope.type!r} is not handled by this consumer")
-    data = model_for(envelope.type).model_validate(envelope.data, extra="ignore")
+        return None
     return Delivered(envelope, data, record)
 
 
@@ -100,9 +106,12 @@ class InboxConsumer:
         good: list[Delivered] = []
         for record in records:
             try:
-                good.append(parse_record(record, self.handlers))
+                delivered = parse_record(record, self.handlers)
             except POISON_ERRORS as exc:
                 await self.dead_letter(record, exc)
+                continue
+            if delivered is not None:
+                good.append(delivered)
         await self._apply_with_retry(good)
         try:
             await self.consumer.commit({tp: records[-1].offset + 1})
@@ -158,7 +167,7 @@ class InboxConsumer:
 
     async def dead_letter(self, record: ConsumerRecord[bytes, bytes], exc: BaseException) -> None:
         """Park a record on the DLQ with the reason; the partition moves on."""
-        reason = str(exc)[:2000] or type(exc).__name__
+        reason = f"{type(exc).__name__}: {exc}"[:2000]
         headers = [
             ("dlq_reason", reason.encode()),
             ("dlq_error_type", type(exc).__name__.encode()),

@@ -48,8 +48,9 @@ def local(infra: Any) -> InfraInfo:
 
 
 def launcher_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS",
-                                                              "DATABASE_URL")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
+    }
     return {**env, **overrides}
 
 
@@ -65,8 +66,13 @@ def test_second_start_returns_same_ports_and_pids(infra: Any, local: InfraInfo) 
 def test_cli_in_another_process_reuses_running_services(local: InfraInfo) -> None:
     if local.pids == {}:
         pytest.skip("external infrastructure configured")
-    result = subprocess.run([sys.executable, str(INFRA_PATH), "env"], capture_output=True,
-                            text=True, check=True, env=launcher_env())
+    result = subprocess.run(
+        [sys.executable, str(INFRA_PATH), "env"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=launcher_env(),
+    )
 
     assert f"export KAFKA_BOOTSTRAP_SERVERS={local.bootstrap_servers}\n" in result.stdout
     assert f"export DATABASE_URL={local.database_url}" in result.stdout
@@ -89,8 +95,13 @@ async def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
 
 
 async def read_as_group(bootstrap: str, topic: str, group: str, count: int) -> list[bytes]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     seen: list[bytes] = []
     async with consumer:
         async with asyncio.timeout(60):
@@ -128,9 +139,11 @@ async def test_postgres_commits_and_rolls_back_transactions(local: InfraInfo) ->
                 await conn.execute("INSERT INTO t VALUES ($1)", 2)
                 await conn.execute("INSERT INTO t VALUES ($1)", 1)
         rows = await conn.fetch("SELECT id FROM t ORDER BY id")
-        settings = await conn.fetchrow("SELECT current_setting('fsync') AS fsync, "
-                                       "(SELECT rolsuper FROM pg_roles "
-                                       " WHERE rolname = current_user) AS superuser")
+        settings = await conn.fetchrow(
+            "SELECT current_setting('fsync') AS fsync, "
+            "(SELECT rolsuper FROM pg_roles "
+            " WHERE rolname = current_user) AS superuser"
+        )
     finally:
         await conn.close()
 
@@ -144,11 +157,19 @@ def test_concurrent_cold_starts_share_one_cluster(infra: Any, tmp_path: Path) ->
     """Two processes racing on an empty state folder must end up with one Kafka and one PG."""
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or os.environ.get("DATABASE_URL"):
         pytest.skip("external infrastructure configured")
-    env = launcher_env(GREENLINK_STATE_DIR=str(tmp_path / "state"),
-                       GREENLINK_CACHE_DIR=str(infra.cache_dir()))
-    starts = [subprocess.Popen([sys.executable, str(INFRA_PATH), "env"], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-              for _ in range(2)]
+    env = launcher_env(
+        GREENLINK_STATE_DIR=str(tmp_path / "state"), GREENLINK_CACHE_DIR=str(infra.cache_dir())
+    )
+    starts = [
+        subprocess.Popen(
+            [sys.executable, str(INFRA_PATH), "env"],
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
     try:
         outputs = [p.communicate(timeout=240) for p in starts]
     finally:

@@ -10,7 +10,7 @@ import pytest
 from schemas.envelope import Envelope
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.topics import PROJECTS
-from tests.support.kafka import eventually, read_until
+from tests.support.kafka import data_field_equals, eventually, read_until
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
 
@@ -141,6 +141,6 @@ async def test_bulk_upload_registers_valid_rows_and_reports_each_bad_one(registr
 
     records = await read_until(
         infra.bootstrap_servers, PROJECTS.name, lambda got: len(got) >= 9_950, timeout_s=180,
-        keep=lambda r: orjson.loads(r.value)["data"]["enterprise_id"] == str(tenant),
+        keep=data_field_equals("enterprise_id", str(tenant)),
     )
     assert len({Envelope.from_bytes(r.value).id for r in records}) == 9_950

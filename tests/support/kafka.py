@@ -51,3 +51,16 @@ async def eventually(
             return last
         await asyncio.sleep(interval_s)
     raise AssertionError(f"condition not met within {timeout_s}s (last: {last!r})")
+
+
+def data_field_equals(field: str, value: str) -> Callable[[ConsumerRecord[bytes, bytes]], bool]:
+    """A record filter on one field of the event body that skips records which are not events."""
+    import orjson
+
+    def keep(record: ConsumerRecord[bytes, bytes]) -> bool:
+        try:
+            return str(orjson.loads(record.value or b"")["data"][field]) == value
+        except (ValueError, KeyError, TypeError):
+            return False
+
+    return keep

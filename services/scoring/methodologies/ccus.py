@@ -1,0 +1,37 @@
+"""Carbon capture, utilisation and storage: captured CO2 minus what capturing it emits."""
+
+from __future__ import annotations
+
+from schemas.vocabulary import ProjectType
+from scoring.methodologies.base import Methodology, fuel_combustion_tco2e, grid_import_tco2e
+from scoring.workings import MethodologyResult, Workings
+
+VERSION = "1.0.0"
+
+
+def capture_net_of_energy(w: Workings) -> MethodologyResult:
+    """Stored CO2 counts only net of the electricity and fuel the capture plant consumes.
+
+    Formula: ER = CO2 captured t − capture MWh × EF_grid × (1 + TDL) − capture fuel GJ × EF_CO2;
+        storage leakage not modelled (permanent storage assumed)
+    Source: CDM modalities for CCS (decision 10/CMP.7); ISO 27919-1 capture performance
+    """
+    captured = w.need("co2_captured_t")
+    mwh = w.need("capture_electricity_mwh")
+    project = grid_import_tco2e(w, mwh, "pe_capture_electricity_tco2e")
+    fuel_gj = w.maybe("project_fuel_gj")
+    if fuel_gj:
+        project += fuel_combustion_tco2e(w, w.fuel("project_fuel"), fuel_gj, "pe_fuel_tco2e")
+    return w.result(captured, project)
+
+
+METHODOLOGIES = (
+    Methodology.of(
+        capture_net_of_energy,
+        id="ccus-capture",
+        name="CO2 capture net of capture energy",
+        version=VERSION,
+        types=(ProjectType.CCUS,),
+        required=("co2_captured_t", "capture_electricity_mwh"),
+    ),
+)

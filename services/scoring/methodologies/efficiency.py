@@ -1,0 +1,106 @@
+"""Energy efficiency: saved energy, recovered waste heat and upgraded coal units."""
+
+from __future__ import annotations
+
+from schemas.vocabulary import ProjectType
+from scoring.methodologies.base import (
+    COAL_PER_TCE,
+    Methodology,
+    auxiliary_tco2e,
+    displaced_grid_tco2e,
+)
+from scoring.workings import MethodologyResult, Workings
+
+VERSION = "1.0.0"
+SMALL_SCALE_LIMIT_GWH = 60.0
+GJ_PER_GWH = 3600.0
+
+
+def savings_tco2e(w: Workings) -> float:
+    """Baseline emissions of the energy a measure saves: tce × EF_coal + MWh × EF_grid."""
+    total = 0.0
+    saved_gwh = 0.0
+    tce = w.maybe("energy_saved_tce")
+    if tce:
+        total += w.step("saved_fuel_tco2e", tce * w.factor(COAL_PER_TCE), "tCO2e/yr", "tce × EF")
+        saved_gwh += tce * w.factor("tce_gj") / GJ_PER_GWH
+    mwh = w.maybe("electricity_saved_mwh")
+    if mwh:
+        total += displaced_grid_tco2e(w, mwh, "saved_electricity_tco2e")
+        saved_gwh += mwh / 1000.0
+    w.step("savings_gwh", saved_gwh, "GWh/yr", "tce × 29.3076 GJ / 3,600 + MWh / 1,000")
+    scale = "small scale (AMS-II)" if saved_gwh <= SMALL_SCALE_LIMIT_GWH else "large scale"
+    w.note("scale", scale, "AMS-II small-scale limit: 60 GWh/yr of savings")
+    return total
+
+
+def energy_savings(w: Workings) -> MethodologyResult:
+    """Saved fuel and electricity are emissions that no longer happen.
+
+    Formula: ER = tce saved × EF_coal(tCO2/tce) + MWh saved × EF_grid; PE = LE = 0
+    Source: UNFCCC AMS-II.C / AMS-II.D (energy efficiency; small-scale limit 60 GWh/yr)
+    """
+    return w.result(savings_tco2e(w), 0.0)
+
+
+def waste_heat_power(w: Workings) -> MethodologyResult:
+    """Power from recovered waste heat displaces grid power.
+
+    Formula: ER = EG × EF_grid − PE;
+        PE = auxiliary fossil GJ × EF_CO2 + grid import MWh × EF_grid × (1 + TDL)
+    Source: UNFCCC ACM0012 (waste energy recovery) / AMS-III.Q
+    """
+    generation = w.need("annual_generation_mwh")
+    return w.result(displaced_grid_tco2e(w, generation), auxiliary_tco2e(w))
+
+
+def coal_unit_upgrade(w: Workings) -> MethodologyResult:
+    """A lower coal rate on the same output burns less coal.
+
+    Formula: ER = (rate_before − rate_after) gce/kWh × EG MWh / 1,000 × EF_coal(tCO2/tce);
+        BE = rate_before × EG / 1,000 × EF_coal; PE = rate_after × EG / 1,000 × EF_coal
+    Source: UNFCCC AM0061 (efficiency improvement in existing power plants) / AMS-II.B
+    """
+    before = w.need("coal_rate_before_gce_per_kwh")
+    after = w.need("coal_rate_after_gce_per_kwh")
+    generation = w.need("annual_generation_mwh")
+    ef = w.factor(COAL_PER_TCE)
+    baseline_tce = w.step(
+        "baseline_coal_tce", before * generation / 1000.0, "tce/yr", "gce/kWh × MWh / 1e3"
+    )
+    project_tce = w.step(
+        "project_coal_tce", after * generation / 1000.0, "tce/yr", "gce/kWh × MWh / 1e3"
+    )
+    return w.result(baseline_tce * ef, project_tce * ef)
+
+
+METHODOLOGIES = (
+    Methodology.of(
+        energy_savings,
+        id="ee-energy-savings",
+        name="Energy efficiency: fuel and electricity saved",
+        version=VERSION,
+        types=(ProjectType.ENERGY_EFFICIENCY,),
+        required=(("energy_saved_tce", "electricity_saved_mwh"),),
+    ),
+    Methodology.of(
+        waste_heat_power,
+        id="ee-waste-heat-power",
+        name="Waste-heat power generation",
+        version=VERSION,
+        types=(ProjectType.WASTE_HEAT_POWER,),
+        required=("annual_generation_mwh",),
+    ),
+    Methodology.of(
+        coal_unit_upgrade,
+        id="ee-coal-unit-upgrade",
+        name="Coal power unit energy-saving upgrade",
+        version=VERSION,
+        types=(ProjectType.COAL_POWER_UPGRADE,),
+        required=(
+            "coal_rate_before_gce_per_kwh",
+            "coal_rate_after_gce_per_kwh",
+            "annual_generation_mwh",
+        ),
+    ),
+)

@@ -1,0 +1,56 @@
+"""Fuel switching: a carbon-intensive fuel replaced by natural gas or electricity."""
+
+from __future__ import annotations
+
+from schemas.vocabulary import Fuel, ProjectType
+from scoring.errors import InvalidActivityData
+from scoring.methodologies.base import (
+    Methodology,
+    auxiliary_tco2e,
+    fuel_combustion_tco2e,
+    fuel_energy_gj,
+)
+from scoring.workings import MethodologyResult, Workings
+
+VERSION = "1.0.0"
+
+
+def _baseline_gj(w: Workings, fuel: Fuel) -> float:
+    if fuel is Fuel.ELECTRICITY:
+        raise InvalidActivityData(
+            "baseline_fuel electricity is not a fuel switch; score it as energy efficiency",
+            field="baseline_fuel",
+        )
+    gj = w.maybe("baseline_fuel_gj")
+    if gj is not None:
+        return gj
+    return fuel_energy_gj(w, fuel, w.need("baseline_fuel_t"), "baseline_fuel_energy_gj")
+
+
+def fuel_switch(w: Workings) -> MethodologyResult:
+    """The old fuel's emissions are the baseline; the new fuel or grid power the project side.
+
+    Formula: BE = baseline fuel (GJ, or t × NCV) × EF_CO2(baseline fuel);
+        PE = project fuel GJ × EF_CO2(project fuel) + MWh × EF_grid × (1 + TDL); ER = BE − PE
+    Source: UNFCCC ACM0009 / AMS-III.B (fossil fuel switch); CDM TOOL05 for electricity
+    """
+    fuel = w.fuel("baseline_fuel")
+    baseline_gj = _baseline_gj(w, fuel)
+    baseline = fuel_combustion_tco2e(w, fuel, baseline_gj, "baseline_fuel_tco2e")
+    return w.result(baseline, auxiliary_tco2e(w))
+
+
+METHODOLOGIES = (
+    Methodology.of(
+        fuel_switch,
+        id="fs-fuel-switch",
+        name="Fuel switching to natural gas or electricity",
+        version=VERSION,
+        types=(ProjectType.FUEL_SWITCH,),
+        required=(
+            "baseline_fuel",
+            ("baseline_fuel_gj", "baseline_fuel_t"),
+            ("project_fuel_gj", "project_electricity_mwh"),
+        ),
+    ),
+)

@@ -1,0 +1,37 @@
+"""Industrial process: scrap-based electric-arc steel instead of blast furnace and converter."""
+
+from __future__ import annotations
+
+from schemas.vocabulary import ProjectType
+from scoring.methodologies.base import Methodology, auxiliary_tco2e
+from scoring.workings import MethodologyResult, Workings
+
+VERSION = "1.0.0"
+
+
+def scrap_eaf_steel(w: Workings) -> MethodologyResult:
+    """Scrap melted in an arc furnace avoids the BF-BOF route for that share of output.
+
+    Formula: BE = steel t × scrap share × EF_BF-BOF (tCO2/t crude steel);
+        PE = EAF grid MWh × EF_grid × (1 + TDL) + fossil GJ × EF_CO2; ER = BE − PE
+    Source: baseline-intensity approach with ISO 14404-1/-2 route boundaries; no approved
+        CDM/CCER methodology for route substitution
+    """
+    output_t = w.need("steel_output_t")
+    scrap_share = w.need("scrap_share")
+    w.need("project_electricity_mwh")
+    scrap_steel_t = w.step("scrap_route_steel_t", output_t * scrap_share, "t/yr", "t × scrap share")
+    baseline = scrap_steel_t * w.factor("steel.bf_bof_tco2_per_t")
+    return w.result(baseline, auxiliary_tco2e(w))
+
+
+METHODOLOGIES = (
+    Methodology.of(
+        scrap_eaf_steel,
+        id="ind-scrap-eaf",
+        name="Scrap-based electric-arc furnace steel",
+        version=VERSION,
+        types=(ProjectType.EAF_STEEL,),
+        required=("steel_output_t", "scrap_share", "project_electricity_mwh"),
+    ),
+)

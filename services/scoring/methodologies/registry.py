@@ -1,0 +1,76 @@
+"""Which methodology scores each project type, and the catalogue `GET /v1/methodologies` lists."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas.project import ProjectSpec
+from schemas.vocabulary import ProjectType
+from scoring.factors import FactorSet
+from scoring.methodologies import (
+    buildings,
+    ccus,
+    data_centre,
+    efficiency,
+    fuel_switch,
+    industrial,
+    renewables,
+    sinks,
+    storage,
+    transport,
+)
+from scoring.methodologies.base import Methodology
+from scoring.workings import MethodologyResult
+
+METHODOLOGIES: tuple[Methodology, ...] = (
+    *renewables.METHODOLOGIES,
+    *efficiency.METHODOLOGIES,
+    *fuel_switch.METHODOLOGIES,
+    *buildings.METHODOLOGIES,
+    *data_centre.METHODOLOGIES,
+    *transport.METHODOLOGIES,
+    *sinks.METHODOLOGIES,
+    *industrial.METHODOLOGIES,
+    *storage.METHODOLOGIES,
+    *ccus.METHODOLOGIES,
+)
+METHODOLOGY_OF_TYPE: dict[ProjectType, Methodology] = {
+    project_type: m for m in METHODOLOGIES for project_type in m.applicable_types
+}
+METHODOLOGY_BY_ID: dict[str, Methodology] = {m.id: m for m in METHODOLOGIES}
+
+
+class MethodologyInfo(BaseModel):
+    """One catalogue entry: what a methodology computes, from which source, with which data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    version: str
+    formula: str
+    source: str
+    applicable_types: tuple[ProjectType, ...]
+    required_activity_fields: tuple[str, ...]
+
+
+def catalogue() -> list[MethodologyInfo]:
+    """Every methodology, in registry order, ready to serialize."""
+    return [
+        MethodologyInfo(
+            id=m.id,
+            name=m.name,
+            version=m.version,
+            formula=m.formula,
+            source=m.source,
+            applicable_types=m.applicable_types,
+            required_activity_fields=m.required_fields,
+        )
+        for m in METHODOLOGIES
+    ]
+
+
+def compute(project: ProjectSpec, factors: FactorSet) -> MethodologyResult:
+    """Annual reduction of one project under its type's methodology and `factors`."""
+    methodology = METHODOLOGY_OF_TYPE[project.type]
+    return methodology.compute(project.activity, factors, project.declared_factor)

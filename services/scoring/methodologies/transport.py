@@ -1,0 +1,56 @@
+"""Transport electrification: electric buses and trucks replace diesel or gasoline vehicles."""
+
+from __future__ import annotations
+
+from schemas.vocabulary import Fuel, ProjectType
+from scoring.errors import InvalidActivityData
+from scoring.methodologies.base import Methodology, grid_import_tco2e
+from scoring.workings import MethodologyResult, Workings
+
+VERSION = "1.0.0"
+LIQUID_FUELS = (Fuel.DIESEL, Fuel.GASOLINE)
+
+
+def electric_fleet(w: Workings) -> MethodologyResult:
+    """Fuel the replaced vehicles would burn, minus the grid power the new ones draw.
+
+    Formula: EF_km = SFC (L/100 km) / 100 × density × NCV × EF_CO2;
+        BE = EF_km × km per vehicle × vehicles;
+        PE = vehicles × km × kWh/100 km / 1e5 × EF_grid × (1 + TDL); ER = BE − PE
+    Source: UNFCCC AMS-III.C (emission reductions by electric and hybrid vehicles)
+    """
+    fuel = w.fuel("baseline_fuel", default=Fuel.DIESEL)
+    if fuel not in LIQUID_FUELS:
+        raise InvalidActivityData(
+            f"baseline_fuel {fuel.value} is not a liquid vehicle fuel (diesel or gasoline)",
+            field="baseline_fuel",
+        )
+    vehicles = w.need("fleet_size")
+    km = w.need("annual_km_per_vehicle")
+    sfc = w.need("baseline_fuel_l_per_100km")
+    kwh_per_100km = w.need("electricity_kwh_per_100km")
+    key = f"fuel.{fuel.value}"
+    t_per_km = sfc / 100.0 * w.factor(f"{key}.density_t_per_m3") / 1000.0
+    ef_km = t_per_km * w.factor(f"{key}.ncv_gj_per_t") * w.factor(f"{key}.ef_tco2_per_gj")
+    w.step("ef_km_tco2_per_km", ef_km, "tCO2/km", "SFC / 100 × density / 1e3 × NCV × EF_CO2")
+    baseline = w.step("baseline_tco2e", ef_km * km * vehicles, "tCO2e/yr", "EF_km × km × N")
+    mwh = vehicles * km * kwh_per_100km / 1e5
+    w.step("fleet_electricity_mwh", mwh, "MWh/yr", "N × km × kWh/100 km / 1e5")
+    return w.result(baseline, grid_import_tco2e(w, mwh, "pe_electricity_tco2e"))
+
+
+METHODOLOGIES = (
+    Methodology.of(
+        electric_fleet,
+        id="tr-electric-fleet",
+        name="Electric buses and trucks replacing fossil vehicles",
+        version=VERSION,
+        types=(ProjectType.EV_BUS, ProjectType.EV_TRUCK),
+        required=(
+            "fleet_size",
+            "annual_km_per_vehicle",
+            "baseline_fuel_l_per_100km",
+            "electricity_kwh_per_100km",
+        ),
+    ),
+)

@@ -1,0 +1,94 @@
+"""Inbox consumer: duplicates change state once; poison goes to the DLQ and the partition moves on."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from schemas.envelope import Envelope
+from schemas.project import ProjectWithdrawn
+from schemas.topics import PROJECTS
+from servicekit.db import create_pool
+from servicekit.inbox import InboxConsumer
+from servicekit.kafka import make_consumer, make_producer
+from servicekit.migrations import migrate
+from tests.support.inbox_probe import probe_package, probe_schema, record_effects
+from tests.support.kafka import eventually, read_until
+
+pytestmark = pytest.mark.integration
+
+
+def _envelope(subject_project: uuid.UUID) -> Envelope:
+    event = ProjectWithdrawn(
+        project_id=subject_project, enterprise_id=uuid.uuid4(), version=1,
+        withdrawn_at=datetime.now(UTC),
+    )
+    return Envelope.wrap(event, source="test")
+
+
+@pytest.fixture
+async def probe(infra, topics, tmp_path):  # type: ignore[no-untyped-def]
+    """A running inbox consumer over the projects topic with its own group and schema."""
+    schema = probe_schema()
+    await migrate(infra.database_url, schema, probe_package(tmp_path))
+    pool = await create_pool(infra.database_url, schema)
+    producer = make_producer(infra.bootstrap_servers, "probe")
+    consumer = make_consumer(infra.bootstrap_servers, schema, [PROJECTS.name])
+    await producer.start()
+    await consumer.start()
+    inbox = InboxConsumer(
+        name=schema, service="probe", pool=pool, consumer=consumer, producer=producer,
+        handlers={ProjectWithdrawn.event_type: record_effects},
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(inbox.run(stop))
+    yield pool, producer
+    stop.set()
+    await task
+    await consumer.stop()
+    await producer.stop()
+    await pool.close()
+
+
+async def _effects(pool, subject: uuid.UUID) -> int:  # type: ignore[no-untyped-def]
+    return int(await pool.fetchval("SELECT count(*) FROM effects WHERE subject = $1", str(subject)))
+
+
+async def test_the_same_event_delivered_twice_changes_state_once(probe):  # type: ignore[no-untyped-def]
+    pool, producer = probe
+    project = uuid.uuid4()
+    envelope = _envelope(project)
+    for _ in range(2):
+        await producer.send_and_wait(PROJECTS.name, envelope.to_bytes(), key=str(project).encode())
+    marker = uuid.uuid4()  # a later event on the same key proves both copies were consumed
+    await producer.send_and_wait(
+        PROJECTS.name, _envelope(marker).to_bytes(), key=str(project).encode()
+    )
+    await eventually(lambda: _effects(pool, marker))
+    assert await _effects(pool, project) == 1
+
+
+async def test_malformed_event_goes_to_the_dlq_with_its_reason_and_the_partition_moves_on(probe, infra):  # type: ignore[no-untyped-def]
+    pool, producer = probe
+    key = uuid.uuid4()
+    broken = _envelope(key).model_dump(mode="json")
+    broken["data"]["version"] = "not a number"
+    import orjson
+
+    await producer.send_and_wait(PROJECTS.name, orjson.dumps(broken), key=str(key).encode())
+    await producer.send_and_wait(PROJECTS.name, b"{not json", key=str(key).encode())
+    after = uuid.uuid4()
+    await producer.send_and_wait(PROJECTS.name, _envelope(after).to_bytes(), key=str(key).encode())
+
+    await eventually(lambda: _effects(pool, after))
+    dead = await read_until(
+        infra.bootstrap_servers, PROJECTS.dlq, lambda got: len(got) >= 2,
+        keep=lambda r: r.key == str(key).encode(),
+    )
+    reasons = [dict(r.headers)["dlq_reason"].decode() for r in dead]
+    assert any("version" in reason for reason in reasons)
+    assert any("JSON" in reason or "json" in reason.lower() for reason in reasons)
+    assert all(dict(r.headers)["dlq_source_topic"] == PROJECTS.name.encode() for r in dead)
