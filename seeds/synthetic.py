@@ -38,11 +38,20 @@ I = Instrument  # noqa: E741
 # --- Hunan geography -------------------------------------------------------------------------
 
 CITY_CODES: dict[City, str] = {
-    City.CHANGSHA: "430100", City.ZHUZHOU: "430200", City.XIANGTAN: "430300",
-    City.HENGYANG: "430400", City.SHAOYANG: "430500", City.YUEYANG: "430600",
-    City.CHANGDE: "430700", City.ZHANGJIAJIE: "430800", City.YIYANG: "430900",
-    City.CHENZHOU: "431000", City.YONGZHOU: "431100", City.HUAIHUA: "431200",
-    City.LOUDI: "431300", City.XIANGXI: "433100",
+    City.CHANGSHA: "430100",
+    City.ZHUZHOU: "430200",
+    City.XIANGTAN: "430300",
+    City.HENGYANG: "430400",
+    City.SHAOYANG: "430500",
+    City.YUEYANG: "430600",
+    City.CHANGDE: "430700",
+    City.ZHANGJIAJIE: "430800",
+    City.YIYANG: "430900",
+    City.CHENZHOU: "431000",
+    City.YONGZHOU: "431100",
+    City.HUAIHUA: "431200",
+    City.LOUDI: "431300",
+    City.XIANGXI: "433100",
 }
 _COUNTY_NAMES: dict[City, str] = {
     City.CHANGSHA: "芙蓉区 天心区 岳麓区 开福区 雨花区 望城区 长沙县 浏阳市 宁乡市",
@@ -94,51 +103,158 @@ class Sector:
 
 
 SECTORS: dict[str, Sector] = {
-    "renewables": Sector("电力生产（风力、太阳能发电）", "Wind and solar power generation",
-                         ("新能源", "风电开发", "光伏发电", "绿色能源"), "New Energy", "energy",
-                         (T.WIND, T.SOLAR_PV, T.ENERGY_STORAGE), roaming=True),
-    "hydro": Sector("水力发电", "Hydropower", ("水电开发", "水利水电", "清洁能源"), "Hydropower",
-                    "hydro", (T.HYDRO, T.ENERGY_STORAGE)),
-    "bioenergy": Sector("生物质能发电（含垃圾焚烧发电）", "Biomass and waste-to-energy power",
-                        ("生物质能源", "环保能源", "再生能源"), "Bioenergy", "bio",
-                        (T.BIOMASS, T.WASTE_TO_ENERGY)),
-    "geothermal": Sector("地热能开发利用", "Geothermal energy", ("地热能源", "地热开发"),
-                         "Geothermal", "geo", (T.GEOTHERMAL, T.BUILDING_RETROFIT)),
-    "storage": Sector("储能技术服务（含抽水蓄能）", "Energy storage",
-                      ("储能科技", "抽水蓄能", "电力储能"), "Energy Storage", "storage",
-                      (T.ENERGY_STORAGE, T.SOLAR_PV), roaming=True),
-    "coal_power": Sector("火力发电", "Thermal power generation", ("发电", "热电", "电力"),
-                         "Power", "power", (T.COAL_POWER_UPGRADE, T.CCUS, T.ENERGY_EFFICIENCY)),
-    "steel": Sector("黑色金属冶炼和压延加工业", "Iron and steel", ("钢铁", "特钢", "再生钢铁"),
-                    "Steel", "steel",
-                    (T.EAF_STEEL, T.WASTE_HEAT_POWER, T.CCUS, T.ENERGY_EFFICIENCY)),
-    "cement": Sector("水泥、石灰和石膏制造", "Cement and building materials",
-                     ("水泥", "建材", "新型建材"), "Building Materials", "cement",
-                     (T.WASTE_HEAT_POWER, T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.CCUS)),
-    "chemicals": Sector("石油加工和化学原料制造", "Petrochemicals", ("石化", "化工", "精细化工"),
-                        "Chemical", "chem", (T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.CCUS)),
-    "nonferrous": Sector("有色金属冶炼和压延加工业", "Non-ferrous metals",
-                         ("有色金属", "冶炼", "新材料"), "Non-ferrous Metals", "metals",
-                         (T.ENERGY_EFFICIENCY, T.WASTE_HEAT_POWER, T.FUEL_SWITCH, T.ROOFTOP_PV)),
-    "ceramics": Sector("陶瓷制品制造", "Ceramics", ("陶瓷", "瓷业", "电瓷"), "Ceramics",
-                       "ceramics", (T.FUEL_SWITCH, T.ENERGY_EFFICIENCY, T.ROOFTOP_PV)),
-    "machinery": Sector("专用设备制造业", "Machinery manufacturing",
-                        ("重工", "智能装备", "机械制造"), "Heavy Industry", "machinery",
-                        (T.ROOFTOP_PV, T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.BUILDING_RETROFIT)),
-    "property": Sector("房地产开发经营", "Real estate and construction",
-                       ("置业", "建设发展", "城市建设"), "Urban Development", "property",
-                       (T.BUILDING_RETROFIT, T.ULTRA_LOW_ENERGY_BUILDING, T.ROOFTOP_PV)),
-    "data": Sector("互联网数据服务", "Data centre services", ("数据科技", "云计算", "大数据"),
-                   "Data Technology", "data", (T.DATA_CENTRE_PUE, T.ROOFTOP_PV, T.ENERGY_STORAGE)),
-    "bus": Sector("城市公共交通运输", "Urban public transport", ("公共交通", "公交", "城市客运"),
-                  "Public Transport", "transit", (T.EV_BUS, T.EV_BUS, T.ROOFTOP_PV)),
-    "logistics": Sector("道路货物运输", "Road freight and logistics", ("物流", "供应链", "运输"),
-                        "Logistics", "logistics", (T.EV_TRUCK, T.ROOFTOP_PV)),
-    "forestry": Sector("造林和更新", "Forestry", ("林业", "林业开发", "生态林业"), "Forestry",
-                       "forest", (T.FORESTRY,)),
-    "ecology": Sector("生态保护和环境治理业", "Ecological restoration",
-                      ("生态环境", "湿地生态", "生态修复"), "Eco-Restoration", "eco",
-                      (T.WETLAND, T.FORESTRY)),
+    "renewables": Sector(
+        "电力生产（风力、太阳能发电）",
+        "Wind and solar power generation",
+        ("新能源", "风电开发", "光伏发电", "绿色能源"),
+        "New Energy",
+        "energy",
+        (T.WIND, T.SOLAR_PV, T.WIND, T.SOLAR_PV, T.ENERGY_STORAGE),
+        roaming=True,
+    ),
+    "hydro": Sector(
+        "水力发电",
+        "Hydropower",
+        ("水电开发", "水利水电", "清洁能源"),
+        "Hydropower",
+        "hydro",
+        (T.HYDRO, T.HYDRO, T.ENERGY_STORAGE),
+    ),
+    "bioenergy": Sector(
+        "生物质能发电（含垃圾焚烧发电）",
+        "Biomass and waste-to-energy power",
+        ("生物质能源", "环保能源", "再生能源"),
+        "Bioenergy",
+        "bio",
+        (T.BIOMASS, T.WASTE_TO_ENERGY),
+    ),
+    "geothermal": Sector(
+        "地热能开发利用",
+        "Geothermal energy",
+        ("地热能源", "地热开发"),
+        "Geothermal",
+        "geo",
+        (T.GEOTHERMAL, T.GEOTHERMAL, T.BUILDING_RETROFIT),
+    ),
+    "storage": Sector(
+        "储能技术服务（含抽水蓄能）",
+        "Energy storage",
+        ("储能科技", "抽水蓄能", "电力储能"),
+        "Energy Storage",
+        "storage",
+        (T.ENERGY_STORAGE, T.SOLAR_PV),
+        roaming=True,
+    ),
+    "coal_power": Sector(
+        "火力发电",
+        "Thermal power generation",
+        ("发电", "热电", "电力"),
+        "Power",
+        "power",
+        (
+            T.COAL_POWER_UPGRADE,
+            T.ENERGY_EFFICIENCY,
+            T.COAL_POWER_UPGRADE,
+            T.ENERGY_EFFICIENCY,
+            T.CCUS,
+        ),
+    ),
+    "steel": Sector(
+        "黑色金属冶炼和压延加工业",
+        "Iron and steel",
+        ("钢铁", "特钢", "再生钢铁"),
+        "Steel",
+        "steel",
+        (T.EAF_STEEL, T.WASTE_HEAT_POWER, T.ENERGY_EFFICIENCY, T.EAF_STEEL, T.CCUS),
+    ),
+    "cement": Sector(
+        "水泥、石灰和石膏制造",
+        "Cement and building materials",
+        ("水泥", "建材", "新型建材"),
+        "Building Materials",
+        "cement",
+        (T.WASTE_HEAT_POWER, T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.WASTE_HEAT_POWER, T.CCUS),
+    ),
+    "chemicals": Sector(
+        "石油加工和化学原料制造",
+        "Petrochemicals",
+        ("石化", "化工", "精细化工"),
+        "Chemical",
+        "chem",
+        (T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.ENERGY_EFFICIENCY, T.CCUS),
+    ),
+    "nonferrous": Sector(
+        "有色金属冶炼和压延加工业",
+        "Non-ferrous metals",
+        ("有色金属", "冶炼", "新材料"),
+        "Non-ferrous Metals",
+        "metals",
+        (T.ENERGY_EFFICIENCY, T.WASTE_HEAT_POWER, T.FUEL_SWITCH, T.ROOFTOP_PV),
+    ),
+    "ceramics": Sector(
+        "陶瓷制品制造",
+        "Ceramics",
+        ("陶瓷", "瓷业", "电瓷"),
+        "Ceramics",
+        "ceramics",
+        (T.FUEL_SWITCH, T.ENERGY_EFFICIENCY, T.ROOFTOP_PV),
+    ),
+    "machinery": Sector(
+        "专用设备制造业",
+        "Machinery manufacturing",
+        ("重工", "智能装备", "机械制造"),
+        "Heavy Industry",
+        "machinery",
+        (T.ROOFTOP_PV, T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.BUILDING_RETROFIT),
+    ),
+    "property": Sector(
+        "房地产开发经营",
+        "Real estate and construction",
+        ("置业", "建设发展", "城市建设"),
+        "Urban Development",
+        "property",
+        (T.BUILDING_RETROFIT, T.ULTRA_LOW_ENERGY_BUILDING, T.ROOFTOP_PV),
+    ),
+    "data": Sector(
+        "互联网数据服务",
+        "Data centre services",
+        ("数据科技", "云计算", "大数据"),
+        "Data Technology",
+        "data",
+        (T.DATA_CENTRE_PUE, T.ROOFTOP_PV, T.DATA_CENTRE_PUE, T.DATA_CENTRE_PUE, T.ENERGY_STORAGE),
+    ),
+    "bus": Sector(
+        "城市公共交通运输",
+        "Urban public transport",
+        ("公共交通", "公交", "城市客运"),
+        "Public Transport",
+        "transit",
+        (T.EV_BUS, T.EV_BUS, T.ROOFTOP_PV),
+    ),
+    "logistics": Sector(
+        "道路货物运输",
+        "Road freight and logistics",
+        ("物流", "供应链", "运输"),
+        "Logistics",
+        "logistics",
+        (T.EV_TRUCK, T.ROOFTOP_PV),
+    ),
+    "forestry": Sector(
+        "造林和更新",
+        "Forestry",
+        ("林业", "林业开发", "生态林业"),
+        "Forestry",
+        "forest",
+        (T.FORESTRY,),
+    ),
+    "ecology": Sector(
+        "生态保护和环境治理业",
+        "Ecological restoration",
+        ("生态环境", "湿地生态", "生态修复"),
+        "Eco-Restoration",
+        "eco",
+        (T.WETLAND, T.FORESTRY),
+    ),
 }
 _BRAND_PAIRS = (
     "湘江:xiangjiang 潇湘:xiaoxiang 楚天:chutian 岳麓:yuelu 芙蓉:furong 洞庭:dongting "
@@ -154,8 +270,33 @@ BRANDS: tuple[tuple[str, str], ...] = tuple(
 )
 _FORMS = ("有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司", "集团有限公司")
 _SURNAMES = tuple("王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗谭彭曾邓肖唐蒋贺")
-_GIVEN = ("伟", "芳", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明",
-          "超", "秀英", "建华", "志强", "海燕", "晓东", "湘云", "楚然", "立新", "雨婷", "子涵")
+_GIVEN = (
+    "伟",
+    "芳",
+    "敏",
+    "静",
+    "强",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "建华",
+    "志强",
+    "海燕",
+    "晓东",
+    "湘云",
+    "楚然",
+    "立新",
+    "雨婷",
+    "子涵",
+)
 _GIVEN_EN = ("Alice", "David", "Grace", "Kevin", "Linda", "Michael", "Sophia", "Tony")
 _SURNAMES_EN = ("Chen", "Liu", "Wang", "Zhang", "Tan", "Peng", "Zeng", "Deng")
 _DOMAINS = ("example.com", "example.cn")
@@ -272,9 +413,13 @@ def _coal(r: random.Random) -> tuple[Row, float, str]:
     cap = r.choice((300, 330, 350, 600, 630, 660, 1000))
     gen = round(cap * r.uniform(4000, 5000), 1)
     before, after = round(r.uniform(305, 318), 1), round(r.uniform(283, 295), 1)
-    act = {"capacity_mw": float(cap), "annual_generation_mwh": gen,
-           "coal_rate_before_gce_per_kwh": before, "coal_rate_after_gce_per_kwh": after,
-           "energy_saved_tce": round(gen * (before - after) / 1000, 1)}
+    act = {
+        "capacity_mw": float(cap),
+        "annual_generation_mwh": gen,
+        "coal_rate_before_gce_per_kwh": before,
+        "coal_rate_after_gce_per_kwh": after,
+        "energy_saved_tce": round(gen * (before - after) / 1000, 1),
+    }
     return act, cap * 1000 * r.uniform(150, 350), f"{cap}MW"
 
 
@@ -292,8 +437,12 @@ def _fuel_switch(r: random.Random) -> tuple[Row, float, str]:
     base, gj_per_t, tons, target, ratio, cny_per_t, label = r.choice(_FUEL_SWITCHES)
     t = r.randrange(tons[0], tons[1] + 1, 10)
     gj = round(t * gj_per_t)
-    act: Row = {"baseline_fuel": base.value, "baseline_fuel_t": t, "baseline_fuel_gj": gj,
-                "project_fuel": target.value}
+    act: Row = {
+        "baseline_fuel": base.value,
+        "baseline_fuel_t": t,
+        "baseline_fuel_gj": gj,
+        "project_fuel": target.value,
+    }
     if target is Fuel.ELECTRICITY:
         act["project_electricity_mwh"] = round(gj * r.uniform(*ratio) / 3.6, 1)
     else:
@@ -304,7 +453,8 @@ def _fuel_switch(r: random.Random) -> tuple[Row, float, str]:
 def _building(m2: tuple[int, int], kwh_per_m2: Span, cny_per_m2: Span) -> Maker:
     def make(r: random.Random) -> tuple[Row, float, str]:
         area = r.randrange(m2[0], m2[1] + 1, 500)
-        act = {"floor_area_m2": area, "electricity_saved_mwh": round(area * r.uniform(*kwh_per_m2) / 1000, 1)}
+        saved = round(area * r.uniform(*kwh_per_m2) / 1000, 1)
+        act = {"floor_area_m2": area, "electricity_saved_mwh": saved}
         return act, area * r.uniform(*cny_per_m2), f"{area / 1e4:g}万平方米"
 
     return make
@@ -312,12 +462,16 @@ def _building(m2: tuple[int, int], kwh_per_m2: Span, cny_per_m2: Span) -> Maker:
 
 def _data_centre(r: random.Random) -> tuple[Row, float, str]:
     it_kw = r.randrange(2000, 20001, 100)
-    act = {"it_load_kw": it_kw, "pue_before": round(r.uniform(1.45, 1.75), 2),
-           "pue_after": round(r.uniform(1.2, 1.3), 2)}
+    act = {
+        "it_load_kw": it_kw,
+        "pue_before": round(r.uniform(1.45, 1.75), 2),
+        "pue_after": round(r.uniform(1.2, 1.3), 2),
+    }
     return act, it_kw * r.uniform(2500, 5000), ""
 
 
-_VEHICLES: tuple[tuple[tuple[int, int], tuple[int, int], Span, Span, Span, str], ...] = (  # fleet, km/yr, diesel L/100 km, kWh/100 km, CNY per vehicle incl. charging, label
+_VEHICLES: tuple[tuple[tuple[int, int], tuple[int, int], Span, Span, Span, str], ...] = (
+    # fleet, km/yr, diesel L/100 km, kWh/100 km, CNY per vehicle incl. charging, label
     ((50, 500), (55000, 65000), (28, 38), (85, 110), (1.5e6, 2.0e6), "纯电动公交车"),
     ((20, 200), (60000, 100000), (30, 40), (130, 180), (0.9e6, 1.2e6), "纯电动重卡"),
     ((100, 1000), (30000, 50000), (10, 14), (25, 35), (0.15e6, 0.25e6), "纯电动物流车"),
@@ -328,10 +482,13 @@ def _vehicles(which: slice) -> Maker:
     def make(r: random.Random) -> tuple[Row, float, str]:
         fleet, km, litres, kwh, cny, label = r.choice(_VEHICLES[which])
         n = r.randrange(fleet[0], fleet[1] + 1)
-        act = {"fleet_size": n, "annual_km_per_vehicle": r.randrange(km[0], km[1] + 1, 500),
-               "baseline_fuel": Fuel.DIESEL.value,
-               "baseline_fuel_l_per_100km": round(r.uniform(*litres), 1),
-               "electricity_kwh_per_100km": round(r.uniform(*kwh), 1)}
+        act = {
+            "fleet_size": n,
+            "annual_km_per_vehicle": r.randrange(km[0], km[1] + 1, 500),
+            "baseline_fuel": Fuel.DIESEL.value,
+            "baseline_fuel_l_per_100km": round(r.uniform(*litres), 1),
+            "electricity_kwh_per_100km": round(r.uniform(*kwh), 1),
+        }
         return act, n * r.uniform(*cny), f"{n}辆{label}"
 
     return make
@@ -348,21 +505,29 @@ def _carbon_sink(ha: tuple[int, int], rate: Span, cny_per_ha: Span) -> Maker:
 
 def _eaf(r: random.Random) -> tuple[Row, float, str]:
     t = r.randrange(50, 201) * 10_000
-    act = {"steel_output_t": t, "scrap_share": round(r.uniform(0.7, 1.0), 2),
-           "project_electricity_mwh": round(t * r.uniform(0.38, 0.48))}
+    act = {
+        "steel_output_t": t,
+        "scrap_share": round(r.uniform(0.7, 1.0), 2),
+        "project_electricity_mwh": round(t * r.uniform(0.38, 0.48)),
+    }
     return act, t * r.uniform(2500, 4000), f"{t // 10_000}万吨"
 
 
 def _storage(r: random.Random) -> tuple[Row, float, str]:
     if r.random() < 0.1:
-        mw, hours, efficiency, kind = r.choice((1200, 1400, 1800, 2400)), r.choice((5, 6)), 0.78, "抽水蓄能"
+        kind, efficiency = "抽水蓄能", 0.78
+        mw, hours = r.choice((1200, 1400, 1800)), r.choice((5, 6))
         capex = mw * r.uniform(5.5e6, 7e6)
     else:
-        mw, hours, efficiency, kind = r.randrange(25, 201, 5), r.choice((2, 2, 2, 4)), 0.85, "独立储能"
+        kind, efficiency = "独立储能", 0.85
+        mw, hours = r.randrange(25, 201, 5), r.choice((2, 4))
         capex = mw * hours * r.uniform(1.0e6, 1.5e6)
     mwh = mw * hours
-    act = {"capacity_mw": float(mw), "storage_energy_mwh": float(mwh),
-           "curtailment_avoided_mwh": round(mwh * r.uniform(80, 200) * efficiency, 1)}
+    act = {
+        "capacity_mw": float(mw),
+        "storage_energy_mwh": float(mwh),
+        "curtailment_avoided_mwh": round(mwh * r.uniform(80, 200) * efficiency, 1),
+    }
     return act, capex, f"{mw}MW/{mwh}MWh{kind}电站"
 
 
@@ -394,117 +559,325 @@ class Profile:
 C = City
 GL, CRF, GB = I.GREEN_LOAN, I.CARBON_REDUCTION_FACILITY_LOAN, I.GREEN_BOND
 GFE, GLS, GG = I.GREEN_FUND_EQUITY, I.GREEN_LEASING, I.GREEN_GUARANTEE
-_POWER_MONEY = (GL, CRF, GB, GLS)
 PROFILES: dict[ProjectType, Profile] = {
     T.WIND: Profile(
         _power((50, 100, 0.5), (2000, 2400), (6.0, 7.0)),
-        ("{county}{size}风电场项目{phase}", "{county}{size}分散式风电项目{phase}"), "Wind Farm",
-        "山地风电场，所发电量全额接入湖南电网，替代煤电。", (120, 180), (20, 25), (12, 24),
-        _POWER_MONEY, 8, {C.CHENZHOU: 3, C.YONGZHOU: 3, C.SHAOYANG: 3, C.HENGYANG: 2,
-                          C.HUAIHUA: 2, C.LOUDI: 2, C.CHANGSHA: 0.3}),
+        names=("{county}{size}风电场项目{phase}", "{county}{size}分散式风电项目{phase}"),
+        name_en="Wind Farm",
+        summary="山地风电场，所发电量全额接入湖南电网，替代煤电。",
+        tenor_months=(120, 180),
+        lifetime_years=(20, 25),
+        build_months=(12, 24),
+        instruments=(GL, CRF, GB, GLS),
+        weight=8,
+        boost={
+            C.CHENZHOU: 3,
+            C.YONGZHOU: 3,
+            C.SHAOYANG: 3,
+            C.HENGYANG: 2,
+            C.HUAIHUA: 2,
+            C.LOUDI: 2,
+            C.CHANGSHA: 0.3,
+        },
+    ),
     T.SOLAR_PV: Profile(
         _power((20, 100, 1), (1000, 1200), (3.5, 4.2)),
-        ("{county}{size}农光互补光伏电站{phase}", "{county}{size}渔光互补光伏发电项目{phase}",
-         "{county}{size}集中式光伏发电项目{phase}"), "Solar PV Plant",
-        "集中式光伏电站，所发电量接入湖南电网。", (120, 180), (25, 25), (6, 12), _POWER_MONEY, 10,
-        {C.CHANGDE: 2, C.YUEYANG: 2, C.YIYANG: 2, C.HENGYANG: 2, C.YONGZHOU: 2}),
+        names=(
+            "{county}{size}农光互补光伏电站{phase}",
+            "{county}{size}渔光互补光伏发电项目{phase}",
+            "{county}{size}集中式光伏发电项目{phase}",
+        ),
+        name_en="Solar PV Plant",
+        summary="集中式光伏电站，所发电量接入湖南电网。",
+        tenor_months=(120, 180),
+        lifetime_years=(25, 25),
+        build_months=(6, 12),
+        instruments=(GL, CRF, GB, GLS),
+        weight=10,
+        boost={C.CHANGDE: 2, C.YUEYANG: 2, C.YIYANG: 2, C.HENGYANG: 2, C.YONGZHOU: 2},
+    ),
     T.HYDRO: Profile(
-        _hydro, ("{county}{size}水电站增效扩容改造项目", "{county}{size}水电站新建项目"),
-        "Hydropower Station", "水电站新建或增效扩容，所发电量接入湖南电网。", (180, 240), (40, 50),
-        (24, 48), (GL, CRF, GB), 3, {C.HUAIHUA: 4, C.XIANGXI: 4, C.ZHANGJIAJIE: 3, C.CHENZHOU: 3,
-                                     C.SHAOYANG: 3, C.YONGZHOU: 2, C.CHANGSHA: 0.2, C.XIANGTAN: 0.2}),
+        _hydro,
+        names=("{county}{size}水电站增效扩容改造项目", "{county}{size}水电站新建项目"),
+        name_en="Hydropower Station",
+        summary="水电站新建或增效扩容，所发电量接入湖南电网。",
+        tenor_months=(180, 240),
+        lifetime_years=(40, 50),
+        build_months=(24, 48),
+        instruments=(GL, CRF, GB),
+        weight=3,
+        boost={
+            C.HUAIHUA: 4,
+            C.XIANGXI: 4,
+            C.ZHANGJIAJIE: 3,
+            C.CHENZHOU: 3,
+            C.SHAOYANG: 3,
+            C.YONGZHOU: 2,
+            C.CHANGSHA: 0.2,
+            C.XIANGTAN: 0.2,
+        },
+    ),
     T.BIOMASS: Profile(
-        _power((15, 40, 5), (5500, 7000), (8, 10)), ("{county}{size}农林生物质热电联产项目",),
-        "Biomass CHP Plant", "以秸秆、林业剩余物为燃料的热电联产项目。", (96, 144), (20, 25),
-        (18, 24), (GL, CRF, GLS), 3, {C.CHANGDE: 2, C.YIYANG: 2, C.YUEYANG: 2, C.HENGYANG: 2}),
+        _power((15, 40, 5), (5500, 7000), (8, 10)),
+        names=("{county}{size}农林生物质热电联产项目",),
+        name_en="Biomass CHP Plant",
+        summary="以秸秆、林业剩余物为燃料的热电联产项目。",
+        tenor_months=(96, 144),
+        lifetime_years=(20, 25),
+        build_months=(18, 24),
+        instruments=(GL, CRF, GLS),
+        weight=3,
+        boost={C.CHANGDE: 2, C.YIYANG: 2, C.YUEYANG: 2, C.HENGYANG: 2},
+    ),
     T.GEOTHERMAL: Profile(
-        _power((2, 10, 0.5), (6500, 7800), (25, 35)), ("{county}{size}地热发电示范项目",),
-        "Geothermal Power Pilot", "利用中高温地热资源发电的示范项目。", (96, 144), (25, 30),
-        (18, 30), (GL, CRF, GFE), 1, {C.CHANGSHA: 3, C.CHENZHOU: 4}),
+        _power((2, 10, 0.5), (6500, 7800), (25, 35)),
+        names=("{county}{size}地热发电示范项目",),
+        name_en="Geothermal Power Pilot",
+        summary="利用中高温地热资源发电的示范项目。",
+        tenor_months=(96, 144),
+        lifetime_years=(25, 30),
+        build_months=(18, 30),
+        instruments=(GL, CRF, GFE),
+        weight=1,
+        boost={C.CHANGSHA: 3, C.CHENZHOU: 4},
+    ),
     T.WASTE_TO_ENERGY: Profile(
-        _power((12, 60, 3), (6500, 7800), (18, 25)), ("{county}生活垃圾焚烧发电项目（{size}）",),
-        "Waste-to-Energy Plant", "城市生活垃圾焚烧发电，替代填埋并向电网供电。", (120, 180),
-        (25, 30), (24, 30), (GL, GB, CRF), 2, {C.CHANGSHA: 2, C.HENGYANG: 1.5, C.ZHUZHOU: 1.5}),
+        _power((12, 60, 3), (6500, 7800), (18, 25)),
+        names=("{county}生活垃圾焚烧发电项目（{size}）",),
+        name_en="Waste-to-Energy Plant",
+        summary="城市生活垃圾焚烧发电，替代填埋并向电网供电。",
+        tenor_months=(120, 180),
+        lifetime_years=(25, 30),
+        build_months=(24, 30),
+        instruments=(GL, GB, CRF),
+        weight=2,
+        boost={C.CHANGSHA: 2, C.HENGYANG: 1.5, C.ZHUZHOU: 1.5},
+    ),
     T.ENERGY_EFFICIENCY: Profile(
-        _efficiency, ("{county}{host}节能技术改造项目{phase}",), "Energy Efficiency Retrofit",
-        "重点用能企业节能技术改造，降低化石能源和电力消耗。", (36, 84), (10, 15), (6, 18),
-        (GL, CRF, GLS, GG), 8, {C.LOUDI: 2, C.XIANGTAN: 2, C.ZHUZHOU: 2, C.HENGYANG: 2,
-                                C.CHENZHOU: 2, C.YUEYANG: 2},
-        ("水泥熟料生产线", "电机系统", "空压站", "工业窑炉", "锌冶炼生产线", "合成氨装置", "锅炉系统"),
-        hehe=0.2),
+        _efficiency,
+        names=("{county}{host}节能技术改造项目{phase}",),
+        name_en="Energy Efficiency Retrofit",
+        summary="重点用能企业节能技术改造，降低化石能源和电力消耗。",
+        tenor_months=(36, 84),
+        lifetime_years=(10, 15),
+        build_months=(6, 18),
+        instruments=(GL, CRF, GLS, GG),
+        weight=8,
+        boost={C.LOUDI: 2, C.XIANGTAN: 2, C.ZHUZHOU: 2, C.HENGYANG: 2, C.CHENZHOU: 2, C.YUEYANG: 2},
+        hosts=("水泥熟料生产线", "电机系统", "空压站", "工业窑炉", "锌冶炼生产线", "合成氨装置"),
+        hehe=0.2,
+    ),
     T.WASTE_HEAT_POWER: Profile(
-        _waste_heat, ("{county}{host}余热发电项目（{size}）",), "Waste Heat Power",
-        "回收工业余热发电，自发自用，减少外购电。", (60, 96), (15, 20), (12, 18), (GL, CRF, GLS), 3,
-        {C.LOUDI: 3, C.XIANGTAN: 3, C.HENGYANG: 2, C.CHENZHOU: 2, C.SHAOYANG: 2, C.CHANGDE: 2},
-        ("水泥窑", "烧结机", "转炉煤气", "硫酸装置", "玻璃窑炉"), hehe=0.3),
+        _waste_heat,
+        names=("{county}{host}余热发电项目（{size}）",),
+        name_en="Waste Heat Power",
+        summary="回收工业余热发电，自发自用，减少外购电。",
+        tenor_months=(60, 96),
+        lifetime_years=(15, 20),
+        build_months=(12, 18),
+        instruments=(GL, CRF, GLS),
+        weight=3,
+        boost={
+            C.LOUDI: 3,
+            C.XIANGTAN: 3,
+            C.HENGYANG: 2,
+            C.CHENZHOU: 2,
+            C.SHAOYANG: 2,
+            C.CHANGDE: 2,
+        },
+        hosts=("水泥窑", "烧结机", "转炉煤气", "硫酸装置", "玻璃窑炉"),
+        hehe=0.3,
+    ),
     T.COAL_POWER_UPGRADE: Profile(
-        _coal, ("{county}电厂{size}机组节能降碳改造项目",), "Coal Unit Upgrade",
-        "对供电煤耗高于300克标准煤/千瓦时的机组实施通流改造和冷端优化。", (36, 84), (10, 20),
-        (6, 12), (GL, CRF, GB), 1.5, {C.XIANGTAN: 3, C.YUEYANG: 3, C.CHANGSHA: 2, C.HENGYANG: 2,
-                                      C.CHANGDE: 3, C.YIYANG: 3, C.LOUDI: 3, C.CHENZHOU: 2,
-                                      C.ZHANGJIAJIE: 0.1, C.XIANGXI: 0.1},
-        hehe=1.0, grid_factor=False),
+        _coal,
+        names=("{county}电厂{size}机组节能降碳改造项目",),
+        name_en="Coal Unit Upgrade",
+        summary="对供电煤耗高于300克标准煤/千瓦时的机组实施通流改造和冷端优化。",
+        tenor_months=(36, 84),
+        lifetime_years=(10, 20),
+        build_months=(6, 12),
+        instruments=(GL, CRF, GB),
+        weight=1.5,
+        boost={
+            C.XIANGTAN: 3,
+            C.YUEYANG: 3,
+            C.CHANGSHA: 2,
+            C.HENGYANG: 2,
+            C.CHANGDE: 3,
+            C.YIYANG: 3,
+            C.LOUDI: 3,
+            C.CHENZHOU: 2,
+            C.ZHANGJIAJIE: 0.1,
+            C.XIANGXI: 0.1,
+        },
+        hehe=1.0,
+        grid_factor=False,
+    ),
     T.FUEL_SWITCH: Profile(
-        _fuel_switch, ("{county}{host}{size}项目",), "Fuel Switch",
-        "以天然气或电能替代燃煤、燃油，减少化石能源消费。", (36, 84), (10, 15), (6, 12),
-        (GL, CRF, GG), 4, {C.ZHUZHOU: 3, C.CHANGSHA: 2, C.YUEYANG: 2},
-        ("工业锅炉", "陶瓷窑炉", "烘干生产线", "集中供热站", "蒸汽锅炉"), hehe=0.1, grid_factor=False),
+        _fuel_switch,
+        names=("{county}{host}{size}项目",),
+        name_en="Fuel Switch",
+        summary="以天然气或电能替代燃煤、燃油，减少化石能源消费。",
+        tenor_months=(36, 84),
+        lifetime_years=(10, 15),
+        build_months=(6, 12),
+        instruments=(GL, CRF, GG),
+        weight=4,
+        boost={C.ZHUZHOU: 3, C.CHANGSHA: 2, C.YUEYANG: 2},
+        hosts=("工业锅炉", "陶瓷窑炉", "烘干生产线", "集中供热站", "蒸汽锅炉"),
+        hehe=0.1,
+        grid_factor=False,
+    ),
     T.BUILDING_RETROFIT: Profile(
-        _building((20_000, 300_000), (20, 45), (250, 500)), ("{county}{host}节能改造项目{phase}",),
-        "Building Energy Retrofit", "既有建筑围护结构、空调与照明系统节能改造。", (36, 96), (15, 20),
-        (6, 18), (GL, GB, GFE), 5, {C.CHANGSHA: 4, C.ZHUZHOU: 2, C.XIANGTAN: 2, C.HENGYANG: 1.5,
-                                    C.ZHANGJIAJIE: 1.5},
-        ("公共建筑", "医院", "高校校区", "商业综合体", "政府办公楼", "酒店")),
+        _building((20_000, 300_000), (20, 45), (250, 500)),
+        names=("{county}{host}节能改造项目{phase}",),
+        name_en="Building Energy Retrofit",
+        summary="既有建筑围护结构、空调与照明系统节能改造。",
+        tenor_months=(36, 96),
+        lifetime_years=(15, 20),
+        build_months=(6, 18),
+        instruments=(GL, GB, GFE),
+        weight=5,
+        boost={C.CHANGSHA: 4, C.ZHUZHOU: 2, C.XIANGTAN: 2, C.HENGYANG: 1.5, C.ZHANGJIAJIE: 1.5},
+        hosts=("公共建筑", "医院", "高校校区", "商业综合体", "政府办公楼", "酒店"),
+    ),
     T.ULTRA_LOW_ENERGY_BUILDING: Profile(
         _building((10_000, 80_000), (30, 55), (3500, 5000)),
-        ("{county}超低能耗建筑示范项目{phase}", "{county}近零能耗{host}项目"), "Ultra-low-energy Building",
-        "按超低能耗建筑标准新建，降低建筑运行能耗。", (60, 120), (50, 50), (18, 36), (GL, GB, GFE), 2,
-        {C.CHANGSHA: 5, C.ZHUZHOU: 2, C.XIANGTAN: 2}, ("办公楼", "学校", "住宅小区", "产业园综合楼")),
+        names=("{county}超低能耗建筑示范项目{phase}", "{county}近零能耗{host}项目"),
+        name_en="Ultra-low-energy Building",
+        summary="按超低能耗建筑标准新建，降低建筑运行能耗。",
+        tenor_months=(60, 120),
+        lifetime_years=(50, 50),
+        build_months=(18, 36),
+        instruments=(GL, GB, GFE),
+        weight=2,
+        boost={C.CHANGSHA: 5, C.ZHUZHOU: 2, C.XIANGTAN: 2},
+        hosts=("办公楼", "学校", "住宅小区", "产业园综合楼"),
+    ),
     T.ROOFTOP_PV: Profile(
-        _rooftop, ("{county}{host}屋顶分布式光伏项目（{size}）",), "Rooftop PV",
-        "利用建筑屋顶建设分布式光伏，自发自用、余电上网。", (60, 120), (25, 25), (3, 9),
-        (GL, CRF, GLS), 10, {C.CHANGSHA: 3, C.ZHUZHOU: 2, C.XIANGTAN: 2, C.HENGYANG: 1.5},
-        ("工业园区", "物流园", "厂房", "公交场站", "学校")),
+        _rooftop,
+        names=("{county}{host}屋顶分布式光伏项目（{size}）",),
+        name_en="Rooftop PV",
+        summary="利用建筑屋顶建设分布式光伏，自发自用、余电上网。",
+        tenor_months=(60, 120),
+        lifetime_years=(25, 25),
+        build_months=(3, 9),
+        instruments=(GL, CRF, GLS),
+        weight=10,
+        boost={C.CHANGSHA: 3, C.ZHUZHOU: 2, C.XIANGTAN: 2, C.HENGYANG: 1.5},
+        hosts=("工业园区", "物流园", "厂房", "公交场站", "学校"),
+    ),
     T.DATA_CENTRE_PUE: Profile(
-        _data_centre, ("{county}数据中心PUE节能降碳改造项目{phase}", "{county}{host}液冷改造项目"),
-        "Data Centre PUE Retrofit", "数据中心制冷与供配电系统改造，降低电能使用效率（PUE）。",
-        (36, 84), (10, 15), (6, 12), (GL, GLS, CRF), 2,
-        {C.CHANGSHA: 6, C.ZHUZHOU: 1.5, C.XIANGTAN: 1.5, C.CHENZHOU: 2},
-        ("算力中心", "数据中心机房", "云计算中心")),
+        _data_centre,
+        names=("{county}数据中心PUE节能降碳改造项目{phase}", "{county}{host}液冷改造项目"),
+        name_en="Data Centre PUE Retrofit",
+        summary="数据中心制冷与供配电系统改造，降低电能使用效率（PUE）。",
+        tenor_months=(36, 84),
+        lifetime_years=(10, 15),
+        build_months=(6, 12),
+        instruments=(GL, GLS, CRF),
+        weight=2,
+        boost={C.CHANGSHA: 6, C.ZHUZHOU: 1.5, C.XIANGTAN: 1.5, C.CHENZHOU: 2},
+        hosts=("算力中心", "数据中心机房", "云计算中心"),
+    ),
     T.EV_BUS: Profile(
-        _vehicles(slice(0, 1)), ("{county}{size}更新项目{phase}",), "Electric Bus Fleet",
-        "以纯电动公交车替换柴油公交车，并配套建设充电设施。", (36, 96), (8, 10), (3, 9),
-        (GLS, GL, CRF), 4, {C.CHANGSHA: 4, C.ZHUZHOU: 3, C.XIANGTAN: 2, C.HENGYANG: 2}),
+        _vehicles(slice(0, 1)),
+        names=("{county}{size}更新项目{phase}",),
+        name_en="Electric Bus Fleet",
+        summary="以纯电动公交车替换柴油公交车，并配套建设充电设施。",
+        tenor_months=(36, 96),
+        lifetime_years=(8, 10),
+        build_months=(3, 9),
+        instruments=(GLS, GL, CRF),
+        weight=4,
+        boost={C.CHANGSHA: 4, C.ZHUZHOU: 3, C.XIANGTAN: 2, C.HENGYANG: 2},
+    ),
     T.EV_TRUCK: Profile(
-        _vehicles(slice(1, 3)), ("{county}{size}推广应用项目{phase}",), "Electric Truck Fleet",
-        "以纯电动货车替换柴油货车，配套建设充换电站。", (36, 60), (6, 8), (3, 6), (GLS, GL, CRF), 3,
-        {C.CHANGSHA: 3, C.YUEYANG: 2, C.HUAIHUA: 2, C.HENGYANG: 2, C.LOUDI: 1.5}),
+        _vehicles(slice(1, 3)),
+        names=("{county}{size}推广应用项目{phase}",),
+        name_en="Electric Truck Fleet",
+        summary="以纯电动货车替换柴油货车，配套建设充换电站。",
+        tenor_months=(36, 60),
+        lifetime_years=(6, 8),
+        build_months=(3, 6),
+        instruments=(GLS, GL, CRF),
+        weight=3,
+        boost={C.CHANGSHA: 3, C.YUEYANG: 2, C.HUAIHUA: 2, C.HENGYANG: 2, C.LOUDI: 1.5},
+    ),
     T.FORESTRY: Profile(
         _carbon_sink((500, 20_000), (3, 8), (12_000, 25_000)),
-        ("{county}{size}碳汇造林项目", "{county}{size}森林经营碳汇项目"), "Afforestation Carbon Sink",
-        "在宜林荒山荒地营造碳汇林，按造林碳汇方法学监测。", (120, 240), (30, 60), (12, 36),
-        (GL, GFE, GB, GG), 3, {C.XIANGXI: 5, C.HUAIHUA: 5, C.ZHANGJIAJIE: 5, C.SHAOYANG: 2,
-                               C.YONGZHOU: 2, C.CHENZHOU: 2, C.CHANGSHA: 0.2, C.XIANGTAN: 0.2},
-        grid_factor=False),
+        names=("{county}{size}碳汇造林项目", "{county}{size}森林经营碳汇项目"),
+        name_en="Afforestation Carbon Sink",
+        summary="在宜林荒山荒地营造碳汇林，按造林碳汇方法学监测。",
+        tenor_months=(120, 240),
+        lifetime_years=(30, 60),
+        build_months=(12, 36),
+        instruments=(GL, GFE, GB, GG),
+        weight=3,
+        boost={
+            C.XIANGXI: 5,
+            C.HUAIHUA: 5,
+            C.ZHANGJIAJIE: 5,
+            C.SHAOYANG: 2,
+            C.YONGZHOU: 2,
+            C.CHENZHOU: 2,
+            C.CHANGSHA: 0.2,
+            C.XIANGTAN: 0.2,
+        },
+        grid_factor=False,
+    ),
     T.WETLAND: Profile(
         _carbon_sink((200, 5000), (1, 4), (30_000, 80_000)),
-        ("{county}{size}湿地保护与修复项目", "{county}{size}退耕还湿项目"), "Wetland Restoration",
-        "退化湿地保护与修复，恢复植被，增加湿地碳汇。", (120, 240), (30, 50), (12, 36),
-        (GL, GFE, GB), 1.5, {C.YUEYANG: 8, C.CHANGDE: 8, C.YIYANG: 8}, grid_factor=False),
+        names=("{county}{size}湿地保护与修复项目", "{county}{size}退耕还湿项目"),
+        name_en="Wetland Restoration",
+        summary="退化湿地保护与修复，恢复植被，增加湿地碳汇。",
+        tenor_months=(120, 240),
+        lifetime_years=(30, 50),
+        build_months=(12, 36),
+        instruments=(GL, GFE, GB),
+        weight=1.5,
+        boost={C.YUEYANG: 8, C.CHANGDE: 8, C.YIYANG: 8},
+        grid_factor=False,
+    ),
     T.EAF_STEEL: Profile(
-        _eaf, ("{county}{size}全废钢电炉短流程炼钢项目", "{county}{size}电炉短流程炼钢改造项目"),
-        "Scrap-based EAF Steel", "以废钢为主要原料的电炉短流程炼钢，替代高炉—转炉长流程。",
-        (96, 180), (25, 30), (18, 36), (GL, GB, CRF), 1,
-        {C.XIANGTAN: 8, C.LOUDI: 8, C.HENGYANG: 3, C.CHANGSHA: 0.3}, hehe=0.5),
+        _eaf,
+        names=("{county}{size}全废钢电炉短流程炼钢项目", "{county}{size}电炉炼钢改造项目"),
+        name_en="Scrap-based EAF Steel",
+        summary="以废钢为主要原料的电炉短流程炼钢，替代高炉—转炉长流程。",
+        tenor_months=(96, 180),
+        lifetime_years=(25, 30),
+        build_months=(18, 36),
+        instruments=(GL, GB, CRF),
+        weight=1,
+        boost={C.XIANGTAN: 8, C.LOUDI: 8, C.HENGYANG: 3, C.CHANGSHA: 0.3},
+        hehe=0.5,
+    ),
     T.ENERGY_STORAGE: Profile(
-        _storage, ("{county}{size}项目",), "Energy Storage",
-        "储能电站消纳风电、光伏弃电，提升电网调节能力。", (96, 180), (15, 25), (9, 18),
-        (GL, GLS, CRF, GFE), 4, {C.YUEYANG: 2, C.YIYANG: 2, C.CHENZHOU: 1.5}),
+        _storage,
+        names=("{county}{size}项目",),
+        name_en="Energy Storage",
+        summary="储能电站消纳风电、光伏弃电，提升电网调节能力。",
+        tenor_months=(96, 180),
+        lifetime_years=(15, 25),
+        build_months=(9, 18),
+        instruments=(GL, GLS, CRF, GFE),
+        weight=4,
+        boost={C.YUEYANG: 2, C.YIYANG: 2, C.CHENZHOU: 1.5},
+    ),
     T.CCUS: Profile(
-        _ccus, ("{county}{host}{size}/年二氧化碳捕集利用项目",), "CCUS",
-        "捕集工业烟气中的二氧化碳并加以利用或封存。", (60, 120), (15, 20), (12, 24), (GL, CRF, GFE),
-        0.5, {C.YUEYANG: 3, C.LOUDI: 3, C.XIANGTAN: 3, C.CHANGDE: 1.5},
-        ("燃煤电厂", "水泥窑", "石化装置", "钢厂"), hehe=0.3),
+        _ccus,
+        names=("{county}{host}{size}/年二氧化碳捕集利用项目",),
+        name_en="CCUS",
+        summary="捕集工业烟气中的二氧化碳并加以利用或封存。",
+        tenor_months=(60, 120),
+        lifetime_years=(15, 20),
+        build_months=(12, 24),
+        instruments=(GL, CRF, GFE),
+        weight=0.5,
+        boost={C.YUEYANG: 3, C.LOUDI: 3, C.XIANGTAN: 3, C.CHANGDE: 1.5},
+        hosts=("燃煤电厂", "水泥窑", "石化装置", "钢厂"),
+        hehe=0.3,
+    ),
 }
 TYPES = tuple(PROFILES)
 _TYPE_CUM = tuple(accumulate(p.weight for p in PROFILES.values()))
@@ -534,18 +907,22 @@ def wan(units_of_10k: int) -> str:
     return f"{units_of_10k}0000.00"
 
 
-def build_project(r: random.Random, ptype: ProjectType, city: City, county: str | None = None) -> Row:
+def build_project(
+    r: random.Random, ptype: ProjectType, city: City, county: str | None = None
+) -> Row:
     """One plausible ProjectSpec dict of `ptype` in `city`."""
     p = PROFILES[ptype]
     activity, capex_cny, size = p.make(r)
     county = county or r.choice(COUNTIES[city])
     capex = max(1, round(capex_cny / 1e4))
     start = _FIRST_START + r.randrange(_START_DAYS)
+    operation = min(start + 30 * r.randint(*p.build_months), _LAST_DAY)
     if r.random() < 0.1:
         name = f"{city_en(city)} {p.name_en} Project{r.choice(('', '', ' Phase I', ' Phase II'))}"
     else:
-        template = r.choice(p.names)
-        name = template.format(county=county, size=size, host=r.choice(p.hosts), phase=r.choice(_PHASES))
+        host, phase = r.choice(p.hosts), r.choice(_PHASES)
+        name = r.choice(p.names).format(county=county, size=size, host=host, phase=phase)
+    instruments = r.sample(p.instruments, r.randint(1, min(3, len(p.instruments))))
     project: Row = {
         "name": name,
         "description": f"{CITY_NAMES_ZH[city]}{county}：{p.summary}",
@@ -554,19 +931,24 @@ def build_project(r: random.Random, ptype: ProjectType, city: City, county: str 
         "county": county,
         "capex_cny": wan(capex),
         "financing_need_cny": wan(max(1, round(capex * r.uniform(0.5, 0.8)))),
-        "instruments": [i.value for i in r.sample(p.instruments, r.randint(1, min(3, len(p.instruments))))],
+        "instruments": [i.value for i in instruments],
         "tenor_months": r.randrange(p.tenor_months[0], p.tenor_months[1] + 1, 12),
         "lifetime_years": r.randint(*p.lifetime_years),
         "construction_start": date.fromordinal(start).isoformat(),
-        "operation_date": date.fromordinal(min(start + 30 * r.randint(*p.build_months), _LAST_DAY)).isoformat(),
+        "operation_date": date.fromordinal(operation).isoformat(),
         "high_energy_high_emission": r.random() < p.hehe,
         "activity": activity,
     }
     if p.grid_factor and r.random() < 0.15:
         value, source = r.choice(_DECLARED)
-        project["declared_factor"] = {"factor": "grid_electricity_tco2_per_mwh", "value": value, "source": source}
+        project["declared_factor"] = {
+            "factor": "grid_electricity_tco2_per_mwh",
+            "value": value,
+            "source": source,
+        }
     if (k := r.choice((0, 0, 1, 1, 2, 3))) > 0:
-        fields = {"code": CITY_CODES[city], "year": project["construction_start"][:4], "city": city_short(city)}
+        year = project["construction_start"][:4]
+        fields = {"code": CITY_CODES[city], "year": year, "city": city_short(city)}
         project["evidence"] = [
             {"title": title, "reference": ref.format(n=r.randint(1, top), **fields)}
             for title, ref, top in r.sample(_EVIDENCE, k)
@@ -588,9 +970,11 @@ _SPOILERS: dict[str, Callable[[Row], object]] = {
     "nan_quantity": lambda p: p["activity"].update({next(iter(p["activity"])): "NaN"}),
     "missing_field": lambda p: p.pop("capex_cny"),
     "financing_above_capex": lambda p: p.update(
-        financing_need_cny=str(Decimal(p["capex_cny"]) + 1_000_000)),
+        financing_need_cny=str(Decimal(p["capex_cny"]) + 1_000_000)
+    ),
     "operation_before_construction": lambda p: p.update(
-        operation_date=_shift_days(p["construction_start"], -365)),
+        operation_date=_shift_days(p["construction_start"], -365)
+    ),
     "overlong_name": lambda p: p.update(name=p["name"] + "扩建工程" * 60),
     "malformed_date": lambda p: p.update(construction_start="2025-13-45"),
     "empty_instruments": lambda p: p.update(instruments=[]),
@@ -631,8 +1015,11 @@ def _rows(n: int, codes: Sequence[str], seed: int, bad: int) -> Iterator[Synthet
     for i in range(n):
         ptype = choices(TYPES, cum_weights=_TYPE_CUM)[0]
         city = choices(CITIES, cum_weights=_CITY_CUM[ptype])[0]
-        row = {"enterprise_credit_code": codes[randrange(len(codes))], "key": f"syn-{seed}-{i:08d}",
-               "project": build_project(r, ptype, city)}
+        row: Row = {
+            "enterprise_credit_code": codes[randrange(len(codes))],
+            "key": f"syn-{seed}-{i:08d}",
+            "project": build_project(r, ptype, city),
+        }
         if bad and (i + 1) * bad // n > i * bad // n:
             defect = DEFECTS[(i * bad // n) % len(DEFECTS)]
             _SPOILERS[defect](row["project"])
@@ -651,9 +1038,10 @@ def synthetic_projects(
 # --- the committed demo seed -----------------------------------------------------------------
 
 DEMO_SEED = 2030
+SEEDS_DIR = Path(__file__).resolve().parent
 CITY_SECTORS: dict[City, tuple[str, ...]] = {
     C.CHANGSHA: ("data", "bus", "property", "machinery", "renewables", "geothermal"),
-    C.ZHUZHOU: ("bus", "ceramics", "machinery", "logistics", "bioenergy"),
+    C.ZHUZHOU: ("bus", "ceramics", "machinery", "logistics", "bioenergy", "data"),
     C.XIANGTAN: ("steel", "coal_power", "machinery", "property", "bus"),
     C.HENGYANG: ("nonferrous", "renewables", "coal_power", "logistics", "steel"),
     C.SHAOYANG: ("renewables", "cement", "hydro", "forestry", "machinery"),
@@ -668,28 +1056,74 @@ CITY_SECTORS: dict[City, tuple[str, ...]] = {
     C.XIANGXI: ("forestry", "hydro", "renewables", "property", "nonferrous"),
 }
 IMPLAUSIBLE: tuple[tuple[ProjectType, str, Callable[[Row], Row], float], ...] = (
-    (T.WIND, "generation_exceeds_capacity",
-     lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 8760 * 1.3, 1)}, 1.0),
-    (T.ROOFTOP_PV, "generation_exceeds_capacity",
-     lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 9500, 1)}, 1.0),
-    (T.SOLAR_PV, "capacity_factor_implausible",
-     lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 8760 * 0.6, 1)}, 1.0),
-    (T.FORESTRY, "sequestration_rate_implausible", lambda a: {"sequestration_tco2e_per_ha": 80.0}, 1.0),
-    (T.WETLAND, "sequestration_rate_implausible", lambda a: {"sequestration_tco2e_per_ha": 45.0}, 1.0),
-    (T.COAL_POWER_UPGRADE, "coal_rate_implausible",
-     lambda a: {"coal_rate_after_gce_per_kwh": 180.0, "energy_saved_tce": round(
-         a["annual_generation_mwh"] * (a["coal_rate_before_gce_per_kwh"] - 180.0) / 1000, 1)}, 1.0),
-    (T.DATA_CENTRE_PUE, "reduction_per_investment_outlier",
-     lambda a: {"it_load_kw": a["it_load_kw"] * 25}, 0.5),
+    (
+        T.WIND,
+        "generation_exceeds_capacity",
+        lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 8760 * 1.3, 1)},
+        1.0,
+    ),
+    (
+        T.ROOFTOP_PV,
+        "generation_exceeds_capacity",
+        lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 9500, 1)},
+        1.0,
+    ),
+    (
+        T.SOLAR_PV,
+        "capacity_factor_implausible",
+        lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 8760 * 0.6, 1)},
+        1.0,
+    ),
+    (
+        T.FORESTRY,
+        "sequestration_rate_implausible",
+        lambda a: {"sequestration_tco2e_per_ha": 80.0},
+        1.0,
+    ),
+    (
+        T.WETLAND,
+        "sequestration_rate_implausible",
+        lambda a: {"sequestration_tco2e_per_ha": 45.0},
+        1.0,
+    ),
+    (
+        T.COAL_POWER_UPGRADE,
+        "coal_rate_implausible",
+        lambda a: {
+            "coal_rate_after_gce_per_kwh": 180.0,
+            "energy_saved_tce": round(
+                a["annual_generation_mwh"] * (a["coal_rate_before_gce_per_kwh"] - 180.0) / 1000, 1
+            ),
+        },
+        1.0,
+    ),
+    (
+        T.DATA_CENTRE_PUE,
+        "reduction_per_investment_outlier",
+        lambda a: {"it_load_kw": a["it_load_kw"] * 25},
+        0.5,
+    ),
     (T.EV_BUS, "reduction_per_investment_outlier", lambda a: {}, 0.02),
     (T.ENERGY_EFFICIENCY, "reduction_per_investment_outlier", lambda a: {}, 0.02),
-    (T.ENERGY_STORAGE, "storage_cycles_exceed_physical_limit",
-     lambda a: {"curtailment_avoided_mwh": round(a["storage_energy_mwh"] * 1500, 1)}, 1.0),
+    (
+        T.ENERGY_STORAGE,
+        "storage_cycles_exceed_physical_limit",
+        lambda a: {"curtailment_avoided_mwh": round(a["storage_energy_mwh"] * 1500, 1)},
+        1.0,
+    ),
     (T.EV_TRUCK, "annual_distance_implausible", lambda a: {"annual_km_per_vehicle": 400_000}, 1.0),
-    (T.EAF_STEEL, "electricity_intensity_implausible",
-     lambda a: {"project_electricity_mwh": round(a["steel_output_t"] * 0.05)}, 1.0),
-    (T.CCUS, "capture_energy_implausible",
-     lambda a: {"capture_electricity_mwh": round(a["co2_captured_t"] * 0.002, 1)}, 1.0),
+    (
+        T.EAF_STEEL,
+        "electricity_intensity_implausible",
+        lambda a: {"project_electricity_mwh": round(a["steel_output_t"] * 0.05)},
+        1.0,
+    ),
+    (
+        T.CCUS,
+        "capture_energy_implausible",
+        lambda a: {"capture_electricity_mwh": round(a["co2_captured_t"] * 0.002, 1)},
+        1.0,
+    ),
 )
 """(type, reason code the scoring service should flag, activity change, capex multiplier)."""
 
@@ -724,20 +1158,34 @@ def _demo_projects(r: random.Random, enterprises: list[tuple[Row, Sector]]) -> l
             roams = sector.roaming and r.random() < 0.35
             city = r.choices(CITIES, cum_weights=_CITY_CUM[ptype])[0] if roams else home
             county = enterprise["county"] if city is home and r.random() < 0.5 else None
-            lines.append({"enterprise_credit_code": enterprise["credit_code"],
-                          "project": build_project(r, ptype, city, county)})
+            lines.append(
+                {
+                    "enterprise_credit_code": enterprise["credit_code"],
+                    "project": build_project(r, ptype, city, county),
+                }
+            )
     for ptype, reason, change, capex_factor in IMPLAUSIBLE:
         owner = r.choice([e for e, s in enterprises if ptype in s.types])
         project = build_project(r, ptype, City(owner["city"]))
         project["activity"].update(change(project["activity"]))
         if capex_factor != 1.0:
             _scale_capex(project, capex_factor)
-        lines.append({"enterprise_credit_code": owner["credit_code"], "implausible": reason,
-                      "project": project})
+        lines.append(
+            {
+                "enterprise_credit_code": owner["credit_code"],
+                "implausible": reason,
+                "project": project,
+            }
+        )
     r.shuffle(lines)
-    return [{"enterprise_credit_code": line["enterprise_credit_code"], "key": f"seed-{n:04d}",
-             **{k: v for k, v in line.items() if k != "enterprise_credit_code"}}
-            for n, line in enumerate(lines, 1)]
+    return [
+        {
+            "enterprise_credit_code": line["enterprise_credit_code"],
+            "key": f"seed-{n:04d}",
+            **{k: v for k, v in line.items() if k != "enterprise_credit_code"},
+        }
+        for n, line in enumerate(lines, 1)
+    ]
 
 
 def demo_rows() -> tuple[list[Row], list[Row]]:
@@ -749,15 +1197,30 @@ def demo_rows() -> tuple[list[Row], list[Row]]:
 
 # --- output ----------------------------------------------------------------------------------
 
-_PROJECT_COLUMNS = ("name", "description", "type", "city", "county", "capex_cny",
-                    "financing_need_cny", "instruments", "tenor_months", "lifetime_years",
-                    "construction_start", "operation_date", "high_energy_high_emission")
+_PROJECT_COLUMNS = (
+    "name",
+    "description",
+    "type",
+    "city",
+    "county",
+    "capex_cny",
+    "financing_need_cny",
+    "instruments",
+    "tenor_months",
+    "lifetime_years",
+    "construction_start",
+    "operation_date",
+    "high_energy_high_emission",
+)
 _ACTIVITY_FIELDS = tuple(ActivityData.model_fields)
 _DECLARED_FIELDS = ("factor", "value", "source")
 CSV_COLUMNS: tuple[str, ...] = (
-    "key", "enterprise_credit_code", *_PROJECT_COLUMNS,
+    "key",
+    "enterprise_credit_code",
+    *_PROJECT_COLUMNS,
     *(f"activity.{f}" for f in _ACTIVITY_FIELDS),
-    *(f"declared_factor.{f}" for f in _DECLARED_FIELDS), "evidence",
+    *(f"declared_factor.{f}" for f in _DECLARED_FIELDS),
+    "evidence",
 )
 """Flat CSV shape: instruments joined by "|", evidence as a JSON array, absent values empty."""
 
@@ -777,7 +1240,8 @@ def csv_record(line: Row) -> list[str]:
     project, declared = line["project"], line["project"].get("declared_factor") or {}
     activity, evidence = project["activity"], project.get("evidence")
     return [
-        line["key"], line["enterprise_credit_code"],
+        line["key"],
+        line["enterprise_credit_code"],
         *(_cell(project.get(c)) for c in _PROJECT_COLUMNS),
         *(_cell(activity.get(f)) for f in _ACTIVITY_FIELDS),
         *(_cell(declared.get(f)) for f in _DECLARED_FIELDS),
@@ -819,7 +1283,7 @@ def _sink(stack: ExitStack, out: Path, fmt: OutputFormat) -> Callable[[Row], obj
 
 # --- command line ----------------------------------------------------------------------------
 
-app = typer.Typer(add_completion=False, help=__doc__)
+app = typer.Typer(add_completion=False, help="GreenLink demo seeds and synthetic load data.")
 
 
 @app.command("projects")
@@ -829,7 +1293,7 @@ def projects_command(
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.JSONL,
     seed: int = 7,
     bad_fraction: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.0,
-    enterprises: Annotated[int, typer.Option(min=1, help="owners: `enterprises --seed` codes")] = 1000,
+    enterprises: Annotated[int, typer.Option(min=1, help="owners (`enterprises` codes)")] = 1000,
     manifest: Annotated[Path | None, typer.Option(help="CSV of key,defect for bad rows")] = None,
 ) -> None:
     """Write synthetic project lines owned by the first ENTERPRISES synthetic enterprises."""
@@ -840,7 +1304,8 @@ def projects_command(
         write = _sink(stack, out, fmt)
         bad_rows = None
         if manifest is not None:
-            bad_rows = csv.writer(stack.enter_context(manifest.open("w", newline="", encoding="utf-8")))
+            listing = stack.enter_context(manifest.open("w", newline="", encoding="utf-8"))
+            bad_rows = csv.writer(listing)
             bad_rows.writerow(("key", "defect"))
         for line, defect in synthetic_rows(count, codes, seed, bad_fraction):
             write(line)
@@ -849,8 +1314,11 @@ def projects_command(
                 if bad_rows is not None:
                     bad_rows.writerow((line["key"], defect))
     elapsed = max(time.perf_counter() - started, 1e-9)
-    typer.echo(f"{count} projects ({defects.total()} bad: {dict(defects)}) in {elapsed:.1f} s, "
-               f"{count / elapsed:,.0f} rows/s", err=True)
+    typer.echo(
+        f"{count} projects ({defects.total()} bad: {dict(defects)}) in {elapsed:.1f} s, "
+        f"{count / elapsed:,.0f} rows/s",
+        err=True,
+    )
 
 
 @app.command("enterprises")
@@ -866,8 +1334,9 @@ def enterprises_command(
 
 
 @app.command("demo")
-def demo_command(out_dir: Path = Path(__file__).resolve().parent) -> None:
-    """Regenerate the committed enterprises.jsonl and projects.jsonl."""
+def demo_command(out_dir: Annotated[Path | None, typer.Option()] = None) -> None:
+    """Regenerate the committed enterprises.jsonl and projects.jsonl (beside this file)."""
+    out_dir = out_dir or SEEDS_DIR
     enterprises, projects = demo_rows()
     (out_dir / "enterprises.jsonl").write_bytes(jsonl_bytes(enterprises))
     (out_dir / "projects.jsonl").write_bytes(jsonl_bytes(projects))

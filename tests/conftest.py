@@ -53,7 +53,7 @@ def tenant() -> uuid.UUID:
 
 
 @pytest.fixture(scope="session")
-def mint(jwks_path: Path):  # type: ignore[no-untyped-def]
+def mint(jwks_path: Path):
     """mint(role, tenant) -> bearer header dict."""
     from servicekit.auth import Role
     from servicekit.issuer import mint as mint_token
@@ -62,7 +62,6 @@ def mint(jwks_path: Path):  # type: ignore[no-untyped-def]
         return {"Authorization": f"Bearer {mint_token(Role(role), tenant, jwks_path=jwks_path)}"}
 
     return _mint
-
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -117,18 +119,21 @@ app = typer.Typer(
 )
 
 
-def _fail(error: InfraError) -> typer.Exit:
-    typer.echo(f"error: {error}", err=True)
-    return typer.Exit(1)
+@contextmanager
+def reported() -> Iterator[None]:
+    """Problems the user can fix are one line on stderr, not a traceback."""
+    try:
+        yield
+    except InfraError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command("start")
 def start_command(brokers: Brokers = 1) -> None:
     """Start Kafka and PostgreSQL, or reuse them if already running."""
-    try:
+    with reported():
         info = ensure_started(brokers)
-    except InfraError as error:
-        raise _fail(error) from None
     typer.echo(f"kafka:    {info.bootstrap_servers}")
     typer.echo(f"postgres: {info.database_url.split('@')[-1]}")
 
@@ -138,20 +143,19 @@ def stop_command(
     only: Annotated[str, typer.Option(help="kafka, kafka3 or postgres")] = "",
 ) -> None:
     """Stop everything (or one component); data is kept."""
-    try:
+    with reported():
         stop(only or None)
-    except InfraError as error:
-        raise _fail(error) from None
 
 
 @app.command("status")
 def status_command() -> None:
     """Show a table of components, pids, addresses and logs."""
-    rows = status()
-    if not rows:
-        typer.echo(f"nothing started yet (state: {state_dir()})")
-        return
+    with reported():
+        rows = status()
     typer.echo(f"state: {state_dir()}   jar cache: {cache_dir()}")
+    if not rows:
+        typer.echo("nothing started yet")
+        return
     typer.echo(f"{'COMPONENT':<10} {'STATE':<8} {'PID':>7}  {'ADDRESS':<16} LOG")
     for row in rows:
         state = "running" if row.running else "stopped"
@@ -161,20 +165,16 @@ def status_command() -> None:
 
 @app.command("env")
 def env_command(brokers: Brokers = 1) -> None:
-    """Print shell exports for the running services: eval "$(infra.py env)"."""
-    try:
+    """Print shell exports, starting what is not running: eval "$(infra.py env)"."""
+    with reported():
         typer.echo(ensure_started(brokers).exports())
-    except InfraError as error:
-        raise _fail(error) from None
 
 
 @app.command("reset")
 def reset_command() -> None:
     """Stop everything and wipe data and logs (downloaded jars are kept)."""
-    try:
+    with reported():
         reset()
-    except InfraError as error:
-        raise _fail(error) from None
 
 
 @app.command("stop-broker")
@@ -182,13 +182,15 @@ def stop_broker_command(
     node_id: int, kill: Annotated[bool, typer.Option(help="SIGKILL, as a crash")] = False
 ) -> None:
     """Stop one node of the three-broker cluster, as a fault test would."""
-    stop_broker(node_id, kill)
+    with reported():
+        stop_broker(node_id, kill)
 
 
 @app.command("start-broker")
 def start_broker_command(node_id: int) -> None:
     """Bring a stopped node of the three-broker cluster back."""
-    start_broker(node_id)
+    with reported():
+        start_broker(node_id)
 
 
 if __name__ == "__main__":

@@ -163,21 +163,29 @@ def stop_cluster(brokers: int = 1) -> None:
         _save(brokers, saved["cluster_id"], nodes, {})
 
 
+def _check_node(node_id: int, brokers: int, saved: dict[str, Any]) -> None:
+    if not saved:
+        raise InfraError(f"the {brokers}-node cluster was never started")
+    if node_id not in range(1, brokers + 1):
+        raise InfraError(f"no node {node_id} in the {brokers}-node cluster")
+
+
 def stop_broker(node_id: int, brokers: int = 3, kill: bool = False) -> None:
     """For fault tests: `kill` is SIGKILL at once, as a crash would be."""
     with component_lock(section(brokers)):
         saved = read_section(section(brokers))
-        nodes = _nodes(brokers, saved, pick_ports=False)
-        pids = _pids(saved)
-        node = next(n for n in nodes if n.node_id == node_id)
+        _check_node(node_id, brokers, saved)
+        nodes, pids = _nodes(brokers, saved, pick_ports=False), _pids(saved)
+        node = nodes[node_id - 1]
         terminate([(pids.get(node_id), str(node.properties))], timeout_s=0 if kill else 30)
         _save(brokers, saved["cluster_id"], nodes, {**pids, node_id: None})
 
 
 def start_broker(node_id: int, brokers: int = 3) -> None:
-    """Restart one node of a running cluster on its recorded ports."""
-    if node_id not in range(1, brokers + 1):
-        raise InfraError(f"no node {node_id} in a {brokers}-node cluster")
+    """Restarts the stopped node on its recorded ports; the others keep running."""
+    _check_node(node_id, brokers, read_section(section(brokers)))
+    if not any(s.running for s in node_status(brokers)):
+        raise InfraError(f"the {brokers}-node cluster is stopped; use `start --brokers {brokers}`")
     ensure_cluster(brokers)
 
 

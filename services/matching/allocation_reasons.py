@@ -35,15 +35,14 @@ def deal_reason(problem: Problem, amounts_fen: Sequence[int], slack: Sequence[in
         limited = ", ".join(dict.fromkeys(binding)) or "the choice among equally good deals"
         return f"funded {cny(from_fen(amount))} at {_intensity(problem, i)}; limited by {limited}"
     blocked = [
-        f"{problem.groups[g].label} has {cny(from_fen(max(0, slack[g])))} left"
+        _room_left(problem.groups[g].label, slack[g])
         for g in problem.groups_of[i]
         if slack[g] < lower
     ]
     if blocked:
         return (
-            f"not funded: {'; '.join(blocked)}, below the {cny(from_fen(lower))} minimum "
-            f"ticket; that room went to deals with more tCO2e per CNY than its "
-            f"{_intensity(problem, i)}"
+            f"not funded ({_intensity(problem, i)}): {'; '.join(blocked)}, "
+            f"less than its {cny(from_fen(lower))} minimum ticket"
         )
     if problem.weight[i] <= 0:
         return "not funded: it reports no emission reduction to finance"
@@ -51,3 +50,10 @@ def deal_reason(problem: Problem, amounts_fen: Sequence[int], slack: Sequence[in
         f"not funded: leaving it out let other deals fit their minimum tickets "
         f"for more financed tCO2e ({_intensity(problem, i)})"
     )
+
+
+def _room_left(label: str, slack_fen: int) -> str:
+    left = cny(from_fen(max(0, slack_fen)))
+    if label.startswith("financing need"):
+        return f"only {left} of the project's need is left open by its other deals"
+    return f"the {label} has {left} left after the plan's other deals"

@@ -11,8 +11,9 @@ from decimal import Decimal
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.exposure import ZERO
 from matching.facts import to_fen
-from matching.mandates import ZERO, Mandate
+from matching.mandates import Mandate
 from schemas.lending import Exclusion
 from schemas.vocabulary import City, Instrument, ProjectFamily
 

@@ -14,6 +14,7 @@ from matching.errors import (
     TermsOutsideMandate,
     VersionConflict,
 )
+from matching.exposure import ZERO, Exposure, LimitUse
 from matching.facts import cny
 from schemas.lending import (
     MandateClosed,
@@ -23,39 +24,6 @@ from schemas.lending import (
     MandateVersion,
 )
 from schemas.vocabulary import City, ProjectFamily
-
-ZERO = Decimal("0.00")
-
-
-@dataclass
-class Exposure:
-    """What a mandate has disbursed, in total and along each axis its limits watch."""
-
-    total_cny: Decimal = ZERO
-    by_enterprise: dict[uuid.UUID, Decimal] = field(default_factory=dict)
-    by_city: dict[City, Decimal] = field(default_factory=dict)
-    by_family: dict[ProjectFamily, Decimal] = field(default_factory=dict)
-
-    def add(
-        self, amount: Decimal, enterprise_id: uuid.UUID, city: City, family: ProjectFamily
-    ) -> None:
-        self.total_cny += amount
-        self.by_enterprise[enterprise_id] = self.by_enterprise.get(enterprise_id, ZERO) + amount
-        self.by_city[city] = self.by_city.get(city, ZERO) + amount
-        self.by_family[family] = self.by_family.get(family, ZERO) + amount
-
-
-@dataclass(frozen=True)
-class LimitUse:
-    """One concentration limit as it applies to one project: the cap and what is used."""
-
-    axis: str
-    limit_cny: Decimal
-    used_cny: Decimal
-
-    @property
-    def headroom_cny(self) -> Decimal:
-        return max(ZERO, self.limit_cny - self.used_cny)
 
 
 @dataclass

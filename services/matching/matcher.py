@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.book import CITY_INDEX, FAMILY_INDEX, Bools, Cell, MandateColumns, instrument_mask
+from matching.book import CITY_INDEX, FAMILY_INDEX, Cell, MandateColumns
 from matching.constraints import constraint_outcomes
 from matching.deals import Deal, deal_id
-from matching.facts import ProjectFacts, to_fen
+from matching.facts import ProjectFacts
 from matching.fit import FitInputs, fit_parts, fit_scores
 from matching.mandates import Mandate
+from matching.project_columns import ProjectColumns
 from schemas.deals import MatchExplanation
 
 
@@ -107,7 +107,7 @@ class MandateBook:
     def _match_group(
         self, group: list[ProjectFacts], indices: NDArray[np.intp], cell: Cell
     ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
-        cols = _ProjectColumns.of(group)
+        cols = ProjectColumns.of(group)
         ok = (cols.instruments[:, None] & cell.instruments[None, :]) != 0
         ok &= cols.need_fen[:, None] >= cell.ticket_min_fen
         ok &= cols.tenor_months[:, None] <= cell.max_tenor_months
@@ -152,40 +152,4 @@ class MandateBook:
                 map(versions.__getitem__, row_list),
                 fit[order].tolist(),
             )
-        )
-
-
-@dataclass(frozen=True)
-class _ProjectColumns:
-    need_fen: NDArray[np.int64]
-    tenor_months: NDArray[np.int64]
-    score: NDArray[np.float64]
-    annual_tco2e: NDArray[np.float64]
-    tco2e_per_10k_cny: NDArray[np.float64]
-    abatement_cost: NDArray[np.float64]
-    flagged: Bools
-    high_emission: Bools
-    instruments: NDArray[np.int64]
-
-    @classmethod
-    def of(cls, projects: Sequence[ProjectFacts]) -> _ProjectColumns:
-        inf = float("inf")
-        return cls(
-            np.array([to_fen(p.financing_need_cny) for p in projects], dtype=np.int64),
-            np.array([p.tenor_months for p in projects], dtype=np.int64),
-            np.array([p.score for p in projects], dtype=np.float64),
-            np.array([p.annual_tco2e for p in projects], dtype=np.float64),
-            np.array([p.tco2e_per_10k_cny for p in projects], dtype=np.float64),
-            np.array(
-                [
-                    inf
-                    if p.abatement_cost_cny_per_tco2e is None
-                    else p.abatement_cost_cny_per_tco2e
-                    for p in projects
-                ],
-                dtype=np.float64,
-            ),
-            np.array([p.plausibility_flagged for p in projects], dtype=np.bool_),
-            np.array([p.high_energy_high_emission for p in projects], dtype=np.bool_),
-            np.array([instrument_mask(p.instruments) for p in projects], dtype=np.int64),
         )

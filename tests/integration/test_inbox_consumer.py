@@ -1,4 +1,4 @@
-"""Inbox consumer: duplicates change state once; poison goes to the DLQ and the partition moves on."""
+"""Inbox consumer: duplicates change state once; poison is dead-lettered, the partition moves on."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-
-from schemas.envelope import Envelope
-from schemas.project import ProjectWithdrawn
-from schemas.topics import PROJECTS
 from servicekit.db import create_pool
 from servicekit.inbox import InboxConsumer
 from servicekit.kafka import make_consumer, make_producer
 from servicekit.migrations import migrate
+
+from schemas.envelope import Envelope
+from schemas.project import ProjectWithdrawn
+from schemas.topics import PROJECTS
 from tests.support.inbox_probe import probe_package, probe_schema, record_effects
 from tests.support.kafka import eventually, read_until
 
@@ -23,14 +23,16 @@ pytestmark = pytest.mark.integration
 
 def _envelope(subject_project: uuid.UUID) -> Envelope:
     event = ProjectWithdrawn(
-        project_id=subject_project, enterprise_id=uuid.uuid4(), version=1,
+        project_id=subject_project,
+        enterprise_id=uuid.uuid4(),
+        version=1,
         withdrawn_at=datetime.now(UTC),
     )
     return Envelope.wrap(event, source="test")
 
 
 @pytest.fixture
-async def probe(infra, topics, tmp_path):  # type: ignore[no-untyped-def]
+async def probe(infra, topics, tmp_path):
     """A running inbox consumer over the projects topic with its own group and schema."""
     schema = probe_schema()
     await migrate(infra.database_url, schema, probe_package(tmp_path))
@@ -40,7 +42,11 @@ async def probe(infra, topics, tmp_path):  # type: ignore[no-untyped-def]
     await producer.start()
     await consumer.start()
     inbox = InboxConsumer(
-        name=schema, service="probe", pool=pool, consumer=consumer, producer=producer,
+        name=schema,
+        service="probe",
+        pool=pool,
+        consumer=consumer,
+        producer=producer,
         handlers={ProjectWithdrawn.event_type: record_effects},
     )
     stop = asyncio.Event()
@@ -53,11 +59,11 @@ async def probe(infra, topics, tmp_path):  # type: ignore[no-untyped-def]
     await pool.close()
 
 
-async def _effects(pool, subject: uuid.UUID) -> int:  # type: ignore[no-untyped-def]
+async def _effects(pool, subject: uuid.UUID) -> int:
     return int(await pool.fetchval("SELECT count(*) FROM effects WHERE subject = $1", str(subject)))
 
 
-async def test_the_same_event_delivered_twice_changes_state_once(probe):  # type: ignore[no-untyped-def]
+async def test_the_same_event_delivered_twice_changes_state_once(probe):
     pool, producer = probe
     project = uuid.uuid4()
     envelope = _envelope(project)
@@ -71,7 +77,9 @@ async def test_the_same_event_delivered_twice_changes_state_once(probe):  # type
     assert await _effects(pool, project) == 1
 
 
-async def test_malformed_event_goes_to_the_dlq_with_its_reason_and_the_partition_moves_on(probe, infra):  # type: ignore[no-untyped-def]
+async def test_malformed_event_goes_to_the_dlq_with_its_reason_and_the_partition_moves_on(
+    probe, infra
+):
     pool, producer = probe
     key = uuid.uuid4()
     broken = _envelope(key).model_dump(mode="json")
@@ -85,7 +93,9 @@ async def test_malformed_event_goes_to_the_dlq_with_its_reason_and_the_partition
 
     await eventually(lambda: _effects(pool, after))
     dead = await read_until(
-        infra.bootstrap_servers, PROJECTS.dlq, lambda got: len(got) >= 2,
+        infra.bootstrap_servers,
+        PROJECTS.dlq,
+        lambda got: len(got) >= 2,
         keep=lambda r: r.key == str(key).encode(),
     )
     reasons = [dict(r.headers)["dlq_reason"].decode() for r in dead]

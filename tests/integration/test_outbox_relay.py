@@ -9,41 +9,44 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from schemas.envelope import Envelope
-from schemas.project import ProjectWithdrawn
-from schemas.topics import PROJECTS
 from servicekit import relay
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
 from servicekit.outbox import enqueue
-from tests.support.kafka import data_field_equals, read_until
+
+from schemas.envelope import Envelope
+from schemas.project import ProjectWithdrawn
+from schemas.topics import PROJECTS
 from tests.support.inbox_probe import probe_package, probe_schema
+from tests.support.kafka import data_field_equals, read_until
 
 pytestmark = pytest.mark.integration
 
 
 def _event(enterprise: uuid.UUID) -> ProjectWithdrawn:
     return ProjectWithdrawn(
-        project_id=uuid.uuid4(), enterprise_id=enterprise, version=1, reason="test",
+        project_id=uuid.uuid4(),
+        enterprise_id=enterprise,
+        version=1,
+        reason="test",
         withdrawn_at=datetime.now(UTC),
     )
 
 
-async def _outbox_pool(infra, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def _outbox_pool(infra, tmp_path: Path):
     schema = probe_schema()
     await migrate(infra.database_url, schema, probe_package(tmp_path))
     return schema, await create_pool(infra.database_url, schema, max_size=20)
 
 
-def _mine(enterprise: uuid.UUID):  # type: ignore[no-untyped-def]
+def _mine(enterprise: uuid.UUID):
     return data_field_equals("enterprise_id", str(enterprise))
 
 
 async def test_concurrent_transactions_committing_out_of_order_publish_each_event_once(
     infra, topics, tmp_path
-):  # type: ignore[no-untyped-def]
+):
     schema, pool = await _outbox_pool(infra, tmp_path)
     enterprise = uuid.uuid4()
     producer = make_producer(infra.bootstrap_servers, "test-relay")
@@ -64,11 +67,17 @@ async def test_concurrent_transactions_committing_out_of_order_publish_each_even
     try:
         project_ids = set(await asyncio.gather(*(transaction(i) for i in range(16))))
         await read_until(
-            infra.bootstrap_servers, PROJECTS.name, lambda got: len(got) >= 16, keep=_mine(enterprise)
+            infra.bootstrap_servers,
+            PROJECTS.name,
+            lambda got: len(got) >= 16,
+            keep=_mine(enterprise),
         )
         # Read again for a while after all 16 arrived: nothing may follow them.
         records = await read_until(
-            infra.bootstrap_servers, PROJECTS.name, lambda got: False, timeout_s=4,
+            infra.bootstrap_servers,
+            PROJECTS.name,
+            lambda got: False,
+            timeout_s=4,
             keep=_mine(enterprise),
         )
     finally:
@@ -81,8 +90,10 @@ async def test_concurrent_transactions_committing_out_of_order_publish_each_even
     await pool.close()
 
 
-async def test_relay_dying_after_produce_republishes_and_never_loses(infra, topics, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    schema, pool = await _outbox_pool(infra, tmp_path)
+async def test_relay_dying_after_produce_republishes_and_never_loses(
+    infra, topics, tmp_path, monkeypatch
+):
+    _, pool = await _outbox_pool(infra, tmp_path)
     enterprise = uuid.uuid4()
     async with pool.acquire() as con, con.transaction():
         await enqueue(con, [_event(enterprise) for _ in range(5)], source="test")

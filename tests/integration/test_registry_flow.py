@@ -17,18 +17,20 @@ from tests.support.services import RunningService
 pytestmark = pytest.mark.integration
 
 
-async def enrolled(registry: RunningService, mint, tenant: uuid.UUID) -> dict[str, str]:  # type: ignore[no-untyped-def]
+async def enrolled(registry: RunningService, mint, tenant: uuid.UUID) -> dict[str, str]:
     headers: dict[str, str] = mint("enterprise", tenant)
-    response = await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
+    response = await registry.client.post(
+        "/v1/enterprises", json=enterprise_body(), headers=headers
+    )
     assert response.status_code == 201, response.text
     return headers
 
 
-def _about(project_id: str):  # type: ignore[no-untyped-def]
+def _about(project_id: str):
     return lambda record: record.key == project_id.encode()
 
 
-async def test_registered_project_reaches_kafka_as_a_valid_event(registry, mint, tenant, infra):  # type: ignore[no-untyped-def]
+async def test_registered_project_reaches_kafka_as_a_valid_event(registry, mint, tenant, infra):
     headers = await enrolled(registry, mint, tenant)
     response = await registry.client.post("/v1/projects", json=project_body(), headers=headers)
     assert response.status_code == 201, response.text
@@ -47,7 +49,7 @@ async def test_registered_project_reaches_kafka_as_a_valid_event(registry, mint,
     assert dict(records[0].headers)["ce_type"] == b"project.registered.v1"
 
 
-async def test_update_creates_a_version_and_withdrawal_ends_it(registry, mint, tenant, infra):  # type: ignore[no-untyped-def]
+async def test_update_creates_a_version_and_withdrawal_ends_it(registry, mint, tenant, infra):
     headers = await enrolled(registry, mint, tenant)
     created = await registry.client.post("/v1/projects", json=project_body(), headers=headers)
     project_id = created.json()["project_id"]
@@ -63,7 +65,8 @@ async def test_update_creates_a_version_and_withdrawal_ends_it(registry, mint, t
     )
     assert stale.status_code == 409
     withdrawn = await registry.client.post(
-        f"/v1/projects/{project_id}/withdraw", json={"reason": "financed elsewhere"},
+        f"/v1/projects/{project_id}/withdraw",
+        json={"reason": "financed elsewhere"},
         headers=headers,
     )
     assert withdrawn.status_code == 200
@@ -72,9 +75,13 @@ async def test_update_creates_a_version_and_withdrawal_ends_it(registry, mint, t
     )
     assert again.status_code == 409
 
-    history = (await registry.client.get(f"/v1/projects/{project_id}/versions", headers=headers)).json()
+    history = (
+        await registry.client.get(f"/v1/projects/{project_id}/versions", headers=headers)
+    ).json()
     assert [h["event_type"] for h in history] == [
-        "project.registered.v1", "project.updated.v1", "project.withdrawn.v1"
+        "project.registered.v1",
+        "project.updated.v1",
+        "project.withdrawn.v1",
     ]
     current = (await registry.client.get(f"/v1/projects/{project_id}", headers=headers)).json()
     assert current["status"] == "withdrawn"
@@ -85,16 +92,20 @@ async def test_update_creates_a_version_and_withdrawal_ends_it(registry, mint, t
     )
     types = [Envelope.from_bytes(r.value).type for r in records]
     assert types == [
-        ProjectRegistered.event_type, ProjectUpdated.event_type, ProjectWithdrawn.event_type
+        ProjectRegistered.event_type,
+        ProjectUpdated.event_type,
+        ProjectWithdrawn.event_type,
     ]
 
 
-async def test_project_list_filters_and_pages_without_gaps(registry, mint, tenant):  # type: ignore[no-untyped-def]
+async def test_project_list_filters_and_pages_without_gaps(registry, mint, tenant):
     headers = await enrolled(registry, mint, tenant)
     for i in range(7):
         city = "yueyang" if i % 2 else "changde"
         body = project_body(name=f"Project {i}", city=city)
-        assert (await registry.client.post("/v1/projects", json=body, headers=headers)).status_code == 201
+        assert (
+            await registry.client.post("/v1/projects", json=body, headers=headers)
+        ).status_code == 201
 
     seen: list[str] = []
     cursor = None
@@ -108,7 +119,9 @@ async def test_project_list_filters_and_pages_without_gaps(registry, mint, tenan
     assert seen == ["Project 1", "Project 3", "Project 5"]
 
 
-async def test_bulk_upload_registers_valid_rows_and_reports_each_bad_one(registry, mint, tenant, infra):  # type: ignore[no-untyped-def]
+async def test_bulk_upload_registers_valid_rows_and_reports_each_bad_one(
+    registry, mint, tenant, infra
+):
     headers = await enrolled(registry, mint, tenant)
     bad_lines = set(range(7, 10_000, 200))  # 50 bad rows
     lines = []
@@ -119,13 +132,14 @@ async def test_bulk_upload_registers_valid_rows_and_reports_each_bad_one(registr
         lines.append(orjson.dumps(body))
     upload = b"\n".join(lines)
     response = await registry.client.post(
-        "/v1/intake-jobs", content=upload,
+        "/v1/intake-jobs",
+        content=upload,
         headers=headers | {"content-type": "application/x-ndjson"},
     )
     assert response.status_code == 202, response.text
     job_id = response.json()["job_id"]
 
-    async def finished():  # type: ignore[no-untyped-def]
+    async def finished():
         job = (await registry.client.get(f"/v1/intake-jobs/{job_id}", headers=headers)).json()
         return job if job["status"] == "done" else None
 
@@ -140,7 +154,10 @@ async def test_bulk_upload_registers_valid_rows_and_reports_each_bad_one(registr
     assert all("city" in e["reason"] for e in errors)
 
     records = await read_until(
-        infra.bootstrap_servers, PROJECTS.name, lambda got: len(got) >= 9_950, timeout_s=180,
+        infra.bootstrap_servers,
+        PROJECTS.name,
+        lambda got: len(got) >= 9_950,
+        timeout_s=180,
         keep=data_field_equals("enterprise_id", str(tenant)),
     )
     assert len({Envelope.from_bytes(r.value).id for r in records}) == 9_950

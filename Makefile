@@ -1,0 +1,51 @@
+# GreenLink: `make up` runs the platform with its seeds; `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install up down status test test-fast lint format contracts bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt deploy/local/system-deps.sh
+	bash deploy/local/system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+up: install  ## start Kafka, PostgreSQL and every service, then load seeds/
+	$(PY) deploy/local/stack.py up
+
+down:  ## stop services and infrastructure (data is kept under .greenlink/)
+	$(PY) deploy/local/stack.py down
+
+status:
+	$(PY) deploy/local/stack.py status
+	$(PY) deploy/local/infra.py status
+
+test: install lint  ## the whole suite against real Kafka and PostgreSQL
+	$(PY) -m pytest -p no:cacheprovider -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+test-fast: install  ## unit tests only, no infrastructure
+	$(PY) -m pytest -q -m unit
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+contracts: install  ## regenerate JSON Schema and AsyncAPI from schemas/
+	$(PY) -m schemas.export
+
+bench: install  ## performance figures beside naive baselines measured in the same run
+	$(PY) -m bench
+
+clean: down
+	$(PY) deploy/local/infra.py reset
