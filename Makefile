@@ -45,7 +45,7 @@ contracts: install  ## regenerate JSON Schema and AsyncAPI from schemas/
 	$(PY) -m schemas.export
 
 bench: install  ## performance figures beside naive baselines measured in the same run
-	$(PY) -m bench
+	$(PY) -m tests.bench
 
 clean: down
 	$(PY) deploy/local/infra.py reset

@@ -362,7 +362,7 @@ def _enterprises(n: int, seed: int) -> Iterator[Row]:
 
 
 def _pick(r: random.Random, low: float, high: float, step: float) -> float:
-    return round(r.randrange(round(low / step), round(high / step) + 1) * step, 3)
+    return float(round(r.randrange(round(low / step), round(high / step) + 1) * step, 3))
 
 
 Span = tuple[float, float]
@@ -424,9 +424,10 @@ def _coal(r: random.Random) -> tuple[Row, float, str]:
 
 
 _FUEL_SWITCHES: tuple[tuple[Fuel, float, tuple[int, int], Fuel, Span, Span, str], ...] = (
-    # baseline, GJ per t (NCV), t/yr, target, useful-energy ratio, CNY per baseline t, label
+    # baseline, GJ per t (NCV), t/yr, target, final-energy ratio (heat pumps and electric
+    # kilns need far less final energy than coal), CNY per baseline t, label
     (Fuel.COAL, 20.908, (3000, 50000), Fuel.NATURAL_GAS, (0.80, 0.90), (800, 1500), "煤改气"),
-    (Fuel.COAL, 20.908, (3000, 30000), Fuel.ELECTRICITY, (0.75, 0.85), (1000, 2000), "煤改电"),
+    (Fuel.COAL, 20.908, (3000, 30000), Fuel.ELECTRICITY, (0.25, 0.40), (1500, 2500), "煤改电"),
     (Fuel.LPG, 47.3, (1000, 10000), Fuel.NATURAL_GAS, (0.95, 1.0), (2000, 4000), "液化气改天然气"),
     (Fuel.FUEL_OIL, 40.4, (1000, 10000), Fuel.NATURAL_GAS, (0.93, 1.0), (2000, 4000), "燃料油改气"),
     (Fuel.DIESEL, 43.0, (500, 5000), Fuel.ELECTRICITY, (0.30, 0.38), (5000, 10000), "柴油改电"),
@@ -473,7 +474,7 @@ def _data_centre(r: random.Random) -> tuple[Row, float, str]:
 _VEHICLES: tuple[tuple[tuple[int, int], tuple[int, int], Span, Span, Span, str], ...] = (
     # fleet, km/yr, diesel L/100 km, kWh/100 km, CNY per vehicle incl. charging, label
     ((50, 500), (55000, 65000), (28, 38), (85, 110), (1.5e6, 2.0e6), "纯电动公交车"),
-    ((20, 200), (60000, 100000), (30, 40), (130, 180), (0.9e6, 1.2e6), "纯电动重卡"),
+    ((20, 200), (60000, 100000), (34, 42), (120, 150), (0.9e6, 1.2e6), "纯电动重卡"),
     ((100, 1000), (30000, 50000), (10, 14), (25, 35), (0.15e6, 0.25e6), "纯电动物流车"),
 )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from matching.facts import ProjectFacts
 from matching.mandates import Mandate
@@ -106,3 +107,47 @@ def synthetic_book(
         [synthetic_mandate(rng, enterprises) for _ in range(mandates)],
         [synthetic_project(rng, enterprises) for _ in range(projects)],
     )
+
+
+def example_spec(**changes: object) -> MandateSpec:
+    """A plain green-loan mandate for Changsha renewables; `changes` replace any field."""
+    fields: dict[str, object] = {
+        "name": "example mandate",
+        "instruments": [Instrument.GREEN_LOAN],
+        "families": [ProjectFamily.RENEWABLE_POWER],
+        "cities": [City.CHANGSHA],
+        "ticket_min_cny": Decimal("1000000.00"),
+        "ticket_max_cny": Decimal("10000000.00"),
+        "max_tenor_months": 120,
+        "min_score": 50.0,
+        "capacity_cny": Decimal("30000000.00"),
+    }
+    return MandateSpec.model_validate({**fields, **changes})
+
+
+def example_mandate(spec: MandateSpec | None = None, version: int = 1) -> Mandate:
+    mandate, _ = Mandate.register(spec or example_spec(), lender_id=uuid.uuid4(), at=_EPOCH)
+    mandate.version = version
+    return mandate
+
+
+def example_project(**changes: Any) -> ProjectFacts:
+    """A Changsha solar project that `example_spec()` accepts; `changes` replace any field."""
+    project = ProjectFacts(
+        project_id=uuid.uuid4(),
+        project_version=1,
+        enterprise_id=uuid.uuid4(),
+        family=ProjectFamily.RENEWABLE_POWER,
+        city=City.CHANGSHA,
+        instruments=frozenset({Instrument.GREEN_LOAN}),
+        financing_need_cny=Decimal("8000000.00"),
+        capex_cny=Decimal("10000000.00"),
+        tenor_months=96,
+        score=80.0,
+        annual_tco2e=1500.0,
+        tco2e_per_10k_cny=1.5,
+        abatement_cost_cny_per_tco2e=120.0,
+        high_energy_high_emission=False,
+        plausibility_flagged=False,
+    )
+    return replace(project, **changes)

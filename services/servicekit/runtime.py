@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 import uvicorn
+import uvloop
 from fastapi import FastAPI
 
 from servicekit.db import create_pool
@@ -132,7 +133,7 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
             log.info("starting", extra={"role": role})
             await body(spec, stop)  # type: ignore[misc]
 
-        asyncio.run(main())
+        uvloop.run(main())
 
     @cli.command("migrate")
     def migrate_command() -> None:

@@ -179,16 +179,10 @@ def test_concurrent_cold_starts_share_one_cluster(infra: Any, tmp_path: Path) ->
     assert outputs[0][0] == outputs[1][0]
 
 
-def chaos_selected(config: pytest.Config) -> bool:
-    return "chaos" in str(config.getoption("markexpr") or "")
-
-
 @pytest.mark.chaos
 async def test_three_brokers_keep_accepting_acks_all_after_one_is_killed(
-    infra: Any, request: pytest.FixtureRequest
+    infra: Any,
 ) -> None:
-    if not chaos_selected(request.config):
-        pytest.skip("starts three brokers; select with -m chaos")
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         pytest.skip("external Kafka configured")
     info: InfraInfo = infra.ensure_started(brokers=3)

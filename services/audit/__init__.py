@@ -1,0 +1,1 @@
+"""Audit service: the hash-chained ledger of every event, lineage, flows and disclosures."""

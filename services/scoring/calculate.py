@@ -1,0 +1,147 @@
+"""Score a batch of projects: methodology, data quality, taxonomy, plausibility, 0-100 score.
+
+Methodologies run per project (each is a handful of multiplications); everything comparative
+(score components, penalties) is numpy over the whole batch. See `scoring.score` for the score
+formula. A project whose activity data cannot be scored comes back as `Unscorable` in its
+place, so one bad record never sinks a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+from schemas.project import ProjectSpec
+from schemas.scoring import Flag, ScoreComponents, Taxonomy
+from scoring.errors import ActivityDataError
+from scoring.factors import FactorSet
+from scoring.methodologies import METHODOLOGY_OF_TYPE
+from scoring.model import PlausibilityModel
+from scoring.plausibility import assess
+from scoring.quality import data_quality_tier
+from scoring.score import score_components
+from scoring.taxonomy import tag
+from scoring.workings import MethodologyResult, TraceEntry
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRecord:
+    """Everything scoring says about one project version; `trace` holds every value used."""
+
+    methodology_id: str
+    methodology_version: str
+    factor_set_id: str
+    factor_set_version: int
+    annual_tco2e: float
+    lifetime_tco2e: float
+    baseline_tco2e: float
+    project_tco2e: float
+    tco2e_per_10k_cny: float
+    abatement_cost_cny_per_tco2e: Decimal | None
+    data_quality_tier: int
+    taxonomy: Taxonomy
+    flags: tuple[Flag, ...]
+    score_0_100: float
+    components: ScoreComponents
+    trace: Mapping[str, TraceEntry]
+
+    @property
+    def rejected(self) -> bool:
+        """True when any flag says the claim is impossible or reduces nothing."""
+        return any(f.severity == "reject" for f in self.flags)
+
+
+@dataclass(frozen=True, slots=True)
+class Unscorable:
+    """A project of the batch whose activity data the methodology cannot use."""
+
+    index: int
+    error: ActivityDataError
+
+    @property
+    def field(self) -> str:
+        return self.error.field
+
+
+def abatement_cost(capex_cny: Decimal, lifetime_tco2e: float) -> Decimal | None:
+    """CNY per lifetime tCO2e, two places; None when the project reduces nothing."""
+    if lifetime_tco2e <= 0:
+        return None
+    tonnes = Decimal(repr(lifetime_tco2e))
+    return (capex_cny / tonnes).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _compute(p: ProjectSpec, factors: FactorSet) -> MethodologyResult | ActivityDataError:
+    try:
+        return METHODOLOGY_OF_TYPE[p.type].compute(p.activity, factors, p.declared_factor)
+    except ActivityDataError as exc:
+        return exc
+
+
+def score_batch(
+    projects: Sequence[ProjectSpec],
+    factors: FactorSet,
+    model: PlausibilityModel | None = None,
+) -> list[ScoreRecord | Unscorable]:
+    """Score every project of the batch, in order, with one factor set and peer model."""
+    results = [_compute(p, factors) for p in projects]
+    pairs = [(p, r) for p, r in zip(projects, results, strict=True) if not isinstance(r, Exception)]
+    records = iter(_records([p for p, _ in pairs], [r for _, r in pairs], factors, model))
+    return [
+        Unscorable(i, r) if isinstance(r, ActivityDataError) else next(records)
+        for i, r in enumerate(results)
+    ]
+
+
+def _records(
+    projects: list[ProjectSpec],
+    results: list[MethodologyResult],
+    factors: FactorSet,
+    model: PlausibilityModel | None,
+) -> list[ScoreRecord]:
+    annual = np.array([r.annual_tco2e for r in results], dtype=np.float64)
+    lifetime = annual * np.array([p.lifetime_years for p in projects], dtype=np.float64)
+    capex = np.array([float(p.capex_cny) for p in projects], dtype=np.float64)
+    pairs = list(zip(projects, results, strict=True))
+    tiers = np.array([data_quality_tier(r, has_evidence=bool(p.evidence)) for p, r in pairs])
+    flags = assess(projects, annual.tolist(), factors, model)
+    parts = score_components(annual, lifetime, capex, tiers, flags)
+    records = []
+    for k, (p, r) in enumerate(pairs):
+        methodology = METHODOLOGY_OF_TYPE[p.type]
+        records.append(
+            ScoreRecord(
+                methodology_id=methodology.id,
+                methodology_version=methodology.version,
+                factor_set_id=factors.id,
+                factor_set_version=factors.version,
+                annual_tco2e=r.annual_tco2e,
+                lifetime_tco2e=float(lifetime[k]),
+                baseline_tco2e=r.baseline_tco2e,
+                project_tco2e=r.project_tco2e,
+                tco2e_per_10k_cny=float(parts.tco2e_per_10k_cny[k]),
+                abatement_cost_cny_per_tco2e=abatement_cost(p.capex_cny, float(lifetime[k])),
+                data_quality_tier=int(tiers[k]),
+                taxonomy=tag(p),
+                flags=tuple(flags[k]),
+                score_0_100=float(parts.score[k]),
+                components=parts.components(k),
+                trace=r.trace,
+            )
+        )
+    return records
+
+
+def score_one(
+    project: ProjectSpec, factors: FactorSet, model: PlausibilityModel | None = None
+) -> ScoreRecord:
+    """Score a single project (`POST /v1/estimate`); ActivityDataError names a bad field."""
+    (outcome,) = score_batch([project], factors, model)
+    if isinstance(outcome, Unscorable):
+        raise outcome.error
+    return outcome
