@@ -7,11 +7,13 @@ from schemas.enterprise import EnterpriseRegistered
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, MandateClosed, MandateRegistered, MandateUpdated
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
-from schemas.topics import DEALS, ENTERPRISES, MANDATES, PROJECTS, Topic
+from schemas.scoring import ProjectScored
+from schemas.topics import DEALS, ENTERPRISES, MANDATES, PROJECTS, SCORES, Topic
 
 _BY_TOPIC: dict[Topic, tuple[type[EventData], ...]] = {
     ENTERPRISES: (EnterpriseRegistered,),
     PROJECTS: (ProjectRegistered, ProjectUpdated, ProjectWithdrawn),
+    SCORES: (ProjectScored,),
     MANDATES: (LenderRegistered, MandateRegistered, MandateUpdated, MandateClosed),
     DEALS: (DealMatched, DealWithdrawn, DealResponded),
 }

@@ -7,55 +7,60 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from schemas.envelope import EventData
-from schemas.fields import Code, LongText, PositiveMoneyCNY, Quantity, ShortText
+from schemas.fields import Code, LongText, PositiveMoneyCNY, ShortText
+from schemas.scoring import CostCNYPerTonne, Flag, ScoreComponents, Taxonomy, TonnesCO2e
 from schemas.vocabulary import City, Instrument, ProjectFamily, ProjectType
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 Points = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
-Reason = Annotated[LongText, Field(min_length=1)]
 
 
-class DealFlag(BaseModel):
-    """A plausibility flag raised by scoring, as the lender sees it."""
+def _not_blank(value: str) -> str:
+    if not value:
+        raise ValueError("must not be blank")
+    return value
 
-    model_config = _STRICT
 
-    code: Code
-    severity: ShortText
-    message: LongText = ""
+Reason = Annotated[LongText, AfterValidator(_not_blank)]
 
 
 class DealProject(BaseModel):
-    """What a lender learns about a matched project: its facts and score, no contact data."""
+    """What a lender learns about a matched project: its scored facts, no contact data.
+
+    Field names and types are those of `project.scored.v1`, so the service copies them over.
+    """
 
     model_config = _STRICT
 
+    project_name: ShortText
     type: ProjectType
     family: ProjectFamily
     city: City
     county: ShortText | None = None
-    instruments: list[Instrument] = Field(min_length=1, max_length=len(Instrument))
+    instruments: tuple[Instrument, ...] = Field(min_length=1, max_length=len(Instrument))
     financing_need_cny: PositiveMoneyCNY
     capex_cny: PositiveMoneyCNY
     tenor_months: int = Field(ge=1, le=360)
+    lifetime_years: int = Field(ge=1, le=60)
     high_energy_high_emission: bool
-    annual_tco2e: Quantity
-    lifetime_tco2e: Quantity
-    tco2e_per_10k_cny: Quantity
-    abatement_cost_cny_per_tco2e: float | None = Field(default=None, allow_inf_nan=False)
+    annual_tco2e: TonnesCO2e
+    lifetime_tco2e: TonnesCO2e
+    tco2e_per_10k_cny: float = Field(allow_inf_nan=False)
+    abatement_cost_cny_per_tco2e: CostCNYPerTonne | None
     data_quality_tier: int = Field(ge=1, le=5)
     score: Points
-    taxonomy_code: Code | None = None
-    taxonomy_name: ShortText | None = None
-    crf_field: ShortText | None = None
-    icma_category: ShortText | None = None
-    flags: list[DealFlag] = Field(default_factory=list, max_length=50)
-    methodology_id: Code
-    factor_set_id: Code
+    score_components: ScoreComponents
+    taxonomy: Taxonomy
+    flags: tuple[Flag, ...] = ()
+    methodology_id: ShortText
+    methodology_version: ShortText
+    factor_set_id: ShortText
+    factor_set_version: int = Field(ge=1)
+    scored_at: datetime
 
 
 class ConstraintOutcome(BaseModel):

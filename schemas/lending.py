@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar, Self
 
@@ -68,8 +69,8 @@ class MandateSpec(BaseModel):
     max_tenor_months: int = Field(ge=1, le=360)
     min_score: float = Field(default=0.0, ge=0, le=100, allow_inf_nan=False)
     min_annual_tco2e: Quantity = 0.0
-    max_abatement_cost_cny_per_tco2e: float | None = Field(
-        default=None, ge=-1e6, le=1e9, allow_inf_nan=False
+    max_abatement_cost_cny_per_tco2e: Decimal | None = Field(
+        default=None, ge=0, le=Decimal("1e9"), decimal_places=2, allow_inf_nan=False
     )
     exclusions: list[Exclusion] = Field(default_factory=list, max_length=len(Exclusion))
     capacity_cny: PositiveMoneyCNY

@@ -18,7 +18,7 @@ _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 TonnesCO2e = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
 CostCNYPerTonne = Annotated[
-    Decimal, Field(ge=0, max_digits=24, decimal_places=2, allow_inf_nan=False)
+    Decimal, Field(ge=0, max_digits=30, decimal_places=2, allow_inf_nan=False)
 ]
 
 
@@ -123,7 +123,7 @@ class ProjectScored(EventData):
     high_energy_high_emission: bool
     annual_tco2e: TonnesCO2e
     lifetime_tco2e: TonnesCO2e
-    tco2e_per_10k_cny: float = Field(ge=-1e9, le=1e9, allow_inf_nan=False)
+    tco2e_per_10k_cny: float = Field(ge=-1e20, le=1e20, allow_inf_nan=False)
     abatement_cost_cny_per_tco2e: CostCNYPerTonne | None
     data_quality_tier: int = Field(ge=1, le=5)
     score: float = Field(ge=0, le=100)

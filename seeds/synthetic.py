@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import accumulate
 from pathlib import Path
-from typing import IO, Annotated, Any, NamedTuple
+from typing import IO, Annotated, Any, NamedTuple, get_args
 
 import orjson
 import typer
@@ -33,7 +33,7 @@ from schemas.vocabulary import CITY_NAMES_ZH, City, Fuel, Instrument, ProjectTyp
 Row = dict[str, Any]
 Maker = Callable[[random.Random], tuple[Row, float, str]]
 T = ProjectType
-I = Instrument  # noqa: E741
+C = City
 
 # --- Hunan geography -------------------------------------------------------------------------
 
@@ -102,160 +102,61 @@ class Sector:
     roaming: bool = False
 
 
+# fmt: off
 SECTORS: dict[str, Sector] = {
-    "renewables": Sector(
-        "电力生产（风力、太阳能发电）",
-        "Wind and solar power generation",
-        ("新能源", "风电开发", "光伏发电", "绿色能源"),
-        "New Energy",
-        "energy",
-        (T.WIND, T.SOLAR_PV, T.WIND, T.SOLAR_PV, T.ENERGY_STORAGE),
-        roaming=True,
-    ),
-    "hydro": Sector(
-        "水力发电",
-        "Hydropower",
-        ("水电开发", "水利水电", "清洁能源"),
-        "Hydropower",
-        "hydro",
-        (T.HYDRO, T.HYDRO, T.ENERGY_STORAGE),
-    ),
-    "bioenergy": Sector(
-        "生物质能发电（含垃圾焚烧发电）",
-        "Biomass and waste-to-energy power",
-        ("生物质能源", "环保能源", "再生能源"),
-        "Bioenergy",
-        "bio",
-        (T.BIOMASS, T.WASTE_TO_ENERGY),
-    ),
-    "geothermal": Sector(
-        "地热能开发利用",
-        "Geothermal energy",
-        ("地热能源", "地热开发"),
-        "Geothermal",
-        "geo",
-        (T.GEOTHERMAL, T.GEOTHERMAL, T.BUILDING_RETROFIT),
-    ),
-    "storage": Sector(
-        "储能技术服务（含抽水蓄能）",
-        "Energy storage",
-        ("储能科技", "抽水蓄能", "电力储能"),
-        "Energy Storage",
-        "storage",
-        (T.ENERGY_STORAGE, T.SOLAR_PV),
-        roaming=True,
-    ),
-    "coal_power": Sector(
-        "火力发电",
-        "Thermal power generation",
-        ("发电", "热电", "电力"),
-        "Power",
-        "power",
-        (
-            T.COAL_POWER_UPGRADE,
-            T.ENERGY_EFFICIENCY,
-            T.COAL_POWER_UPGRADE,
-            T.ENERGY_EFFICIENCY,
-            T.CCUS,
-        ),
-    ),
-    "steel": Sector(
-        "黑色金属冶炼和压延加工业",
-        "Iron and steel",
-        ("钢铁", "特钢", "再生钢铁"),
-        "Steel",
-        "steel",
-        (T.EAF_STEEL, T.WASTE_HEAT_POWER, T.ENERGY_EFFICIENCY, T.EAF_STEEL, T.CCUS),
-    ),
-    "cement": Sector(
-        "水泥、石灰和石膏制造",
-        "Cement and building materials",
-        ("水泥", "建材", "新型建材"),
-        "Building Materials",
-        "cement",
-        (T.WASTE_HEAT_POWER, T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.WASTE_HEAT_POWER, T.CCUS),
-    ),
-    "chemicals": Sector(
-        "石油加工和化学原料制造",
-        "Petrochemicals",
-        ("石化", "化工", "精细化工"),
-        "Chemical",
-        "chem",
-        (T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.ENERGY_EFFICIENCY, T.CCUS),
-    ),
-    "nonferrous": Sector(
-        "有色金属冶炼和压延加工业",
-        "Non-ferrous metals",
-        ("有色金属", "冶炼", "新材料"),
-        "Non-ferrous Metals",
-        "metals",
-        (T.ENERGY_EFFICIENCY, T.WASTE_HEAT_POWER, T.FUEL_SWITCH, T.ROOFTOP_PV),
-    ),
-    "ceramics": Sector(
-        "陶瓷制品制造",
-        "Ceramics",
-        ("陶瓷", "瓷业", "电瓷"),
-        "Ceramics",
-        "ceramics",
-        (T.FUEL_SWITCH, T.ENERGY_EFFICIENCY, T.ROOFTOP_PV),
-    ),
-    "machinery": Sector(
-        "专用设备制造业",
-        "Machinery manufacturing",
-        ("重工", "智能装备", "机械制造"),
-        "Heavy Industry",
-        "machinery",
-        (T.ROOFTOP_PV, T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.BUILDING_RETROFIT),
-    ),
-    "property": Sector(
-        "房地产开发经营",
-        "Real estate and construction",
-        ("置业", "建设发展", "城市建设"),
-        "Urban Development",
-        "property",
-        (T.BUILDING_RETROFIT, T.ULTRA_LOW_ENERGY_BUILDING, T.ROOFTOP_PV),
-    ),
-    "data": Sector(
-        "互联网数据服务",
-        "Data centre services",
-        ("数据科技", "云计算", "大数据"),
-        "Data Technology",
-        "data",
-        (T.DATA_CENTRE_PUE, T.ROOFTOP_PV, T.DATA_CENTRE_PUE, T.DATA_CENTRE_PUE, T.ENERGY_STORAGE),
-    ),
-    "bus": Sector(
-        "城市公共交通运输",
-        "Urban public transport",
-        ("公共交通", "公交", "城市客运"),
-        "Public Transport",
-        "transit",
-        (T.EV_BUS, T.EV_BUS, T.ROOFTOP_PV),
-    ),
-    "logistics": Sector(
-        "道路货物运输",
-        "Road freight and logistics",
-        ("物流", "供应链", "运输"),
-        "Logistics",
-        "logistics",
-        (T.EV_TRUCK, T.ROOFTOP_PV),
-    ),
-    "forestry": Sector(
-        "造林和更新",
-        "Forestry",
-        ("林业", "林业开发", "生态林业"),
-        "Forestry",
-        "forest",
-        (T.FORESTRY,),
-    ),
-    "ecology": Sector(
-        "生态保护和环境治理业",
-        "Ecological restoration",
-        ("生态环境", "湿地生态", "生态修复"),
-        "Eco-Restoration",
-        "eco",
-        (T.WETLAND, T.FORESTRY),
-    ),
+    "renewables": Sector("电力生产（风力、太阳能发电）", "Wind and solar power generation",
+                         ("新能源", "风电开发", "光伏发电", "绿色能源"), "New Energy", "energy",
+                         (T.WIND, T.SOLAR_PV, T.WIND, T.SOLAR_PV, T.ENERGY_STORAGE), roaming=True),
+    "hydro": Sector("水力发电", "Hydropower", ("水电开发", "水利水电", "清洁能源"), "Hydropower",
+                    "hydro", (T.HYDRO, T.HYDRO, T.ENERGY_STORAGE)),
+    "bioenergy": Sector("生物质能发电（含垃圾焚烧发电）", "Biomass and waste-to-energy power",
+                        ("生物质能源", "环保能源", "再生能源"), "Bioenergy", "bio",
+                        (T.BIOMASS, T.WASTE_TO_ENERGY)),
+    "geothermal": Sector("地热能开发利用", "Geothermal energy", ("地热能源", "地热开发"),
+                         "Geothermal", "geo", (T.GEOTHERMAL, T.GEOTHERMAL, T.BUILDING_RETROFIT)),
+    "storage": Sector("储能技术服务（含抽水蓄能）", "Energy storage",
+                      ("储能科技", "抽水蓄能", "电力储能"), "Energy Storage", "storage",
+                      (T.ENERGY_STORAGE, T.SOLAR_PV), roaming=True),
+    "coal_power": Sector("火力发电", "Thermal power generation", ("发电", "热电", "电力"),
+                         "Power", "power",
+                         (T.COAL_POWER_UPGRADE, T.ENERGY_EFFICIENCY, T.COAL_POWER_UPGRADE,
+                          T.ENERGY_EFFICIENCY, T.CCUS)),
+    "steel": Sector("黑色金属冶炼和压延加工业", "Iron and steel", ("钢铁", "特钢", "再生钢铁"),
+                    "Steel", "steel",
+                    (T.EAF_STEEL, T.WASTE_HEAT_POWER, T.ENERGY_EFFICIENCY, T.EAF_STEEL, T.CCUS)),
+    "cement": Sector("水泥、石灰和石膏制造", "Cement and building materials",
+                     ("水泥", "建材", "新型建材"), "Building Materials", "cement",
+                     (T.WASTE_HEAT_POWER, T.ENERGY_EFFICIENCY, T.FUEL_SWITCH,
+                      T.WASTE_HEAT_POWER, T.CCUS)),
+    "chemicals": Sector("石油加工和化学原料制造", "Petrochemicals", ("石化", "化工", "精细化工"),
+                        "Chemical", "chem",
+                        (T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.ENERGY_EFFICIENCY, T.CCUS)),
+    "nonferrous": Sector("有色金属冶炼和压延加工业", "Non-ferrous metals",
+                         ("有色金属", "冶炼", "新材料"), "Non-ferrous Metals", "metals",
+                         (T.ENERGY_EFFICIENCY, T.WASTE_HEAT_POWER, T.FUEL_SWITCH, T.ROOFTOP_PV)),
+    "ceramics": Sector("陶瓷制品制造", "Ceramics", ("陶瓷", "瓷业", "电瓷"), "Ceramics",
+                       "ceramics", (T.FUEL_SWITCH, T.ENERGY_EFFICIENCY, T.ROOFTOP_PV)),
+    "machinery": Sector("专用设备制造业", "Machinery manufacturing",
+                        ("重工", "智能装备", "机械制造"), "Heavy Industry", "machinery",
+                        (T.ROOFTOP_PV, T.ENERGY_EFFICIENCY, T.FUEL_SWITCH, T.BUILDING_RETROFIT)),
+    "property": Sector("房地产开发经营", "Real estate and construction",
+                       ("置业", "建设发展", "城市建设"), "Urban Development", "property",
+                       (T.BUILDING_RETROFIT, T.ULTRA_LOW_ENERGY_BUILDING, T.ROOFTOP_PV)),
+    "data": Sector("互联网数据服务", "Data centre services", ("数据科技", "云计算", "大数据"),
+                   "Data Technology", "data",
+                   (T.DATA_CENTRE_PUE, T.ROOFTOP_PV, T.DATA_CENTRE_PUE, T.DATA_CENTRE_PUE,
+                    T.ENERGY_STORAGE)),
+    "bus": Sector("城市公共交通运输", "Urban public transport", ("公共交通", "公交", "城市客运"),
+                  "Public Transport", "transit", (T.EV_BUS, T.EV_BUS, T.ROOFTOP_PV)),
+    "logistics": Sector("道路货物运输", "Road freight and logistics", ("物流", "供应链", "运输"),
+                        "Logistics", "logistics", (T.EV_TRUCK, T.ROOFTOP_PV)),
+    "forestry": Sector("造林和更新", "Forestry", ("林业", "林业开发", "生态林业"), "Forestry",
+                       "forest", (T.FORESTRY,)),
+    "ecology": Sector("生态保护和环境治理业", "Ecological restoration",
+                      ("生态环境", "湿地生态", "生态修复"), "Eco-Restoration", "eco",
+                      (T.WETLAND, T.FORESTRY)),
 }
+# fmt: on
 _BRAND_PAIRS = (
     "湘江:xiangjiang 潇湘:xiaoxiang 楚天:chutian 岳麓:yuelu 芙蓉:furong 洞庭:dongting "
     "衡岳:hengyue 沅水:yuanshui 资江:zijiang 雪峰:xuefeng 武陵:wuling 南岭:nanling "
@@ -270,33 +171,7 @@ BRANDS: tuple[tuple[str, str], ...] = tuple(
 )
 _FORMS = ("有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司", "集团有限公司")
 _SURNAMES = tuple("王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗谭彭曾邓肖唐蒋贺")
-_GIVEN = (
-    "伟",
-    "芳",
-    "敏",
-    "静",
-    "强",
-    "磊",
-    "洋",
-    "艳",
-    "勇",
-    "军",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "建华",
-    "志强",
-    "海燕",
-    "晓东",
-    "湘云",
-    "楚然",
-    "立新",
-    "雨婷",
-    "子涵",
-)
+_GIVEN = (*"伟芳敏静强磊洋艳勇军杰娟涛明超", "秀英", "建华", "志强", "海燕", "晓东", "湘云", "立新")
 _GIVEN_EN = ("Alice", "David", "Grace", "Kevin", "Linda", "Michael", "Sophia", "Tony")
 _SURNAMES_EN = ("Chen", "Liu", "Wang", "Zhang", "Tan", "Peng", "Zeng", "Deng")
 _DOMAINS = ("example.com", "example.cn")
@@ -430,7 +305,7 @@ _FUEL_SWITCHES: tuple[tuple[Fuel, float, tuple[int, int], Fuel, Span, Span, str]
     (Fuel.COAL, 20.908, (3000, 30000), Fuel.ELECTRICITY, (0.25, 0.40), (1500, 2500), "煤改电"),
     (Fuel.LPG, 47.3, (1000, 10000), Fuel.NATURAL_GAS, (0.95, 1.0), (2000, 4000), "液化气改天然气"),
     (Fuel.FUEL_OIL, 40.4, (1000, 10000), Fuel.NATURAL_GAS, (0.93, 1.0), (2000, 4000), "燃料油改气"),
-    (Fuel.DIESEL, 43.0, (500, 5000), Fuel.ELECTRICITY, (0.30, 0.38), (5000, 10000), "柴油改电"),
+    (Fuel.DIESEL, 42.652, (500, 5000), Fuel.ELECTRICITY, (0.30, 0.38), (5000, 10000), "柴油改电"),
 )
 
 
@@ -557,329 +432,170 @@ class Profile:
     grid_factor: bool = True
 
 
-C = City
-GL, CRF, GB = I.GREEN_LOAN, I.CARBON_REDUCTION_FACILITY_LOAN, I.GREEN_BOND
-GFE, GLS, GG = I.GREEN_FUND_EQUITY, I.GREEN_LEASING, I.GREEN_GUARANTEE
+GL, CRF, GB = (
+    Instrument.GREEN_LOAN,
+    Instrument.CARBON_REDUCTION_FACILITY_LOAN,
+    Instrument.GREEN_BOND,
+)
+GFE, GLS, GG = Instrument.GREEN_FUND_EQUITY, Instrument.GREEN_LEASING, Instrument.GREEN_GUARANTEE
+# fmt: off
 PROFILES: dict[ProjectType, Profile] = {
     T.WIND: Profile(
         _power((50, 100, 0.5), (2000, 2400), (6.0, 7.0)),
         names=("{county}{size}风电场项目{phase}", "{county}{size}分散式风电项目{phase}"),
-        name_en="Wind Farm",
-        summary="山地风电场，所发电量全额接入湖南电网，替代煤电。",
-        tenor_months=(120, 180),
-        lifetime_years=(20, 25),
-        build_months=(12, 24),
-        instruments=(GL, CRF, GB, GLS),
-        weight=8,
-        boost={
-            C.CHENZHOU: 3,
-            C.YONGZHOU: 3,
-            C.SHAOYANG: 3,
-            C.HENGYANG: 2,
-            C.HUAIHUA: 2,
-            C.LOUDI: 2,
-            C.CHANGSHA: 0.3,
-        },
-    ),
+        name_en="Wind Farm", summary="山地风电场，所发电量全额接入湖南电网，替代煤电。",
+        tenor_months=(120, 180), lifetime_years=(20, 25), build_months=(12, 24),
+        instruments=(GL, CRF, GB, GLS), weight=8,
+        boost={C.CHENZHOU: 3, C.YONGZHOU: 3, C.SHAOYANG: 3, C.HENGYANG: 2, C.HUAIHUA: 2,
+               C.LOUDI: 2, C.CHANGSHA: 0.3}),
     T.SOLAR_PV: Profile(
         _power((20, 100, 1), (1000, 1200), (3.5, 4.2)),
-        names=(
-            "{county}{size}农光互补光伏电站{phase}",
-            "{county}{size}渔光互补光伏发电项目{phase}",
-            "{county}{size}集中式光伏发电项目{phase}",
-        ),
-        name_en="Solar PV Plant",
-        summary="集中式光伏电站，所发电量接入湖南电网。",
-        tenor_months=(120, 180),
-        lifetime_years=(25, 25),
-        build_months=(6, 12),
-        instruments=(GL, CRF, GB, GLS),
-        weight=10,
-        boost={C.CHANGDE: 2, C.YUEYANG: 2, C.YIYANG: 2, C.HENGYANG: 2, C.YONGZHOU: 2},
-    ),
+        names=("{county}{size}农光互补光伏电站{phase}", "{county}{size}渔光互补光伏发电项目{phase}",
+               "{county}{size}集中式光伏发电项目{phase}"),
+        name_en="Solar PV Plant", summary="集中式光伏电站，所发电量接入湖南电网。",
+        tenor_months=(120, 180), lifetime_years=(25, 25), build_months=(6, 12),
+        instruments=(GL, CRF, GB, GLS), weight=10,
+        boost={C.CHANGDE: 2, C.YUEYANG: 2, C.YIYANG: 2, C.HENGYANG: 2, C.YONGZHOU: 2}),
     T.HYDRO: Profile(
-        _hydro,
-        names=("{county}{size}水电站增效扩容改造项目", "{county}{size}水电站新建项目"),
-        name_en="Hydropower Station",
-        summary="水电站新建或增效扩容，所发电量接入湖南电网。",
-        tenor_months=(180, 240),
-        lifetime_years=(40, 50),
-        build_months=(24, 48),
-        instruments=(GL, CRF, GB),
-        weight=3,
-        boost={
-            C.HUAIHUA: 4,
-            C.XIANGXI: 4,
-            C.ZHANGJIAJIE: 3,
-            C.CHENZHOU: 3,
-            C.SHAOYANG: 3,
-            C.YONGZHOU: 2,
-            C.CHANGSHA: 0.2,
-            C.XIANGTAN: 0.2,
-        },
-    ),
+        _hydro, names=("{county}{size}水电站增效扩容改造项目", "{county}{size}水电站新建项目"),
+        name_en="Hydropower Station", summary="水电站新建或增效扩容，所发电量接入湖南电网。",
+        tenor_months=(180, 240), lifetime_years=(40, 50), build_months=(24, 48),
+        instruments=(GL, CRF, GB), weight=3,
+        boost={C.HUAIHUA: 4, C.XIANGXI: 4, C.ZHANGJIAJIE: 3, C.CHENZHOU: 3, C.SHAOYANG: 3,
+               C.YONGZHOU: 2, C.CHANGSHA: 0.2, C.XIANGTAN: 0.2}),
     T.BIOMASS: Profile(
-        _power((15, 40, 5), (5500, 7000), (8, 10)),
-        names=("{county}{size}农林生物质热电联产项目",),
-        name_en="Biomass CHP Plant",
-        summary="以秸秆、林业剩余物为燃料的热电联产项目。",
-        tenor_months=(96, 144),
-        lifetime_years=(20, 25),
-        build_months=(18, 24),
-        instruments=(GL, CRF, GLS),
-        weight=3,
-        boost={C.CHANGDE: 2, C.YIYANG: 2, C.YUEYANG: 2, C.HENGYANG: 2},
-    ),
+        _power((15, 40, 5), (5500, 7000), (8, 10)), names=("{county}{size}农林生物质热电联产项目",),
+        name_en="Biomass CHP Plant", summary="以秸秆、林业剩余物为燃料的热电联产项目。",
+        tenor_months=(96, 144), lifetime_years=(20, 25), build_months=(18, 24),
+        instruments=(GL, CRF, GLS), weight=3,
+        boost={C.CHANGDE: 2, C.YIYANG: 2, C.YUEYANG: 2, C.HENGYANG: 2}),
     T.GEOTHERMAL: Profile(
-        _power((2, 10, 0.5), (6500, 7800), (25, 35)),
-        names=("{county}{size}地热发电示范项目",),
-        name_en="Geothermal Power Pilot",
-        summary="利用中高温地热资源发电的示范项目。",
-        tenor_months=(96, 144),
-        lifetime_years=(25, 30),
-        build_months=(18, 30),
-        instruments=(GL, CRF, GFE),
-        weight=1,
-        boost={C.CHANGSHA: 3, C.CHENZHOU: 4},
-    ),
+        _power((2, 10, 0.5), (6500, 7800), (25, 35)), names=("{county}{size}地热发电示范项目",),
+        name_en="Geothermal Power Pilot", summary="利用中高温地热资源发电的示范项目。",
+        tenor_months=(96, 144), lifetime_years=(25, 30), build_months=(18, 30),
+        instruments=(GL, CRF, GFE), weight=1, boost={C.CHANGSHA: 3, C.CHENZHOU: 4}),
     T.WASTE_TO_ENERGY: Profile(
         _power((12, 60, 3), (6500, 7800), (18, 25)),
         names=("{county}生活垃圾焚烧发电项目（{size}）",),
-        name_en="Waste-to-Energy Plant",
-        summary="城市生活垃圾焚烧发电，替代填埋并向电网供电。",
-        tenor_months=(120, 180),
-        lifetime_years=(25, 30),
-        build_months=(24, 30),
-        instruments=(GL, GB, CRF),
-        weight=2,
-        boost={C.CHANGSHA: 2, C.HENGYANG: 1.5, C.ZHUZHOU: 1.5},
-    ),
+        name_en="Waste-to-Energy Plant", summary="城市生活垃圾焚烧发电，替代填埋并向电网供电。",
+        tenor_months=(120, 180), lifetime_years=(25, 30), build_months=(24, 30),
+        instruments=(GL, GB, CRF), weight=2,
+        boost={C.CHANGSHA: 2, C.HENGYANG: 1.5, C.ZHUZHOU: 1.5}),
     T.ENERGY_EFFICIENCY: Profile(
-        _efficiency,
-        names=("{county}{host}节能技术改造项目{phase}",),
+        _efficiency, names=("{county}{host}节能技术改造项目{phase}",),
         name_en="Energy Efficiency Retrofit",
         summary="重点用能企业节能技术改造，降低化石能源和电力消耗。",
-        tenor_months=(36, 84),
-        lifetime_years=(10, 15),
-        build_months=(6, 18),
-        instruments=(GL, CRF, GLS, GG),
-        weight=8,
-        boost={C.LOUDI: 2, C.XIANGTAN: 2, C.ZHUZHOU: 2, C.HENGYANG: 2, C.CHENZHOU: 2, C.YUEYANG: 2},
+        tenor_months=(36, 84), lifetime_years=(10, 15), build_months=(6, 18),
+        instruments=(GL, CRF, GLS, GG), weight=8,
+        boost={C.LOUDI: 2, C.XIANGTAN: 2, C.ZHUZHOU: 2, C.HENGYANG: 2, C.CHENZHOU: 2,
+               C.YUEYANG: 2},
         hosts=("水泥熟料生产线", "电机系统", "空压站", "工业窑炉", "锌冶炼生产线", "合成氨装置"),
-        hehe=0.2,
-    ),
+        hehe=0.2),
     T.WASTE_HEAT_POWER: Profile(
-        _waste_heat,
-        names=("{county}{host}余热发电项目（{size}）",),
-        name_en="Waste Heat Power",
-        summary="回收工业余热发电，自发自用，减少外购电。",
-        tenor_months=(60, 96),
-        lifetime_years=(15, 20),
-        build_months=(12, 18),
-        instruments=(GL, CRF, GLS),
-        weight=3,
-        boost={
-            C.LOUDI: 3,
-            C.XIANGTAN: 3,
-            C.HENGYANG: 2,
-            C.CHENZHOU: 2,
-            C.SHAOYANG: 2,
-            C.CHANGDE: 2,
-        },
-        hosts=("水泥窑", "烧结机", "转炉煤气", "硫酸装置", "玻璃窑炉"),
-        hehe=0.3,
-    ),
+        _waste_heat, names=("{county}{host}余热发电项目（{size}）",),
+        name_en="Waste Heat Power", summary="回收工业余热发电，自发自用，减少外购电。",
+        tenor_months=(60, 96), lifetime_years=(15, 20), build_months=(12, 18),
+        instruments=(GL, CRF, GLS), weight=3,
+        boost={C.LOUDI: 3, C.XIANGTAN: 3, C.HENGYANG: 2, C.CHENZHOU: 2, C.SHAOYANG: 2,
+               C.CHANGDE: 2},
+        hosts=("水泥窑", "烧结机", "转炉煤气", "硫酸装置", "玻璃窑炉"), hehe=0.3),
     T.COAL_POWER_UPGRADE: Profile(
-        _coal,
-        names=("{county}电厂{size}机组节能降碳改造项目",),
-        name_en="Coal Unit Upgrade",
+        _coal, names=("{county}电厂{size}机组节能降碳改造项目",), name_en="Coal Unit Upgrade",
         summary="对供电煤耗高于300克标准煤/千瓦时的机组实施通流改造和冷端优化。",
-        tenor_months=(36, 84),
-        lifetime_years=(10, 20),
-        build_months=(6, 12),
-        instruments=(GL, CRF, GB),
-        weight=1.5,
-        boost={
-            C.XIANGTAN: 3,
-            C.YUEYANG: 3,
-            C.CHANGSHA: 2,
-            C.HENGYANG: 2,
-            C.CHANGDE: 3,
-            C.YIYANG: 3,
-            C.LOUDI: 3,
-            C.CHENZHOU: 2,
-            C.ZHANGJIAJIE: 0.1,
-            C.XIANGXI: 0.1,
-        },
-        hehe=1.0,
-        grid_factor=False,
-    ),
+        tenor_months=(36, 84), lifetime_years=(10, 20), build_months=(6, 12),
+        instruments=(GL, CRF, GB), weight=1.5,
+        boost={C.XIANGTAN: 3, C.YUEYANG: 3, C.CHANGSHA: 2, C.HENGYANG: 2, C.CHANGDE: 3,
+               C.YIYANG: 3, C.LOUDI: 3, C.CHENZHOU: 2, C.ZHANGJIAJIE: 0.1, C.XIANGXI: 0.1},
+        hehe=1.0, grid_factor=False),
     T.FUEL_SWITCH: Profile(
-        _fuel_switch,
-        names=("{county}{host}{size}项目",),
-        name_en="Fuel Switch",
+        _fuel_switch, names=("{county}{host}{size}项目",), name_en="Fuel Switch",
         summary="以天然气或电能替代燃煤、燃油，减少化石能源消费。",
-        tenor_months=(36, 84),
-        lifetime_years=(10, 15),
-        build_months=(6, 12),
-        instruments=(GL, CRF, GG),
-        weight=4,
-        boost={C.ZHUZHOU: 3, C.CHANGSHA: 2, C.YUEYANG: 2},
-        hosts=("工业锅炉", "陶瓷窑炉", "烘干生产线", "集中供热站", "蒸汽锅炉"),
-        hehe=0.1,
-        grid_factor=False,
-    ),
+        tenor_months=(36, 84), lifetime_years=(10, 15), build_months=(6, 12),
+        instruments=(GL, CRF, GG), weight=4, boost={C.ZHUZHOU: 3, C.CHANGSHA: 2, C.YUEYANG: 2},
+        hosts=("工业锅炉", "陶瓷窑炉", "烘干生产线", "集中供热站", "蒸汽锅炉"), hehe=0.1,
+        grid_factor=False),
     T.BUILDING_RETROFIT: Profile(
         _building((20_000, 300_000), (20, 45), (250, 500)),
-        names=("{county}{host}节能改造项目{phase}",),
-        name_en="Building Energy Retrofit",
+        names=("{county}{host}节能改造项目{phase}",), name_en="Building Energy Retrofit",
         summary="既有建筑围护结构、空调与照明系统节能改造。",
-        tenor_months=(36, 96),
-        lifetime_years=(15, 20),
-        build_months=(6, 18),
-        instruments=(GL, GB, GFE),
-        weight=5,
+        tenor_months=(36, 96), lifetime_years=(15, 20), build_months=(6, 18),
+        instruments=(GL, GB, GFE), weight=5,
         boost={C.CHANGSHA: 4, C.ZHUZHOU: 2, C.XIANGTAN: 2, C.HENGYANG: 1.5, C.ZHANGJIAJIE: 1.5},
-        hosts=("公共建筑", "医院", "高校校区", "商业综合体", "政府办公楼", "酒店"),
-    ),
+        hosts=("公共建筑", "医院", "高校校区", "商业综合体", "政府办公楼", "酒店")),
     T.ULTRA_LOW_ENERGY_BUILDING: Profile(
         _building((10_000, 80_000), (30, 55), (3500, 5000)),
         names=("{county}超低能耗建筑示范项目{phase}", "{county}近零能耗{host}项目"),
-        name_en="Ultra-low-energy Building",
-        summary="按超低能耗建筑标准新建，降低建筑运行能耗。",
-        tenor_months=(60, 120),
-        lifetime_years=(50, 50),
-        build_months=(18, 36),
-        instruments=(GL, GB, GFE),
-        weight=2,
-        boost={C.CHANGSHA: 5, C.ZHUZHOU: 2, C.XIANGTAN: 2},
-        hosts=("办公楼", "学校", "住宅小区", "产业园综合楼"),
-    ),
+        name_en="Ultra-low-energy Building", summary="按超低能耗建筑标准新建，降低建筑运行能耗。",
+        tenor_months=(60, 120), lifetime_years=(50, 50), build_months=(18, 36),
+        instruments=(GL, GB, GFE), weight=2, boost={C.CHANGSHA: 5, C.ZHUZHOU: 2, C.XIANGTAN: 2},
+        hosts=("办公楼", "学校", "住宅小区", "产业园综合楼")),
     T.ROOFTOP_PV: Profile(
-        _rooftop,
-        names=("{county}{host}屋顶分布式光伏项目（{size}）",),
-        name_en="Rooftop PV",
+        _rooftop, names=("{county}{host}屋顶分布式光伏项目（{size}）",), name_en="Rooftop PV",
         summary="利用建筑屋顶建设分布式光伏，自发自用、余电上网。",
-        tenor_months=(60, 120),
-        lifetime_years=(25, 25),
-        build_months=(3, 9),
-        instruments=(GL, CRF, GLS),
-        weight=10,
+        tenor_months=(60, 120), lifetime_years=(25, 25), build_months=(3, 9),
+        instruments=(GL, CRF, GLS), weight=10,
         boost={C.CHANGSHA: 3, C.ZHUZHOU: 2, C.XIANGTAN: 2, C.HENGYANG: 1.5},
-        hosts=("工业园区", "物流园", "厂房", "公交场站", "学校"),
-    ),
+        hosts=("工业园区", "物流园", "厂房", "公交场站", "学校")),
     T.DATA_CENTRE_PUE: Profile(
         _data_centre,
         names=("{county}数据中心PUE节能降碳改造项目{phase}", "{county}{host}液冷改造项目"),
         name_en="Data Centre PUE Retrofit",
         summary="数据中心制冷与供配电系统改造，降低电能使用效率（PUE）。",
-        tenor_months=(36, 84),
-        lifetime_years=(10, 15),
-        build_months=(6, 12),
-        instruments=(GL, GLS, CRF),
-        weight=2,
+        tenor_months=(36, 84), lifetime_years=(10, 15), build_months=(6, 12),
+        instruments=(GL, GLS, CRF), weight=2,
         boost={C.CHANGSHA: 6, C.ZHUZHOU: 1.5, C.XIANGTAN: 1.5, C.CHENZHOU: 2},
-        hosts=("算力中心", "数据中心机房", "云计算中心"),
-    ),
+        hosts=("算力中心", "数据中心机房", "云计算中心")),
     T.EV_BUS: Profile(
-        _vehicles(slice(0, 1)),
-        names=("{county}{size}更新项目{phase}",),
-        name_en="Electric Bus Fleet",
-        summary="以纯电动公交车替换柴油公交车，并配套建设充电设施。",
-        tenor_months=(36, 96),
-        lifetime_years=(8, 10),
-        build_months=(3, 9),
-        instruments=(GLS, GL, CRF),
-        weight=4,
-        boost={C.CHANGSHA: 4, C.ZHUZHOU: 3, C.XIANGTAN: 2, C.HENGYANG: 2},
-    ),
+        _vehicles(slice(0, 1)), names=("{county}{size}更新项目{phase}",),
+        name_en="Electric Bus Fleet", summary="以纯电动公交车替换柴油公交车，并配套建设充电设施。",
+        tenor_months=(36, 96), lifetime_years=(8, 10), build_months=(3, 9),
+        instruments=(GLS, GL, CRF), weight=4,
+        boost={C.CHANGSHA: 4, C.ZHUZHOU: 3, C.XIANGTAN: 2, C.HENGYANG: 2}),
     T.EV_TRUCK: Profile(
-        _vehicles(slice(1, 3)),
-        names=("{county}{size}推广应用项目{phase}",),
-        name_en="Electric Truck Fleet",
-        summary="以纯电动货车替换柴油货车，配套建设充换电站。",
-        tenor_months=(36, 60),
-        lifetime_years=(6, 8),
-        build_months=(3, 6),
-        instruments=(GLS, GL, CRF),
-        weight=3,
-        boost={C.CHANGSHA: 3, C.YUEYANG: 2, C.HUAIHUA: 2, C.HENGYANG: 2, C.LOUDI: 1.5},
-    ),
+        _vehicles(slice(1, 3)), names=("{county}{size}推广应用项目{phase}",),
+        name_en="Electric Truck Fleet", summary="以纯电动货车替换柴油货车，配套建设充换电站。",
+        tenor_months=(36, 60), lifetime_years=(6, 8), build_months=(3, 6),
+        instruments=(GLS, GL, CRF), weight=3,
+        boost={C.CHANGSHA: 3, C.YUEYANG: 2, C.HUAIHUA: 2, C.HENGYANG: 2, C.LOUDI: 1.5}),
     T.FORESTRY: Profile(
         _carbon_sink((500, 20_000), (3, 8), (12_000, 25_000)),
         names=("{county}{size}碳汇造林项目", "{county}{size}森林经营碳汇项目"),
         name_en="Afforestation Carbon Sink",
         summary="在宜林荒山荒地营造碳汇林，按造林碳汇方法学监测。",
-        tenor_months=(120, 240),
-        lifetime_years=(30, 60),
-        build_months=(12, 36),
-        instruments=(GL, GFE, GB, GG),
-        weight=3,
-        boost={
-            C.XIANGXI: 5,
-            C.HUAIHUA: 5,
-            C.ZHANGJIAJIE: 5,
-            C.SHAOYANG: 2,
-            C.YONGZHOU: 2,
-            C.CHENZHOU: 2,
-            C.CHANGSHA: 0.2,
-            C.XIANGTAN: 0.2,
-        },
-        grid_factor=False,
-    ),
+        tenor_months=(120, 240), lifetime_years=(30, 60), build_months=(12, 36),
+        instruments=(GL, GFE, GB, GG), weight=3,
+        boost={C.XIANGXI: 5, C.HUAIHUA: 5, C.ZHANGJIAJIE: 5, C.SHAOYANG: 2, C.YONGZHOU: 2,
+               C.CHENZHOU: 2, C.CHANGSHA: 0.2, C.XIANGTAN: 0.2},
+        grid_factor=False),
     T.WETLAND: Profile(
         _carbon_sink((200, 5000), (1, 4), (30_000, 80_000)),
         names=("{county}{size}湿地保护与修复项目", "{county}{size}退耕还湿项目"),
-        name_en="Wetland Restoration",
-        summary="退化湿地保护与修复，恢复植被，增加湿地碳汇。",
-        tenor_months=(120, 240),
-        lifetime_years=(30, 50),
-        build_months=(12, 36),
-        instruments=(GL, GFE, GB),
-        weight=1.5,
-        boost={C.YUEYANG: 8, C.CHANGDE: 8, C.YIYANG: 8},
-        grid_factor=False,
-    ),
+        name_en="Wetland Restoration", summary="退化湿地保护与修复，恢复植被，增加湿地碳汇。",
+        tenor_months=(120, 240), lifetime_years=(30, 50), build_months=(12, 36),
+        instruments=(GL, GFE, GB), weight=1.5, boost={C.YUEYANG: 8, C.CHANGDE: 8, C.YIYANG: 8},
+        grid_factor=False),
     T.EAF_STEEL: Profile(
-        _eaf,
-        names=("{county}{size}全废钢电炉短流程炼钢项目", "{county}{size}电炉炼钢改造项目"),
+        _eaf, names=("{county}{size}全废钢电炉短流程炼钢项目", "{county}{size}电炉炼钢改造项目"),
         name_en="Scrap-based EAF Steel",
         summary="以废钢为主要原料的电炉短流程炼钢，替代高炉—转炉长流程。",
-        tenor_months=(96, 180),
-        lifetime_years=(25, 30),
-        build_months=(18, 36),
-        instruments=(GL, GB, CRF),
-        weight=1,
-        boost={C.XIANGTAN: 8, C.LOUDI: 8, C.HENGYANG: 3, C.CHANGSHA: 0.3},
-        hehe=0.5,
-    ),
+        tenor_months=(96, 180), lifetime_years=(25, 30), build_months=(18, 36),
+        instruments=(GL, GB, CRF), weight=1,
+        boost={C.XIANGTAN: 8, C.LOUDI: 8, C.HENGYANG: 3, C.CHANGSHA: 0.3}, hehe=0.5),
     T.ENERGY_STORAGE: Profile(
-        _storage,
-        names=("{county}{size}项目",),
-        name_en="Energy Storage",
+        _storage, names=("{county}{size}项目",), name_en="Energy Storage",
         summary="储能电站消纳风电、光伏弃电，提升电网调节能力。",
-        tenor_months=(96, 180),
-        lifetime_years=(15, 25),
-        build_months=(9, 18),
-        instruments=(GL, GLS, CRF, GFE),
-        weight=4,
-        boost={C.YUEYANG: 2, C.YIYANG: 2, C.CHENZHOU: 1.5},
-    ),
+        tenor_months=(96, 180), lifetime_years=(15, 25), build_months=(9, 18),
+        instruments=(GL, GLS, CRF, GFE), weight=4,
+        boost={C.YUEYANG: 2, C.YIYANG: 2, C.CHENZHOU: 1.5}),
     T.CCUS: Profile(
-        _ccus,
-        names=("{county}{host}{size}/年二氧化碳捕集利用项目",),
-        name_en="CCUS",
+        _ccus, names=("{county}{host}{size}/年二氧化碳捕集利用项目",), name_en="CCUS",
         summary="捕集工业烟气中的二氧化碳并加以利用或封存。",
-        tenor_months=(60, 120),
-        lifetime_years=(15, 20),
-        build_months=(12, 24),
-        instruments=(GL, CRF, GFE),
-        weight=0.5,
+        tenor_months=(60, 120), lifetime_years=(15, 20), build_months=(12, 24),
+        instruments=(GL, CRF, GFE), weight=0.5,
         boost={C.YUEYANG: 3, C.LOUDI: 3, C.XIANGTAN: 3, C.CHANGDE: 1.5},
-        hosts=("燃煤电厂", "水泥窑", "石化装置", "钢厂"),
-        hehe=0.3,
-    ),
+        hosts=("燃煤电厂", "水泥窑", "石化装置", "钢厂"), hehe=0.3),
 }
+# fmt: on
 TYPES = tuple(PROFILES)
 _TYPE_CUM = tuple(accumulate(p.weight for p in PROFILES.values()))
 _CITY_CUM = {t: tuple(accumulate(p.boost.get(c, 1.0) for c in CITIES)) for t, p in PROFILES.items()}
@@ -960,6 +676,17 @@ def build_project(
 # --- synthetic streams -----------------------------------------------------------------------
 
 
+def _holds_float(annotation: object) -> bool:
+    return any(arg is float or _holds_float(arg) for arg in get_args(annotation))
+
+
+_FLOAT_FIELDS = {n for n, f in ActivityData.model_fields.items() if _holds_float(f.annotation)}
+
+
+def _first_quantity(activity: Row) -> str:
+    return next(name for name in activity if name in _FLOAT_FIELDS)
+
+
 def _shift_days(iso: str, days: int) -> str:
     return date.fromordinal(date.fromisoformat(iso).toordinal() + days).isoformat()
 
@@ -968,7 +695,7 @@ _SPOILERS: dict[str, Callable[[Row], object]] = {
     "unknown_city": lambda p: p.update(city="wuhan"),
     "unknown_type": lambda p: p.update(type="cold_fusion"),
     "negative_capex": lambda p: p.update(capex_cny="-" + p["capex_cny"]),
-    "nan_quantity": lambda p: p["activity"].update({next(iter(p["activity"])): "NaN"}),
+    "nan_quantity": lambda p: p["activity"].update({_first_quantity(p["activity"]): "NaN"}),
     "missing_field": lambda p: p.pop("capex_cny"),
     "financing_above_capex": lambda p: p.update(
         financing_need_cny=str(Decimal(p["capex_cny"]) + 1_000_000)
@@ -1056,77 +783,57 @@ CITY_SECTORS: dict[City, tuple[str, ...]] = {
     C.LOUDI: ("steel", "cement", "coal_power", "nonferrous", "storage"),
     C.XIANGXI: ("forestry", "hydro", "renewables", "property", "nonferrous"),
 }
-IMPLAUSIBLE: tuple[tuple[ProjectType, str, Callable[[Row], Row], float], ...] = (
-    (
-        T.WIND,
-        "generation_exceeds_capacity",
-        lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 8760 * 1.3, 1)},
-        1.0,
-    ),
-    (
-        T.ROOFTOP_PV,
-        "generation_exceeds_capacity",
-        lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 9500, 1)},
-        1.0,
-    ),
-    (
-        T.SOLAR_PV,
-        "capacity_factor_implausible",
-        lambda a: {"annual_generation_mwh": round(a["capacity_mw"] * 8760 * 0.6, 1)},
-        1.0,
-    ),
-    (
-        T.FORESTRY,
-        "sequestration_rate_implausible",
-        lambda a: {"sequestration_tco2e_per_ha": 80.0},
-        1.0,
-    ),
-    (
-        T.WETLAND,
-        "sequestration_rate_implausible",
-        lambda a: {"sequestration_tco2e_per_ha": 45.0},
-        1.0,
-    ),
-    (
-        T.COAL_POWER_UPGRADE,
-        "coal_rate_implausible",
-        lambda a: {
-            "coal_rate_after_gce_per_kwh": 180.0,
-            "energy_saved_tce": round(
-                a["annual_generation_mwh"] * (a["coal_rate_before_gce_per_kwh"] - 180.0) / 1000, 1
-            ),
-        },
-        1.0,
-    ),
-    (
-        T.DATA_CENTRE_PUE,
-        "reduction_per_investment_outlier",
-        lambda a: {"it_load_kw": a["it_load_kw"] * 25},
-        0.5,
-    ),
-    (T.EV_BUS, "reduction_per_investment_outlier", lambda a: {}, 0.02),
-    (T.ENERGY_EFFICIENCY, "reduction_per_investment_outlier", lambda a: {}, 0.02),
-    (
-        T.ENERGY_STORAGE,
-        "storage_cycles_exceed_physical_limit",
-        lambda a: {"curtailment_avoided_mwh": round(a["storage_energy_mwh"] * 1500, 1)},
-        1.0,
-    ),
-    (T.EV_TRUCK, "annual_distance_implausible", lambda a: {"annual_km_per_vehicle": 400_000}, 1.0),
-    (
-        T.EAF_STEEL,
-        "electricity_intensity_implausible",
-        lambda a: {"project_electricity_mwh": round(a["steel_output_t"] * 0.05)},
-        1.0,
-    ),
-    (
-        T.CCUS,
-        "capture_energy_implausible",
-        lambda a: {"capture_electricity_mwh": round(a["co2_captured_t"] * 0.002, 1)},
-        1.0,
-    ),
+
+
+class Implausible(NamedTuple):
+    """A deliberately implausible demo project: how it is broken and what should flag it."""
+
+    type: ProjectType
+    reason: str
+    change: Callable[[Row], Row]
+    capex_factor: float = 1.0
+
+
+def _times(field: str, base: str, factor: float, digits: int = 1) -> Callable[[Row], Row]:
+    return lambda a: {field: round(a[base] * factor, digits)}
+
+
+def _coal_rate_after(rate: float) -> Callable[[Row], Row]:
+    def change(a: Row) -> Row:
+        saved = a["annual_generation_mwh"] * (a["coal_rate_before_gce_per_kwh"] - rate) / 1000
+        return {"coal_rate_after_gce_per_kwh": rate, "energy_saved_tce": round(saved, 1)}
+
+    return change
+
+
+# fmt: off
+IMPLAUSIBLE: tuple[Implausible, ...] = (
+    Implausible(T.WIND, "generation_exceeds_capacity",
+                _times("annual_generation_mwh", "capacity_mw", 8760 * 1.3)),
+    Implausible(T.ROOFTOP_PV, "generation_exceeds_capacity",
+                _times("annual_generation_mwh", "capacity_mw", 9500)),
+    Implausible(T.SOLAR_PV, "capacity_factor_implausible",
+                _times("annual_generation_mwh", "capacity_mw", 8760 * 0.6)),
+    Implausible(T.FORESTRY, "sequestration_rate_implausible",
+                lambda a: {"sequestration_tco2e_per_ha": 80.0}),
+    Implausible(T.WETLAND, "sequestration_rate_implausible",
+                lambda a: {"sequestration_tco2e_per_ha": 45.0}),
+    Implausible(T.COAL_POWER_UPGRADE, "coal_rate_implausible", _coal_rate_after(180.0)),
+    Implausible(T.DATA_CENTRE_PUE, "reduction_per_investment_outlier",
+                _times("it_load_kw", "it_load_kw", 25, 0), capex_factor=0.5),
+    Implausible(T.EV_BUS, "reduction_per_investment_outlier", lambda a: {}, capex_factor=0.02),
+    Implausible(T.ENERGY_EFFICIENCY, "reduction_per_investment_outlier", lambda a: {},
+                capex_factor=0.02),
+    Implausible(T.ENERGY_STORAGE, "storage_cycles_exceed_physical_limit",
+                _times("curtailment_avoided_mwh", "storage_energy_mwh", 1500)),
+    Implausible(T.EV_TRUCK, "annual_distance_implausible",
+                lambda a: {"annual_km_per_vehicle": 400_000}),
+    Implausible(T.EAF_STEEL, "electricity_intensity_implausible",
+                _times("project_electricity_mwh", "steel_output_t", 0.05, 0)),
+    Implausible(T.CCUS, "capture_energy_implausible",
+                _times("capture_electricity_mwh", "co2_captured_t", 0.002)),
 )
-"""(type, reason code the scoring service should flag, activity change, capex multiplier)."""
+# fmt: on
 
 
 def _scale_capex(project: Row, factor: float) -> None:
@@ -1151,7 +858,7 @@ def _demo_enterprises(r: random.Random) -> list[tuple[Row, Sector]]:
 
 
 def _demo_projects(r: random.Random, enterprises: list[tuple[Row, Sector]]) -> list[Row]:
-    lines: list[Row] = []
+    lines: list[tuple[str, str | None, Row]] = []
     for enterprise, sector in enterprises:
         home = City(enterprise["city"])
         for j in range(r.choice((4, 5))):
@@ -1159,34 +866,24 @@ def _demo_projects(r: random.Random, enterprises: list[tuple[Row, Sector]]) -> l
             roams = sector.roaming and r.random() < 0.35
             city = r.choices(CITIES, cum_weights=_CITY_CUM[ptype])[0] if roams else home
             county = enterprise["county"] if city is home and r.random() < 0.5 else None
-            lines.append(
-                {
-                    "enterprise_credit_code": enterprise["credit_code"],
-                    "project": build_project(r, ptype, city, county),
-                }
-            )
-    for ptype, reason, change, capex_factor in IMPLAUSIBLE:
-        owner = r.choice([e for e, s in enterprises if ptype in s.types])
-        project = build_project(r, ptype, City(owner["city"]))
-        project["activity"].update(change(project["activity"]))
-        if capex_factor != 1.0:
-            _scale_capex(project, capex_factor)
-        lines.append(
-            {
-                "enterprise_credit_code": owner["credit_code"],
-                "implausible": reason,
-                "project": project,
-            }
-        )
+            lines.append((enterprise["credit_code"], None, build_project(r, ptype, city, county)))
+    for item in IMPLAUSIBLE:
+        owner = r.choice([e for e, s in enterprises if item.type in s.types])
+        project = build_project(r, item.type, City(owner["city"]))
+        project["activity"].update(item.change(project["activity"]))
+        if item.capex_factor != 1.0:
+            _scale_capex(project, item.capex_factor)
+        lines.append((owner["credit_code"], item.reason, project))
     r.shuffle(lines)
-    return [
-        {
-            "enterprise_credit_code": line["enterprise_credit_code"],
-            "key": f"seed-{n:04d}",
-            **{k: v for k, v in line.items() if k != "enterprise_credit_code"},
-        }
-        for n, line in enumerate(lines, 1)
-    ]
+    return [_demo_line(n, *line) for n, line in enumerate(lines, 1)]
+
+
+def _demo_line(n: int, owner: str, implausible: str | None, project: Row) -> Row:
+    line: Row = {"enterprise_credit_code": owner, "key": f"seed-{n:04d}"}
+    if implausible is not None:
+        line["implausible"] = implausible
+    line["project"] = project
+    return line
 
 
 def demo_rows() -> tuple[list[Row], list[Row]]:

@@ -71,3 +71,21 @@ async def registry(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningSe
 
     async with running_service(spec()) as service:
         yield service
+
+
+@pytest.fixture(scope="session")
+async def audit(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
+    """The audit service in this process: API and the ledger consumer over every topic."""
+    from audit.app import spec
+
+    async with running_service(spec(), relay=False) as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+async def scoring(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
+    """The scoring service in this process: API, outbox relay and the projects consumer."""
+    from scoring.app import spec
+
+    async with running_service(spec()) as service:
+        yield service

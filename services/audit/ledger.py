@@ -69,9 +69,7 @@ class Entry:
     body: bytes
 
 
-def link(
-    head_seq: int, head_hash: bytes, envelopes: Iterable[Envelope]
-) -> list[Entry]:
+def link(head_seq: int, head_hash: bytes, envelopes: Iterable[Envelope]) -> list[Entry]:
     """Seal envelopes after the head, in the order given (the order they were consumed)."""
     entries: list[Entry] = []
     seq, prev = head_seq, head_hash

@@ -81,39 +81,54 @@ class ChainWalk:
         eid = e.index.event_id
         if self.head_seq is not None and e.seq > self.head_seq:
             return Break(
-                e.seq, eid, "beyond_head",
+                e.seq,
+                eid,
+                "beyond_head",
                 f"entry {e.seq} lies past the recorded head ({self.head_seq}): inserted outside"
                 " the chain",
             )
         if e.seq != self.next_seq:
             return Break(
-                self.next_seq, None, "missing_entry",
+                self.next_seq,
+                None,
+                "missing_entry",
                 f"entry {self.next_seq} is missing: the next stored entry is {e.seq}",
             )
         if e.prev_hash != self.prev_hash:
             return Break(
-                e.seq, eid, "prev_hash_mismatch",
+                e.seq,
+                eid,
+                "prev_hash_mismatch",
                 "prev_hash is not the hash of the entry before: an entry was removed or inserted",
-                self.prev_hash, e.prev_hash,
+                self.prev_hash,
+                e.prev_hash,
             )
         expected = chain_hash(self.prev_hash, e.body)
         if expected != e.hash:
             return Break(
-                e.seq, eid, "hash_mismatch",
+                e.seq,
+                eid,
+                "hash_mismatch",
                 "the stored hash does not seal this body: the entry was altered or forged",
-                expected, e.hash,
+                expected,
+                e.hash,
             )
         if index_of_body(e.body) != e.index:
             return Break(
-                e.seq, eid, "index_mismatch",
+                e.seq,
+                eid,
+                "index_mismatch",
                 "the indexed columns (id, type, subject, project, time) disagree with the body",
             )
         sealed = self.checkpoints.get(e.seq)
         if sealed is not None and sealed != e.hash:
             return Break(
-                e.seq, eid, "checkpoint_mismatch",
+                e.seq,
+                eid,
+                "checkpoint_mismatch",
                 "the chain was rewritten since a checkpoint recorded this entry's hash",
-                sealed, e.hash,
+                sealed,
+                e.hash,
             )
         return None
 
@@ -122,12 +137,26 @@ class ChainWalk:
         last = self.next_seq - 1
         if last < head_seq:
             return Break(
-                self.next_seq, None, "missing_entry",
+                self.next_seq,
+                None,
+                "missing_entry",
                 f"the head records {head_seq} entries but the ledger ends at {last}",
+            )
+        sealed_later = [seq for seq in self.checkpoints if seq > last]
+        if sealed_later:
+            return Break(
+                last + 1,
+                None,
+                "missing_entry",
+                f"a checkpoint sealed entry {max(sealed_later)} but the ledger ends at {last}",
             )
         if last > 0 and head_hash != self.prev_hash:
             return Break(
-                last, None, "head_mismatch", "the recorded head hash differs from the last entry",
-                self.prev_hash, head_hash,
+                last,
+                None,
+                "head_mismatch",
+                "the recorded head hash differs from the last entry",
+                self.prev_hash,
+                head_hash,
             )
         return None

@@ -34,6 +34,8 @@ def deal_reason(problem: Problem, amounts_fen: Sequence[int], slack: Sequence[in
             binding.insert(0, problem.upper_cause[i])
         limited = ", ".join(dict.fromkeys(binding)) or "the choice among equally good deals"
         return f"funded {cny(from_fen(amount))} at {_intensity(problem, i)}; limited by {limited}"
+    if problem.weight[i] <= 0:
+        return "not funded: it reports no emission reduction to finance"
     blocked = [
         _room_left(problem.groups[g].label, slack[g])
         for g in problem.groups_of[i]
@@ -44,8 +46,6 @@ def deal_reason(problem: Problem, amounts_fen: Sequence[int], slack: Sequence[in
             f"not funded ({_intensity(problem, i)}): {'; '.join(blocked)}, "
             f"less than its {cny(from_fen(lower))} minimum ticket"
         )
-    if problem.weight[i] <= 0:
-        return "not funded: it reports no emission reduction to finance"
     return (
         f"not funded: leaving it out let other deals fit their minimum tickets "
         f"for more financed tCO2e ({_intensity(problem, i)})"

@@ -21,11 +21,14 @@ FEN_PER_UNIT = 1_000_000
 
 
 def greedy_amounts(problem: Problem) -> list[int]:
-    """Most tCO2e per CNY first; each deal takes all the room it has if that fits a ticket."""
+    """Most tCO2e per CNY first; each deal takes all the room it has if that fits a ticket.
+
+    Deals that finance no reduction (weight 0 or below) are left out.
+    """
     room = [group.cap_fen for group in problem.groups]
     amounts = [0] * len(problem.deals)
     order = sorted(
-        (i for i in range(len(amounts)) if problem.eligible(i)),
+        (i for i in range(len(amounts)) if problem.eligible(i) and problem.weight[i] > 0),
         key=lambda i: (-problem.weight[i], str(problem.deals[i].deal_id)),
     )
     for i in order:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from schemas.lending import Exclusion
 from schemas.vocabulary import City, Instrument, ProjectFamily
 
 NO_LIMIT_FEN = 2**62
+UNBOUNDED_FEN = 2**63 - 1
 FAMILY_INDEX = {family: i for i, family in enumerate(ProjectFamily)}
 CITY_INDEX = {city: i for i, city in enumerate(City)}
 INSTRUMENT_BIT = {instrument: 1 << i for i, instrument in enumerate(Instrument)}
@@ -30,6 +30,11 @@ Bools = NDArray[np.bool_]
 def instrument_mask(instruments: Iterable[Instrument]) -> int:
     """Instruments as bits, so an overlap test is one AND."""
     return sum(INSTRUMENT_BIT[i] for i in set(instruments))
+
+
+def fen_or_unbounded(amount: Decimal | None) -> int:
+    """Fen for an int64 column: None (no ceiling, or unknown) and anything huger sort last."""
+    return UNBOUNDED_FEN if amount is None else min(to_fen(amount), UNBOUNDED_FEN - 1)
 
 
 def _fen_or_no_limit(limit: Decimal | None) -> int:
@@ -47,7 +52,7 @@ class Cell:
     max_tenor_months: Ints
     min_score: Floats
     min_annual_tco2e: Floats
-    max_abatement_cost: Floats
+    max_abatement_cost_fen: Ints
     excludes_flagged: Bools
     excludes_high_emission: Bools
     instruments: Ints
@@ -70,7 +75,7 @@ class MandateColumns:
         self.max_tenor_months = np.zeros(n, dtype=np.int64)
         self.min_score = np.zeros(n)
         self.min_annual_tco2e = np.zeros(n)
-        self.max_abatement_cost = np.zeros(n)
+        self.max_abatement_cost_fen = np.zeros(n, dtype=np.int64)
         self.excludes_flagged = np.zeros(n, dtype=np.bool_)
         self.excludes_high_emission = np.zeros(n, dtype=np.bool_)
         self.instruments = np.zeros(n, dtype=np.int64)
@@ -96,8 +101,7 @@ class MandateColumns:
         self.max_tenor_months[row] = spec.max_tenor_months
         self.min_score[row] = spec.min_score
         self.min_annual_tco2e[row] = spec.min_annual_tco2e
-        ceiling = spec.max_abatement_cost_cny_per_tco2e
-        self.max_abatement_cost[row] = math.inf if ceiling is None else ceiling
+        self.max_abatement_cost_fen[row] = fen_or_unbounded(spec.max_abatement_cost_cny_per_tco2e)
         self.excludes_flagged[row] = Exclusion.PLAUSIBILITY_FLAGGED in spec.exclusions
         self.excludes_high_emission[row] = Exclusion.HIGH_ENERGY_HIGH_EMISSION in spec.exclusions
         self.instruments[row] = instrument_mask(spec.instruments)
@@ -140,7 +144,7 @@ class MandateColumns:
                 self.max_tenor_months[rows],
                 self.min_score[rows],
                 self.min_annual_tco2e[rows],
-                self.max_abatement_cost[rows],
+                self.max_abatement_cost_fen[rows],
                 self.excludes_flagged[rows],
                 self.excludes_high_emission[rows],
                 self.instruments[rows],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,14 +20,17 @@ class Constraint:
     detail: Callable[[ProjectFacts, Mandate], str]
 
 
-def _abatement_ceiling(m: Mandate) -> float:
-    ceiling = m.spec.max_abatement_cost_cny_per_tco2e
-    return math.inf if ceiling is None else ceiling
+def _within_abatement_ceiling(p: ProjectFacts, m: Mandate) -> bool:
+    ceiling, cost = m.spec.max_abatement_cost_cny_per_tco2e, p.abatement_cost_cny_per_tco2e
+    return ceiling is None or (cost is not None and cost <= ceiling)
 
 
-def _abatement_cost(p: ProjectFacts) -> float:
-    cost = p.abatement_cost_cny_per_tco2e
-    return math.inf if cost is None else cost
+def _abatement_detail(p: ProjectFacts, m: Mandate) -> str:
+    ceiling, cost = m.spec.max_abatement_cost_cny_per_tco2e, p.abatement_cost_cny_per_tco2e
+    said = "unknown" if cost is None else f"{cost:,.2f} CNY/tCO2e"
+    return f"abatement cost {said}; " + (
+        "no ceiling" if ceiling is None else f"at most {ceiling:,.2f}"
+    )
 
 
 def _excluded(p: ProjectFacts, m: Mandate, exclusion: Exclusion) -> bool:
@@ -104,15 +106,8 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     ),
     Constraint(
         "max_abatement_cost",
-        lambda p, m: _abatement_cost(p) <= _abatement_ceiling(m),
-        lambda p, m: (
-            f"abatement cost {_abatement_cost(p):,.1f} CNY/tCO2e; "
-            + (
-                f"at most {_abatement_ceiling(m):,.1f}"
-                if m.spec.max_abatement_cost_cny_per_tco2e is not None
-                else "no ceiling"
-            )
-        ),
+        _within_abatement_ceiling,
+        _abatement_detail,
     ),
     Constraint(
         "not_plausibility_flagged",

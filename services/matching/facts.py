@@ -18,7 +18,8 @@ class ProjectFacts:
 
     `plausibility_flagged` is true when scoring raised a plausibility flag that a mandate
     excluding flagged projects should refuse; `abatement_cost_cny_per_tco2e` is None when
-    scoring could not compute it (such a project fails any abatement-cost ceiling).
+    scoring could not compute it (such a project fails any abatement-cost ceiling). Reductions
+    may be negative: such a project fails any minimum and finances nothing in a plan.
     """
 
     project_id: uuid.UUID
@@ -33,7 +34,7 @@ class ProjectFacts:
     score: float
     annual_tco2e: float
     tco2e_per_10k_cny: float
-    abatement_cost_cny_per_tco2e: float | None
+    abatement_cost_cny_per_tco2e: Decimal | None
     high_energy_high_emission: bool
     plausibility_flagged: bool
 

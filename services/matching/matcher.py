@@ -113,7 +113,7 @@ class MandateBook:
         ok &= cols.tenor_months[:, None] <= cell.max_tenor_months
         ok &= cols.score[:, None] >= cell.min_score
         ok &= cols.annual_tco2e[:, None] >= cell.min_annual_tco2e
-        ok &= cols.abatement_cost[:, None] <= cell.max_abatement_cost
+        ok &= cols.abatement_cost_fen[:, None] <= cell.max_abatement_cost_fen
         ok &= ~(cols.flagged[:, None] & cell.excludes_flagged)
         ok &= ~(cols.high_emission[:, None] & cell.excludes_high_emission)
         for i, project in enumerate(group):

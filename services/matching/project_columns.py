@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.book import Bools, instrument_mask
+from matching.book import Bools, fen_or_unbounded, instrument_mask
 from matching.facts import ProjectFacts, to_fen
 
 
@@ -21,14 +21,13 @@ class ProjectColumns:
     score: NDArray[np.float64]
     annual_tco2e: NDArray[np.float64]
     tco2e_per_10k_cny: NDArray[np.float64]
-    abatement_cost: NDArray[np.float64]
+    abatement_cost_fen: NDArray[np.int64]
     flagged: Bools
     high_emission: Bools
     instruments: NDArray[np.int64]
 
     @classmethod
     def of(cls, projects: Sequence[ProjectFacts]) -> ProjectColumns:
-        inf = float("inf")
         return cls(
             np.array([to_fen(p.financing_need_cny) for p in projects], dtype=np.int64),
             np.array([p.tenor_months for p in projects], dtype=np.int64),
@@ -36,13 +35,8 @@ class ProjectColumns:
             np.array([p.annual_tco2e for p in projects], dtype=np.float64),
             np.array([p.tco2e_per_10k_cny for p in projects], dtype=np.float64),
             np.array(
-                [
-                    inf
-                    if p.abatement_cost_cny_per_tco2e is None
-                    else p.abatement_cost_cny_per_tco2e
-                    for p in projects
-                ],
-                dtype=np.float64,
+                [fen_or_unbounded(p.abatement_cost_cny_per_tco2e) for p in projects],
+                dtype=np.int64,
             ),
             np.array([p.plausibility_flagged for p in projects], dtype=np.bool_),
             np.array([p.high_energy_high_emission for p in projects], dtype=np.bool_),

@@ -22,6 +22,10 @@ def _money(rng: random.Random, low_exp: float, high_exp: float) -> Decimal:
     return Decimal(round(10 ** rng.uniform(low_exp, high_exp), -4)).quantize(Decimal("0.01"))
 
 
+def _price(rng: random.Random, low_exp: float, high_exp: float) -> Decimal:
+    return Decimal(str(round(10 ** rng.uniform(low_exp, high_exp), 2)))
+
+
 def _some(rng: random.Random, values: list[T], low: int, high: int) -> list[T]:
     return rng.sample(values, rng.randint(low, min(high, len(values))))
 
@@ -54,7 +58,7 @@ def synthetic_mandate(rng: random.Random, enterprises: list[uuid.UUID]) -> Manda
         max_tenor_months=rng.choice([36, 60, 120, 180, 240]),
         min_score=round(rng.uniform(30, 80), 1),
         min_annual_tco2e=rng.choice([0.0, 100.0, 1000.0, 5000.0]),
-        max_abatement_cost_cny_per_tco2e=None if rng.random() < 0.6 else rng.uniform(50, 800),
+        max_abatement_cost_cny_per_tco2e=None if rng.random() < 0.6 else _price(rng, 1.7, 2.9),
         exclusions=_some(rng, list(Exclusion), 0, 2),
         capacity_cny=capacity,
         limits=ConcentrationLimits(
@@ -91,7 +95,7 @@ def synthetic_project(rng: random.Random, enterprises: list[uuid.UUID]) -> Proje
         score=round(rng.uniform(20, 100), 1),
         annual_tco2e=annual,
         tco2e_per_10k_cny=per_10k,
-        abatement_cost_cny_per_tco2e=None if rng.random() < 0.05 else rng.uniform(-100, 1000),
+        abatement_cost_cny_per_tco2e=None if rng.random() < 0.05 else _price(rng, 0.5, 3.2),
         high_energy_high_emission=rng.random() < 0.05,
         plausibility_flagged=rng.random() < 0.1,
     )
@@ -146,7 +150,7 @@ def example_project(**changes: Any) -> ProjectFacts:
         score=80.0,
         annual_tco2e=1500.0,
         tco2e_per_10k_cny=1.5,
-        abatement_cost_cny_per_tco2e=120.0,
+        abatement_cost_cny_per_tco2e=Decimal("120.00"),
         high_energy_high_emission=False,
         plausibility_flagged=False,
     )

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from schemas.project import ProjectSpec
-from schemas.scoring import Flag, ScoreComponents, Taxonomy
+from schemas.scoring import Flag, FlagSeverity, ScoreComponents, Taxonomy
 from scoring.errors import ActivityDataError
 from scoring.factors import FactorSet
 from scoring.methodologies import METHODOLOGY_OF_TYPE
@@ -27,6 +27,7 @@ from scoring.taxonomy import tag
 from scoring.workings import MethodologyResult, TraceEntry
 
 CENT = Decimal("0.01")
+MIN_COSTED_TCO2E = 0.001
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +48,24 @@ class ScoreRecord:
     taxonomy: Taxonomy
     flags: tuple[Flag, ...]
     score_0_100: float
-    components: ScoreComponents
+    score_parts: tuple[float, float, float, float]
     trace: Mapping[str, TraceEntry]
+
+    @property
+    def components(self) -> ScoreComponents:
+        """Intensity, cost-effectiveness and data-quality parts in [0, 1]; penalty points."""
+        intensity, cost, quality, penalty = self.score_parts
+        return ScoreComponents(
+            reduction_intensity=intensity,
+            cost_effectiveness=cost,
+            data_quality=quality,
+            flag_penalty_points=penalty,
+        )
 
     @property
     def rejected(self) -> bool:
         """True when any flag says the claim is impossible or reduces nothing."""
-        return any(f.severity == "reject" for f in self.flags)
+        return any(f.severity is FlagSeverity.REJECT for f in self.flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +81,8 @@ class Unscorable:
 
 
 def abatement_cost(capex_cny: Decimal, lifetime_tco2e: float) -> Decimal | None:
-    """CNY per lifetime tCO2e, two places; None when the project reduces nothing."""
-    if lifetime_tco2e <= 0:
+    """CNY per lifetime tCO2e, two places; None below a kilogram of lifetime reduction."""
+    if lifetime_tco2e < MIN_COSTED_TCO2E:
         return None
     tonnes = Decimal(repr(lifetime_tco2e))
     return (capex_cny / tonnes).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -89,11 +101,15 @@ def score_batch(
     model: PlausibilityModel | None = None,
 ) -> list[ScoreRecord | Unscorable]:
     """Score every project of the batch, in order, with one factor set and peer model."""
-    results = [_compute(p, factors) for p in projects]
-    pairs = [(p, r) for p, r in zip(projects, results, strict=True) if not isinstance(r, Exception)]
+    by_type = sorted(range(len(projects)), key=lambda i: projects[i].type)  # warm code paths
+    computed = {i: _compute(projects[i], factors) for i in by_type}
+    results = [computed[i] for i in range(len(projects))]
+    pairs = [
+        (p, r) for p, r in zip(projects, results, strict=True) if isinstance(r, MethodologyResult)
+    ]
     records = iter(_records([p for p, _ in pairs], [r for _, r in pairs], factors, model))
     return [
-        Unscorable(i, r) if isinstance(r, ActivityDataError) else next(records)
+        next(records) if isinstance(r, MethodologyResult) else Unscorable(i, r)
         for i, r in enumerate(results)
     ]
 
@@ -130,7 +146,7 @@ def _records(
                 taxonomy=tag(p),
                 flags=tuple(flags[k]),
                 score_0_100=float(parts.score[k]),
-                components=parts.components(k),
+                score_parts=parts.components(k),
                 trace=r.trace,
             )
         )

@@ -8,6 +8,7 @@ scores). A project may declare its own value for one factor; `scoring.workings` 
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -55,6 +56,12 @@ class FactorSet(BaseModel):
     def value(self, key: str) -> float:
         """The numeric value of factor `key`."""
         return self.get(key).value
+
+    @cached_property
+    def cited_sources(self) -> dict[str, str]:
+        """Each factor's source prefixed with this set's id and version, as traces cite it."""
+        prefix = f"factor set {self.id} v{self.version}"
+        return {key: f"{prefix}: {fv.source}" for key, fv in self.values.items()}
 
 
 def load_factor_set(path: Path) -> FactorSet:

@@ -38,6 +38,7 @@ QUANTILE = 0.999
 LOG_SD_FLOOR = 0.1
 RANDOM_STATE = 0
 PEER_PERCENTILES = (5.0, 95.0)
+CUTOFFS = {df: float(chi2.ppf(QUANTILE, df=df)) for df in range(1, len(FEATURES) + 1)}
 PARAMS = {
     "format": 1,
     "min_peers": MIN_PEERS,
@@ -107,8 +108,12 @@ def _usable(
 
 
 def train(rows: Sequence[IntensityRow]) -> PlausibilityModel:
-    """Fit one peer model per type that has at least MIN_PEERS usable rows."""
-    digest = hashlib.sha256(orjson.dumps(PARAMS, option=orjson.OPT_SORT_KEYS))
+    """Fit one peer model per type that has at least MIN_PEERS usable rows; the version hashes
+    the parameters, the scikit-learn release and the sorted training data."""
+    import sklearn
+
+    params = PARAMS | {"sklearn": sklearn.__version__}
+    digest = hashlib.sha256(orjson.dumps(params, option=orjson.OPT_SORT_KEYS))
     peers: dict[ProjectType, PeerModel] = {}
     for project_type in ProjectType:
         raw, logs = _usable(rows, project_type)
@@ -132,13 +137,16 @@ class PlausibilityModel:
             return flags
         raw = raw_intensities(list(rows))
         logs = log_intensities(raw)
-        types = np.array([r.type.value for r in rows])
-        for project_type, peer in self.peers.items():
-            index = np.flatnonzero(types == project_type.value)
-            if index.size:
-                columns = _feature_columns(project_type)
-                for i, flag in _outliers(peer, raw[index][:, columns], logs[index][:, columns]):
-                    flags[int(index[i])].append(flag)
+        by_type: dict[ProjectType, list[int]] = {}
+        for i, r in enumerate(rows):
+            if r.type in self.peers:
+                by_type.setdefault(r.type, []).append(i)
+        for project_type, members in by_type.items():
+            index = np.array(members)
+            columns = _feature_columns(project_type)
+            mine = np.ix_(index, np.array(columns))
+            for i, flag in _outliers(self.peers[project_type], raw[mine], logs[mine]):
+                flags[members[i]].append(flag)
         return flags
 
     def to_bytes(self) -> bytes:
@@ -181,7 +189,7 @@ def _outliers(peer: PeerModel, raw: FloatArray, logs: FloatArray) -> list[tuple[
         delta = logs[np.ix_(members, cols)] - location[cols]
         sub = covariance[np.ix_(cols, cols)]
         distance2 = np.einsum("ij,ij->i", delta @ np.linalg.inv(sub), delta)
-        cutoff = chi2.ppf(QUANTILE, df=cols.size)
+        cutoff = CUTOFFS[cols.size]
         z = delta / np.sqrt(np.diag(sub))
         for k in np.flatnonzero(distance2 > cutoff):
             j = int(np.argmax(np.abs(z[k])))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from schemas.scoring import Flag, FlagSeverity, ScoreComponents
+from schemas.scoring import Flag, FlagSeverity
 
 FloatArray = npt.NDArray[np.float64]
 WEIGHTS = {"intensity": 0.45, "cost": 0.35, "quality": 0.20}
@@ -41,18 +41,18 @@ class ScoreParts:
     penalty: FloatArray
     score: FloatArray
 
-    def components(self, k: int) -> ScoreComponents:
-        """The components of project `k` as the event carries them."""
-        return ScoreComponents(
-            reduction_intensity=round(float(self.intensity[k]), 4),
-            cost_effectiveness=round(float(self.cost[k]), 4),
-            data_quality=round(float(self.quality[k]), 4),
-            flag_penalty_points=float(self.penalty[k]),
+    def components(self, k: int) -> tuple[float, float, float, float]:
+        """Intensity, cost and quality parts of project `k` (4 places) and its penalty points."""
+        return (
+            round(float(self.intensity[k]), 4),
+            round(float(self.cost[k]), 4),
+            round(float(self.quality[k]), 4),
+            float(self.penalty[k]),
         )
 
 
 def _log_scale(values: FloatArray, zero_at: float, one_at: float) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         scaled = np.log(values / zero_at) / np.log(one_at / zero_at)
     clipped: FloatArray = np.clip(np.nan_to_num(scaled, nan=0.0, posinf=1.0, neginf=0.0), 0, 1)
     return clipped
@@ -67,7 +67,7 @@ def score_components(
 ) -> ScoreParts:
     """Vectorized score of a batch; `flags[k]` are project k's plausibility flags."""
     per_10k = np.round(annual_tco2e / (capex_cny / 1e4), 6)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         cost = np.where(lifetime_tco2e > 0, capex_cny / lifetime_tco2e, np.inf)
     intensity = _log_scale(np.where(per_10k > 0, per_10k, 0.0), *INTENSITY_SCALE)
     cost_part = _log_scale(1.0 / cost, 1.0 / COST_SCALE[0], 1.0 / COST_SCALE[1])

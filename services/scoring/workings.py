@@ -8,7 +8,7 @@ in exactly one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from schemas.project import ActivityData, DeclaredFactor
 from schemas.vocabulary import Fuel
@@ -51,12 +51,8 @@ FIELD_UNITS: dict[str, str] = {
 ACTIVITY_SOURCE = "project activity data"
 
 
-class TraceEntry(NamedTuple):
-    """One value a reviewer needs: what it is, in which unit, and where it came from."""
-
-    value: float | str
-    unit: str
-    source: str
+# One value a reviewer needs: (value, unit, source); a plain tuple because traces are hot.
+TraceEntry = tuple[float | str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,18 +104,18 @@ class Workings:
         if raw is None:
             return None
         value = float(raw)
-        self.trace[name] = TraceEntry(value, FIELD_UNITS[name], ACTIVITY_SOURCE)
+        self.trace[name] = (value, FIELD_UNITS[name], ACTIVITY_SOURCE)
         return value
 
     def fuel(self, name: str, default: Fuel | None = None) -> Fuel:
         """A fuel field; an absent one takes `default` (recorded as a default) or is missing."""
         raw: Fuel | None = getattr(self.activity, name)
         if raw is not None:
-            self.trace[name] = TraceEntry(raw.value, "fuel", ACTIVITY_SOURCE)
+            self.trace[name] = (raw.value, "fuel", ACTIVITY_SOURCE)
             return raw
         if default is None:
             raise MissingActivityData(f"activity.{name} is required", field=name)
-        self.trace[name] = TraceEntry(default.value, "fuel", "methodology default")
+        self.trace[name] = (default.value, "fuel", "methodology default")
         self._defaults.append(name)
         return default
 
@@ -128,12 +124,11 @@ class Workings:
         declared = self._declared
         if declared is not None and declared.factor == key:
             unit = self._factors.values[key].unit if key in self._factors.values else ""
-            self.trace[key] = TraceEntry(declared.value, unit, f"declared: {declared.source}")
+            self.trace[key] = (declared.value, unit, f"declared: {declared.source}")
             self._used.append(FactorUse(key, "declared"))
             return declared.value
         known = self._factors.get(key)
-        source = f"factor set {self._factors.id} v{self._factors.version}: {known.source}"
-        self.trace[key] = TraceEntry(known.value, known.unit, source)
+        self.trace[key] = (known.value, known.unit, self._factors.cited_sources[key])
         self._used.append(FactorUse(key, known.status))
         return known.value
 
@@ -147,12 +142,12 @@ class Workings:
 
     def step(self, name: str, value: float, unit: str, formula: str) -> float:
         """Record an intermediate value with the formula that produced it."""
-        self.trace[name] = TraceEntry(value, unit, formula)
+        self.trace[name] = (value, unit, formula)
         return value
 
     def note(self, name: str, text: str, source: str) -> None:
         """Record a qualitative finding (a rule that applied, a scale that was chosen)."""
-        self.trace[name] = TraceEntry(text, "", source)
+        self.trace[name] = (text, "", source)
 
     def result(self, baseline: float, project: float, leakage: float = 0.0) -> MethodologyResult:
         """Close the worksheet: ER = BE − PE − LE, and note an unused declaration."""
@@ -162,9 +157,11 @@ class Workings:
         self.step("leakage_tco2e", leakage, "tCO2e/yr", "LE")
         self.step("annual_tco2e", annual, "tCO2e/yr", "ER = BE − PE − LE")
         declared = self._declared
-        if declared is not None and declared.factor not in self.trace:
-            self.trace["declared_factor_unused"] = TraceEntry(
-                declared.factor, "", f"the methodology uses no factor named {declared.factor!r}"
+        if declared is not None and all(use.key != declared.factor for use in self._used):
+            self.trace["declared_factor_unused"] = (
+                declared.factor,
+                "",
+                f"the methodology uses no factor named {declared.factor!r}",
             )
         return MethodologyResult(
             annual_tco2e=annual,

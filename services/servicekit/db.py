@@ -25,7 +25,7 @@ def _json_encode(value: Any) -> bytes:
     return orjson.dumps(value, default=str)
 
 
-async def _init_connection(con: asyncpg.Connection[asyncpg.Record]) -> None:
+async def init_connection(con: asyncpg.Connection[asyncpg.Record]) -> None:
     """Binary JSON codecs: fast, and usable by COPY (which only speaks binary)."""
     await con.set_type_codec(
         "jsonb",
@@ -51,7 +51,7 @@ async def create_pool(
         database_url,
         min_size=min_size,
         max_size=max_size,
-        init=_init_connection,
+        init=init_connection,
         server_settings={"search_path": f"{schema},public", "application_name": schema},
     )
     assert pool is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,7 @@ class ServiceSpec:
     package_dir: Path
     app_factory: Callable[[], FastAPI]
     consumers: tuple[ConsumerSpec, ...] = field(default=())
+    prestart: Callable[[], Awaitable[None]] | None = None
 
 
 def _stop_on_signals() -> asyncio.Event:
@@ -54,10 +55,12 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 async def prepare(spec: ServiceSpec) -> None:
-    """Migrate the schema and create topics: safe to run at every start."""
+    """Migrate, create topics, load reference data: safe to run at every start."""
     s = spec.settings
     await migrate(s.database_url, s.db_schema, spec.package_dir)
     await ensure_topics(s.kafka_bootstrap_servers, s.kafka_replication_factor)
+    if spec.prestart is not None:
+        await spec.prestart()
 
 
 async def serve_relay(spec: ServiceSpec, stop: asyncio.Event) -> None:

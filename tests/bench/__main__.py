@@ -34,9 +34,11 @@ def _free_port() -> int:
 
 def _start_registry(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "registry", "all"], cwd=ROOT,
+        [sys.executable, "-m", "registry", "all"],
+        cwd=ROOT,
         env=env | {"REGISTRY_PORT": str(port), "LOG_LEVEL": "WARNING"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -52,8 +54,11 @@ def _start_registry(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 def _domain_benches(scale: float) -> list[str]:
     lines: list[str] = []
-    for module, label in (("scoring.bench", "scoring"), ("matching.bench", "matching"),
-                          ("audit.bench", "audit")):
+    for module, label in (
+        ("scoring.bench", "scoring"),
+        ("matching.bench", "matching"),
+        ("audit.bench", "audit"),
+    ):
         try:
             bench = __import__(module, fromlist=["report"])
         except ImportError:
@@ -69,8 +74,10 @@ def main(scale: float = typer.Option(1.0, help="multiply every workload size")) 
     keys = ROOT / ".greenlink" / "bench-keys" / "jwks.json"
     ensure_keys(keys)
     env = os.environ | {
-        "KAFKA_BOOTSTRAP_SERVERS": info.bootstrap_servers, "DATABASE_URL": info.database_url,
-        "GREENLINK_JWKS_PATH": str(keys), "GREENLINK_ENV": "development",
+        "KAFKA_BOOTSTRAP_SERVERS": info.bootstrap_servers,
+        "DATABASE_URL": info.database_url,
+        "GREENLINK_JWKS_PATH": str(keys),
+        "GREENLINK_ENV": "development",
     }
     os.environ.update(env)
     port = _free_port()
@@ -92,11 +99,15 @@ def main(scale: float = typer.Option(1.0, help="multiply every workload size")) 
     typer.echo("\nGreenLink benchmark (2 cores: services, PostgreSQL and Kafka on one machine)")
     typer.echo(api.line())
     typer.echo(naive.line())
-    typer.echo(f"  ratio API / naive: {api.per_second / naive.per_second:.1f}x   "
-               "(target ≥ 1,500 req/s, p99 ≤ 25 ms)")
+    typer.echo(
+        f"  ratio API / naive: {api.per_second / naive.per_second:.1f}x   "
+        "(target ≥ 1,500 req/s, p99 ≤ 25 ms)"
+    )
     typer.echo(bulk.line())
-    typer.echo(f"  ratio bulk / API: {bulk.per_second / api.per_second:.1f}x   "
-               "(target: 1,000,000 projects through the pipeline in ≤ 10 min)")
+    typer.echo(
+        f"  ratio bulk / API: {bulk.per_second / api.per_second:.1f}x   "
+        "(target: 1,000,000 projects through the pipeline in ≤ 10 min)"
+    )
     for line in _domain_benches(scale):
         typer.echo(line)
 

@@ -64,8 +64,11 @@ async def api_registrations(
         elapsed = time.perf_counter() - started
     latencies.sort()
     return Rate(
-        f"API POST /v1/projects (concurrency {concurrency})", count, elapsed,
-        statistics.median(latencies), latencies[int(len(latencies) * 0.99) - 1],
+        f"API POST /v1/projects (concurrency {concurrency})",
+        count,
+        elapsed,
+        statistics.median(latencies),
+        latencies[int(len(latencies) * 0.99) - 1],
     )
 
 
@@ -79,11 +82,20 @@ async def naive_registrations(database_url: str, bootstrap: str, count: int) -> 
         for i in range(count):
             body = project_body(name=f"naive {i}")
             event = ProjectRegistered.model_validate(
-                body | {"project_id": uuid.uuid4(), "enterprise_id": uuid.uuid4(), "version": 1,
-                        "family": "renewable_power", "recorded_at": "2026-01-01T00:00:00Z"}
+                body
+                | {
+                    "project_id": uuid.uuid4(),
+                    "enterprise_id": uuid.uuid4(),
+                    "version": 1,
+                    "family": "renewable_power",
+                    "recorded_at": "2026-01-01T00:00:00Z",
+                }
             )
-            await con.execute("INSERT INTO naive VALUES ($1, $2::jsonb)", event.project_id,
-                              orjson.dumps(body).decode())
+            await con.execute(
+                "INSERT INTO naive VALUES ($1, $2::jsonb)",
+                event.project_id,
+                orjson.dumps(body).decode(),
+            )
             envelope = Envelope.wrap(event, source="bench")
             await producer.send_and_wait("greenlink.projects", envelope.to_bytes())
         elapsed = time.perf_counter() - started

@@ -19,6 +19,7 @@ from scoring.workings import MethodologyResult, Workings
 GRID = "grid_electricity_tco2_per_mwh"
 TDL = "grid_td_loss_ratio"
 COAL_PER_TCE = "coal_tco2_per_tce"
+MAX_ANNUAL_TCO2E = 1e10  # about China's total annual CO2: no single project comes near it
 
 Calculation = Callable[[Workings], MethodologyResult]
 
@@ -81,8 +82,9 @@ class Methodology:
 
     def missing_field(self, activity: ActivityData) -> str | None:
         """The first requirement `activity` does not meet, or None."""
+        values = activity.__dict__
         for options in self.required:
-            if all(getattr(activity, name) is None for name in options):
+            if all(values[name] is None for name in options):
                 return " | ".join(options)
         return None
 
@@ -98,10 +100,19 @@ class Methodology:
                 methodology_id=self.id,
             )
         try:
-            return self.calculation(Workings(activity, factors, declared))
+            result = self.calculation(Workings(activity, factors, declared))
         except ActivityDataError as exc:
             exc.methodology_id = self.id
+            exc.args = (f"methodology {self.id}: {exc}",)
             raise
+        if not abs(result.annual_tco2e) <= MAX_ANNUAL_TCO2E:
+            raise InvalidActivityData(
+                f"methodology {self.id}: activity data give {result.annual_tco2e:.3g} tCO2e/yr, "
+                f"beyond any single project (limit {MAX_ANNUAL_TCO2E:.0e})",
+                field="activity",
+                methodology_id=self.id,
+            )
+        return result
 
 
 def grid_import_tco2e(w: Workings, mwh: float, name: str) -> float:

@@ -33,7 +33,7 @@ def electric_fleet(w: Workings) -> MethodologyResult:
     t_per_km = sfc / 100.0 * w.factor(f"{key}.density_t_per_m3") / 1000.0
     ef_km = t_per_km * w.factor(f"{key}.ncv_gj_per_t") * w.factor(f"{key}.ef_tco2_per_gj")
     w.step("ef_km_tco2_per_km", ef_km, "tCO2/km", "SFC / 100 × density / 1e3 × NCV × EF_CO2")
-    baseline = w.step("baseline_tco2e", ef_km * km * vehicles, "tCO2e/yr", "EF_km × km × N")
+    baseline = w.step("fleet_fuel_tco2e", ef_km * km * vehicles, "tCO2e/yr", "EF_km × km × N")
     mwh = vehicles * km * kwh_per_100km / 1e5
     w.step("fleet_electricity_mwh", mwh, "MWh/yr", "N × km × kWh/100 km / 1e5")
     return w.result(baseline, grid_import_tco2e(w, mwh, "pe_electricity_tco2e"))

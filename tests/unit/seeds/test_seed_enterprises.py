@@ -14,7 +14,7 @@ from seeds.synthetic import CITY_CODES, COUNTIES, SEEDS_DIR, credit_code
 
 pytestmark = pytest.mark.unit
 
-ENTERPRISES = [orjson.loads(line) for line in (SEEDS_DIR / "enterprises.jsonl").read_bytes().splitlines()]
+ENTERPRISES = [orjson.loads(b) for b in (SEEDS_DIR / "enterprises.jsonl").read_bytes().splitlines()]
 
 
 def test_there_are_at_least_60_seed_enterprises() -> None:
@@ -51,9 +51,12 @@ def test_seed_enterprises_mix_chinese_and_english_names_and_industries() -> None
 
 
 def test_contacts_use_only_reserved_example_domains() -> None:
-    assert {e["contact_email"].rsplit("@", 1)[1] for e in ENTERPRISES} <= {"example.com", "example.cn"}
+    domains = {e["contact_email"].rsplit("@", 1)[1] for e in ENTERPRISES}
+    assert domains <= {"example.com", "example.cn"}
 
 
 @given(st.sampled_from(list(City)), st.integers(0, 31**5 - 1), st.sampled_from("45"))
-def test_generated_credit_codes_always_pass_the_gb_32100_check(city: City, serial: int, ns: str) -> None:
+def test_generated_credit_codes_always_pass_the_gb_32100_check(
+    city: City, serial: int, ns: str
+) -> None:
     assert credit_code_problem(credit_code(city, serial, ns)) is None

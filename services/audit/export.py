@@ -1,0 +1,66 @@
+"""CSV export of any report: `?format=csv` or `Accept: text/csv`, one flat row per item."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+Format = Annotated[
+    Literal["json", "csv"] | None,
+    Query(description="`csv` for a spreadsheet; otherwise chosen by the Accept header."),
+]
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def wants_csv(request: Request, fmt: str | None) -> bool:
+    if fmt is not None:
+        return fmt == "csv"
+    return "text/csv" in request.headers.get("accept", "")
+
+
+def flatten(doc: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become `outer_inner` columns; lists stay whole as JSON text."""
+    flat: dict[str, Any] = {}
+    for key, value in doc.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat |= flatten(value, f"{name}_")
+        elif isinstance(value, list):
+            flat[name] = orjson.dumps(value, default=str).decode()
+        else:
+            flat[name] = value
+    return flat
+
+
+def _cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula is quoted; numbers and dates pass as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def csv_response(
+    rows: Iterable[BaseModel | Mapping[str, Any]], filename: str, *, next_cursor: str | None = None
+) -> Response:
+    flat = [flatten(r.model_dump(mode="json") if isinstance(r, BaseModel) else r) for r in rows]
+    columns: dict[str, None] = {}
+    for row in flat:
+        columns |= dict.fromkeys(row)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({k: _cell(v) for k, v in row.items()} for row in flat)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}.csv"'}
+    if next_cursor:
+        headers["X-Next-Cursor"] = next_cursor
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

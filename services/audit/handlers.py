@@ -1,0 +1,82 @@
+"""Consumed events → ledger append + read models, in the inbox's transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import asyncpg
+from prometheus_client import Counter, Gauge
+from servicekit.db import Connection
+from servicekit.inbox import Delivered, Handler
+
+from audit import ledger_store, readmodel
+from audit.facts import Recorded
+from schemas.envelope import Envelope, EventData
+
+log = logging.getLogger(__name__)
+
+LEDGER_HEAD = Gauge("greenlink_audit_ledger_head", "Sequence number of the ledger's last entry")
+VIEW_GAPS = Counter(
+    "greenlink_audit_view_gaps_total", "Ledger entries a read model could not take", ["type"]
+)
+VIEW_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError,
+    KeyError,
+    asyncpg.DataError,
+    asyncpg.IntegrityConstraintViolationError,
+)
+
+
+def ledger_handler(checkpoint_every: int) -> Handler:
+    """One generic handler: every event type is sealed into the ledger the same way."""
+
+    async def handle(con: Connection, delivered: list[Delivered]) -> None:
+        await record(con, [(d.envelope, d.data) for d in delivered], checkpoint_every)
+
+    return handle
+
+
+async def record(
+    con: Connection, events: Sequence[tuple[Envelope, EventData]], checkpoint_every: int
+) -> None:
+    """Append a consumed batch to the ledger and apply it to the read models, in `con`'s
+    transaction; events the ledger already holds change nothing."""
+    entries = await ledger_store.append(
+        con, [envelope for envelope, _ in events], checkpoint_every=checkpoint_every
+    )
+    if not entries:
+        return
+    seq_of = {e.index.event_id: e.seq for e in entries}
+    fresh = {
+        env.id: Recorded(seq_of[env.id], env.id, data) for env, data in events if env.id in seq_of
+    }
+    await apply_views(con, sorted(fresh.values(), key=lambda r: r.seq))
+    LEDGER_HEAD.set(entries[-1].seq)
+
+
+def handlers_for(event_types: Sequence[str], checkpoint_every: int) -> Mapping[str, Handler]:
+    handler = ledger_handler(checkpoint_every)
+    return {event_type: handler for event_type in event_types}
+
+
+async def apply_views(con: Connection, recorded: Sequence[Recorded]) -> None:
+    """Update read models under a savepoint: a view that cannot take an event never keeps it
+    out of the ledger; the gap is recorded, counted and mended by a replay of the views."""
+    try:
+        async with con.transaction():
+            await readmodel.apply(con, recorded)
+        return
+    except VIEW_ERRORS:
+        pass
+    for one in recorded:
+        try:
+            async with con.transaction():
+                await readmodel.apply(con, [one])
+        except VIEW_ERRORS as exc:
+            VIEW_GAPS.labels(one.event.event_type).inc()
+            log.warning(
+                "read model refused a ledger entry",
+                extra={"seq": one.seq, "event_id": str(one.event_id), "error": repr(exc)},
+            )
+            await readmodel.note_gap(con, one, exc)

@@ -1,0 +1,117 @@
+"""Read-model SQL for the reports: financing rows with project facts, deals, answers, owners."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import asyncpg
+from servicekit.db import Executor
+
+from audit.flows import FinancingRow
+from audit.periods import china_date
+from audit.scorecard import Answer, MatchedDeal
+
+FINANCING = """
+SELECT r.kind, r.deal_id, r.ledger_seq, r.disbursed_on, r.responded_at, r.amount_cny,
+       r.instrument, r.rate_percent, r.lender_id, r.project_id, r.city, r.family,
+       COALESCE(p.county, d.county) AS county,
+       COALESCE(s.category_code, d.category_code) AS category,
+       COALESCE(s.crf_field, d.crf_field) AS crf_field,
+       COALESCE(s.capex_cny, p.capex_cny, d.capex_cny) AS capex_cny,
+       COALESCE(s.annual_tco2e, d.annual_tco2e) AS annual_tco2e
+FROM responses r
+LEFT JOIN projects p ON p.project_id = r.project_id
+LEFT JOIN project_scores s ON s.project_id = r.project_id
+LEFT JOIN deals d ON d.deal_id = r.deal_id
+WHERE r.kind IN ('offer', 'disbursed') AND r.amount_cny IS NOT NULL
+  AND ($1::uuid IS NULL OR r.lender_id = $1)
+  AND ($2::text IS NULL OR r.city = $2)
+  AND ($3::text IS NULL OR r.family = $3)
+  AND ($4::text IS NULL OR COALESCE(p.county, d.county) = $4)
+  AND ($5::text IS NULL OR COALESCE(s.category_code, d.category_code) = $5)
+  AND ($6::text IS NULL OR r.kind = $6)
+  AND ($7::text IS NULL OR r.instrument = $7)
+ORDER BY r.ledger_seq
+"""
+
+
+@dataclass(frozen=True)
+class FinancingFilter:
+    """Filters on what stays the same for every answer on a deal (and optionally the kind)."""
+
+    lender_id: uuid.UUID | None = None
+    city: str | None = None
+    family: str | None = None
+    county: str | None = None
+    category: str | None = None
+    kind: str | None = None
+    instrument: str | None = None
+
+
+def _tonnes(value: float | None) -> Decimal | None:
+    return Decimal(repr(value)) if value is not None else None
+
+
+def _financing_row(r: asyncpg.Record) -> FinancingRow:
+    on: date = r["disbursed_on"] or china_date(r["responded_at"])
+    return FinancingRow(
+        r["kind"],
+        r["deal_id"],
+        r["ledger_seq"],
+        on,
+        r["amount_cny"],
+        r["instrument"],
+        r["rate_percent"],
+        r["lender_id"],
+        r["project_id"],
+        r["city"],
+        r["county"],
+        r["family"],
+        r["category"],
+        r["crf_field"],
+        r["capex_cny"],
+        _tonnes(r["annual_tco2e"]),
+    )
+
+
+async def financing_rows(con: Executor, f: FinancingFilter) -> list[FinancingRow]:
+    rows = await con.fetch(
+        FINANCING, f.lender_id, f.city, f.family, f.county, f.category, f.kind, f.instrument
+    )
+    return [_financing_row(r) for r in rows]
+
+
+async def lender_deals(con: Executor, lender_id: uuid.UUID) -> list[MatchedDeal]:
+    rows = await con.fetch(
+        "SELECT deal_id, matched_at, withdrawn_at FROM deals WHERE lender_id = $1", lender_id
+    )
+    return [MatchedDeal(r["deal_id"], r["matched_at"], r["withdrawn_at"]) for r in rows]
+
+
+async def lender_answers(con: Executor, lender_id: uuid.UUID) -> list[Answer]:
+    rows = await con.fetch(
+        "SELECT deal_id, kind, responded_at, reason FROM responses WHERE lender_id = $1"
+        " ORDER BY ledger_seq",
+        lender_id,
+    )
+    return [Answer(r["deal_id"], r["kind"], r["responded_at"], r["reason"]) for r in rows]
+
+
+async def lender_names(con: Executor, lender_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = await con.fetch(
+        "SELECT lender_id, name FROM lenders WHERE lender_id = ANY($1::uuid[])", lender_ids
+    )
+    return {r["lender_id"]: r["name"] for r in rows}
+
+
+async def project_owner(con: Executor, project_id: uuid.UUID) -> uuid.UUID | None:
+    """The enterprise a project belongs to, from whichever event the audit saw first."""
+    value = await con.fetchval(
+        "SELECT enterprise_id FROM projects WHERE project_id = $1"
+        " UNION ALL SELECT enterprise_id FROM deals WHERE project_id = $1 LIMIT 1",
+        project_id,
+    )
+    return value if isinstance(value, uuid.UUID) else None

@@ -1,0 +1,148 @@
+"""Read-model writes, applied in the ledger append's transaction; replays change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
+
+from servicekit.db import Connection
+
+from audit import facts
+from audit.facts import Recorded
+from schemas.deals import DealMatched, DealResponded, DealWithdrawn
+from schemas.envelope import EventData
+from schemas.lending import LenderRegistered
+from schemas.project import ProjectRegistered, ProjectUpdated, ProjectVersion, ProjectWithdrawn
+from schemas.scoring import ProjectScored
+
+E = TypeVar("E", bound=EventData)
+Writer = Callable[[Connection, Sequence[Recorded]], Awaitable[None]]
+
+UPSERT_PROJECT = """
+INSERT INTO projects (project_id, enterprise_id, version, name, type, family, city, county,
+    capex_cny, financing_need_cny, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (project_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name,
+    type = EXCLUDED.type, family = EXCLUDED.family, city = EXCLUDED.city,
+    county = EXCLUDED.county, capex_cny = EXCLUDED.capex_cny,
+    financing_need_cny = EXCLUDED.financing_need_cny, updated_at = EXCLUDED.updated_at
+WHERE projects.version <= EXCLUDED.version
+"""
+INSERT_PROJECT_FROM_SCORE = """
+INSERT INTO projects (project_id, enterprise_id, version, name, type, family, city, county,
+    capex_cny, financing_need_cny, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (project_id) DO NOTHING
+"""
+WITHDRAW_PROJECT = """
+UPDATE projects SET status = 'withdrawn', updated_at = $3 WHERE project_id = $1 AND version <= $2
+"""
+UPSERT_SCORE = """
+INSERT INTO project_scores (project_id, project_version, score, annual_tco2e, capex_cny,
+    category_code, category, crf_field, icma_category, scored_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (project_id) DO UPDATE SET project_version = EXCLUDED.project_version,
+    score = EXCLUDED.score, annual_tco2e = EXCLUDED.annual_tco2e, capex_cny = EXCLUDED.capex_cny,
+    category_code = EXCLUDED.category_code, category = EXCLUDED.category,
+    crf_field = EXCLUDED.crf_field, icma_category = EXCLUDED.icma_category,
+    scored_at = EXCLUDED.scored_at
+WHERE (project_scores.project_version, project_scores.scored_at)
+    <= (EXCLUDED.project_version, EXCLUDED.scored_at)
+"""
+INSERT_LENDER = """
+INSERT INTO lenders (lender_id, name, kind, city, registered_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (lender_id) DO NOTHING
+"""
+INSERT_DEAL = """
+INSERT INTO deals (deal_id, ledger_seq, lender_id, mandate_id, project_id, project_version,
+    enterprise_id, city, county, family, capex_cny, annual_tco2e, category_code, crf_field,
+    fit_score, matched_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+ON CONFLICT (deal_id) DO NOTHING
+"""
+WITHDRAW_DEAL = """
+UPDATE deals SET withdrawn_at = $2, withdrawal_reason = $3
+WHERE deal_id = $1 AND withdrawn_at IS NULL
+"""
+INSERT_RESPONSE = """
+INSERT INTO responses (event_id, ledger_seq, deal_id, lender_id, mandate_id, project_id,
+    enterprise_id, city, family, kind, instrument, amount_cny, rate_percent, tenor_months,
+    disbursed_on, reason, responded_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+ON CONFLICT (event_id) DO NOTHING
+"""
+
+
+def _typed(batch: Sequence[Recorded], cls: type[E]) -> list[tuple[Recorded, E]]:
+    return [(r, r.event) for r in batch if isinstance(r.event, cls)]
+
+
+async def _projects(con: Connection, batch: Sequence[Recorded]) -> None:
+    rows = [facts.project_row(e) for _, e in _typed(batch, ProjectVersion)]
+    await con.executemany(UPSERT_PROJECT, rows)
+
+
+async def _withdrawals(con: Connection, batch: Sequence[Recorded]) -> None:
+    rows = [facts.withdrawal_row(e) for _, e in _typed(batch, ProjectWithdrawn)]
+    await con.executemany(WITHDRAW_PROJECT, rows)
+
+
+async def _scores(con: Connection, batch: Sequence[Recorded]) -> None:
+    scored = [e for _, e in _typed(batch, ProjectScored)]
+    await con.executemany(INSERT_PROJECT_FROM_SCORE, [facts.scored_project_row(e) for e in scored])
+    await con.executemany(UPSERT_SCORE, [facts.score_row(e) for e in scored])
+
+
+async def _lenders(con: Connection, batch: Sequence[Recorded]) -> None:
+    rows = [facts.lender_row(e) for _, e in _typed(batch, LenderRegistered)]
+    await con.executemany(INSERT_LENDER, rows)
+
+
+async def _deals(con: Connection, batch: Sequence[Recorded]) -> None:
+    rows = [facts.deal_row(r.seq, e) for r, e in _typed(batch, DealMatched)]
+    await con.executemany(INSERT_DEAL, rows)
+
+
+async def _deal_withdrawals(con: Connection, batch: Sequence[Recorded]) -> None:
+    rows = [(e.deal_id, e.withdrawn_at, e.reason) for _, e in _typed(batch, DealWithdrawn)]
+    await con.executemany(WITHDRAW_DEAL, rows)
+
+
+async def _responses(con: Connection, batch: Sequence[Recorded]) -> None:
+    rows = [facts.response_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealResponded)]
+    await con.executemany(INSERT_RESPONSE, rows)
+
+
+WRITERS: Mapping[str, Writer] = {
+    ProjectRegistered.event_type: _projects,
+    ProjectUpdated.event_type: _projects,
+    ProjectWithdrawn.event_type: _withdrawals,
+    ProjectScored.event_type: _scores,
+    LenderRegistered.event_type: _lenders,
+    DealMatched.event_type: _deals,
+    DealWithdrawn.event_type: _deal_withdrawals,
+    DealResponded.event_type: _responses,
+}
+
+
+async def apply(con: Connection, batch: Sequence[Recorded]) -> None:
+    """Apply a batch in order, one writer call per run of the same event type."""
+    start = 0
+    while start < len(batch):
+        kind = batch[start].event.event_type
+        end = start
+        while end < len(batch) and batch[end].event.event_type == kind:
+            end += 1
+        writer = WRITERS.get(kind)
+        if writer is not None:
+            await writer(con, batch[start:end])
+        start = end
+
+
+async def note_gap(con: Connection, recorded: Recorded, error: BaseException) -> None:
+    await con.execute(
+        "INSERT INTO view_gaps (event_id, ledger_seq, type, error) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (event_id) DO UPDATE SET error = EXCLUDED.error, noted_at = now()",
+        recorded.event_id,
+        recorded.seq,
+        recorded.event.event_type,
+        repr(error)[:2000],
+    )

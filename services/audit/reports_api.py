@@ -1,0 +1,164 @@
+"""Report HTTP API: financing flows, carbon-reduction-facility disclosures, lender scorecards."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from servicekit.auth import CurrentPrincipal, Role, require_role
+from servicekit.errors import NotFound, Unprocessable
+from servicekit.http import Pool
+
+from audit import access, queries
+from audit.disclosure import CRF_INSTRUMENT, crf_table
+from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.flows import Dimension, FlowQuery, flow_groups, flow_total
+from audit.periods import Period, parse_quarter
+from audit.queries import FinancingFilter
+from audit.scorecard import scorecard
+from audit.views import (
+    CrfDisclosure,
+    CrfFiguresView,
+    CrfRowView,
+    DeclineReason,
+    FlowFigures,
+    FlowGroupView,
+    FlowReport,
+    ResponseTimesView,
+    ScorecardView,
+)
+from schemas.vocabulary import City, Instrument, ProjectFamily
+
+router = APIRouter(prefix="/v1", tags=["reports"])
+Text = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+def _dimensions(text: str | None) -> tuple[Dimension, ...]:
+    names = [n.strip() for n in (text or "").split(",") if n.strip()]
+    try:
+        dims = tuple(dict.fromkeys(Dimension(n) for n in names))
+    except ValueError:
+        allowed = ", ".join(d.value for d in Dimension)
+        raise Unprocessable(
+            f"group_by takes a comma-separated list of: {allowed}", field="group_by"
+        ) from None
+    return dims
+
+
+@router.get("/flows", response_model=FlowReport, responses=CSV_RESPONSE)
+async def financing_flows(
+    request: Request,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    group_by: Annotated[str | None, Query(max_length=100, description="e.g. city,period")] = None,
+    period: Period = Period.QUARTER,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="inclusive")] = None,
+    city: City | None = None,
+    county: Text = None,
+    family: ProjectFamily | None = None,
+    category: Text = None,
+    instrument: Instrument | None = None,
+    lender_id: uuid.UUID | None = None,
+    format: Format = None,
+) -> FlowReport | Response:
+    """Offered and disbursed CNY, projects and financed tCO2e, grouped as asked."""
+    access.require_reader(principal)
+    if date_from and date_to and date_to < date_from:
+        raise Unprocessable("`to` must not be before `from`", field="to")
+    query = FlowQuery(_dimensions(group_by), period, date_from, date_to, instrument)
+    where = FinancingFilter(lender_id, city, family, county, category)
+    rows = await queries.financing_rows(pool, where)
+    groups = [
+        FlowGroupView(key={d.value: v for d, v in g.key}, **FlowFigures.of(g.totals).model_dump())
+        for g in flow_groups(rows, query)
+    ]
+    report = FlowReport(
+        group_by=[d.value for d in query.group_by],
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        groups=groups,
+        total=FlowFigures.of(flow_total(rows, query)),
+    )
+    if wants_csv(request, format):
+        lines: list[dict[str, Any]] = [
+            {"row": "group", **g.model_dump(mode="json")} for g in report.groups
+        ]
+        lines.append({"row": "total", **report.total.model_dump(mode="json")})
+        return csv_response(lines, "flows")
+    return report
+
+
+@router.get("/disclosures/crf", response_model=CrfDisclosure, responses=CSV_RESPONSE)
+async def crf_disclosure(
+    request: Request,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    quarter: Annotated[str, Query(min_length=6, max_length=8, examples=["2026Q1"])],
+    lender_id: uuid.UUID | None = None,
+    format: Format = None,
+) -> CrfDisclosure | Response:
+    """Carbon-reduction-facility loans per lender and field: quarter, year to date, inception."""
+    scope = access.lender_scope(principal, lender_id)
+    try:
+        q = parse_quarter(quarter)
+    except ValueError as exc:
+        raise Unprocessable(str(exc), field="quarter") from None
+    where = FinancingFilter(lender_id=scope, kind="disbursed", instrument=CRF_INSTRUMENT)
+    table = crf_table(await queries.financing_rows(pool, where), q)
+    names = await queries.lender_names(pool, sorted({r.lender_id for r in table}))
+    disclosure = CrfDisclosure(
+        quarter=q.label,
+        quarter_start=q.first_day,
+        quarter_end=q.last_day,
+        instrument=CRF_INSTRUMENT,
+        rows=[
+            CrfRowView(
+                lender_id=r.lender_id,
+                lender_name=names.get(r.lender_id),
+                field=r.field,
+                quarter=CrfFiguresView.of(r.quarter),
+                year_to_date=CrfFiguresView.of(r.year_to_date),
+                since_inception=CrfFiguresView.of(r.since_inception),
+            )
+            for r in table
+        ],
+    )
+    if wants_csv(request, format):
+        return csv_response(disclosure.rows, f"crf-{q.label}")
+    return disclosure
+
+
+@router.get("/lenders/{lender_id}/scorecard", response_model=ScorecardView, responses=CSV_RESPONSE)
+async def lender_scorecard(
+    request: Request,
+    lender_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    format: Format = None,
+) -> ScorecardView | Response:
+    """How a lender answers its deals and the green financing it has provided."""
+    require_role(principal, *access.READERS, Role.LENDER)
+    if not access.may_read_lender(principal, lender_id):
+        raise NotFound(f"lender {lender_id} not found", field="lender_id")
+    deals = await queries.lender_deals(pool, lender_id)
+    answers = await queries.lender_answers(pool, lender_id)
+    names = await queries.lender_names(pool, [lender_id])
+    if not deals and not answers and lender_id not in names and access.is_reader(principal):
+        raise NotFound(f"the ledger holds nothing about lender {lender_id}", field="lender_id")
+    rows = await queries.financing_rows(pool, FinancingFilter(lender_id=lender_id))
+    card = scorecard(deals, answers, rows)
+    view = ScorecardView(
+        lender_id=lender_id,
+        lender_name=names.get(lender_id),
+        deals_matched=card.deals_matched,
+        deals_withdrawn=card.deals_withdrawn,
+        answers_by_kind=card.answers_by_kind,
+        response_times=ResponseTimesView.of(card.response_times),
+        decline_reasons=[DeclineReason(reason=r, count=n) for r, n in card.decline_reasons],
+        green_financing=FlowFigures.of(card.volume),
+    )
+    return csv_response([view], f"scorecard-{lender_id}") if wants_csv(request, format) else view

@@ -1,0 +1,63 @@
+"""From `project.scored.v1` to the facts matching tests and the project a lender is shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from matching.facts import ProjectFacts
+from matching.matcher import Match, explain
+from schemas.deals import DealMatched, DealProject
+from schemas.scoring import ProjectScored
+
+
+def facts_from_scored(scored: ProjectScored) -> ProjectFacts:
+    """Any plausibility flag (warn or reject) counts as flagged; high-energy high-emission is
+    true when either the project declared it or the taxonomy classified it so.
+    """
+    return ProjectFacts(
+        project_id=scored.project_id,
+        project_version=scored.project_version,
+        enterprise_id=scored.enterprise_id,
+        family=scored.family,
+        city=scored.city,
+        instruments=frozenset(scored.instruments),
+        financing_need_cny=scored.financing_need_cny,
+        capex_cny=scored.capex_cny,
+        tenor_months=scored.tenor_months,
+        score=scored.score,
+        annual_tco2e=scored.annual_tco2e,
+        tco2e_per_10k_cny=scored.tco2e_per_10k_cny,
+        abatement_cost_cny_per_tco2e=scored.abatement_cost_cny_per_tco2e,
+        high_energy_high_emission=(
+            scored.high_energy_high_emission or scored.taxonomy.high_energy_high_emission
+        ),
+        plausibility_flagged=bool(scored.flags),
+    )
+
+
+def deal_project(scored: ProjectScored) -> DealProject:
+    """The scored fields a lender may see (no contact data, no calculation trace)."""
+    return DealProject.model_validate(scored.model_dump(include=set(DealProject.model_fields)))
+
+
+def deal_matched(match: Match, scored: ProjectScored, *, at: datetime) -> DealMatched:
+    """The feed event for a fresh match; explain it now, while exposure is what matching saw."""
+    project = match.project
+    if (project.project_id, project.project_version) != (
+        scored.project_id,
+        scored.project_version,
+    ):
+        raise ValueError("the scored event is not the project version that was matched")
+    return DealMatched(
+        deal_id=match.deal_id,
+        lender_id=match.mandate.lender_id,
+        mandate_id=match.mandate.mandate_id,
+        mandate_version=match.mandate_version,
+        project_id=project.project_id,
+        project_version=project.project_version,
+        enterprise_id=project.enterprise_id,
+        project=deal_project(scored),
+        fit_score=match.fit_score,
+        explanation=explain(project, match.mandate),
+        matched_at=at,
+    )

@@ -1,0 +1,206 @@
+"""Scoring HTTP API: scores with their trace, rankings, methodologies, factor sets, estimates."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
+from servicekit.errors import NotFound, Unprocessable
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+
+from schemas.project import ProjectSpec, ProjectVersion
+from schemas.vocabulary import FAMILY_OF_TYPE, City, ProjectType
+from scoring import handlers, repository
+from scoring.calculate import score_one
+from scoring.context import ScoringContext
+from scoring.errors import ActivityDataError
+from scoring.events import scored_event
+from scoring.methodologies import MethodologyInfo, catalogue
+from scoring.ranking import rank
+from scoring.views import (
+    Estimate,
+    FactorSetView,
+    RankedProject,
+    RescoreResult,
+    ScoreHistoryEntry,
+    ScoreView,
+    Standing,
+)
+
+router = APIRouter(prefix="/v1", tags=["scoring"])
+READERS = (Role.REGULATOR, Role.ADMIN)
+NIL = uuid.UUID(int=0)
+FactorSetId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+
+
+def _context(request: Request) -> ScoringContext:
+    context: ScoringContext = request.app.state.scoring_context
+    return context
+
+
+def _may_read(principal: Principal, owner: uuid.UUID) -> bool:
+    return principal.role in READERS or principal.owns(owner)
+
+
+@router.get("/scores/{project_id}")
+async def get_score(
+    project_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    factor_set_id: FactorSetId = None,
+) -> ScoreView:
+    """A project's current score (or the one made with a given factor set) and its trace."""
+    row = await repository.score_of(pool, project_id, factor_set_id)
+    if row is None or not _may_read(principal, row["enterprise_id"]):
+        raise NotFound(f"no score for project {project_id}", field="project_id")
+    standing = None
+    if row["current"] and row["score"] is not None:
+        found = await repository.standing_of(pool, row["score"], row["type"], row["city"])
+        standing = Standing(**dict(found.items())) if found else None
+    status = "unscorable" if row["unscorable"] else "rejected" if row["rejected"] else "scored"
+    return ScoreView(
+        project_id=row["project_id"],
+        project_version=row["project_version"],
+        factor_set_id=row["factor_set_id"],
+        model_version=row["model_version"],
+        current=row["current"],
+        status=status,
+        unscorable_reason=row["unscorable"],
+        standing=standing,
+        score=row["record"],
+        scored_at=row["scored_at"],
+    )
+
+
+@router.get("/scores/{project_id}/history")
+async def score_history(
+    project_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
+) -> list[ScoreHistoryEntry]:
+    """Every score a project has had: per version, factor set and model."""
+    rows = await repository.score_history(pool, project_id)
+    latest = await repository.score_of(pool, project_id, None)
+    owner = latest["enterprise_id"] if latest else None
+    if not rows or owner is None or not _may_read(principal, owner):
+        raise NotFound(f"no score for project {project_id}", field="project_id")
+    return [ScoreHistoryEntry(**dict(r.items())) for r in rows]
+
+
+@router.get("/rankings")
+async def rankings(
+    principal: CurrentPrincipal,
+    pool: Pool,
+    limit: Limit = 50,
+    after: Cursor = None,
+    type: ProjectType | None = None,
+    city: City | None = None,
+) -> Page[RankedProject]:
+    """Projects ranked by score, best first, with percentiles overall, in type and in city."""
+    require_role(principal, *READERS)
+    rows = await repository.current_scores(pool)
+    standings = rank(
+        [r["score"] for r in rows], [r["type"] for r in rows], [r["city"] for r in rows]
+    )
+    order = sorted(
+        range(len(rows)), key=lambda i: (standings.rank_overall[i], str(rows[i]["project_id"]))
+    )
+    chosen = [
+        i
+        for i in order
+        if (type is None or rows[i]["type"] == type) and (city is None or rows[i]["city"] == city)
+    ]
+    start = decode_cursor(after)
+    page = chosen[start : start + limit]
+    items = [
+        RankedProject(
+            project_id=rows[i]["project_id"],
+            name=rows[i]["name"],
+            type=rows[i]["type"],
+            city=rows[i]["city"],
+            score=rows[i]["score"],
+            annual_tco2e=rows[i]["annual_tco2e"],
+            standing=Standing(**vars(standings.at(i))),
+        )
+        for i in page
+    ]
+    more = start + limit < len(chosen)
+    return Page(items=items, next_cursor=encode_cursor(start + limit) if more else None)
+
+
+@router.get("/methodologies")
+async def methodologies(principal: CurrentPrincipal) -> list[MethodologyInfo]:
+    """Every methodology with its formula, version, source and required activity data."""
+    return catalogue()
+
+
+@router.get("/factor-sets")
+async def factor_sets(principal: CurrentPrincipal, pool: Pool) -> list[FactorSetView]:
+    """Emission-factor sets, each value with its unit and source; one is active."""
+    return [
+        FactorSetView(id=s.id, version=s.version, active=active, body=s.model_dump(mode="json"))
+        for s, active in await repository.factor_sets(pool)
+    ]
+
+
+@router.post("/factor-sets/{factor_set_id}/activate")
+async def activate_factor_set(
+    factor_set_id: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")],
+    principal: CurrentPrincipal,
+    pool: Pool,
+    request: Request,
+) -> RescoreResult:
+    """Make a factor set active and rescore every active project with it (a replay)."""
+    require_role(principal, Role.ADMIN)
+    context = _context(request)
+    async with pool.acquire() as con, con.transaction():
+        if not await repository.activate_factor_set(con, factor_set_id):
+            raise NotFound(f"factor set {factor_set_id!r} not found", field="factor_set_id")
+        count = await handlers.rescore_all(con, context)
+        active = await context.active(con)
+    return RescoreResult(
+        rescored=count, factor_set_id=active.factors.id, model_version=active.model_version
+    )
+
+
+@router.post("/models/train")
+async def train_model(principal: CurrentPrincipal, pool: Pool, request: Request) -> RescoreResult:
+    """Retrain the plausibility model from the database and rescore with it."""
+    require_role(principal, Role.ADMIN)
+    context = _context(request)
+    async with pool.acquire() as con, con.transaction():
+        count = await handlers.retrain_and_rescore(con, context)
+        active = await context.active(con)
+    return RescoreResult(
+        rescored=count, factor_set_id=active.factors.id, model_version=active.model_version
+    )
+
+
+@router.post("/estimate")
+async def estimate(
+    spec: ProjectSpec, principal: CurrentPrincipal, pool: Pool, request: Request
+) -> Estimate:
+    """Score a project description without registering it; impossible claims get a 422."""
+    active = await _context(request).active(pool)
+    try:
+        record = score_one(spec, active.factors, active.model)
+    except ActivityDataError as exc:
+        raise Unprocessable(str(exc), field=f"activity.{exc.field}") from None
+    if record.rejected:
+        reasons = "; ".join(f.reason for f in record.flags if f.severity == "reject")
+        field = next(f.field for f in record.flags if f.severity == "reject")
+        raise Unprocessable(f"implausible claim: {reasons}", field=field)
+    version = ProjectVersion(
+        **dict(spec),
+        project_id=NIL,
+        enterprise_id=NIL,
+        version=1,
+        family=FAMILY_OF_TYPE[spec.type],
+        recorded_at=datetime.now(UTC),
+    )
+    body: dict[str, Any] = scored_event(version, record, datetime.now(UTC)).model_dump(mode="json")
+    for key in ("project_id", "enterprise_id", "project_version"):
+        body.pop(key)
+    return Estimate(score=body)

@@ -1,0 +1,74 @@
+"""Composition root of the scoring service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+from fastapi import FastAPI
+from servicekit.db import init_connection
+from servicekit.http import create_app
+from servicekit.runtime import ConsumerSpec, ServiceSpec
+
+from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
+from schemas.topics import PROJECTS
+from scoring import repository
+from scoring.api import router
+from scoring.config import ScoringSettings
+from scoring.context import ScoringContext
+from scoring.factors import load_factor_sets
+from scoring.handlers import project_handlers
+
+
+def settings() -> ScoringSettings:
+    return ScoringSettings()
+
+
+def build_app(config: ScoringSettings, context: ScoringContext) -> FastAPI:
+    async def share_context(app: FastAPI) -> None:
+        app.state.scoring_context = context
+
+    return create_app(
+        config,
+        [router],
+        title="GreenLink scoring",
+        description="Emission-reduction benefit of each project, with cited methodologies,"
+        " factors, plausibility flags, green taxonomy tags and rankings.",
+        on_startup=[share_context],
+    )
+
+
+async def load_shipped_factor_sets(config: ScoringSettings) -> None:
+    """Factor sets in seeds/ are stored before any role starts, so scoring always has one."""
+    sets = list(load_factor_sets(config.factor_set_dir).values())
+    con = await asyncpg.connect(
+        config.database_url, server_settings={"search_path": config.db_schema}
+    )
+    try:
+        await init_connection(con)
+        async with con.transaction():
+            await repository.sync_factor_sets(con, sets)
+    finally:
+        await con.close()
+
+
+def spec() -> ServiceSpec:
+    config = settings()
+    context = ScoringContext()
+    on_versions, on_withdrawn = project_handlers(context, config)
+    consumer = ConsumerSpec(
+        name="scoring-projects",
+        topics=(PROJECTS.name,),
+        handlers={
+            ProjectRegistered.event_type: on_versions,
+            ProjectUpdated.event_type: on_versions,
+            ProjectWithdrawn.event_type: on_withdrawn,
+        },
+    )
+    return ServiceSpec(
+        settings=config,
+        package_dir=Path(__file__).parent,
+        app_factory=lambda: build_app(config, context),
+        consumers=(consumer,),
+        prestart=lambda: load_shipped_factor_sets(config),
+    )

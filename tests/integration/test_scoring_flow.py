@@ -1,0 +1,154 @@
+"""Scoring end to end: a registered project is scored once, traceably, and ranked."""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+import pytest
+
+from schemas.envelope import Envelope
+from schemas.scoring import ProjectScored
+from schemas.topics import PROJECTS, SCORES
+from servicekit.kafka import make_producer
+from tests.support.kafka import data_field_equals, eventually, read_until
+from tests.support.samples import enterprise_body, project_body
+
+pytestmark = pytest.mark.integration
+
+
+async def _register(registry, mint, body=None):
+    tenant = uuid.uuid4()
+    headers = mint("enterprise", tenant)
+    created = await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
+    assert created.status_code == 201
+    response = await registry.client.post(
+        "/v1/projects", json=body or project_body(), headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["project_id"], headers
+
+
+async def test_registered_project_is_scored_and_announced(registry, scoring, mint, infra):
+    project_id, headers = await _register(registry, mint)
+
+    records = await read_until(
+        infra.bootstrap_servers,
+        SCORES.name,
+        lambda got: len(got) >= 1,
+        keep=data_field_equals("project_id", project_id),
+    )
+    event = ProjectScored.model_validate(Envelope.from_bytes(records[0].value).data)
+    assert event.annual_tco2e == pytest.approx(110_000 * 0.4976, rel=1e-3)  # Hunan 2023 factor
+    assert event.factor_set_id and event.methodology_id
+
+    view = (await scoring.client.get(f"/v1/scores/{project_id}", headers=headers)).json()
+    assert view["status"] == "scored"
+    assert view["standing"]["rank_overall"] >= 1
+    trace = view["score"]["trace"]
+    assert any(item["source"].startswith("factor set") for item in trace)
+    assert all(item["source"] for item in trace)
+
+    other = mint("enterprise", uuid.uuid4())
+    assert (await scoring.client.get(f"/v1/scores/{project_id}", headers=other)).status_code == 404
+
+
+async def test_redelivered_project_event_is_not_scored_twice(registry, scoring, mint, infra):
+    project_id, _ = await _register(registry, mint)
+    registered = await read_until(
+        infra.bootstrap_servers,
+        PROJECTS.name,
+        lambda got: len(got) >= 1,
+        keep=data_field_equals("project_id", project_id),
+    )
+    producer = make_producer(infra.bootstrap_servers, "test-redeliver")
+    await producer.start()
+    try:
+        await producer.send_and_wait(PROJECTS.name, registered[0].value, key=registered[0].key)
+    finally:
+        await producer.stop()
+    await read_until(
+        infra.bootstrap_servers,
+        SCORES.name,
+        lambda got: len(got) >= 1,
+        keep=data_field_equals("project_id", project_id),
+    )
+    scores = await read_until(
+        infra.bootstrap_servers,
+        SCORES.name,
+        lambda got: False,
+        timeout_s=4,
+        keep=data_field_equals("project_id", project_id),
+    )
+    assert len({Envelope.from_bytes(r.value).id for r in scores}) == 1
+
+
+async def test_impossible_generation_is_refused_by_estimate_and_flagged_on_the_event_path(
+    registry, scoring, mint, infra
+):
+    impossible = project_body(activity={"capacity_mw": 10.0, "annual_generation_mwh": 100_000.0})
+    headers = mint("enterprise", uuid.uuid4())
+    refused = await scoring.client.post("/v1/estimate", json=impossible, headers=headers)
+    assert refused.status_code == 422
+    assert "annual_generation_mwh" in refused.text
+
+    project_id, _ = await _register(registry, mint, impossible)
+    records = await read_until(
+        infra.bootstrap_servers,
+        SCORES.name,
+        lambda got: len(got) >= 1,
+        keep=data_field_equals("project_id", project_id),
+    )
+    event = ProjectScored.model_validate(Envelope.from_bytes(records[0].value).data)
+    assert any(f.severity == "reject" for f in event.flags)
+
+
+async def test_estimate_scores_a_description_without_registering_it(scoring, mint):
+    response = await scoring.client.post(
+        "/v1/estimate", json=project_body(), headers=mint("lender", uuid.uuid4())
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["score"]["annual_tco2e"] == pytest.approx(54_736, rel=1e-3)
+
+
+async def test_malformed_project_event_goes_to_the_dlq_and_scoring_moves_on(
+    registry, scoring, mint, infra
+):
+    key = uuid.uuid4().hex.encode()
+    producer = make_producer(infra.bootstrap_servers, "test-poison")
+    await producer.start()
+    try:
+        poison = {
+            "id": str(uuid.uuid4()),
+            "source": "x",
+            "type": "project.registered.v1",
+            "time": "2026-01-01T00:00:00Z",
+            "subject": "x",
+            "trace_id": "t",
+            "data": {"project_id": "not-a-uuid"},
+        }
+        await producer.send_and_wait(PROJECTS.name, orjson.dumps(poison), key=key)
+    finally:
+        await producer.stop()
+    dead = await read_until(
+        infra.bootstrap_servers,
+        PROJECTS.dlq,
+        lambda got: len(got) >= 1,
+        keep=lambda r: r.key == key and dict(r.headers).get("dlq_consumer") == b"scoring-projects",
+    )
+    assert b"project_id" in dict(dead[0].headers)["dlq_reason"]
+    project_id, headers = await _register(registry, mint)
+
+    async def scored():
+        response = await scoring.client.get(f"/v1/scores/{project_id}", headers=headers)
+        return response.status_code == 200
+
+    await eventually(scored)
+
+
+async def test_methodologies_and_factor_sets_cite_their_sources(scoring, mint):
+    headers = mint("regulator")
+    methods = (await scoring.client.get("/v1/methodologies", headers=headers)).json()
+    assert len(methods) >= 10
+    sets = (await scoring.client.get("/v1/factor-sets", headers=headers)).json()
+    assert sum(1 for s in sets if s["active"]) == 1

@@ -1,0 +1,40 @@
+"""Lineage summaries read any stored event tolerantly and name each step."""
+
+from __future__ import annotations
+
+import pytest
+from audit.lineage import step_of, summarise
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_disbursement_shows_its_amount_and_the_offer_it_drew_on() -> None:
+    data = {
+        "deal_id": "d", "lender_id": "l", "mandate_id": "m",
+        "response": {"kind": "disbursed", "amount_cny": "5000000.00", "disbursed_on": "2026-02-01"},
+        "offer_in_force": {"kind": "offer", "amount_cny": "6000000.00", "rate_percent": "1.75",
+                           "tenor_months": 60, "instrument": "green_loan"},
+    }  # fmt: skip
+    summary = summarise("deal.responded.v1", data)
+    assert step_of("deal.responded.v1", data) == "disbursed"
+    assert summary["amount_cny"] == "5000000.00" and summary["offer_rate_percent"] == "1.75"
+    assert summary["lender_id"] == "l"
+
+
+def test_a_score_shows_score_tonnes_and_taxonomy() -> None:
+    data = {"project_version": 2, "score": 81.5, "annual_tco2e": 12000.0, "flags": [{}],
+            "taxonomy": {"catalogue_category_code": "3", "carbon_reduction_facility_field":
+                         "clean_energy"}}  # fmt: skip
+    summary = summarise("project.scored.v1", data)
+    assert summary == {
+        "project_version": 2, "score": 81.5, "annual_tco2e": 12000.0, "flags": 1,
+        "catalogue_category_code": "3", "carbon_reduction_facility_field": "clean_energy",
+    }  # fmt: skip
+    assert step_of("project.scored.v1", data) == "scored"
+
+
+def test_unknown_or_malformed_events_still_get_a_step_and_an_empty_summary() -> None:
+    assert summarise("loan.repaid.v1", {"x": 1}) == {}
+    assert summarise("deal.responded.v1", {"response": "garbled"}) == {}
+    assert step_of("deal.responded.v1", {"response": None}) == "deal_responded"
+    assert step_of("project.registered.v1", {}) == "registered"

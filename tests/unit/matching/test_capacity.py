@@ -1,0 +1,116 @@
+"""Disbursements consume capacity; a mandate that cannot lend a minimum ticket stops matching."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from matching.constraints import satisfies
+from matching.errors import CapacityExceeded, ConcentrationExceeded, TermsOutsideMandate
+from matching.mandates import Mandate
+from matching.matcher import MandateBook
+from matching.responses import respond
+from matching.synthetic import example_mandate, example_project, example_spec
+
+from schemas.deals import Disbursement, Offer
+from schemas.lending import ConcentrationLimits
+from schemas.vocabulary import Instrument
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def offer(amount: str) -> Offer:
+    return Offer(
+        instrument=Instrument.GREEN_LOAN,
+        amount_cny=Decimal(amount),
+        rate_percent=Decimal("3.1"),
+        tenor_months=96,
+    )
+
+
+def disbursed(amount: str) -> Disbursement:
+    return Disbursement(amount_cny=Decimal(amount), disbursed_on=date(2025, 6, 2))
+
+
+def lend(mandate: Mandate, amount: str, **project_changes: object) -> None:
+    deal = MandateBook([mandate]).match([example_project(**project_changes)])[0].to_deal()
+    respond(deal, mandate, offer(amount), at=NOW)
+    respond(deal, mandate, disbursed(amount), at=NOW)
+
+
+def test_disbursements_consume_capacity_and_exposure() -> None:
+    mandate = example_mandate()
+    lend(mandate, "8000000.00")
+    assert mandate.remaining_capacity_cny == Decimal("22000000.00")
+    assert mandate.exposure.total_cny == Decimal("8000000.00")
+
+
+def test_disbursement_past_capacity_is_refused_and_changes_nothing() -> None:
+    mandate = example_mandate(example_spec(capacity_cny=Decimal("12000000.00")))
+    lend(mandate, "8000000.00")
+    project = example_project()
+    deal = MandateBook([mandate]).match([project])[0].to_deal()
+    respond(deal, mandate, offer("4000000.00"), at=NOW)
+    mandate.spec = example_spec(capacity_cny=Decimal("10000000.00"))
+    with pytest.raises(CapacityExceeded, match=r"remaining capacity of 2,000,000\.00 CNY"):
+        respond(deal, mandate, disbursed("4000000.00"), at=NOW)
+    assert mandate.exposure.total_cny == Decimal("8000000.00")
+    assert deal.state == "offered" and deal.disbursed_cny is None
+
+
+def test_an_offer_beyond_remaining_capacity_is_refused_up_front() -> None:
+    mandate = example_mandate(example_spec(capacity_cny=Decimal("12000000.00")))
+    lend(mandate, "8000000.00")
+    deal = MandateBook([mandate]).match([example_project()])[0].to_deal()
+    with pytest.raises(CapacityExceeded, match="exceeds the mandate's remaining capacity"):
+        respond(deal, mandate, offer("5000000.00"), at=NOW)
+
+
+def test_a_disbursement_past_the_enterprise_limit_is_refused() -> None:
+    limits = ConcentrationLimits(per_enterprise_cny=Decimal("10000000.00"))
+    mandate = example_mandate(example_spec(limits=limits))
+    project = example_project()
+    lend(mandate, "8000000.00", enterprise_id=project.enterprise_id)
+    deal = MandateBook([mandate]).match([example_project()])[0].to_deal()
+    deal.enterprise_id = project.enterprise_id
+    with pytest.raises(ConcentrationExceeded, match="enterprise concentration limit"):
+        respond(deal, mandate, offer("3000000.00"), at=NOW)
+
+
+def test_an_exhausted_mandate_stops_matching() -> None:
+    spec = example_spec(capacity_cny=Decimal("10000000.00"), ticket_min_cny=Decimal("3000000.00"))
+    mandate = example_mandate(spec)
+    book = MandateBook([mandate])
+    lend(mandate, "8000000.00")
+    book.refresh(mandate)
+    assert mandate.at_capacity
+    assert book.match([example_project()]) == []
+    assert not satisfies(example_project(), mandate)
+
+
+def test_a_mandate_with_room_for_one_more_minimum_ticket_still_matches() -> None:
+    mandate = example_mandate(example_spec(capacity_cny=Decimal("10000000.00")))
+    lend(mandate, "9000000.00", financing_need_cny=Decimal("9000000.00"))
+    assert len(MandateBook([mandate]).match([example_project()])) == 1
+
+
+def test_a_city_at_its_limit_stops_matching_there_only() -> None:
+    limits = ConcentrationLimits(per_city_cny=Decimal("8000000.00"))
+    spec = example_spec(limits=limits, cities=["changsha", "zhuzhou"])
+    mandate = example_mandate(spec)
+    lend(mandate, "8000000.00")
+    book = MandateBook([mandate])
+    assert book.match([example_project()]) == []
+    assert len(book.match([example_project(city="zhuzhou")])) == 1
+
+
+def test_capacity_cannot_be_cut_below_what_was_disbursed() -> None:
+    mandate = example_mandate()
+    lend(mandate, "8000000.00")
+    smaller = example_spec(capacity_cny=Decimal("7000000.00"), ticket_max_cny=Decimal("5000000.00"))
+    with pytest.raises(TermsOutsideMandate, match="already disbursed"):
+        mandate.update(smaller, at=NOW)
+    assert mandate.version == 1

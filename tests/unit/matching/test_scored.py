@@ -1,0 +1,105 @@
+"""A scored project becomes matching facts and a feed event without losing or leaking data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from matching.matcher import MandateBook
+from matching.scored import deal_matched, facts_from_scored
+from matching.synthetic import example_mandate, example_project
+
+from schemas.deals import DealMatched, DealProject
+from schemas.envelope import Envelope
+from schemas.scoring import (
+    CarbonReductionField,
+    Flag,
+    FlagSeverity,
+    IcmaCategory,
+    ProjectScored,
+    ScoreComponents,
+    Taxonomy,
+)
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def scored_event(**changes: object) -> ProjectScored:
+    project = example_project()
+    fields: dict[str, object] = {
+        "project_id": project.project_id,
+        "enterprise_id": project.enterprise_id,
+        "project_version": 1,
+        "project_name": "望城区屋顶光伏一期",
+        "type": "solar_pv",
+        "family": project.family,
+        "city": project.city,
+        "instruments": tuple(project.instruments),
+        "financing_need_cny": project.financing_need_cny,
+        "capex_cny": project.capex_cny,
+        "tenor_months": project.tenor_months,
+        "lifetime_years": 25,
+        "high_energy_high_emission": False,
+        "annual_tco2e": project.annual_tco2e,
+        "lifetime_tco2e": project.annual_tco2e * 25,
+        "tco2e_per_10k_cny": project.tco2e_per_10k_cny,
+        "abatement_cost_cny_per_tco2e": Decimal("120.00"),
+        "data_quality_tier": 2,
+        "score": project.score,
+        "score_components": ScoreComponents(
+            reduction_intensity=0.8, cost_effectiveness=0.7, data_quality=0.6, flag_penalty_points=0
+        ),
+        "taxonomy": Taxonomy(
+            catalogue_category_code="3",
+            catalogue_category="清洁能源产业",
+            catalogue_code_path="3.2.1",
+            catalogue_item="太阳能利用设施建设和运营",
+            carbon_reduction_facility_field=CarbonReductionField.CLEAN_ENERGY,
+            icma_category=IcmaCategory.RENEWABLE_ENERGY,
+        ),
+        "methodology_id": "grid-renewables",
+        "methodology_version": "1",
+        "factor_set_id": "hunan-grid",
+        "factor_set_version": 1,
+        "scored_at": NOW,
+    }
+    return ProjectScored.model_validate({**fields, **changes})
+
+
+def test_scored_facts_match_like_the_project_they_describe() -> None:
+    scored = scored_event()
+    facts = facts_from_scored(scored)
+    assert facts.instruments == frozenset(scored.instruments)
+    assert facts.abatement_cost_cny_per_tco2e == Decimal("120.00")
+    assert len(MandateBook([example_mandate()]).match([facts])) == 1
+
+
+def test_any_flag_or_a_taxonomy_classification_counts_against_the_project() -> None:
+    flag = Flag(
+        code="cf_high",
+        field="annual_generation_mwh",
+        severity=FlagSeverity.WARN,
+        reason="capacity factor above what solar PV in Hunan reaches",
+    )
+    assert facts_from_scored(scored_event(flags=(flag,))).plausibility_flagged
+    hehe = scored_event().taxonomy.model_copy(update={"high_energy_high_emission": True})
+    assert facts_from_scored(scored_event(taxonomy=hehe)).high_energy_high_emission
+
+
+def test_the_feed_event_carries_scored_facts_and_the_explanation() -> None:
+    scored, mandate = scored_event(), example_mandate()
+    match = MandateBook([mandate]).match([facts_from_scored(scored)])[0]
+    event = deal_matched(match, scored, at=NOW)
+    assert event.project.taxonomy == scored.taxonomy
+    assert event.explanation.fit_score == pytest.approx(event.fit_score)
+    assert event.lender_id == mandate.lender_id
+    assert DealMatched.model_validate(Envelope.wrap(event, source="matching").data) == event
+    assert "trace" not in DealProject.model_fields
+    with pytest.raises(ValueError, match="not the project version"):
+        deal_matched(
+            match._replace(project=replace(match.project, project_version=2)), scored, at=NOW
+        )
