@@ -89,3 +89,12 @@ async def scoring(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningSer
 
     async with running_service(spec()) as service:
         yield service
+
+
+@pytest.fixture(scope="session")
+async def matching(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
+    """The matching service in this process: API, outbox relay and the deals consumer."""
+    from matching.app import spec
+
+    async with running_service(spec()) as service:
+        yield service

@@ -2,6 +2,7 @@
 
 import asyncio
 
+import typer
 from servicekit.db import create_pool
 from servicekit.runtime import build_cli
 
@@ -19,7 +20,7 @@ def rebuild_views_command() -> None:
         s = spec().settings
         pool = await create_pool(s.database_url, s.db_schema)
         try:
-            print(f"replayed {await rebuild_views(pool)} ledger entries")
+            typer.echo(f"replayed {await rebuild_views(pool)} ledger entries")
         finally:
             await pool.close()
 

@@ -11,6 +11,7 @@ from servicekit.runtime import ConsumerSpec, ServiceSpec
 from audit.config import AuditSettings
 from audit.handlers import handlers_for
 from audit.ledger_api import router as ledger_router
+from audit.lineage_api import router as lineage_router
 from audit.reports_api import router as reports_router
 from schemas.catalog import EVENT_MODELS
 from schemas.topics import TOPICS
@@ -25,7 +26,7 @@ def settings() -> AuditSettings:
 def build_app(config: AuditSettings | None = None) -> FastAPI:
     return create_app(
         config or settings(),
-        [ledger_router, reports_router],
+        [ledger_router, lineage_router, reports_router],
         title="GreenLink audit",
         description=(
             "The hash-chained ledger of every event, project lineage, financing flows and "

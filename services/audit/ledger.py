@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,11 +84,3 @@ def link(head_seq: int, head_hash: bytes, envelopes: Iterable[Envelope]) -> list
 def checkpoint_due(old_seq: int, new_seq: int, every: int) -> bool:
     """A checkpoint is written whenever an append crosses a multiple of `every`."""
     return new_seq // every > old_seq // every
-
-
-def hex_or_none(digest: bytes | None) -> str | None:
-    return digest.hex() if digest is not None else None
-
-
-def seqs(entries: Sequence[Entry]) -> list[int]:
-    return [e.seq for e in entries]

@@ -10,15 +10,14 @@ import asyncpg
 import orjson
 from fastapi import APIRouter, Query, Request, Response, status
 from servicekit.auth import CurrentPrincipal, Role, require_role
-from servicekit.errors import NotFound, Unprocessable
+from servicekit.errors import Unprocessable
 from servicekit.http import Pool
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
 
 from audit import access, ledger_store, queries
 from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
-from audit.lineage import step_of, summarise
 from audit.verification import verify_ledger
-from audit.views import BreakView, CheckpointView, LedgerEntryView, LineageEntry, VerifyReport
+from audit.views import BreakView, CheckpointView, LedgerEntryView, VerifyReport
 
 router = APIRouter(prefix="/v1", tags=["ledger"])
 Seq = Annotated[int | None, Query(ge=1, le=2**62)]
@@ -56,16 +55,8 @@ async def list_ledger(
 ) -> Page[LedgerEntryView] | Response:
     """Ledger entries in append order, filtered by type, subject, project and event time."""
     access.require_reader(principal)
-    rows = await ledger_store.list_entries(
-        pool,
-        type_=type,
-        subject=subject,
-        project_id=project_id,
-        time_from=time_from,
-        time_to=time_to,
-        after=decode_cursor(after),
-        limit=limit,
-    )
+    where = queries.LedgerFilter(type, subject, project_id, time_from, time_to)
+    rows = await queries.list_entries(pool, where, decode_cursor(after), limit)
     page = Page[LedgerEntryView](
         items=[_entry(r) for r in rows], next_cursor=next_cursor([r["seq"] for r in rows], limit)
     )
@@ -132,47 +123,3 @@ async def create_checkpoint(principal: CurrentPrincipal, pool: Pool) -> Checkpoi
     """Record the current chain head now (operators only; the one write this API allows)."""
     require_role(principal, Role.ADMIN)
     return _checkpoint(await ledger_store.request_checkpoint(pool, principal.subject))
-
-
-@router.get(
-    "/projects/{project_id}/lineage", response_model=Page[LineageEntry], responses=CSV_RESPONSE
-)
-async def project_lineage(
-    request: Request,
-    project_id: uuid.UUID,
-    principal: CurrentPrincipal,
-    pool: Pool,
-    limit: Limit = 500,
-    after: Cursor = None,
-    format: Format = None,
-) -> Page[LineageEntry] | Response:
-    """Everything that happened to a project, in ledger order: versions, scores, deals, money."""
-    require_role(principal, *access.READERS, Role.ENTERPRISE)
-    owner = await queries.project_owner(pool, project_id)
-    if not access.may_read_project(principal, owner):
-        raise NotFound(f"project {project_id} not found", field="project_id")
-    rows = await ledger_store.project_entries(pool, project_id, decode_cursor(after), limit)
-    if not rows and after is None and owner is None:
-        raise NotFound(f"the ledger holds no events about project {project_id}", field="project_id")
-    full = access.is_reader(principal)
-    items = [_lineage_entry(r, full) for r in rows]
-    page = Page[LineageEntry](items=items, next_cursor=next_cursor([r["seq"] for r in rows], limit))
-    if wants_csv(request, format):
-        flat = [i.model_dump(mode="json", exclude={"data"}) for i in items]
-        return csv_response(flat, f"lineage-{project_id}", next_cursor=page.next_cursor)
-    return page
-
-
-def _lineage_entry(r: asyncpg.Record, full: bool) -> LineageEntry:
-    envelope = orjson.loads(bytes(r["body"]))
-    data = envelope.get("data") or {}
-    return LineageEntry(
-        seq=r["seq"],
-        event_id=r["event_id"],
-        type=r["type"],
-        step=step_of(r["type"], data),
-        at=r["event_time"],
-        source=envelope.get("source", ""),
-        summary=summarise(r["type"], data),
-        data=data if full else None,
-    )

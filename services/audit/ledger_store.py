@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -134,41 +132,3 @@ async def entries_after(
         limit,
     )
     return [stored(r) for r in rows]
-
-
-async def list_entries(
-    con: Executor,
-    *,
-    type_: str | None,
-    subject: str | None,
-    project_id: uuid.UUID | None,
-    time_from: datetime | None,
-    time_to: datetime | None,
-    after: int,
-    limit: int,
-) -> list[asyncpg.Record]:
-    return await con.fetch(
-        f"SELECT {STORED}, appended_at FROM ledger WHERE seq > $1"
-        " AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR subject = $3)"
-        " AND ($4::uuid IS NULL OR project_id = $4)"
-        " AND ($5::timestamptz IS NULL OR event_time >= $5)"
-        " AND ($6::timestamptz IS NULL OR event_time < $6) ORDER BY seq LIMIT $7",
-        after,
-        type_,
-        subject,
-        project_id,
-        time_from,
-        time_to,
-        limit,
-    )
-
-
-async def project_entries(
-    con: Executor, project_id: uuid.UUID, after: int, limit: int
-) -> list[asyncpg.Record]:
-    return await con.fetch(
-        f"SELECT {STORED} FROM ledger WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-        project_id,
-        after,
-        limit,
-    )

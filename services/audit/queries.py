@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import asyncpg
 from servicekit.db import Executor
 
 from audit.flows import FinancingRow
+from audit.ledger_store import STORED as ENTRY_COLUMNS
 from audit.periods import china_date
 from audit.scorecard import Answer, MatchedDeal
 
@@ -115,3 +116,51 @@ async def project_owner(con: Executor, project_id: uuid.UUID) -> uuid.UUID | Non
         project_id,
     )
     return value if isinstance(value, uuid.UUID) else None
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    type: str | None = None
+    subject: str | None = None
+    project_id: uuid.UUID | None = None
+    time_from: datetime | None = None
+    time_to: datetime | None = None
+
+
+_LEDGER_CONDITIONS = (
+    ("type", "type = ${}"),
+    ("subject", "subject = ${}"),
+    ("project_id", "project_id = ${}"),
+    ("time_from", "event_time >= ${}"),
+    ("time_to", "event_time < ${}"),
+)
+
+
+async def list_entries(
+    con: Executor, f: LedgerFilter, after: int, limit: int
+) -> list[asyncpg.Record]:
+    """Only the filters given reach the SQL, so each query gets a plan that uses its index."""
+    args: list[object] = [after, limit]
+    where = ["seq > $1"]
+    for name, condition in _LEDGER_CONDITIONS:
+        value = getattr(f, name)
+        if value is not None:
+            args.append(value)
+            where.append(condition.format(len(args)))
+    return await con.fetch(
+        f"SELECT {ENTRY_COLUMNS}, appended_at FROM ledger WHERE {' AND '.join(where)}"
+        " ORDER BY seq LIMIT $2",
+        *args,
+    )
+
+
+async def project_entries(
+    con: Executor, project_id: uuid.UUID, after: int, limit: int
+) -> list[asyncpg.Record]:
+    return await con.fetch(
+        f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE project_id = $1 AND seq > $2"
+        " ORDER BY seq LIMIT $3",
+        project_id,
+        after,
+        limit,
+    )

@@ -17,8 +17,7 @@ from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
 from audit.flows import Dimension, FlowQuery, flow_groups, flow_total
 from audit.periods import Period, parse_quarter
 from audit.queries import FinancingFilter
-from audit.scorecard import scorecard
-from audit.views import (
+from audit.report_views import (
     CrfDisclosure,
     CrfFiguresView,
     CrfRowView,
@@ -29,6 +28,7 @@ from audit.views import (
     ResponseTimesView,
     ScorecardView,
 )
+from audit.scorecard import scorecard
 from schemas.vocabulary import City, Instrument, ProjectFamily
 
 router = APIRouter(prefix="/v1", tags=["reports"])

@@ -70,6 +70,8 @@ class TokenVerifier:
         )
         role = Role(str(claims.get("role")))
         tenant = claims.get("tenant")
+        if tenant is not None and not isinstance(tenant, str):
+            raise jwt.InvalidTokenError("the tenant claim must be a string")
         if role in (Role.ENTERPRISE, Role.LENDER) and not tenant:
             raise jwt.InvalidTokenError(f"a {role} token needs a tenant claim")
         return Principal(str(claims["sub"]), role, uuid.UUID(tenant) if tenant else None)
@@ -88,7 +90,35 @@ def _load_jwks(path: Path, _mtime: float) -> jwt.PyJWKSet:
     return jwt.PyJWKSet.from_dict(orjson.loads(path.read_bytes()))
 
 
-_bearer = HTTPBearer(auto_error=False, description="OAuth2 bearer JWT (OIDC access token)")
+_bearer = HTTPBearer(
+    auto_error=False, bearerFormat="JWT", description="OAuth2 bearer JWT (OIDC access token)"
+)
+_VERIFIED = "greenlink.principal"
+
+
+def bearer_token(request: Request) -> str | None:
+    """The raw token of an `Authorization: Bearer ...` header, if one came."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def authenticate(request: Request, token: str) -> Principal:
+    """Verify once per request (rate limiting and the endpoint share the answer); 401 if bad."""
+    cached = request.scope.get(_VERIFIED)
+    if cached is not None and cached[0] == token:
+        outcome: Principal | HTTPException = cached[1]
+    else:
+        verifier: TokenVerifier = request.app.state.verifier
+        try:
+            outcome = verifier.verify(token)
+        except (jwt.PyJWTError, ValueError, OSError) as exc:
+            outcome = HTTPException(401, f"invalid token: {exc}", {"WWW-Authenticate": "Bearer"})
+        request.scope[_VERIFIED] = (token, outcome)
+    if isinstance(outcome, HTTPException):
+        raise outcome
+    return outcome
 
 
 def current_principal(
@@ -98,11 +128,7 @@ def current_principal(
     """401 unless a valid bearer token is presented."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
-    verifier: TokenVerifier = request.app.state.verifier
-    try:
-        return verifier.verify(credentials.credentials)
-    except (jwt.PyJWTError, ValueError, OSError) as exc:
-        raise HTTPException(401, f"invalid token: {exc}", {"WWW-Authenticate": "Bearer"}) from None
+    return authenticate(request, credentials.credentials)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -114,3 +140,11 @@ def require_role(principal: Principal, *roles: Role) -> Principal:
         allowed = ", ".join(roles)
         raise HTTPException(403, f"role {principal.role} may not do this (needs {allowed})")
     return principal
+
+
+def require_tenant(principal: Principal, role: Role) -> uuid.UUID:
+    """The tenant an enterprise or lender acts for; 403 for any other role."""
+    require_role(principal, role)
+    if principal.tenant is None:
+        raise HTTPException(403, f"a {role} token must name its tenant")
+    return principal.tenant

@@ -15,13 +15,71 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.auth import TokenVerifier
 from servicekit.db import create_pool
-from servicekit.errors import DomainError
+from servicekit.errors import DomainError, Unprocessable
 from servicekit.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from servicekit.ratelimit import TokenBuckets, limit_writes
 from servicekit.settings import ServiceSettings
+
+
+class Problem(BaseModel):
+    """One invalid input: where it is, the dotted field name, and what is wrong with it."""
+
+    loc: list[str | int]
+    field: str
+    msg: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx answer: a message (or one problem per invalid input) and the field to fix."""
+
+    detail: str | list[Problem]
+    field: str | None = None
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _error("No valid bearer token"),
+    403: _error("The token's role may not do this"),
+    404: _error("No such object, or not one the caller may see"),
+    409: _error("Conflicts with the object's current state"),
+    413: _error("Body larger than this endpoint accepts"),
+    415: _error("Content type this endpoint does not accept"),
+    422: _error("Invalid input; each problem names its field"),
+    429: _error("Too many writes from this client; see Retry-After"),
+}
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+async def check_request(request: Request) -> None:
+    """Refuse what no endpoint should parse: non-JSON bodies for JSON endpoints, NUL in queries."""
+    for name, value in request.query_params.multi_items():
+        if "\x00" in value or "\x00" in name:
+            raise Unprocessable("query parameters must not contain NUL bytes", field=name)
+    route = request.scope.get("route")
+    if request.method not in BODY_METHODS or getattr(route, "body_field", None) is None:
+        return
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not _is_json(media_type) and (media_type or await request.body()):
+        raise UnsupportedMediaType("content-type must be application/json", field="content-type")
 
 
 class BodyLimit:
@@ -130,13 +188,15 @@ def create_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
+    app.state.write_buckets = TokenBuckets(settings.rate_limit_writes_per_minute)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, overrides=body_limits)
     _add_metrics_middleware(app, settings.service_name)
     app.include_router(operational_router())
+    guards = [Depends(limit_writes), Depends(check_request)]
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=guards)
     return app
 
 
@@ -151,6 +211,12 @@ def _add_metrics_middleware(app: FastAPI, service: str) -> None:
         return response
 
 
+class Readiness(BaseModel):
+    status: str
+    database: str
+    kafka: str
+
+
 def operational_router() -> APIRouter:
     """Health, readiness and metrics: open to operators without a token."""
     router = APIRouter(tags=["operations"])
@@ -160,7 +226,11 @@ def operational_router() -> APIRouter:
         """The process is alive."""
         return {"status": "ok"}
 
-    @router.get("/readyz")
+    @router.get(
+        "/readyz",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "A dependency is down"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         """PostgreSQL and Kafka both answer, so requests can be served."""
         checks = {"database": await _check_db(request), "kafka": await _check_kafka(request)}
@@ -169,7 +239,7 @@ def operational_router() -> APIRouter:
             {"status": "ready" if ready else "unready", **checks}, 200 if ready else 503
         )
 
-    @router.get("/metrics")
+    @router.get("/metrics", response_class=PlainTextResponse)
     async def metrics() -> PlainTextResponse:
         """Prometheus exposition format."""
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)

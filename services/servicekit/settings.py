@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ENVIRONMENTS = ("development", "test")
-DEV_DATABASE_PASSWORDS = ("", "greenlink", "postgres", "password", "changeme")
+DEV_DATABASE_PASSWORDS = ("", "greenlink", "postgres", "password", "changeme", "secret", "admin")
 
 
 class ServiceSettings(BaseSettings):
     """Base settings; each service subclasses it to set its name, schema and port."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="", extra="ignore", frozen=True, hide_input_in_errors=True
+    )
 
     service_name: str = "greenlink"
     db_schema: str = "public"
     environment: Literal["development", "test", "production"] = Field(
         default="development", alias="GREENLINK_ENV"
     )
-    database_url: str = Field(alias="DATABASE_URL")
+    database_url: str = Field(alias="DATABASE_URL", repr=False)
+    database_password: SecretStr | None = Field(default=None, alias="PGPASSWORD", repr=False)
     kafka_bootstrap_servers: str = Field(alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_replication_factor: int = Field(default=1, alias="KAFKA_REPLICATION_FACTOR")
     http_host: str = Field(default="127.0.0.1", alias="HTTP_HOST")
@@ -36,6 +39,9 @@ class ServiceSettings(BaseSettings):
     jwks_url: str | None = Field(default=None, alias="GREENLINK_JWKS_URL")
     jwt_issuer: str = Field(default="greenlink-local", alias="GREENLINK_JWT_ISSUER")
     jwt_audience: str = Field(default="greenlink", alias="GREENLINK_JWT_AUDIENCE")
+    rate_limit_writes_per_minute: int = Field(
+        default=6000, ge=1, le=10_000_000, alias="RATE_LIMIT_WRITES_PER_MINUTE"
+    )
 
     @property
     def is_development(self) -> bool:
@@ -48,9 +54,14 @@ class ServiceSettings(BaseSettings):
             return self
         from urllib.parse import urlsplit
 
-        password = urlsplit(self.database_url).password or ""
-        if password in DEV_DATABASE_PASSWORDS:
-            raise ValueError("DATABASE_URL must carry a real password outside development")
+        password = urlsplit(self.database_url).password or (
+            self.database_password.get_secret_value() if self.database_password else ""
+        )
+        if password.lower() in DEV_DATABASE_PASSWORDS:
+            raise ValueError(
+                "the database password (in DATABASE_URL or PGPASSWORD) is missing or a"
+                " well-known default; set a real one outside development"
+            )
         if not self.jwks_url:
             raise ValueError("GREENLINK_JWKS_URL (the identity provider's keys) is required")
         if self.jwt_issuer == "greenlink-local":

@@ -7,14 +7,19 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
+import audit.app as audit_app
 import pytest
+from audit.handlers import record
 from audit.ledger import chain_hash, link
+from audit.verification import verify_ledger
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
+from servicekit.migrations import migrate
 from servicekit.pagination import encode_cursor
 
 from deploy.local.infra import InfraInfo
@@ -294,3 +299,28 @@ async def test_enterprises_and_lenders_cannot_read_the_ledger(
         headers = mint(role, uuid.uuid4())
         for path in ("/v1/ledger", "/v1/ledger/verify", "/v1/flows"):
             assert (await audit.client.get(path, headers=headers)).status_code == 403
+
+
+async def test_concurrent_appenders_build_one_unbroken_chain(infra: InfraInfo) -> None:
+    schema = f"audit_race_{uuid.uuid4().hex[:8]}"
+    await migrate(infra.database_url, schema, Path(audit_app.__file__).parent)
+    pool = await create_pool(infra.database_url, schema, min_size=8, max_size=8)
+
+    async def appender(worker: int) -> None:
+        for _ in range(5):
+            deal = Deal(scored(uuid.uuid4(), uuid.uuid4()))
+            events = deal.financed("1000000.00", "2.0", date(2026, 1, worker + 1)) * 10
+            batch = [(Envelope.wrap(e, source=f"worker-{worker}"), e) for e in events]
+            async with pool.acquire() as con, con.transaction():
+                await record(con, batch, checkpoint_every=100)
+
+    try:
+        await asyncio.gather(*(appender(w) for w in range(8)))
+        outcome = await verify_ledger(pool, batch_rows=300)
+        assert outcome.first_break is None and outcome.checked == 8 * 5 * 40 == outcome.head_seq
+        assert await pool.fetchval("SELECT count(DISTINCT event_id) FROM ledger") == 1600
+    finally:
+        await pool.close()
+        owner = await asyncpg.connect(infra.database_url)
+        await owner.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await owner.close()

@@ -8,14 +8,20 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import asyncpg
+import audit.app as audit_app
 import pytest
+from audit.handlers import record
+from audit.replay import READ_MODELS, rebuild_views
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
+from servicekit.migrations import migrate
 
 from deploy.local.infra import InfraInfo
-from schemas.envelope import EventData
+from schemas.envelope import Envelope, EventData
 from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
@@ -195,3 +201,38 @@ async def test_scorecards_show_response_times_decline_reasons_and_volume(
         f"/v1/lenders/{financed}/scorecard", headers=mint("enterprise", story.enterprise_id)
     )
     assert enterprise.status_code == 403
+
+
+async def _tables(pool: asyncpg.Pool) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        table: [tuple(r.values()) for r in await pool.fetch(f"SELECT * FROM {table} ORDER BY 1")]
+        for table in READ_MODELS
+        if table != "view_gaps"
+    }
+
+
+async def test_read_models_rebuilt_from_the_ledger_alone_are_identical(infra: InfraInfo) -> None:
+    schema = f"audit_replay_{uuid.uuid4().hex[:8]}"
+    await migrate(infra.database_url, schema, Path(audit_app.__file__).parent)
+    pool = await create_pool(infra.database_url, schema)
+    try:
+        financed = Deal(scored(uuid.uuid4(), uuid.uuid4()))
+        declined = Deal(financed.score)
+        events: list[EventData] = [financed.score, lender(financed.lender_id)]
+        events += financed.financed("7000000.00", "2.2", date(2026, 5, 5))
+        events += declined.declined("outside our cities")
+        batch = [(Envelope.wrap(e, source="greenlink/test"), e) for e in events]
+        for _ in range(2):  # the second delivery of the same batch changes nothing
+            async with pool.acquire() as con, con.transaction():
+                await record(con, batch, checkpoint_every=3)
+        assert await pool.fetchval("SELECT count(*) FROM ledger") == len(events)
+        assert await pool.fetchval("SELECT max(seq) FROM checkpoints") == len(events)
+        before = await _tables(pool)
+        assert len(before["responses"]) == 4 and len(before["deals"]) == 2
+        assert await rebuild_views(pool) == len(events)
+        assert await _tables(pool) == before
+    finally:
+        await pool.close()
+        owner = await asyncpg.connect(infra.database_url)
+        await owner.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await owner.close()

@@ -45,3 +45,45 @@ def project_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def data_centre_body(**overrides: Any) -> dict[str, Any]:
+    """A data-centre retrofit in Xiangxi: a profile no other test registers in bulk."""
+    body = project_body(
+        name="湘西数据中心节能改造",
+        type="data_centre_pue",
+        city="xiangxi",
+        county="吉首市",
+        capex_cny="60000000.00",
+        financing_need_cny="40000000.00",
+        instruments=["green_loan", "carbon_reduction_facility_loan"],
+        tenor_months=96,
+        lifetime_years=12,
+        activity={"it_load_kw": 5000.0, "pue_before": 1.8, "pue_after": 1.25},
+        evidence=[{"title": "energy audit", "reference": "HN-EA-2025-001"}],
+    )
+    body.update(overrides)
+    return body
+
+
+def lender_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": "湘西绿色银行", "kind": "bank", "city": "xiangxi"}
+    body.update(overrides)
+    return body
+
+
+def mandate_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Xiangxi data-centre efficiency",
+        "instruments": ["green_loan", "carbon_reduction_facility_loan"],
+        "families": ["data_centre"],
+        "cities": ["xiangxi"],
+        "ticket_min_cny": "5000000.00",
+        "ticket_max_cny": "50000000.00",
+        "max_tenor_months": 120,
+        "min_score": 10,
+        "exclusions": ["plausibility_flagged"],
+        "capacity_cny": "100000000.00",
+    }
+    body.update(overrides)
+    return body

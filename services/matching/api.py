@@ -1,0 +1,301 @@
+"""Matching HTTP API: lenders, mandates, deal feeds (pull and live), responses, allocation."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
+from servicekit.errors import NotFound, Unprocessable
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, next_cursor
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from matching import handlers, repository
+from matching.allocation import plan_allocation
+from matching.allocation_problem import OpenDeal
+from matching.scored import facts_from_scored
+from matching.views import (
+    AllocationPlanView,
+    DealView,
+    FeedEntry,
+    FeedPage,
+    InterestedLender,
+    LenderView,
+    MandateAccepted,
+    MandateView,
+    PlanLine,
+    PlanProject,
+)
+from schemas.deals import DealResponded, DealResponse
+from schemas.fields import LongText
+from schemas.lending import LenderSpec, MandateSpec
+from schemas.scoring import ProjectScored
+
+router = APIRouter(prefix="/v1", tags=["matching"])
+READERS = (Role.REGULATOR, Role.ADMIN)
+
+
+class Closing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: LongText = ""
+
+
+class ResponseBody(BaseModel):
+    """A lender's answer to a deal: interest, decline, offer or disbursed."""
+
+    model_config = ConfigDict(extra="forbid")
+    response: DealResponse = Field(discriminator="kind")
+
+
+def _lender(principal: Principal) -> uuid.UUID:
+    require_role(principal, Role.LENDER)
+    assert principal.tenant is not None
+    return principal.tenant
+
+
+def _may_read(principal: Principal, lender_id: uuid.UUID) -> bool:
+    return principal.role in READERS or (
+        principal.role == Role.LENDER and principal.owns(lender_id)
+    )
+
+
+@router.post("/lenders", status_code=status.HTTP_201_CREATED)
+async def register_lender(spec: LenderSpec, principal: CurrentPrincipal, pool: Pool) -> LenderView:
+    """Register the calling lender (its id is the token's tenant)."""
+    event = await handlers.register_lender(pool, spec, _lender(principal))
+    return LenderView(**event.model_dump())
+
+
+@router.get("/lenders/{lender_id}")
+async def get_lender(lender_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> LenderView:
+    """A lender's registration: its own, or any for regulators."""
+    row = await repository.fetch_lender(pool, lender_id)
+    if row is None or not _may_read(principal, lender_id):
+        raise NotFound(f"lender {lender_id} not found", field="lender_id")
+    return LenderView(**{k: v for k, v in row.items() if k in LenderView.model_fields})
+
+
+def _mandate_view(row: object) -> MandateView:
+    r = dict(row.items())  # type: ignore[attr-defined]
+    terms = {k: v for k, v in r["snapshot"].items() if k in MandateSpec.model_fields}
+    return MandateView(
+        mandate_id=r["mandate_id"],
+        lender_id=r["lender_id"],
+        version=r["version"],
+        closed=r["closed"],
+        terms=terms,
+        updated_at=r["updated_at"],
+    )
+
+
+@router.post("/mandates", status_code=status.HTTP_201_CREATED)
+async def register_mandate(
+    spec: MandateSpec, principal: CurrentPrincipal, pool: Pool
+) -> MandateAccepted:
+    """Say what the lender finances; matching projects start arriving in its feed."""
+    mandate = await handlers.register_mandate(pool, spec, _lender(principal))
+    return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=False)
+
+
+@router.get("/mandates")
+async def list_mandates(
+    principal: CurrentPrincipal, pool: Pool, limit: Limit = 50, after: Cursor = None
+) -> Page[MandateView]:
+    """A lender's own mandates; regulators see every mandate."""
+    lender = None if principal.role in READERS else _lender(principal)
+    rows = await repository.list_mandates(pool, lender, decode_cursor(after), limit)
+    return Page(
+        items=[_mandate_view(r) for r in rows],
+        next_cursor=next_cursor([r["seq"] for r in rows], limit),
+    )
+
+
+@router.get("/mandates/{mandate_id}")
+async def get_mandate(
+    mandate_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
+) -> MandateView:
+    """One mandate with what it has disbursed."""
+    row = await repository.fetch_mandate_row(pool, mandate_id)
+    if row is None or not _may_read(principal, row["lender_id"]):
+        raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
+    view = _mandate_view(row)
+    view.disbursed_cny = await repository.remaining_capacity(pool, mandate_id)
+    return view
+
+
+@router.put("/mandates/{mandate_id}")
+async def update_mandate(
+    mandate_id: uuid.UUID,
+    spec: MandateSpec,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    expected_version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> MandateAccepted:
+    """New terms become the next version; live projects are matched again."""
+    mandate = await handlers.update_mandate(
+        pool, mandate_id, spec, _lender(principal), expected_version
+    )
+    return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=False)
+
+
+@router.post("/mandates/{mandate_id}/close")
+async def close_mandate(
+    mandate_id: uuid.UUID, body: Closing, principal: CurrentPrincipal, pool: Pool
+) -> MandateAccepted:
+    """Stop a mandate; its open deals are withdrawn, offers and disbursements stand."""
+    mandate = await handlers.close_mandate(pool, mandate_id, body.reason, _lender(principal))
+    return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=True)
+
+
+def _entry(r: object) -> FeedEntry:
+    row = dict(r.items())  # type: ignore[attr-defined]
+    return FeedEntry(
+        position=row["position"],
+        deal_id=row["deal_id"],
+        event_type=row["event_type"],
+        event=row["payload"],
+        at=row["at"],
+    )
+
+
+def _feed_owner(principal: Principal, lender_id: uuid.UUID) -> None:
+    if not _may_read(principal, lender_id):
+        raise NotFound(f"lender {lender_id} not found", field="lender_id")
+
+
+@router.get("/lenders/{lender_id}/deals")
+async def deal_feed(
+    lender_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    limit: Limit = 100,
+    after: Cursor = None,
+) -> FeedPage:
+    """The lender's deal feed in order (matched, withdrawn, answered), paged by cursor."""
+    _feed_owner(principal, lender_id)
+    rows = await repository.feed_page(pool, lender_id, decode_cursor(after), limit)
+    items = [_entry(r) for r in rows]
+    cursor = encode_cursor(items[-1].position) if items else after
+    return FeedPage(items=items, next_cursor=cursor)
+
+
+@router.get("/lenders/{lender_id}/deals/stream")
+async def deal_stream(
+    lender_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    request: Request,
+    after: Cursor = None,
+    last_event_id: Annotated[str | None, Header(max_length=64)] = None,
+    max_events: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    idle_timeout_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
+) -> EventSourceResponse:
+    """Live feed as server-sent events; resumes after `Last-Event-ID` with no gap or repeat."""
+    _feed_owner(principal, lender_id)
+    if last_event_id is not None and not last_event_id.isdigit():
+        raise Unprocessable("Last-Event-ID must be a feed position", field="Last-Event-ID")
+    position = int(last_event_id) if last_event_id else decode_cursor(after)
+    poll_s: float = request.app.state.settings.feed_poll_s
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        nonlocal position
+        sent, idle = 0, 0.0
+        while max_events is None or sent < max_events:
+            rows = await repository.feed_page(pool, lender_id, position, 100)
+            for r in rows[: None if max_events is None else max_events - sent]:
+                entry = _entry(r)
+                position = entry.position
+                sent += 1
+                yield ServerSentEvent(
+                    data=entry.model_dump_json(), id=str(entry.position), event=entry.event_type
+                )
+            if rows:
+                idle = 0.0
+                continue
+            if idle_timeout_s is not None and idle >= idle_timeout_s:
+                return
+            await asyncio.sleep(poll_s)
+            idle += poll_s
+
+    return EventSourceResponse(events(), ping=15)
+
+
+@router.get("/deals/{deal_id}")
+async def get_deal(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> DealView:
+    """One deal of the calling lender, with its explanation and state."""
+    row = await repository.fetch_deal(pool, deal_id)
+    if row is None or not _may_read(principal, row["lender_id"]):
+        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    return DealView(**{k: v for k, v in row.items() if k in DealView.model_fields})
+
+
+@router.post("/deals/{deal_id}/responses", status_code=status.HTTP_201_CREATED)
+async def answer_deal(
+    deal_id: uuid.UUID, body: ResponseBody, principal: CurrentPrincipal, pool: Pool
+) -> DealResponded:
+    """Answer a deal: interest, decline (with reason), offer, or disbursed (draws capacity)."""
+    return await handlers.answer_deal(pool, deal_id, body.response, _lender(principal))
+
+
+@router.get("/projects/{project_id}/lenders")
+async def interested_lenders(
+    project_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
+) -> list[InterestedLender]:
+    """Which lenders have shown interest in, offered on or funded the caller's project."""
+    rows = await repository.deals_for_enterprise_project(pool, project_id)
+    owner = rows[0]["enterprise_id"] if rows else None
+    if principal.role not in READERS and (owner is None or not principal.owns(owner)):
+        raise NotFound(f"no deals for project {project_id}", field="project_id")
+    return [
+        InterestedLender(**{k: v for k, v in r.items() if k in InterestedLender.model_fields})
+        for r in rows
+        if r["state"] in ("interested", "offered", "disbursed")
+    ]
+
+
+@router.get("/allocation-plan")
+async def allocation_plan(
+    principal: CurrentPrincipal,
+    pool: Pool,
+    request: Request,
+    lender_id: uuid.UUID | None = None,
+) -> AllocationPlanView:
+    """How limited lender capacity could be spread to finance the most emission reduction."""
+    if principal.role not in READERS:
+        lender_id = _lender(principal)
+    rows = await repository.open_deals(pool, lender_id)
+    deals = [
+        OpenDeal(
+            r["deal_id"],
+            facts_from_scored(ProjectScored.model_validate(r["scored"], extra="ignore")),
+            r["mandate_id"],
+        )
+        for r in rows
+    ]
+    async with pool.acquire() as con:
+        mandates = [
+            m
+            for m in [
+                await repository.load_mandate(con, mid)
+                for mid in sorted({d.mandate_id for d in deals})
+            ]
+            if m is not None
+        ]
+    limit_s: float = request.app.state.settings.allocation_time_limit_s
+    plan = await asyncio.to_thread(plan_allocation, deals, mandates, time_limit_s=limit_s)
+    return AllocationPlanView(
+        method=plan.method,
+        note=plan.note,
+        financed_tco2e=plan.financed_tco2e,
+        greedy_financed_tco2e=plan.greedy_financed_tco2e,
+        milp_financed_tco2e=plan.milp_financed_tco2e,
+        open_deals=len(deals),
+        lines=[PlanLine(**asdict(line)) for line in plan.lines],
+        projects=[PlanProject(**asdict(p)) for p in plan.projects],
+    )

@@ -1,0 +1,24 @@
+"""The consumer's in-memory mandate book, kept in step with the database by revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from servicekit.db import Executor
+
+from matching import repository
+from matching.matcher import MandateBook
+
+
+@dataclass
+class BookKeeper:
+    """Reloads only mandates whose terms, state or exposure changed since the last sync."""
+
+    book: MandateBook = field(default_factory=lambda: MandateBook([]))
+    revision: int = 0
+
+    async def sync(self, con: Executor) -> MandateBook:
+        changed, self.revision = await repository.mandates_changed_since(con, self.revision)
+        for mandate in changed:
+            self.book.refresh(mandate)
+        return self.book

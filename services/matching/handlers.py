@@ -1,0 +1,204 @@
+"""Matching's reactions to scored projects and mandate changes, and its lender commands."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import asyncpg
+from servicekit.db import Connection
+from servicekit.errors import Conflict, Forbidden, NotFound
+from servicekit.inbox import Delivered, Handler
+from servicekit.outbox import enqueue
+
+from matching import repository
+from matching.book_keeper import BookKeeper
+from matching.deals import Deal
+from matching.mandates import Mandate
+from matching.matcher import MandateBook, Match
+from matching.rematch import reconcile, withdraw_all
+from matching.responses import respond
+from matching.scored import deal_matched, facts_from_scored
+from schemas.deals import DealResponded, DealResponse, Disbursement
+from schemas.envelope import EventData
+from schemas.lending import LenderRegistered, LenderSpec, MandateSpec
+from schemas.project import ProjectWithdrawn
+from schemas.scoring import ProjectScored
+
+SOURCE = "greenlink/matching"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _publish(con: Connection, events: Sequence[EventData]) -> None:
+    """Deal events go to each lender's feed and, through the outbox, to Kafka."""
+    if events:
+        await repository.append_to_feeds(con, events)
+        await enqueue(con, events, source=SOURCE)
+
+
+async def _settle(
+    con: Connection,
+    scope: Sequence[Deal],
+    matches: Sequence[Match],
+    scored: dict[uuid.UUID, ProjectScored],
+) -> None:
+    """Open deals for new matches, withdraw the ones no longer reproduced, announce both."""
+    now = _now()
+    result = reconcile(scope, matches, at=now)
+    opened = await repository.insert_deals(
+        con, [deal_matched(m, scored[m.project.project_id], at=now) for m in result.opened]
+    )
+    withdrawn_ids = {w.deal_id for w in result.withdrawn}
+    await repository.save_deal_states(con, [d for d in scope if d.deal_id in withdrawn_ids])
+    await _publish(con, [*opened, *result.withdrawn])
+
+
+def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
+    """Inbox handlers sharing the consumer's mandate book."""
+
+    async def on_scored(con: Connection, events: list[Delivered]) -> None:
+        book = await keeper.sync(con)
+        fresh = await repository.keep_newer_scores(
+            con, [e.data for e in events if isinstance(e.data, ProjectScored)]
+        )
+        if not fresh:
+            return
+        by_project = {s.project_id: s for s in fresh}
+        matches = book.match([facts_from_scored(s) for s in fresh])
+        existing = await repository.deals_of_projects(con, list(by_project))
+        await _settle(con, existing, matches, by_project)
+
+    async def on_project_withdrawn(con: Connection, events: list[Delivered]) -> None:
+        ids = [e.data.project_id for e in events if isinstance(e.data, ProjectWithdrawn)]
+        await repository.withdraw_projects(con, ids)
+        deals = await repository.deals_of_projects(con, ids)
+        withdrawn = withdraw_all(deals, "project withdrawn by its owner", at=_now())
+        await repository.save_deal_states(con, deals)
+        await _publish(con, withdrawn)
+
+    async def on_mandate(con: Connection, events: list[Delivered]) -> None:
+        await keeper.sync(con)
+        for mandate_id in dict.fromkeys(getattr(e.data, "mandate_id") for e in events):  # noqa: B009
+            mandate = await repository.load_mandate(con, mandate_id)
+            if mandate is not None:
+                await rematch_mandate(con, mandate)
+
+    return {
+        "project.scored.v1": on_scored,
+        "project.withdrawn.v1": on_project_withdrawn,
+        "mandate.registered.v1": on_mandate,
+        "mandate.updated.v1": on_mandate,
+        "mandate.closed.v1": on_mandate,
+    }
+
+
+async def rematch_mandate(con: Connection, mandate: Mandate) -> None:
+    """Match every live project against one changed mandate; close its deals if it closed."""
+    deals = await repository.deals_of_mandate(con, mandate.mandate_id)
+    if mandate.closed or mandate.at_capacity:
+        reason = "mandate closed" if mandate.closed else "mandate capacity exhausted"
+        withdrawn = withdraw_all(deals, reason, at=_now(), keep_committed=True)
+        await repository.save_deal_states(con, deals)
+        await _publish(con, withdrawn)
+        return
+    live = await repository.live_projects(con)
+    by_project = {s.project_id: s for s in live}
+    matches = MandateBook([mandate]).match([facts_from_scored(s) for s in live])
+    await _settle(con, deals, matches, by_project)
+
+
+# -- lender commands ----------------------------------------------------------------------
+
+
+async def register_lender(
+    pool: asyncpg.Pool, spec: LenderSpec, lender_id: uuid.UUID
+) -> LenderRegistered:
+    event = LenderRegistered(**dict(spec), lender_id=lender_id, registered_at=_now())
+    async with pool.acquire() as con, con.transaction():
+        if await repository.fetch_lender(con, lender_id):
+            raise Conflict("this lender is already registered", field="lender_id")
+        await repository.insert_lender(con, event)
+        await enqueue(con, [event], source=SOURCE)
+    return event
+
+
+async def register_mandate(pool: asyncpg.Pool, spec: MandateSpec, lender_id: uuid.UUID) -> Mandate:
+    async with pool.acquire() as con, con.transaction():
+        if not await repository.fetch_lender(con, lender_id):
+            raise Forbidden("register the lender before its mandates", field="lender")
+        mandate, event = Mandate.register(spec, lender_id=lender_id, at=_now())
+        await repository.save_mandate_version(con, event)
+        await enqueue(con, [event], source=SOURCE)
+    return mandate
+
+
+async def _own_mandate(con: Connection, mandate_id: uuid.UUID, lender_id: uuid.UUID) -> Mandate:
+    mandate = await repository.load_mandate(con, mandate_id, lock=True)
+    if mandate is None or mandate.lender_id != lender_id:
+        raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
+    return mandate
+
+
+async def update_mandate(
+    pool: asyncpg.Pool,
+    mandate_id: uuid.UUID,
+    spec: MandateSpec,
+    lender_id: uuid.UUID,
+    expected_version: int | None,
+) -> Mandate:
+    async with pool.acquire() as con, con.transaction():
+        mandate = await _own_mandate(con, mandate_id, lender_id)
+        event = mandate.update(spec, at=_now(), expected_version=expected_version)
+        await repository.save_mandate_version(con, event)
+        await enqueue(con, [event], source=SOURCE)
+    return mandate
+
+
+async def close_mandate(
+    pool: asyncpg.Pool, mandate_id: uuid.UUID, reason: str, lender_id: uuid.UUID
+) -> Mandate:
+    async with pool.acquire() as con, con.transaction():
+        mandate = await _own_mandate(con, mandate_id, lender_id)
+        event = mandate.close(reason=reason, at=_now())
+        await repository.close_mandate(con, event)
+        await enqueue(con, [event], source=SOURCE)
+    return mandate
+
+
+async def answer_deal(
+    pool: asyncpg.Pool, deal_id: uuid.UUID, response: DealResponse, lender_id: uuid.UUID
+) -> DealResponded:
+    """Record a lender's answer; a disbursement draws on the mandate, and a mandate that can
+    no longer fund a minimum ticket has its other open deals withdrawn in the same commit."""
+    async with pool.acquire() as con, con.transaction():
+        found = await repository.lock_deal(con, deal_id)
+        if found is None or found[0].lender_id != lender_id:
+            raise NotFound(f"deal {deal_id} not found", field="deal_id")
+        deal = found[0]
+        mandate = await repository.load_mandate(con, deal.mandate_id, lock=True)
+        assert mandate is not None
+        event = respond(deal, mandate, response, at=_now())
+        if isinstance(response, Disbursement):
+            deal.disbursed_cny = response.amount_cny
+            await repository.record_disbursement(
+                con, deal, response.amount_cny, response.disbursed_on
+            )
+            await repository.touch_mandate(con, mandate.mandate_id)
+        await repository.save_deal_states(con, [deal])
+        await _publish(con, [event])
+        if mandate.at_capacity:
+            others = [
+                d
+                for d in await repository.deals_of_mandate(con, mandate.mandate_id)
+                if d.deal_id != deal.deal_id
+            ]
+            withdrawn = withdraw_all(
+                others, "mandate capacity exhausted", at=_now(), keep_committed=True
+            )
+            await repository.save_deal_states(con, others)
+            await _publish(con, withdrawn)
+    return event

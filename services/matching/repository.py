@@ -1,0 +1,365 @@
+"""SQL of the matching service, next to the function that runs it."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+from servicekit.db import Connection, Executor
+
+from matching.deals import Deal, DealState
+from matching.exposure import Exposure
+from matching.mandates import Mandate
+from schemas.deals import DealMatched, Offer
+from schemas.envelope import EventData
+from schemas.lending import LenderRegistered, MandateClosed, MandateVersion
+from schemas.scoring import ProjectScored
+from schemas.vocabulary import City, Instrument, ProjectFamily
+
+# -- lenders and mandates ------------------------------------------------------------------
+
+
+async def insert_lender(con: Connection, e: LenderRegistered) -> None:
+    await con.execute(
+        "INSERT INTO lenders (lender_id, name, kind, city, spec, registered_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        e.lender_id,
+        e.name,
+        str(e.kind),
+        str(e.city),
+        e.model_dump(mode="json"),
+        e.registered_at,
+    )
+
+
+async def fetch_lender(con: Executor, lender_id: uuid.UUID) -> asyncpg.Record | None:
+    return await con.fetchrow("SELECT * FROM lenders WHERE lender_id = $1", lender_id)
+
+
+async def save_mandate_version(con: Connection, e: MandateVersion) -> None:
+    snapshot = e.model_dump(mode="json")
+    await con.execute(
+        "INSERT INTO mandates (mandate_id, lender_id, version, snapshot) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (mandate_id) DO UPDATE SET version = EXCLUDED.version,"
+        " snapshot = EXCLUDED.snapshot, revision = nextval('mandate_revision'), updated_at = now()",
+        e.mandate_id,
+        e.lender_id,
+        e.version,
+        snapshot,
+    )
+    await con.execute(
+        "INSERT INTO mandate_versions (mandate_id, version, event_type, snapshot, recorded_at)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        e.mandate_id,
+        e.version,
+        e.event_type,
+        snapshot,
+        e.recorded_at,
+    )
+
+
+async def close_mandate(con: Connection, e: MandateClosed) -> None:
+    await con.execute(
+        "UPDATE mandates SET closed = true, revision = nextval('mandate_revision'),"
+        " updated_at = now() WHERE mandate_id = $1",
+        e.mandate_id,
+    )
+    await con.execute(
+        "INSERT INTO mandate_versions (mandate_id, version, event_type, snapshot, recorded_at)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        e.mandate_id,
+        e.version,
+        e.event_type,
+        e.model_dump(mode="json"),
+        e.closed_at,
+    )
+
+
+async def touch_mandate(con: Connection, mandate_id: uuid.UUID) -> None:
+    """A disbursement changed the mandate's room: the matcher's book must reload it."""
+    await con.execute(
+        "UPDATE mandates SET revision = nextval('mandate_revision') WHERE mandate_id = $1",
+        mandate_id,
+    )
+
+
+async def _exposures(con: Executor, mandate_ids: list[uuid.UUID]) -> dict[uuid.UUID, Exposure]:
+    exposures: dict[uuid.UUID, Exposure] = defaultdict(Exposure)
+    for r in await con.fetch(
+        "SELECT mandate_id, enterprise_id, city, family, amount_cny FROM disbursements"
+        " WHERE mandate_id = ANY($1::uuid[]) ORDER BY deal_id",
+        mandate_ids,
+    ):
+        exposures[r["mandate_id"]].add(
+            r["amount_cny"], r["enterprise_id"], City(r["city"]), ProjectFamily(r["family"])
+        )
+    return exposures
+
+
+async def _mandates(con: Executor, rows: Sequence[asyncpg.Record]) -> list[Mandate]:
+    exposures = await _exposures(con, [r["mandate_id"] for r in rows])
+    mandates = []
+    for r in rows:
+        mandate = Mandate.from_version(
+            MandateVersion.model_validate(r["snapshot"], extra="ignore"),
+            exposures.get(r["mandate_id"]),
+        )
+        mandate.closed = r["closed"]
+        mandates.append(mandate)
+    return mandates
+
+
+async def load_mandate(
+    con: Connection, mandate_id: uuid.UUID, *, lock: bool = False
+) -> Mandate | None:
+    suffix = " FOR UPDATE" if lock else ""
+    row = await con.fetchrow(f"SELECT * FROM mandates WHERE mandate_id = $1{suffix}", mandate_id)
+    return (await _mandates(con, [row]))[0] if row else None
+
+
+async def mandates_changed_since(con: Executor, revision: int) -> tuple[list[Mandate], int]:
+    """Mandates whose terms, state or exposure changed after `revision`, and the new mark."""
+    rows = await con.fetch("SELECT * FROM mandates WHERE revision > $1 ORDER BY revision", revision)
+    mark = max([revision, *(r["revision"] for r in rows)])
+    return await _mandates(con, rows), mark
+
+
+async def list_mandates(
+    con: Executor, lender_id: uuid.UUID | None, after: int, limit: int
+) -> list[asyncpg.Record]:
+    return await con.fetch(
+        "SELECT seq, mandate_id, lender_id, version, closed, snapshot, updated_at FROM mandates"
+        " WHERE seq > $1 AND ($2::uuid IS NULL OR lender_id = $2) ORDER BY seq LIMIT $3",
+        after,
+        lender_id,
+        limit,
+    )
+
+
+async def fetch_mandate_row(con: Executor, mandate_id: uuid.UUID) -> asyncpg.Record | None:
+    return await con.fetchrow(
+        "SELECT seq, mandate_id, lender_id, version, closed, snapshot, updated_at FROM mandates"
+        " WHERE mandate_id = $1",
+        mandate_id,
+    )
+
+
+async def remaining_capacity(con: Executor, mandate_id: uuid.UUID) -> Decimal:
+    value = await con.fetchval(
+        "SELECT coalesce(sum(amount_cny), 0) FROM disbursements WHERE mandate_id = $1", mandate_id
+    )
+    return Decimal(value)
+
+
+# -- scored projects -------------------------------------------------------------------------
+
+
+async def keep_newer_scores(
+    con: Connection, events: Sequence[ProjectScored]
+) -> list[ProjectScored]:
+    """Upsert the project read model; returns the scores newer than what was stored."""
+    latest: dict[uuid.UUID, ProjectScored] = {}
+    for e in events:
+        old = latest.get(e.project_id)
+        if old is None or (old.project_version, old.scored_at) < (e.project_version, e.scored_at):
+            latest[e.project_id] = e
+    if not latest:
+        return []
+    rows = await con.fetch(
+        "INSERT INTO projects (project_id, project_version, enterprise_id, scored, scored_at)"
+        " SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::jsonb[], $5::timestamptz[])"
+        " ON CONFLICT (project_id) DO UPDATE SET project_version = EXCLUDED.project_version,"
+        " scored = EXCLUDED.scored, scored_at = EXCLUDED.scored_at"
+        " WHERE NOT projects.withdrawn AND (projects.project_version, projects.scored_at)"
+        " < (EXCLUDED.project_version, EXCLUDED.scored_at) RETURNING project_id",
+        [e.project_id for e in latest.values()],
+        [e.project_version for e in latest.values()],
+        [e.enterprise_id for e in latest.values()],
+        [e.model_dump(mode="json") for e in latest.values()],
+        [e.scored_at for e in latest.values()],
+    )
+    fresh = {r["project_id"] for r in rows}
+    return [e for e in latest.values() if e.project_id in fresh]
+
+
+async def withdraw_projects(con: Connection, project_ids: Sequence[uuid.UUID]) -> None:
+    await con.execute(
+        "INSERT INTO projects (project_id, project_version, enterprise_id, withdrawn, scored,"
+        " scored_at) SELECT id, 0, '00000000-0000-0000-0000-000000000000', true, '{}'::jsonb,"
+        " now() FROM unnest($1::uuid[]) AS id ON CONFLICT (project_id) DO UPDATE"
+        " SET withdrawn = true",
+        list(project_ids),
+    )
+
+
+async def live_projects(con: Executor) -> list[ProjectScored]:
+    rows = await con.fetch("SELECT scored FROM projects WHERE NOT withdrawn")
+    return [ProjectScored.model_validate(r["scored"], extra="ignore") for r in rows]
+
+
+# -- deals -----------------------------------------------------------------------------------
+
+
+def _deal(r: asyncpg.Record) -> Deal:
+    project = r["matched"]["project"]
+    offer = Offer.model_validate(r["offer"]) if r["offer"] else None
+    return Deal(
+        r["deal_id"],
+        r["lender_id"],
+        r["mandate_id"],
+        r["mandate_version"],
+        r["project_id"],
+        r["project_version"],
+        r["enterprise_id"],
+        City(project["city"]),
+        ProjectFamily(project["family"]),
+        Decimal(project["financing_need_cny"]),
+        frozenset(Instrument(i) for i in project["instruments"]),
+        DealState(r["state"]),
+        offer,
+        r["disbursed_cny"],
+    )
+
+
+async def deals_of_projects(con: Connection, project_ids: Sequence[uuid.UUID]) -> list[Deal]:
+    rows = await con.fetch(
+        "SELECT * FROM deals WHERE project_id = ANY($1::uuid[]) ORDER BY deal_id FOR UPDATE",
+        list(project_ids),
+    )
+    return [_deal(r) for r in rows]
+
+
+async def deals_of_mandate(con: Connection, mandate_id: uuid.UUID) -> list[Deal]:
+    rows = await con.fetch(
+        "SELECT * FROM deals WHERE mandate_id = $1 ORDER BY deal_id FOR UPDATE", mandate_id
+    )
+    return [_deal(r) for r in rows]
+
+
+async def lock_deal(con: Connection, deal_id: uuid.UUID) -> tuple[Deal, asyncpg.Record] | None:
+    row = await con.fetchrow("SELECT * FROM deals WHERE deal_id = $1 FOR UPDATE", deal_id)
+    return (_deal(row), row) if row else None
+
+
+async def fetch_deal(con: Executor, deal_id: uuid.UUID) -> asyncpg.Record | None:
+    return await con.fetchrow("SELECT * FROM deals WHERE deal_id = $1", deal_id)
+
+
+async def open_deals(con: Executor, lender_id: uuid.UUID | None) -> list[asyncpg.Record]:
+    return await con.fetch(
+        "SELECT d.*, p.scored FROM deals d JOIN projects p USING (project_id)"
+        " WHERE d.state IN ('matched', 'interested', 'offered') AND NOT p.withdrawn"
+        " AND ($1::uuid IS NULL OR d.lender_id = $1)",
+        lender_id,
+    )
+
+
+async def insert_deals(con: Connection, events: Sequence[DealMatched]) -> list[DealMatched]:
+    """New deals only: a replayed match inserts nothing and so emits nothing."""
+    if not events:
+        return []
+    rows = await con.fetch(
+        "INSERT INTO deals (deal_id, lender_id, mandate_id, mandate_version, project_id,"
+        " project_version, enterprise_id, state, matched)"
+        " SELECT d, l, m, mv, p, pv, e, 'matched', j FROM unnest($1::uuid[], $2::uuid[],"
+        " $3::uuid[], $4::int[], $5::uuid[], $6::int[], $7::uuid[], $8::jsonb[])"
+        " AS t(d, l, m, mv, p, pv, e, j) ON CONFLICT DO NOTHING RETURNING deal_id",
+        [e.deal_id for e in events],
+        [e.lender_id for e in events],
+        [e.mandate_id for e in events],
+        [e.mandate_version for e in events],
+        [e.project_id for e in events],
+        [e.project_version for e in events],
+        [e.enterprise_id for e in events],
+        [e.model_dump(mode="json") for e in events],
+    )
+    fresh = {r["deal_id"] for r in rows}
+    return [e for e in events if e.deal_id in fresh]
+
+
+async def save_deal_states(con: Connection, deals: Sequence[Deal]) -> None:
+    await con.executemany(
+        "UPDATE deals SET state = $2, offer = $3, disbursed_cny = $4, updated_at = now()"
+        " WHERE deal_id = $1",
+        [
+            (
+                d.deal_id,
+                str(d.state),
+                d.offer.model_dump(mode="json") if d.offer else None,
+                d.disbursed_cny,
+            )
+            for d in deals
+        ],
+    )
+
+
+async def record_disbursement(con: Connection, deal: Deal, amount: Decimal, on: Any) -> None:
+    await con.execute(
+        "INSERT INTO disbursements (deal_id, mandate_id, enterprise_id, city, family, amount_cny,"
+        " disbursed_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        deal.deal_id,
+        deal.mandate_id,
+        deal.enterprise_id,
+        str(deal.city),
+        str(deal.family),
+        amount,
+        on,
+    )
+
+
+async def deals_for_enterprise_project(
+    con: Executor, project_id: uuid.UUID
+) -> list[asyncpg.Record]:
+    return await con.fetch(
+        "SELECT d.deal_id, d.lender_id, l.name AS lender_name, d.state, d.updated_at,"
+        " d.enterprise_id FROM deals d JOIN lenders l USING (lender_id)"
+        " WHERE d.project_id = $1 ORDER BY d.created_at",
+        project_id,
+    )
+
+
+# -- feeds -----------------------------------------------------------------------------------
+
+
+async def append_to_feeds(con: Connection, events: Sequence[EventData]) -> None:
+    """Give each deal event the next position in its lender's feed, lenders locked in order."""
+    by_lender: dict[uuid.UUID, list[EventData]] = defaultdict(list)
+    for event in events:
+        by_lender[getattr(event, "lender_id")].append(event)  # noqa: B009
+    rows: list[tuple[object, ...]] = []
+    for lender_id in sorted(by_lender):
+        items = by_lender[lender_id]
+        end = await con.fetchval(
+            "UPDATE lenders SET feed_position = feed_position + $2 WHERE lender_id = $1"
+            " RETURNING feed_position",
+            lender_id,
+            len(items),
+        )
+        if end is None:
+            continue
+        start = end - len(items) + 1
+        rows.extend(
+            (lender_id, start + i, getattr(e, "deal_id"), e.event_type, e.model_dump(mode="json"))  # noqa: B009
+            for i, e in enumerate(items)
+        )
+    await con.executemany(
+        "INSERT INTO feed (lender_id, position, deal_id, event_type, payload)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        rows,
+    )
+
+
+async def feed_page(
+    con: Executor, lender_id: uuid.UUID, after: int, limit: int
+) -> list[asyncpg.Record]:
+    return await con.fetch(
+        "SELECT position, deal_id, event_type, payload, at FROM feed"
+        " WHERE lender_id = $1 AND position > $2 ORDER BY position LIMIT $3",
+        lender_id,
+        after,
+        limit,
+    )

@@ -1,0 +1,99 @@
+"""Response shapes of the matching API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+
+class LenderView(BaseModel):
+    lender_id: uuid.UUID
+    name: str
+    kind: str
+    city: str
+    registered_at: datetime
+
+
+class MandateView(BaseModel):
+    mandate_id: uuid.UUID
+    lender_id: uuid.UUID
+    version: int
+    closed: bool
+    terms: dict[str, Any]
+    disbursed_cny: Decimal | None = None
+    updated_at: datetime
+
+
+class MandateAccepted(BaseModel):
+    mandate_id: uuid.UUID
+    version: int
+    closed: bool
+
+
+class FeedEntry(BaseModel):
+    """One event of a lender's deal feed; `position` is the cursor to resume after."""
+
+    position: int
+    deal_id: uuid.UUID
+    event_type: str
+    event: dict[str, Any]
+    at: datetime
+
+
+class FeedPage(BaseModel):
+    items: list[FeedEntry]
+    next_cursor: str | None
+
+
+class DealView(BaseModel):
+    deal_id: uuid.UUID
+    lender_id: uuid.UUID
+    mandate_id: uuid.UUID
+    project_id: uuid.UUID
+    state: str
+    offer: dict[str, Any] | None
+    disbursed_cny: Decimal | None
+    matched: dict[str, Any]
+
+
+class InterestedLender(BaseModel):
+    """What an enterprise may know about a lender's answer to its project."""
+
+    lender_id: uuid.UUID
+    lender_name: str
+    state: str
+    updated_at: datetime
+
+
+class PlanLine(BaseModel):
+    deal_id: uuid.UUID
+    project_id: uuid.UUID
+    mandate_id: uuid.UUID
+    amount_cny: Decimal
+    financed_tco2e: float
+    reason: str
+
+
+class PlanProject(BaseModel):
+    project_id: uuid.UUID
+    financing_need_cny: Decimal
+    allocated_cny: Decimal
+    financed_tco2e: float
+    reason: str
+
+
+class AllocationPlanView(BaseModel):
+    """Proposed spread of lender capacity over open deals, with the greedy baseline beside it."""
+
+    method: Literal["milp", "greedy"]
+    note: str
+    financed_tco2e: float
+    greedy_financed_tco2e: float
+    milp_financed_tco2e: float | None
+    open_deals: int
+    lines: list[PlanLine]
+    projects: list[PlanProject]

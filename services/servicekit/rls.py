@@ -1,0 +1,49 @@
+"""Tell PostgreSQL's row-level security who a transaction acts for.
+
+Policies read `app.tenant` and `app.role` (see docs/security.md). Both are set with
+`set_config(..., true)`, so they end with the transaction and never leak to the next user of
+a pooled connection. `system` is for the service's own background work (relays, consumers,
+job resumption), never for a request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Literal
+
+import asyncpg
+
+from servicekit.auth import Principal, Role
+from servicekit.db import Connection
+
+SYSTEM: Literal["system"] = "system"
+Actor = Principal | Literal["system"]
+
+_SET = "SELECT set_config('app.tenant', $1, true), set_config('app.role', $2, true)"
+
+
+async def act_for(
+    con: Connection, role: Role | Literal["system"], tenant: uuid.UUID | None
+) -> None:
+    """Scope the open transaction to `role` acting for `tenant` (None: no tenant)."""
+    if not con.is_in_transaction():
+        raise RuntimeError("act_for needs an open transaction: the setting lasts only for it")
+    await con.execute(_SET, str(tenant) if tenant else "", str(role))
+
+
+async def act_as(con: Connection, who: Actor) -> None:
+    """Scope the open transaction to a caller, or to the service itself (`SYSTEM`)."""
+    if isinstance(who, Principal):
+        await act_for(con, who.role, who.tenant)
+    else:
+        await act_for(con, SYSTEM, None)
+
+
+@asynccontextmanager
+async def acting_as(pool: asyncpg.Pool, who: Actor) -> AsyncIterator[Connection]:
+    """A connection in a transaction that sees only what `who` may see."""
+    async with pool.acquire() as con, con.transaction():
+        await act_as(con, who)
+        yield con
