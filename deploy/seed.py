@@ -7,7 +7,9 @@ name, and acts with a token from the development issuer, exactly as a real user 
 from __future__ import annotations
 
 import os
+import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 TENANTS = uuid.UUID("6f1c1b52-8d7e-4d8a-9a43-5b0f3c0e2a11")
 REGISTRY = os.environ.get("REGISTRY_URL", "http://127.0.0.1:8001")
+MATCHING = os.environ.get("MATCHING_URL", "http://127.0.0.1:8003")
 
 
 def tenant_of(natural_key: str) -> uuid.UUID:
@@ -66,10 +69,103 @@ def load_enterprises_and_projects(client: httpx.Client) -> tuple[int, int]:
     return len(enterprises), new_projects
 
 
+def load_lenders(client: httpx.Client) -> tuple[int, int]:
+    """Lenders and their mandates from seeds/lenders.json, each acting as itself."""
+    from matching.seeds import load_lender_seeds
+
+    lenders = load_lender_seeds(SEEDS / "lenders.json")
+    new_mandates = 0
+    for lender in lenders:
+        headers = _headers("lender", lender.lender_id)
+        body = lender.spec().model_dump(mode="json")
+        _check(client.post(f"{MATCHING}/v1/lenders", json=body, headers=headers), 201, 409)
+        existing = client.get(f"{MATCHING}/v1/mandates", params={"limit": 1}, headers=headers)
+        _check(existing, 200)
+        if existing.json()["items"]:
+            continue
+        for mandate in lender.mandates:
+            spec = mandate.spec().model_dump(mode="json")
+            _check(client.post(f"{MATCHING}/v1/mandates", json=spec, headers=headers), 201)
+            new_mandates += 1
+    return len(lenders), new_mandates
+
+
+def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, int]:
+    """A demo of lenders at work: interest in some deals, offers and disbursements on others,
+    so flows, disclosures and scorecards have something to show."""
+    from matching.seeds import load_lender_seeds
+
+    counts = {"interest": 0, "offer": 0, "disbursed": 0, "refused": 0}
+    deadline = time.monotonic() + wait_s
+    for lender in load_lender_seeds(SEEDS / "lenders.json"):
+        headers = _headers("lender", lender.lender_id)
+        feed: list[dict[str, Any]] = []
+        while not feed and time.monotonic() < deadline:
+            page = client.get(
+                f"{MATCHING}/v1/lenders/{lender.lender_id}/deals",
+                params={"limit": 12},
+                headers=headers,
+            )
+            _check(page, 200)
+            feed = [
+                i["event"] for i in page.json()["items"] if i["event_type"] == "deal.matched.v1"
+            ]
+            if not feed:
+                time.sleep(2)
+        for n, deal in enumerate(feed[:6]):
+            counts[_answer(client, headers, deal, n)] += 1
+    return counts
+
+
+def _answer(client: httpx.Client, headers: dict[str, str], deal: dict[str, Any], n: int) -> str:
+    url = f"{MATCHING}/v1/deals/{deal['deal_id']}/responses"
+    if n % 3 == 0:
+        response = client.post(url, json={"response": {"kind": "interest"}}, headers=headers)
+        return "interest" if response.status_code == 201 else "refused"
+    project = deal["project"]
+    mandate = client.get(f"{MATCHING}/v1/mandates/{deal['mandate_id']}", headers=headers)
+    _check(mandate, 200)
+    terms = mandate.json()["terms"]
+    amount = max(
+        min(Decimal(project["financing_need_cny"]), Decimal(terms["ticket_max_cny"])),
+        Decimal(terms["ticket_min_cny"]),
+    )
+    instrument = next(i for i in project["instruments"] if i in terms["instruments"])
+    offer = {
+        "kind": "offer",
+        "instrument": instrument,
+        "amount_cny": f"{amount:.2f}",
+        "rate_percent": "3.15",
+        "tenor_months": project["tenor_months"],
+    }
+    if client.post(url, json={"response": offer}, headers=headers).status_code != 201:
+        return "refused"
+    if n % 3 == 1:
+        return "offer"
+    quarter_month = 1 + 3 * (n % 4)
+    paid = {
+        "kind": "disbursed",
+        "amount_cny": f"{amount:.2f}",
+        "disbursed_on": f"2026-{quarter_month:02d}-15",
+    }
+    response = client.post(url, json={"response": paid}, headers=headers)
+    return "disbursed" if response.status_code == 201 else "refused"
+
+
 def main() -> None:
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(timeout=60) as client:
         enterprises, projects = load_enterprises_and_projects(client)
-    print(f"seeds: {enterprises} enterprises, {projects} new projects loaded")
+        print(f"seeds: {enterprises} enterprises, {projects} new projects")
+        if not (ROOT / "services" / "matching" / "app.py").exists():
+            return
+        lenders, mandates = load_lenders(client)
+        print(f"seeds: {lenders} lenders, {mandates} new mandates")
+        if projects or mandates:
+            answers = answer_some_deals(client)
+            print(
+                "seed flow: lenders answered deals: "
+                + ", ".join(f"{k} {v}" for k, v in answers.items())
+            )
 
 
 if __name__ == "__main__":

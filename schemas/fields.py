@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 
 def _no_control_characters(value: str) -> str:
@@ -41,13 +42,43 @@ Code = Annotated[
     AfterValidator(_no_control_characters),
 ]
 
+# Money travels as a plain decimal string ("1234.50") or a JSON number with at most 2 places;
+# the documented schema says exactly what validation accepts, so API clients and fuzzers agree.
+_MONEY_TEXT = r"^((0|[1-9][0-9]{0,12})(\.[0-9]{1,2})?|10000000000000(\.00?)?)$"
+_POSITIVE_MONEY_TEXT = (
+    r"^([1-9][0-9]{0,12}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?)|10000000000000(\.00?)?)$"
+)
+
+
+def _plain_decimal_text(pattern: str, what: str) -> BeforeValidator:
+    compiled = re.compile(pattern)
+
+    def check(value: object) -> object:
+        if isinstance(value, str) and not compiled.fullmatch(value):
+            raise ValueError(
+                f'must be a plain decimal {what} with at most 2 places, like "1234.50"'
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+def _money_schema(pattern: str, minimum: dict[str, int]) -> WithJsonSchema:
+    number = {"type": "number", **minimum, "maximum": 10**13, "multipleOf": 0.01}
+    return WithJsonSchema({"anyOf": [number, {"type": "string", "pattern": pattern}]})
+
+
 MoneyCNY = Annotated[
     Decimal,
+    _plain_decimal_text(_MONEY_TEXT, "from 0 to 10^13"),
     Field(ge=0, le=Decimal("1e13"), max_digits=16, decimal_places=2, allow_inf_nan=False),
+    _money_schema(_MONEY_TEXT, {"minimum": 0}),
 ]
 PositiveMoneyCNY = Annotated[
     Decimal,
+    _plain_decimal_text(_POSITIVE_MONEY_TEXT, "above 0, at most 10^13,"),
     Field(gt=0, le=Decimal("1e13"), max_digits=16, decimal_places=2, allow_inf_nan=False),
+    _money_schema(_POSITIVE_MONEY_TEXT, {"exclusiveMinimum": 0}),
 ]
 Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 Ratio = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]

@@ -1,4 +1,8 @@
-"""Registry HTTP API: parse, authorize, call a handler, shape the response."""
+"""Registry HTTP API: parse, authorize, call a handler, shape the response.
+
+Reads run in a transaction acting as the caller (servicekit.rls), so the database's row-level
+security agrees with the ownership checks made here.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict
-from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_role, require_tenant
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.rls import acting_as
 
 from registry import handlers, intake, repository
 from registry.views import (
@@ -31,6 +36,7 @@ from schemas.project import ProjectSpec
 from schemas.vocabulary import City, ProjectFamily, ProjectType
 
 READERS = (Role.REGULATOR, Role.ADMIN)
+OWNER_OR_READERS = (Role.ENTERPRISE, *READERS)
 router = APIRouter(prefix="/v1", tags=["registry"])
 
 
@@ -40,12 +46,12 @@ class Withdrawal(BaseModel):
 
 
 def _tenant(principal: Principal) -> uuid.UUID:
-    require_role(principal, Role.ENTERPRISE)
-    assert principal.tenant is not None
-    return principal.tenant
+    return require_tenant(principal, Role.ENTERPRISE)
 
 
 def _may_read(principal: Principal, owner: uuid.UUID) -> bool:
+    """403 for a role with no business here; False for another enterprise's object."""
+    require_role(principal, *OWNER_OR_READERS)
     return principal.role in READERS or principal.owns(owner)
 
 
@@ -68,9 +74,10 @@ async def list_enterprises(
 ) -> Page[EnterpriseView]:
     """All enterprises, for regulators and operators."""
     require_role(principal, *READERS)
-    rows = await repository.list_enterprises(
-        pool, city=city, after=decode_cursor(after), limit=limit
-    )
+    async with acting_as(pool, principal) as con:
+        rows = await repository.list_enterprises(
+            con, city=city, after=decode_cursor(after), limit=limit
+        )
     return Page(
         items=[enterprise_view(r) for r in rows],
         next_cursor=next_cursor([r["seq"] for r in rows], limit),
@@ -82,8 +89,11 @@ async def get_enterprise(
     enterprise_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
 ) -> EnterpriseView:
     """One enterprise: its own record, or any for regulators."""
-    row = await repository.fetch_enterprise(pool, enterprise_id)
-    if row is None or not _may_read(principal, enterprise_id):
+    if not _may_read(principal, enterprise_id):
+        raise NotFound(f"enterprise {enterprise_id} not found", field="enterprise_id")
+    async with acting_as(pool, principal) as con:
+        row = await repository.fetch_enterprise(con, enterprise_id)
+    if row is None:
         raise NotFound(f"enterprise {enterprise_id} not found", field="enterprise_id")
     return enterprise_view(row)
 
@@ -109,16 +119,17 @@ async def list_projects(
     """Projects with filters: an enterprise sees its own, regulators see all."""
     if principal.role not in READERS:
         _tenant(principal)
-    rows = await repository.list_projects(
-        pool,
-        enterprise_id=None if principal.role in READERS else principal.tenant,
-        city=city,
-        type_=type,
-        family=family,
-        status=project_status,
-        after=decode_cursor(after),
-        limit=limit,
-    )
+    async with acting_as(pool, principal) as con:
+        rows = await repository.list_projects(
+            con,
+            enterprise_id=None if principal.role in READERS else principal.tenant,
+            city=city,
+            type_=type,
+            family=family,
+            status=project_status,
+            after=decode_cursor(after),
+            limit=limit,
+        )
     return Page(
         items=[project_view(r) for r in rows],
         next_cursor=next_cursor([r["seq"] for r in rows], limit),
@@ -126,7 +137,9 @@ async def list_projects(
 
 
 async def _readable_project(pool: Pool, project_id: uuid.UUID, principal: Principal) -> ProjectView:
-    row = await repository.fetch_project(pool, project_id)
+    require_role(principal, *OWNER_OR_READERS)
+    async with acting_as(pool, principal) as con:
+        row = await repository.fetch_project(con, project_id)
     if row is None or not _may_read(principal, row["enterprise_id"]):
         raise NotFound(f"project {project_id} not found", field="project_id")
     return project_view(row)
@@ -146,7 +159,8 @@ async def project_versions(
 ) -> list[ProjectHistoryEntry]:
     """Every version of a project, oldest first."""
     await _readable_project(pool, project_id, principal)
-    rows = await repository.project_history(pool, project_id)
+    async with acting_as(pool, principal) as con:
+        rows = await repository.project_history(con, project_id)
     return [
         ProjectHistoryEntry(
             version=r["version"],
@@ -220,13 +234,16 @@ async def create_intake_job(
     task = asyncio.create_task(intake.process_job(pool, job_id, settings.intake_chunk_rows))
     request.app.state.intake_tasks.add(task)
     task.add_done_callback(request.app.state.intake_tasks.discard)
-    row = await intake.fetch_job(pool, job_id)
+    async with acting_as(pool, principal) as con:
+        row = await intake.fetch_job(con, job_id)
     assert row is not None
     return job_view(row)
 
 
 async def _readable_job(pool: Pool, job_id: uuid.UUID, principal: Principal) -> IntakeJobView:
-    row = await intake.fetch_job(pool, job_id)
+    require_role(principal, *OWNER_OR_READERS)
+    async with acting_as(pool, principal) as con:
+        row = await intake.fetch_job(con, job_id)
     if row is None or not _may_read(principal, row["enterprise_id"]):
         raise NotFound(f"intake job {job_id} not found", field="job_id")
     return job_view(row)
@@ -250,7 +267,8 @@ async def intake_job_errors(
 ) -> Page[RowErrorView]:
     """Each refused row with its line number and the reason."""
     await _readable_job(pool, job_id, principal)
-    rows = await intake.fetch_errors(pool, job_id, decode_cursor(after), limit)
+    async with acting_as(pool, principal) as con:
+        rows = await intake.fetch_errors(con, job_id, decode_cursor(after), limit)
     return Page(
         items=[RowErrorView(line=r["line_no"], reason=r["reason"]) for r in rows],
         next_cursor=next_cursor([r["line_no"] for r in rows], limit),

@@ -1,4 +1,8 @@
-"""Registry commands: each runs domain rules and commits state plus outbox together."""
+"""Registry commands: each runs domain rules and commits state plus outbox together.
+
+Every transaction acts for the enterprise it serves, so row-level security holds it to that
+enterprise's rows even where a query forgets to filter.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
+from servicekit.auth import Role
 from servicekit.db import Connection
 from servicekit.errors import Conflict, Forbidden, NotFound
 from servicekit.outbox import enqueue
+from servicekit.rls import acting_for
 
 from registry import domain, repository
 from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
@@ -25,13 +31,17 @@ async def register_enterprise(
     pool: asyncpg.Pool, spec: EnterpriseSpec, enterprise_id: uuid.UUID
 ) -> EnterpriseRegistered:
     event = domain.register_enterprise(spec, enterprise_id, _now())
-    async with pool.acquire() as con, con.transaction():
-        if await repository.enterprise_exists(con, enterprise_id):
-            raise Conflict("this enterprise is already registered", field="enterprise_id")
-        if await repository.credit_code_taken(con, event.credit_code):
-            raise Conflict("credit code already registered", field="credit_code")
-        await repository.insert_enterprise(con, event)
-        await enqueue(con, [event], source=SOURCE)
+    try:
+        async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
+            if await repository.enterprise_exists(con, enterprise_id):
+                raise Conflict("this enterprise is already registered", field="enterprise_id")
+            await repository.insert_enterprise(con, event)
+            await enqueue(con, [event], source=SOURCE)
+    except asyncpg.UniqueViolationError as exc:
+        # Another tenant's enterprise is invisible here, so the unique index is the check.
+        if exc.constraint_name == "enterprises_credit_code_key":
+            raise Conflict("credit code already registered", field="credit_code") from None
+        raise Conflict("this enterprise is already registered", field="enterprise_id") from None
     return event
 
 
@@ -39,7 +49,7 @@ async def register_project(
     pool: asyncpg.Pool, spec: ProjectSpec, enterprise_id: uuid.UUID
 ) -> ProjectRegistered:
     event = domain.register_project(spec, uuid.uuid4(), enterprise_id, _now())
-    async with pool.acquire() as con, con.transaction():
+    async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
         if not await repository.enterprise_exists(con, enterprise_id):
             raise Forbidden("register the enterprise before its projects", field="enterprise")
         await repository.insert_projects(con, [event])
@@ -63,7 +73,7 @@ async def update_project(
     enterprise_id: uuid.UUID,
     expected_version: int | None,
 ) -> ProjectUpdated:
-    async with pool.acquire() as con, con.transaction():
+    async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
         state = await _owned_state(con, project_id, enterprise_id)
         event = domain.update_project(state, spec, _now(), expected_version)
         await repository.apply_update(con, event)
@@ -74,7 +84,7 @@ async def update_project(
 async def withdraw_project(
     pool: asyncpg.Pool, project_id: uuid.UUID, reason: str, enterprise_id: uuid.UUID
 ) -> ProjectWithdrawn:
-    async with pool.acquire() as con, con.transaction():
+    async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
         state = await _owned_state(con, project_id, enterprise_id)
         event = domain.withdraw_project(state, reason, _now())
         await repository.apply_withdrawal(con, event)

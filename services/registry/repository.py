@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-from servicekit.db import Connection, Executor, insert_rows
+from servicekit.db import Connection, Executor
+from servicekit.rls import insert_many
 
 from registry.domain import ProjectState
 from schemas.enterprise import EnterpriseRegistered
@@ -34,10 +35,6 @@ async def enterprise_exists(con: Connection, enterprise_id: uuid.UUID) -> bool:
     return bool(await con.fetchval("SELECT 1 FROM enterprises WHERE id = $1", enterprise_id))
 
 
-async def credit_code_taken(con: Connection, credit_code: str) -> bool:
-    return bool(await con.fetchval("SELECT 1 FROM enterprises WHERE credit_code = $1", credit_code))
-
-
 async def fetch_enterprise(con: Executor, enterprise_id: uuid.UUID) -> asyncpg.Record | None:
     return await con.fetchrow(
         "SELECT id, credit_code, name, city, county, industry, contact_name, contact_email,"
@@ -60,18 +57,24 @@ async def list_enterprises(
 
 
 _PROJECT_INSERT = (
-    "id",
-    "enterprise_id",
-    "version",
-    "name",
-    "type",
-    "family",
-    "city",
-    "spec",
-    "registered_at",
-    "updated_at",
+    ("id", "uuid"),
+    ("enterprise_id", "uuid"),
+    ("version", "integer"),
+    ("name", "text"),
+    ("type", "text"),
+    ("family", "text"),
+    ("city", "text"),
+    ("spec", "jsonb"),
+    ("registered_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
 )
-_HISTORY_INSERT = ("project_id", "version", "event_type", "spec", "recorded_at")
+_HISTORY_INSERT = (
+    ("project_id", "uuid"),
+    ("version", "integer"),
+    ("event_type", "text"),
+    ("spec", "jsonb"),
+    ("recorded_at", "timestamptz"),
+)
 
 
 def _version_row(v: ProjectVersion) -> tuple[Any, ...]:
@@ -91,14 +94,14 @@ def _version_row(v: ProjectVersion) -> tuple[Any, ...]:
 
 
 async def insert_projects(con: Connection, versions: Sequence[ProjectVersion]) -> None:
-    """New projects and their first history rows; COPY when a batch is large."""
+    """New projects and their first history rows, any number in two statements."""
     rows = [_version_row(v) for v in versions]
     history = [
         (v.project_id, v.version, v.event_type, r[7], v.recorded_at)
         for v, r in zip(versions, rows, strict=True)
     ]
-    await insert_rows(con, "projects", _PROJECT_INSERT, rows)
-    await insert_rows(con, "project_versions", _HISTORY_INSERT, history)
+    await insert_many(con, "projects", _PROJECT_INSERT, rows)
+    await insert_many(con, "project_versions", _HISTORY_INSERT, history)
 
 
 async def lock_project(con: Connection, project_id: uuid.UUID) -> ProjectState | None:

@@ -12,10 +12,13 @@ from typing import Annotated, Any
 import asyncpg
 from aiokafka import AIOKafkaClient
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.auth import TokenVerifier
@@ -47,6 +50,7 @@ def _error(description: str) -> dict[str, Any]:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("The body is not parseable JSON"),
     401: _error("No valid bearer token"),
     403: _error("The token's role may not do this"),
     404: _error("No such object, or not one the caller may see"),
@@ -139,6 +143,18 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail}, 422)
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's answer, except that a 405 lists every method the path supports in `Allow`."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        methods: set[str] = set()
+        for route in request.app.router.routes:
+            if route.matches(request.scope)[0] is not Match.NONE:
+                methods |= getattr(route, "methods", None) or set()
+        exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(methods))}
+    return await http_exception_handler(request, exc)
+
+
 def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     body: dict[str, Any] = {"detail": exc.message}
@@ -190,6 +206,7 @@ def create_app(
     app.state.verifier = TokenVerifier(settings)
     app.state.write_buckets = TokenBuckets(settings.rate_limit_writes_per_minute)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, overrides=body_limits)
     _add_metrics_middleware(app, settings.service_name)

@@ -69,6 +69,11 @@ def mint(
 cli = typer.Typer(help="Mint development tokens for GreenLink's local issuer.")
 
 
+@cli.callback()
+def main() -> None:
+    """Development token issuer (never used outside development)."""
+
+
 @cli.command("mint")
 def mint_command(role: Role, tenant: str | None = None, ttl_s: int = 3600) -> None:
     """Print a bearer token for ROLE (and TENANT, an enterprise or lender id)."""

@@ -9,9 +9,9 @@ job resumption), never for a request.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Literal
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Literal
 
 import asyncpg
 
@@ -42,8 +42,38 @@ async def act_as(con: Connection, who: Actor) -> None:
 
 
 @asynccontextmanager
-async def acting_as(pool: asyncpg.Pool, who: Actor) -> AsyncIterator[Connection]:
-    """A connection in a transaction that sees only what `who` may see."""
+async def acting_for(
+    pool: asyncpg.Pool, role: Role | Literal["system"], tenant: uuid.UUID | None
+) -> AsyncIterator[Connection]:
+    """A connection in a transaction that sees only what `role` acting for `tenant` may see."""
     async with pool.acquire() as con, con.transaction():
-        await act_as(con, who)
+        await act_for(con, role, tenant)
         yield con
+
+
+def acting_as(pool: asyncpg.Pool, who: Actor) -> AbstractAsyncContextManager[Connection]:
+    """A connection in a transaction that sees only what the caller (or `SYSTEM`) may see."""
+    if isinstance(who, Principal):
+        return acting_for(pool, who.role, who.tenant)
+    return acting_for(pool, SYSTEM, None)
+
+
+async def insert_many(
+    con: Connection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """Bulk INSERT from arrays: COPY is refused on tables under row-level security.
+
+    `columns` pairs each column with its SQL type; one statement carries any number of rows,
+    and every row still passes the table's WITH CHECK policies.
+    """
+    if not rows:
+        return
+    names = ", ".join(name for name, _ in columns)
+    arrays = ", ".join(f"${i}::{sql_type}[]" for i, (_, sql_type) in enumerate(columns, 1))
+    await con.execute(
+        f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})",
+        *(list(column) for column in zip(*rows, strict=True)),
+    )

@@ -16,8 +16,12 @@ pytestmark = pytest.mark.integration
 async def _lender(matching, mint, **mandate):
     lender = uuid.uuid4()
     headers = mint("lender", lender)
-    assert (await matching.client.post("/v1/lenders", json=lender_body(), headers=headers)).status_code == 201
-    created = await matching.client.post("/v1/mandates", json=mandate_body(**mandate), headers=headers)
+    assert (
+        await matching.client.post("/v1/lenders", json=lender_body(), headers=headers)
+    ).status_code == 201
+    created = await matching.client.post(
+        "/v1/mandates", json=mandate_body(**mandate), headers=headers
+    )
     assert created.status_code == 201, created.text
     return lender, headers, created.json()["mandate_id"]
 
@@ -26,7 +30,9 @@ async def _project(registry, mint, **overrides):
     tenant = uuid.uuid4()
     headers = mint("enterprise", tenant)
     await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
-    response = await registry.client.post("/v1/projects", json=data_centre_body(**overrides), headers=headers)
+    response = await registry.client.post(
+        "/v1/projects", json=data_centre_body(**overrides), headers=headers
+    )
     assert response.status_code == 201, response.text
     return response.json()["project_id"], headers
 
@@ -35,7 +41,9 @@ async def _feed(matching, lender, headers):
     items, cursor = [], None
     while True:
         params = {"limit": 500} | ({"after": cursor} if cursor else {})
-        page = (await matching.client.get(f"/v1/lenders/{lender}/deals", params=params, headers=headers)).json()
+        page = (
+            await matching.client.get(f"/v1/lenders/{lender}/deals", params=params, headers=headers)
+        ).json()
         items += page["items"]
         if not page["items"]:
             return items
@@ -45,14 +53,19 @@ async def _feed(matching, lender, headers):
 async def _deal_for(matching, lender, headers, project_id):
     async def probe():
         for item in await _feed(matching, lender, headers):
-            if item["event_type"] == "deal.matched.v1" and item["event"]["project_id"] == project_id:
+            if (
+                item["event_type"] == "deal.matched.v1"
+                and item["event"]["project_id"] == project_id
+            ):
                 return item["event"]
         return None
 
     return await eventually(probe, timeout_s=180)
 
 
-async def test_registered_project_appears_in_the_feed_of_a_fitting_mandate(registry, scoring, matching, mint):
+async def test_registered_project_appears_in_the_feed_of_a_fitting_mandate(
+    registry, scoring, matching, mint
+):
     lender, headers, _ = await _lender(matching, mint)
     project_id, owner = await _project(registry, mint)
     deal = await _deal_for(matching, lender, headers, project_id)
@@ -61,12 +74,17 @@ async def test_registered_project_appears_in_the_feed_of_a_fitting_mandate(regis
     assert "contact_email" not in orjson.dumps(deal).decode()
 
     other = mint("lender", uuid.uuid4())
-    assert (await matching.client.get(f"/v1/lenders/{lender}/deals", headers=other)).status_code == 404
-    assert (await matching.client.get(f"/v1/deals/{deal['deal_id']}", headers=other)).status_code == 404
+    assert (
+        await matching.client.get(f"/v1/lenders/{lender}/deals", headers=other)
+    ).status_code == 404
+    assert (
+        await matching.client.get(f"/v1/deals/{deal['deal_id']}", headers=other)
+    ).status_code == 404
 
     interest = await matching.client.post(
         f"/v1/deals/{deal['deal_id']}/responses",
-        json={"response": {"kind": "interest", "note": "send the audit"}}, headers=headers,
+        json={"response": {"kind": "interest", "note": "send the audit"}},
+        headers=headers,
     )
     assert interest.status_code == 201, interest.text
     seen = (await matching.client.get(f"/v1/projects/{project_id}/lenders", headers=owner)).json()
@@ -77,20 +95,33 @@ async def test_disbursement_past_capacity_is_refused_and_an_exhausted_mandate_st
     registry, scoring, matching, mint
 ):
     lender, headers, mandate_id = await _lender(
-        matching, mint, capacity_cny="60000000.00", ticket_max_cny="40000000.00",
-        ticket_min_cny="30000000.00", min_score=0,
+        matching,
+        mint,
+        capacity_cny="60000000.00",
+        ticket_max_cny="40000000.00",
+        ticket_min_cny="30000000.00",
+        min_score=0,
     )
     first, _ = await _project(registry, mint)
     deal = await _deal_for(matching, lender, headers, first)
     url = f"/v1/deals/{deal['deal_id']}/responses"
-    offer = {"kind": "offer", "instrument": "green_loan", "amount_cny": "40000000.00",
-             "rate_percent": "3.1", "tenor_months": 96}
-    assert (await matching.client.post(url, json={"response": offer}, headers=headers)).status_code == 201
+    offer = {
+        "kind": "offer",
+        "instrument": "green_loan",
+        "amount_cny": "40000000.00",
+        "rate_percent": "3.1",
+        "tenor_months": 96,
+    }
+    assert (
+        await matching.client.post(url, json={"response": offer}, headers=headers)
+    ).status_code == 201
     too_much = {"kind": "disbursed", "amount_cny": "70000000.00", "disbursed_on": "2026-03-01"}
     refused = await matching.client.post(url, json={"response": too_much}, headers=headers)
     assert refused.status_code in (409, 422) and "amount" in refused.text
     paid = {"kind": "disbursed", "amount_cny": "40000000.00", "disbursed_on": "2026-03-01"}
-    assert (await matching.client.post(url, json={"response": paid}, headers=headers)).status_code == 201
+    assert (
+        await matching.client.post(url, json={"response": paid}, headers=headers)
+    ).status_code == 201
 
     # 20 million left is below the 30 million minimum ticket: no new deals.
     second, _ = await _project(registry, mint)
@@ -116,25 +147,33 @@ async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, ma
     assert [i["position"] for i in after] == [i["position"] for i in before]
 
 
-async def test_sse_client_that_disconnects_and_resumes_sees_every_deal_once(registry, scoring, matching, mint):
+async def test_sse_client_that_disconnects_and_resumes_sees_every_deal_once(
+    registry, scoring, matching, mint
+):
     lender, headers, _ = await _lender(matching, mint)
-    projects = [ (await _project(registry, mint))[0] for _ in range(3)]
+    projects = [(await _project(registry, mint))[0] for _ in range(3)]
     for p in projects:
         await _deal_for(matching, lender, headers, p)
     total = len(await _feed(matching, lender, headers))
 
     url = f"/v1/lenders/{lender}/deals/stream"
     first = await matching.client.get(url, params={"max_events": 2}, headers=headers)
-    ids = [line.split(":", 1)[1].strip() for line in first.text.splitlines() if line.startswith("id:")]
+    ids = [
+        line.split(":", 1)[1].strip() for line in first.text.splitlines() if line.startswith("id:")
+    ]
     assert len(ids) == 2
     rest = await matching.client.get(
         url, params={"idle_timeout_s": 1}, headers=headers | {"Last-Event-ID": ids[-1]}
     )
-    ids += [line.split(":", 1)[1].strip() for line in rest.text.splitlines() if line.startswith("id:")]
+    ids += [
+        line.split(":", 1)[1].strip() for line in rest.text.splitlines() if line.startswith("id:")
+    ]
     assert ids == [str(i) for i in range(1, total + 1)]
 
 
-async def test_allocation_plan_is_readable_and_never_worse_than_greedy(registry, scoring, matching, mint):
+async def test_allocation_plan_is_readable_and_never_worse_than_greedy(
+    registry, scoring, matching, mint
+):
     lender, headers, _ = await _lender(matching, mint)
     project_id, _ = await _project(registry, mint)
     await _deal_for(matching, lender, headers, project_id)
@@ -145,7 +184,8 @@ async def test_allocation_plan_is_readable_and_never_worse_than_greedy(registry,
     assert plan["financed_tco2e"] >= plan["greedy_financed_tco2e"] - 1e-6
     assert all(line["reason"] for line in plan["lines"])
     assert {line["mandate_id"] for line in plan["lines"]} <= {
-        m["mandate_id"] for m in (await matching.client.get("/v1/mandates", headers=headers)).json()["items"]
+        m["mandate_id"]
+        for m in (await matching.client.get("/v1/mandates", headers=headers)).json()["items"]
     }
     enterprise = mint("enterprise", uuid.uuid4())
     assert (await matching.client.get("/v1/allocation-plan", headers=enterprise)).status_code == 403

@@ -10,25 +10,40 @@ from registry.config import RegistrySettings
 
 pytestmark = pytest.mark.integration
 
-OPENAPI = build_app(RegistrySettings(DATABASE_URL="postgresql://u:p@h/d", KAFKA_BOOTSTRAP_SERVERS="x", GREENLINK_ENV="development")).openapi()
-schema = schemathesis.openapi.from_dict(OPENAPI, config=schemathesis.Config.from_dict({
-    "suppress-health-check": ["all"],
-    "generation": {"max-examples": 30, "mode": "all", "database": "none"},
-    "phases": {"stateful": {"enabled": False}},
-}))
+OPENAPI = build_app(
+    RegistrySettings(
+        DATABASE_URL="postgresql://u:p@h/d",
+        KAFKA_BOOTSTRAP_SERVERS="x",
+        GREENLINK_ENV="development",
+    )
+).openapi()
+schema = schemathesis.openapi.from_dict(
+    OPENAPI,
+    config=schemathesis.Config.from_dict(
+        {
+            "suppress-health-check": ["all"],
+            "generation": {"max-examples": 30, "mode": "all", "database": "none"},
+            "phases": {"stateful": {"enabled": False}},
+        }
+    ),
+)
+
 
 @dataclass
 class Target:
     app: object
     headers: dict
 
+
 @pytest.fixture(scope="module")
 async def prepared(infra, jwks_path):
     from registry.app import spec
     from servicekit.runtime import prepare
+
     s = spec()
     await prepare(s)
     return s
+
 
 @pytest.fixture(scope="module")
 def target(prepared, mint):
@@ -39,6 +54,7 @@ def target(prepared, mint):
         assert r.status_code == 201, r.text
     yield Target(app, headers)
     asgi.shutdown_lifespans()
+
 
 @schema.parametrize()
 @settings(deadline=None)
