@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 
 def _no_control_characters(value: str) -> str:
@@ -17,29 +17,48 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
+# Text is documented exactly as it is validated: no control characters (tab and line breaks
+# aside) and, where text is required, something besides whitespace. Lengths count what the
+# client sent; surrounding whitespace is dropped afterwards.
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f"
+_WIDE_SPACES = "".join(map(chr, (0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F)))
+_VISIBLE = f"[^\\x00-\\x20\\x85\\xa0{_WIDE_SPACES}\u3000]"
+_ANY_TEXT = f"^[^{_CONTROL}]*$"
+_SOME_TEXT = f"^[^{_CONTROL}]*{_VISIBLE}[^{_CONTROL}]*$"
+
+
+def _cleaned(required: bool) -> AfterValidator:
+    def clean(value: str) -> str:
+        stripped = _no_control_characters(value).strip()
+        if required and not stripped:
+            raise ValueError("must not be blank")
+        return stripped
+
+    return AfterValidator(clean)
+
+
 def text(max_length: int, min_length: int = 1) -> object:
     """A stripped, length-bounded string free of NUL and control characters."""
+    pattern = _SOME_TEXT if min_length else _ANY_TEXT
     return Annotated[
         str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_no_control_characters),
+        Field(min_length=min_length, max_length=max_length, json_schema_extra={"pattern": pattern}),
+        _cleaned(min_length > 0),
     ]
 
 
 ShortText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_control_characters),
+    Field(min_length=1, max_length=200, json_schema_extra={"pattern": _SOME_TEXT}),
+    _cleaned(True),
 ]
 LongText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=4000),
-    AfterValidator(_no_control_characters),
+    str, Field(max_length=4000, json_schema_extra={"pattern": _ANY_TEXT}), _cleaned(False)
 ]
 Code = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    AfterValidator(_no_control_characters),
+    Field(min_length=1, max_length=64, json_schema_extra={"pattern": _SOME_TEXT}),
+    _cleaned(True),
 ]
 
 # Money travels as a plain decimal string ("1234.50") or a JSON number with at most 2 places;

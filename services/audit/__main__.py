@@ -3,11 +3,11 @@
 import asyncio
 
 import typer
-from servicekit.db import create_pool
-from servicekit.runtime import build_cli
 
 from audit.app import spec
 from audit.replay import rebuild_views
+from servicekit.db import create_pool
+from servicekit.runtime import build_cli
 
 cli = build_cli(spec)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from servicekit.http import create_app
-from servicekit.runtime import ConsumerSpec, ServiceSpec
 
 from audit.config import AuditSettings
 from audit.handlers import handlers_for
@@ -15,6 +13,8 @@ from audit.lineage_api import router as lineage_router
 from audit.reports_api import router as reports_router
 from schemas.catalog import EVENT_MODELS
 from schemas.topics import TOPICS
+from servicekit.http import create_app
+from servicekit.runtime import ConsumerSpec, ServiceSpec
 
 LEDGER_CONSUMER = "audit-ledger"
 

@@ -15,13 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import asyncpg
-from servicekit.db import create_pool
-from servicekit.migrations import migrate
 
 from audit.handlers import record
 from audit.verification import verify_ledger
 from schemas.deals import DealResponded, Disbursement, Offer
 from schemas.envelope import Envelope, EventData
+from servicekit.db import create_pool
+from servicekit.migrations import migrate
 
 PACKAGE_DIR = Path(__file__).parent
 

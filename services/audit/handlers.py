@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 
 import asyncpg
 from prometheus_client import Counter, Gauge
-from servicekit.db import Connection
-from servicekit.inbox import Delivered, Handler
 
 from audit import ledger_store, readmodel
 from audit.facts import Recorded
 from schemas.envelope import Envelope, EventData
+from servicekit.db import Connection
+from servicekit.inbox import Delivered, Handler
 
 log = logging.getLogger(__name__)
 

@@ -9,15 +9,15 @@ from typing import Annotated
 import asyncpg
 import orjson
 from fastapi import APIRouter, Query, Request, Response, status
-from servicekit.auth import CurrentPrincipal, Role, require_role
-from servicekit.errors import Unprocessable
-from servicekit.http import Pool
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
 
 from audit import access, ledger_store, queries
 from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
 from audit.verification import verify_ledger
 from audit.views import BreakView, CheckpointView, LedgerEntryView, VerifyReport
+from servicekit.auth import CurrentPrincipal, Role, require_role
+from servicekit.errors import Unprocessable
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
 
 router = APIRouter(prefix="/v1", tags=["ledger"])
 Seq = Annotated[int | None, Query(ge=1, le=2**62)]

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from servicekit.db import Connection, Executor, insert_rows
 
 from audit.ledger import Entry, EntryIndex, checkpoint_due, link
 from audit.verify import StoredEntry
 from schemas.envelope import Envelope
+from servicekit.db import Connection, Executor, insert_rows
 
 COLUMNS = (
     "seq",

@@ -7,15 +7,15 @@ import uuid
 import asyncpg
 import orjson
 from fastapi import APIRouter, Request, Response
-from servicekit.auth import CurrentPrincipal, Role, require_role
-from servicekit.errors import NotFound
-from servicekit.http import Pool
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
 
 from audit import access, queries
 from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
 from audit.lineage import step_of, summarise
 from audit.views import LineageEntry
+from servicekit.auth import CurrentPrincipal, Role, require_role
+from servicekit.errors import NotFound
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
 
 router = APIRouter(prefix="/v1", tags=["lineage"])
 

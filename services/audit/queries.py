@@ -8,12 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import asyncpg
-from servicekit.db import Executor
 
 from audit.flows import FinancingRow
 from audit.ledger_store import STORED as ENTRY_COLUMNS
 from audit.periods import china_date
 from audit.scorecard import Answer, MatchedDeal
+from servicekit.db import Executor
 
 FINANCING = """
 SELECT r.kind, r.deal_id, r.ledger_seq, r.disbursed_on, r.responded_at, r.amount_cny,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
-from servicekit.db import Connection
-
 from audit import facts
 from audit.facts import Recorded
 from schemas.deals import DealMatched, DealResponded, DealWithdrawn
@@ -14,6 +12,7 @@ from schemas.envelope import EventData
 from schemas.lending import LenderRegistered
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectVersion, ProjectWithdrawn
 from schemas.scoring import ProjectScored
+from servicekit.db import Connection
 
 E = TypeVar("E", bound=EventData)
 Writer = Callable[[Connection, Sequence[Recorded]], Awaitable[None]]

@@ -7,9 +7,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from servicekit.auth import CurrentPrincipal, Role, require_role
-from servicekit.errors import NotFound, Unprocessable
-from servicekit.http import Pool
 
 from audit import access, queries
 from audit.disclosure import CRF_INSTRUMENT, crf_table
@@ -30,6 +27,9 @@ from audit.report_views import (
 )
 from audit.scorecard import scorecard
 from schemas.vocabulary import City, Instrument, ProjectFamily
+from servicekit.auth import CurrentPrincipal, Role, require_role
+from servicekit.errors import NotFound, Unprocessable
+from servicekit.http import Pool
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 Text = Annotated[str | None, Query(min_length=1, max_length=200)]

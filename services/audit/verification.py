@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass
 
 import asyncpg
-from servicekit.db import Connection
 
 from audit import ledger_store
 from audit.ledger import GENESIS_HASH
 from audit.verify import Break, ChainWalk
+from servicekit.db import Connection
 
 
 @dataclass(frozen=True)

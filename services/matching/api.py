@@ -10,10 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
-from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
-from servicekit.errors import NotFound, Unprocessable
-from servicekit.http import Pool
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, next_cursor
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from matching import handlers, repository
@@ -36,6 +32,10 @@ from schemas.deals import DealResponded, DealResponse
 from schemas.fields import LongText
 from schemas.lending import LenderSpec, MandateSpec
 from schemas.scoring import ProjectScored
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
+from servicekit.errors import NotFound, Unprocessable
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, next_cursor
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 READERS = (Role.REGULATOR, Role.ADMIN)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from servicekit.http import create_app
-from servicekit.runtime import ConsumerSpec, ServiceSpec
 
 from matching.api import router
 from matching.book_keeper import BookKeeper
 from matching.config import MatchingSettings
 from matching.handlers import consumer_handlers
 from schemas.topics import MANDATES, PROJECTS, SCORES
+from servicekit.http import create_app
+from servicekit.runtime import ConsumerSpec, ServiceSpec
 
 
 def settings() -> MatchingSettings:

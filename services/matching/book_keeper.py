@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from servicekit.db import Executor
-
 from matching import repository
 from matching.matcher import MandateBook
+from servicekit.db import Executor
 
 
 @dataclass

@@ -7,10 +7,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import asyncpg
-from servicekit.db import Connection
-from servicekit.errors import Conflict, Forbidden, NotFound
-from servicekit.inbox import Delivered, Handler
-from servicekit.outbox import enqueue
 
 from matching import repository
 from matching.book_keeper import BookKeeper
@@ -25,6 +21,10 @@ from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, LenderSpec, MandateSpec
 from schemas.project import ProjectWithdrawn
 from schemas.scoring import ProjectScored
+from servicekit.db import Connection
+from servicekit.errors import Conflict, Forbidden, NotFound
+from servicekit.inbox import Delivered, Handler
+from servicekit.outbox import enqueue
 
 SOURCE = "greenlink/matching"
 

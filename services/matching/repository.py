@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from servicekit.db import Connection, Executor
 
 from matching.deals import Deal, DealState
 from matching.exposure import Exposure
@@ -19,6 +18,7 @@ from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, MandateClosed, MandateVersion
 from schemas.scoring import ProjectScored
 from schemas.vocabulary import City, Instrument, ProjectFamily
+from servicekit.db import Connection, Executor
 
 # -- lenders and mandates ------------------------------------------------------------------
 

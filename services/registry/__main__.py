@@ -1,7 +1,6 @@
 """`python -m registry migrate|api|relay|consume|all`."""
 
-from servicekit.runtime import build_cli
-
 from registry.app import spec
+from servicekit.runtime import build_cli
 
 build_cli(spec)()

@@ -12,11 +12,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict
-from servicekit.auth import CurrentPrincipal, Principal, Role, require_role, require_tenant
-from servicekit.errors import NotFound, Unprocessable
-from servicekit.http import Pool
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
-from servicekit.rls import acting_as
 
 from registry import handlers, intake, repository
 from registry.views import (
@@ -34,6 +29,11 @@ from schemas.enterprise import EnterpriseSpec
 from schemas.fields import LongText
 from schemas.project import ProjectSpec
 from schemas.vocabulary import City, ProjectFamily, ProjectType
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_role, require_tenant
+from servicekit.errors import NotFound, Unprocessable
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.rls import acting_as
 
 READERS = (Role.REGULATOR, Role.ADMIN)
 OWNER_OR_READERS = (Role.ENTERPRISE, *READERS)

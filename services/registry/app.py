@@ -6,12 +6,12 @@ import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
-from servicekit.http import create_app
-from servicekit.runtime import ServiceSpec
 
 from registry import intake
 from registry.api import router
 from registry.config import RegistrySettings
+from servicekit.http import create_app
+from servicekit.runtime import ServiceSpec
 
 
 def settings() -> RegistrySettings:

@@ -6,11 +6,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from servicekit.errors import Conflict
-
 from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
 from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
 from schemas.vocabulary import FAMILY_OF_TYPE
+from servicekit.errors import Conflict
 
 
 @dataclass(frozen=True)

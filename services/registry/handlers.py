@@ -10,15 +10,15 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
+
+from registry import domain, repository
+from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
+from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
 from servicekit.auth import Role
 from servicekit.db import Connection
 from servicekit.errors import Conflict, Forbidden, NotFound
 from servicekit.outbox import enqueue
 from servicekit.rls import acting_for
-
-from registry import domain, repository
-from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
-from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
 
 SOURCE = "greenlink/registry"
 

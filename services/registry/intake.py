@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import asyncpg
+
+from registry import domain, repository
+from registry.intake_rows import RowError, parse_row, split_csv, split_jsonl
+from schemas.project import ProjectVersion
 from servicekit.auth import Role
 from servicekit.db import Executor
 from servicekit.errors import Forbidden
 from servicekit.outbox import enqueue
 from servicekit.rls import SYSTEM, acting_for, insert_many
-
-from registry import domain, repository
-from registry.intake_rows import RowError, parse_row, split_csv, split_jsonl
-from schemas.project import ProjectVersion
 
 log = logging.getLogger(__name__)
 SOURCE = "greenlink/registry-intake"

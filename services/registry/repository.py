@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-from servicekit.db import Connection, Executor
-from servicekit.rls import insert_many
 
 from registry.domain import ProjectState
 from schemas.enterprise import EnterpriseRegistered
 from schemas.project import ProjectVersion, ProjectWithdrawn
+from servicekit.db import Connection, Executor
+from servicekit.rls import insert_many
 
 
 async def insert_enterprise(con: Connection, e: EnterpriseRegistered) -> None:

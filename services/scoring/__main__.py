@@ -1,7 +1,6 @@
 """`python -m scoring migrate|api|relay|consume|all`."""
 
-from servicekit.runtime import build_cli
-
 from scoring.app import spec
+from servicekit.runtime import build_cli
 
 build_cli(spec)()

@@ -7,10 +7,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
-from servicekit.errors import NotFound, Unprocessable
-from servicekit.http import Pool
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 
 from schemas.project import ProjectSpec, ProjectVersion
 from schemas.vocabulary import FAMILY_OF_TYPE, City, ProjectType
@@ -30,6 +26,10 @@ from scoring.views import (
     ScoreView,
     Standing,
 )
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
+from servicekit.errors import NotFound, Unprocessable
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/v1", tags=["scoring"])
 READERS = (Role.REGULATOR, Role.ADMIN)

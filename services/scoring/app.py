@@ -6,9 +6,6 @@ from pathlib import Path
 
 import asyncpg
 from fastapi import FastAPI
-from servicekit.db import init_connection
-from servicekit.http import create_app
-from servicekit.runtime import ConsumerSpec, ServiceSpec
 
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.topics import PROJECTS
@@ -18,6 +15,9 @@ from scoring.config import ScoringSettings
 from scoring.context import ScoringContext
 from scoring.factors import load_factor_sets
 from scoring.handlers import project_handlers
+from servicekit.db import init_connection
+from servicekit.http import create_app
+from servicekit.runtime import ConsumerSpec, ServiceSpec
 
 
 def settings() -> ScoringSettings:

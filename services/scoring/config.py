@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field
+
 from servicekit.settings import ServiceSettings
 
 SEED_FACTOR_SETS = Path(__file__).resolve().parents[2] / "seeds" / "factor-sets"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from servicekit.db import Executor
-from servicekit.errors import Unprocessable
-
 from scoring import repository
 from scoring.factors import FactorSet
 from scoring.model import PlausibilityModel
+from servicekit.db import Executor
+from servicekit.errors import Unprocessable
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from servicekit.db import Connection
-from servicekit.inbox import Delivered, Handler
-from servicekit.outbox import enqueue
-
 from schemas.project import ProjectVersion, ProjectWithdrawn
 from schemas.scoring import ProjectScored
 from scoring import repository
@@ -20,6 +16,9 @@ from scoring.context import Active, ScoringContext
 from scoring.events import scored_event
 from scoring.intensity import IntensityRow
 from scoring.model import train
+from servicekit.db import Connection
+from servicekit.inbox import Delivered, Handler
+from servicekit.outbox import enqueue
 
 log = logging.getLogger(__name__)
 SOURCE = "greenlink/scoring"

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from servicekit.db import Connection, Executor, insert_rows
 
 from schemas.project import ProjectVersion
 from scoring.factors import FactorSet
+from servicekit.db import Connection, Executor, insert_rows
 
 
 async def keep_newer_versions(

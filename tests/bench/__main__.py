@@ -21,7 +21,7 @@ import typer
 from deploy.local.infra import ensure_started
 from servicekit.auth import Role
 from servicekit.issuer import ensure_keys, mint
-from tests.bench import registration
+from tests.bench import domain, memory, registration
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,23 +50,6 @@ def _start_registry(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         time.sleep(0.3)
     process.kill()
     raise SystemExit("registry did not become ready")
-
-
-def _domain_benches(scale: float) -> list[str]:
-    lines: list[str] = []
-    for module, label in (
-        ("scoring.bench", "scoring"),
-        ("matching.bench", "matching"),
-        ("audit.bench", "audit"),
-    ):
-        try:
-            bench = __import__(module, fromlist=["report"])
-        except ImportError:
-            continue
-        if hasattr(bench, "report"):
-            typer.echo(f"[{label}] running ...")
-            lines.extend(bench.report(scale))
-    return lines
 
 
 def main(scale: float = typer.Option(1.0, help="multiply every workload size")) -> None:
@@ -108,8 +91,16 @@ def main(scale: float = typer.Option(1.0, help="multiply every workload size")) 
         f"  ratio bulk / API: {bulk.per_second / api.per_second:.1f}x   "
         "(target: 1,000,000 projects through the pipeline in ≤ 10 min)"
     )
-    for line in _domain_benches(scale):
+    typer.echo("[scoring] running ...")
+    lines = domain.scoring_lines(scale)
+    typer.echo("[matching] running ...")
+    lines += domain.matching_lines(scale)
+    typer.echo("[audit] running ...")
+    lines += domain.audit_lines(info.database_url, scale)
+    typer.echo("")
+    for line in lines:
         typer.echo(line)
+    typer.echo(memory.report())
 
 
 if __name__ == "__main__":

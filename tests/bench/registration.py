@@ -38,7 +38,8 @@ class Rate:
         tail = ""
         if self.p50_ms is not None and self.p99_ms is not None:
             tail = f"  p50 {self.p50_ms:6.1f} ms  p99 {self.p99_ms:6.1f} ms"
-        return f"{self.name:<44} {self.count:>8} in {self.seconds:6.2f}s = {self.per_second:9.0f}/s{tail}"
+        rate = f"{self.count:>8} in {self.seconds:6.2f}s = {self.per_second:9.0f}/s"
+        return f"{self.name:<44} {rate}{tail}"
 
 
 async def api_registrations(

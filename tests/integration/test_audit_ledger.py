@@ -12,18 +12,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
-import audit.app as audit_app
 import pytest
+
+import audit.app as audit_app
 from audit.handlers import record
 from audit.ledger import chain_hash, link
 from audit.verification import verify_ledger
+from deploy.local.infra import InfraInfo
+from schemas.envelope import Envelope
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
 from servicekit.pagination import encode_cursor
-
-from deploy.local.infra import InfraInfo
-from schemas.envelope import Envelope
 from tests.support.kafka import eventually
 from tests.support.services import RunningService
 from tests.unit.audit.samples import Deal, lender, produce, scored, seqs_in_ledger

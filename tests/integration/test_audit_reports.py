@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import audit.app as audit_app
 import pytest
+
+import audit.app as audit_app
 from audit.handlers import record
 from audit.replay import READ_MODELS, rebuild_views
+from deploy.local.infra import InfraInfo
+from schemas.envelope import Envelope, EventData
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
-
-from deploy.local.infra import InfraInfo
-from schemas.envelope import Envelope, EventData
 from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
@@ -90,7 +90,8 @@ async def test_lineage_tells_the_projects_story_in_order(
     assert financed == ["deal_matched", "interest", "offer", "disbursed"]
     paid = items[steps.index("disbursed")]["summary"]
     assert paid["amount_cny"] == "50000000.00" and paid["offer_rate_percent"] == "1.75"
-    assert items[1]["summary"]["score"] == 78.5
+    # A running scoring service may score the project too; the story's own score is there.
+    assert 78.5 in [i["summary"]["score"] for i in items if i["step"] == "scored"]
     matched = [i["summary"]["lender_id"] for i in items if i["step"] == "deal_matched"]
     assert set(matched) == {str(story.financed.lender_id), str(story.declined.lender_id)}
     assert "decline" in steps and all(i["data"] is not None for i in items)

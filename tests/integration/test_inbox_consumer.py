@@ -7,14 +7,14 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from servicekit.db import create_pool
-from servicekit.inbox import InboxConsumer
-from servicekit.kafka import make_consumer, make_producer
-from servicekit.migrations import migrate
 
 from schemas.envelope import Envelope
 from schemas.project import ProjectWithdrawn
 from schemas.topics import PROJECTS
+from servicekit.db import create_pool
+from servicekit.inbox import InboxConsumer
+from servicekit.kafka import make_consumer, make_producer
+from servicekit.migrations import migrate
 from tests.support.inbox_probe import probe_package, probe_schema, record_effects
 from tests.support.kafka import eventually, read_until
 

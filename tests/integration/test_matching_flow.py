@@ -94,7 +94,7 @@ async def test_registered_project_appears_in_the_feed_of_a_fitting_mandate(
 async def test_disbursement_past_capacity_is_refused_and_an_exhausted_mandate_stops_matching(
     registry, scoring, matching, mint
 ):
-    lender, headers, mandate_id = await _lender(
+    lender, headers, _mandate_id = await _lender(
         matching,
         mint,
         capacity_cny="60000000.00",

@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from schemas.envelope import Envelope
+from schemas.project import ProjectWithdrawn
+from schemas.topics import PROJECTS
 from servicekit import relay
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
 from servicekit.outbox import enqueue
-
-from schemas.envelope import Envelope
-from schemas.project import ProjectWithdrawn
-from schemas.topics import PROJECTS
 from tests.support.inbox_probe import probe_package, probe_schema
 from tests.support.kafka import data_field_equals, read_until
 

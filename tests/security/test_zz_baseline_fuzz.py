@@ -1,12 +1,16 @@
 from __future__ import annotations
+
 import uuid
 from dataclasses import dataclass
-import pytest, schemathesis
+
+import pytest
+import schemathesis
 from hypothesis import settings
 from schemathesis.python import asgi
-from tests.support.samples import enterprise_body, project_body
+
 from registry.app import build_app
 from registry.config import RegistrySettings
+from tests.support.samples import enterprise_body
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +26,7 @@ schema = schemathesis.openapi.from_dict(
     config=schemathesis.Config.from_dict(
         {
             "suppress-health-check": ["all"],
-            "generation": {"max-examples": 30, "mode": "all", "database": "none"},
+            "generation": {"max-examples": 100, "mode": "all", "database": "none"},
             "phases": {"stateful": {"enabled": False}},
         }
     ),
@@ -59,4 +63,4 @@ def target(prepared, mint):
 @schema.parametrize()
 @settings(deadline=None)
 def test_fuzz(case, target):
-    case.call_and_validate(app=target.app, headers=target.headers)
+    case.call_and_validate(app=target.app, headers=target.headers, base_url="http://testserver")

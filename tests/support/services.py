@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
+
 from servicekit.runtime import ServiceSpec, prepare, serve_consumer, serve_relay
 
 

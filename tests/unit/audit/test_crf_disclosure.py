@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from audit.disclosure import CrfFigures, crf_table
 from audit.flows import FinancingRow
 from audit.periods import parse_quarter

@@ -7,10 +7,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from audit.flows import Dimension, FinancingRow, FlowQuery, current_offers, flow_groups, flow_total
-from audit.periods import Period
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from audit.flows import Dimension, FinancingRow, FlowQuery, current_offers, flow_groups, flow_total
+from audit.periods import Period
 
 pytestmark = pytest.mark.unit
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from audit.scorecard import Answer, MatchedDeal, scorecard
 
 pytestmark = pytest.mark.unit

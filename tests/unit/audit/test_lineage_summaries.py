@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from audit.lineage import step_of, summarise
 
 pytestmark = pytest.mark.unit

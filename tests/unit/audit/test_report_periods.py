@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+
 from audit.periods import Period, china_date, parse_quarter, period_label
 
 pytestmark = pytest.mark.unit

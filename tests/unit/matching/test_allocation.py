@@ -6,17 +6,17 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
-import matching.allocation as allocation
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import matching.allocation as allocation
 from matching.allocation import AllocationPlan, OpenDeal, greedy_allocation, plan_allocation
 from matching.allocation_problem import Problem
 from matching.facts import ProjectFacts
 from matching.mandates import Mandate
 from matching.matcher import MandateBook
 from matching.synthetic import example_mandate, example_project, example_spec
-
 from schemas.lending import ConcentrationLimits
 from schemas.vocabulary import City, ProjectFamily
 

@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+
 from matching.constraints import satisfies
 from matching.errors import CapacityExceeded, ConcentrationExceeded, TermsOutsideMandate
 from matching.mandates import Mandate
 from matching.matcher import MandateBook
 from matching.responses import respond
 from matching.synthetic import example_mandate, example_project, example_spec
-
 from schemas.deals import Disbursement, Offer
 from schemas.lending import ConcentrationLimits
 from schemas.vocabulary import Instrument

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
+
 from matching.mandates import Mandate
 from matching.matcher import explain
 from matching.synthetic import example_mandate, example_project, example_spec
-from pydantic import ValidationError
-
 from schemas.catalog import TOPIC_OF_EVENT, model_for
 from schemas.deals import DealMatched, DealProject
 from schemas.lending import ConcentrationLimits, LenderRegistered, LenderSpec, MandateSpec

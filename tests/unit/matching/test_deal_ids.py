@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+
 from matching.deals import deal_id
 from matching.matcher import MandateBook
 from matching.rematch import reconcile

@@ -10,11 +10,11 @@ from typing import TypeVar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from matching.constraints import satisfies
 from matching.facts import ProjectFacts
 from matching.mandates import Mandate
 from matching.matcher import MandateBook, explain
-
 from schemas.lending import ConcentrationLimits, Exclusion, MandateSpec
 from schemas.vocabulary import City, Instrument, ProjectFamily
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+
 from matching.deals import DealState
 from matching.matcher import MandateBook
 from matching.rematch import reconcile, withdraw_all
 from matching.synthetic import example_mandate, example_project, example_spec
-
 from schemas.deals import Offer
 from schemas.vocabulary import Instrument
 

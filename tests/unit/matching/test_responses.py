@@ -6,14 +6,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
+
 from matching.deals import Deal, DealState
 from matching.errors import InvalidTransition, MandateClosedError, TermsOutsideMandate
 from matching.mandates import Mandate
 from matching.matcher import MandateBook
 from matching.responses import respond
 from matching.synthetic import example_mandate, example_project
-from pydantic import ValidationError
-
 from schemas.deals import DealResponded, Decline, Disbursement, Interest, Offer
 from schemas.envelope import Envelope
 from schemas.vocabulary import Instrument

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+
 from matching.matcher import MandateBook
 from matching.scored import deal_matched, facts_from_scored
 from matching.synthetic import example_mandate, example_project
-
 from schemas.deals import DealMatched, DealProject
 from schemas.envelope import Envelope
 from schemas.scoring import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from matching.seeds import load_lender_seeds, seed_events
 
+from matching.seeds import load_lender_seeds, seed_events
 from schemas.lending import LenderRegistered, MandateRegistered
 
 pytestmark = pytest.mark.unit

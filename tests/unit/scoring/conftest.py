@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from scoring.factors import FactorSet, default_factor_set, load_factor_sets
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import City, Instrument, ProjectType
+from scoring.factors import FactorSet, default_factor_set, load_factor_sets
 
 BuildProject = Callable[..., ProjectSpec]
 CENT = Decimal("0.01")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from scoring.factors import FactorSet
-from scoring.methodologies import compute
-from scoring.quality import data_quality_tier
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import ProjectType
+from scoring.factors import FactorSet
+from scoring.methodologies import compute
+from scoring.quality import data_quality_tier
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from scoring.errors import FactorSetError, UnknownFactor
 from scoring.factors import FactorSet, active_factor_set, load_factor_set, load_factor_sets
 

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+
+from schemas.project import ProjectSpec
+from schemas.vocabulary import Fuel, ProjectType
 from scoring.errors import InvalidActivityData, MissingActivityData
 from scoring.factors import FactorSet
 from scoring.methodologies import METHODOLOGIES, METHODOLOGY_OF_TYPE, catalogue, compute
 from scoring.synthetic import synthetic_project
-
-from schemas.project import ProjectSpec
-from schemas.vocabulary import Fuel, ProjectType
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]

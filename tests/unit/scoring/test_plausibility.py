@@ -7,16 +7,16 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+
+from schemas.project import ProjectSpec
+from schemas.scoring import FlagSeverity
+from schemas.vocabulary import ProjectType
 from scoring.calculate import ScoreRecord, score_one
 from scoring.factors import FactorSet
 from scoring.intensity import IntensityRow
 from scoring.methodologies import compute
 from scoring.plausibility import MIN_PEERS, PlausibilityModel, assess, hard_checks, train
 from scoring.synthetic import synthetic_projects
-
-from schemas.project import ProjectSpec
-from schemas.scoring import FlagSeverity
-from schemas.vocabulary import ProjectType
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]

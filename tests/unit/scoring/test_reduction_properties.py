@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from schemas.project import ProjectSpec
+from schemas.vocabulary import Fuel, ProjectType
 from scoring.factors import FactorSet
 from scoring.methodologies import compute
 from scoring.quality import data_quality_tier
 from scoring.synthetic import synthetic_project
-
-from schemas.project import ProjectSpec
-from schemas.vocabulary import Fuel, ProjectType
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]

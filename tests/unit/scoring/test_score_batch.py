@@ -11,10 +11,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scoring.calculate import ScoreRecord, Unscorable, score_batch, score_one
-from scoring.events import scored_event
-from scoring.factors import FactorSet
-from scoring.synthetic import synthetic_projects
 
 from schemas import Envelope, model_for
 from schemas.catalog import TOPIC_OF_EVENT
@@ -22,6 +18,10 @@ from schemas.project import ProjectSpec, ProjectVersion
 from schemas.scoring import ProjectScored
 from schemas.topics import SCORES
 from schemas.vocabulary import FAMILY_OF_TYPE, ProjectType
+from scoring.calculate import ScoreRecord, Unscorable, score_batch, score_one
+from scoring.events import scored_event
+from scoring.factors import FactorSet
+from scoring.synthetic import synthetic_projects
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]

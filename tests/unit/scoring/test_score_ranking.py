@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from scoring.ranking import rank
 
 pytestmark = pytest.mark.unit

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from scoring.taxonomy import BASE_TAGS, tag
 
 from schemas.project import ProjectSpec
 from schemas.scoring import CarbonReductionField, IcmaCategory
 from schemas.vocabulary import City, Fuel, ProjectType
+from scoring.taxonomy import BASE_TAGS, tag
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from scoring.factors import FactorSet
-from scoring.methodologies import compute
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import Fuel, ProjectType
+from scoring.factors import FactorSet
+from scoring.methodologies import compute
 
 BuildProject = Callable[..., ProjectSpec]
 

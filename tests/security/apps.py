@@ -1,0 +1,55 @@
+"""Each service's FastAPI app built without infrastructure, for its routes and OpenAPI."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
+OPERATIONAL = frozenset({"/healthz", "/readyz", "/metrics"})
+PLACEHOLDERS = {
+    "DATABASE_URL": "postgresql://offline:unused@127.0.0.1:9/none",
+    "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9",
+    "GREENLINK_ENV": "development",
+}
+
+
+def present_services() -> list[str]:
+    """Services whose composition root exists in this checkout."""
+    return sorted(p.parent.name for p in SERVICES_DIR.glob("*/app.py"))
+
+
+@contextmanager
+def _placeholder_environment() -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in PLACEHOLDERS}
+    os.environ.update(PLACEHOLDERS)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def offline_app(service: str) -> FastAPI:
+    """The service's app as its composition root builds it; nothing is connected until started."""
+    with _placeholder_environment():
+        return importlib.import_module(f"{service}.app").spec().app_factory()  # type: ignore[no-any-return]
+
+
+def api_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path template) of every API route; docs and operational endpoints excluded."""
+    return {
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, APIRoute) and route.path not in OPERATIONAL
+        for method in route.methods
+    }

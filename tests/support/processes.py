@@ -1,0 +1,80 @@
+"""Service roles as real OS processes, so tests can SIGKILL them mid-stream."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class ServiceProcess:
+    """`python -m <service> <role>` with its output in a log file under the state folder."""
+
+    service: str
+    role: str
+    env: dict[str, str]
+    port: int | None = None
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def log_path(self) -> Path:
+        return ROOT / ".greenlink" / "logs" / f"test-{self.service}-{self.role}.log"
+
+    def start(self) -> ServiceProcess:
+        env = os.environ | self.env | {"LOG_LEVEL": "WARNING"}
+        if self.port is not None:
+            env[f"{self.service.upper()}_PORT"] = str(self.port)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.service, self.role], cwd=ROOT, env=env,
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+        if self.port is not None:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"{self.service} {self.role} not ready; see {self.log_path}")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no final commit, exactly like a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
