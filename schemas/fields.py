@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
 
 
 def _no_control_characters(value: str) -> str:
@@ -99,6 +100,21 @@ PositiveMoneyCNY = Annotated[
     Field(gt=0, le=Decimal("1e13"), max_digits=16, decimal_places=2, allow_inf_nan=False),
     _money_schema(_POSITIVE_MONEY_TEXT, {"exclusiveMinimum": 0}),
 ]
-Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
-Ratio = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Pue = Annotated[float, Field(ge=1.0, le=5.0, allow_inf_nan=False)]
+# JSON numbers and booleans are taken as they are: "5" is not a number and 1 is not true.
+# (Bulk CSV intake, whose cells are all text, validates with strict=False.)
+Quantity = Annotated[float, Strict(), Field(ge=0, le=1e12, allow_inf_nan=False)]
+Ratio = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
+Pue = Annotated[float, Strict(), Field(ge=1.0, le=5.0, allow_inf_nan=False)]
+Flag = Annotated[bool, Strict()]
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_date_text(value: object) -> object:
+    if isinstance(value, datetime) or not isinstance(value, (str, date)):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]

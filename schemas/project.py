@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.envelope import EventData
-from schemas.fields import LongText, PositiveMoneyCNY, Pue, Quantity, Ratio, ShortText
+from schemas.fields import (
+    Flag,
+    IsoDate,
+    LongText,
+    PositiveMoneyCNY,
+    Pue,
+    Quantity,
+    Ratio,
+    ShortText,
+)
 from schemas.vocabulary import FAMILY_OF_TYPE, City, Fuel, Instrument, ProjectFamily, ProjectType
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -37,7 +46,7 @@ class ActivityData(BaseModel):
     it_load_kw: Quantity | None = None
     pue_before: Pue | None = None
     pue_after: Pue | None = None
-    fleet_size: int | None = Field(default=None, ge=0, le=1_000_000)
+    fleet_size: int | None = Field(default=None, ge=0, le=1_000_000, strict=True)
     annual_km_per_vehicle: Quantity | None = None
     baseline_fuel_l_per_100km: Quantity | None = None
     electricity_kwh_per_100km: Quantity | None = None
@@ -57,7 +66,7 @@ class DeclaredFactor(BaseModel):
     model_config = _STRICT
 
     factor: ShortText = "grid_electricity_tco2_per_mwh"
-    value: float = Field(gt=0, le=100, allow_inf_nan=False)
+    value: float = Field(gt=0, le=100, allow_inf_nan=False, strict=True)
     source: ShortText
 
 
@@ -83,11 +92,11 @@ class ProjectSpec(BaseModel):
     capex_cny: PositiveMoneyCNY
     financing_need_cny: PositiveMoneyCNY
     instruments: list[Instrument] = Field(min_length=1, max_length=6)
-    tenor_months: int = Field(ge=1, le=360)
-    lifetime_years: int = Field(ge=1, le=60)
-    construction_start: date
-    operation_date: date
-    high_energy_high_emission: bool = False
+    tenor_months: int = Field(ge=1, le=360, strict=True)
+    lifetime_years: int = Field(ge=1, le=60, strict=True)
+    construction_start: IsoDate
+    operation_date: IsoDate
+    high_energy_high_emission: Flag = False
     activity: ActivityData
     declared_factor: DeclaredFactor | None = None
     evidence: list[EvidenceRef] = Field(default_factory=list, max_length=20)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final, Literal
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from schemas.catalog import EVENT_MODELS, TOPIC_OF_EVENT
 from schemas.envelope import Envelope
 from schemas.export.topology import consumers_of, events_on, producer_of, summary
 from schemas.topics import TOPICS
 
-SCHEMA_MODE = "serialization"  # documents describe the bytes producers put on the wire
+# The documents describe the bytes producers put on the wire.
+SCHEMA_MODE: Final[Literal["serialization"]] = "serialization"
 KAFKA_BINDING = "0.5.0"
 DEAD_LETTER = "dead-letter"
 DLQ_HEADERS = {
@@ -129,7 +131,10 @@ def _operations() -> dict[str, Any]:
 def asyncapi_document() -> dict[str, Any]:
     """The whole document as plain data, every mapping in a fixed order."""
     types = sorted(EVENT_MODELS)
-    inputs = [(EVENT_MODELS[t], SCHEMA_MODE) for t in types] + [(Envelope, SCHEMA_MODE)]
+    inputs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        *((EVENT_MODELS[t], SCHEMA_MODE) for t in types),
+        (Envelope, SCHEMA_MODE),
+    ]
     refs, defs = models_json_schema(inputs, ref_template="#/components/schemas/{model}")
     schemas: dict[str, Any] = _asyncapi_schema(defs["$defs"])
     names = {t: refs[(EVENT_MODELS[t], SCHEMA_MODE)]["$ref"].rsplit("/", 1)[1] for t in types}

@@ -206,8 +206,8 @@ INTAKE_TYPES = {"application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "
         "requestBody": {
             "required": True,
             "content": {
-                "application/x-ndjson": {"schema": {"type": "string"}},
-                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string", "format": "binary"}},
             },
         }
     },

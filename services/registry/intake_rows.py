@@ -15,6 +15,7 @@ from schemas.project import ActivityData, ProjectSpec
 ACTIVITY_FIELDS = frozenset(ActivityData.model_fields)
 LIST_FIELDS = frozenset({"instruments"})
 MAX_LINE_BYTES = 64 * 1024
+EXTRA_CELLS = "__extra_cells__"
 
 
 class RowError(ValueError):
@@ -30,7 +31,7 @@ def split_jsonl(text: str) -> Iterator[tuple[int, str]]:
 
 def split_csv(text: str) -> Iterator[tuple[int, str]]:
     """Each CSV record as a JSON object keyed by the header, numbered by its first line."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=EXTRA_CELLS)
     line = reader.line_num + 1
     for record in reader:
         yield line, orjson.dumps(record).decode()
@@ -43,7 +44,7 @@ def _nest_csv(record: dict[str, Any]) -> dict[str, Any]:
     activity: dict[str, Any] = {}
     factor: dict[str, Any] = {}
     for key, value in record.items():
-        if key is None:
+        if key == EXTRA_CELLS:
             raise RowError("row has more cells than the header")
         if value is None or value == "":
             continue
@@ -74,7 +75,8 @@ def parse_row(raw: str, fmt: str) -> ProjectSpec:
     if fmt == "csv":
         data = _nest_csv(data)
     try:
-        return ProjectSpec.model_validate(data)
+        # CSV cells are all text, so only CSV rows may spell numbers and flags as strings.
+        return ProjectSpec.model_validate(data, strict=False if fmt == "csv" else None)
     except ValidationError as exc:
         raise RowError(describe(exc)) from None
 

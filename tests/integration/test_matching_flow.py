@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import orjson
@@ -48,6 +49,18 @@ async def _feed(matching, lender, headers):
         if not page["items"]:
             return items
         cursor = page["next_cursor"]
+
+
+async def _settled_feed(matching, lender, headers, quiet_s: float = 3.0):
+    """The feed once the mandate's own re-match has also run (no change for `quiet_s`)."""
+    previous = None
+    for _ in range(60):
+        current = await _feed(matching, lender, headers)
+        if current == previous:
+            return current
+        previous = current
+        await asyncio.sleep(quiet_s)
+    raise AssertionError("feed kept changing")
 
 
 async def _deal_for(matching, lender, headers, project_id):
@@ -135,7 +148,7 @@ async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, ma
     lender, headers, mandate_id = await _lender(matching, mint)
     project_id, _ = await _project(registry, mint)
     await _deal_for(matching, lender, headers, project_id)
-    before = await _feed(matching, lender, headers)
+    before = await _settled_feed(matching, lender, headers)
 
     from matching import handlers, repository
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
 OPERATIONAL = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -48,8 +48,8 @@ def offline_app(service: str) -> FastAPI:
 def api_routes(app: FastAPI) -> set[tuple[str, str]]:
     """(method, path template) of every API route; docs and operational endpoints excluded."""
     return {
-        (method, route.path)
-        for route in app.routes
-        if isinstance(route, APIRoute) and route.path not in OPERATIONAL
-        for method in route.methods
+        (method, str(route.path))
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute) and route.path not in OPERATIONAL
+        for method in route.methods or ()
     }

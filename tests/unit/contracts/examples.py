@@ -90,7 +90,8 @@ def examples() -> dict[str, EventData]:
             withdrawn_at=AT,
         ),
         ProjectScored.model_validate(
-            SCORED_FACTS | {"project_id": PROJECT, "enterprise_id": ENTERPRISE, "project_version": 1}
+            SCORED_FACTS
+            | {"project_id": PROJECT, "enterprise_id": ENTERPRISE, "project_version": 1}
         ),
         LenderRegistered(
             lender_id=LENDER, name="长沙银行", kind="bank", city="changsha", registered_at=AT

@@ -136,11 +136,13 @@ def committed_asyncapi() -> dict[str, Any]:
 def test_every_topic_and_its_dead_letter_twin_are_documented(
     topic: Topic, committed_asyncapi: dict[str, Any]
 ) -> None:
-    channels, messages = committed_asyncapi["channels"], committed_asyncapi["components"]["messages"]
+    channels, messages = (
+        committed_asyncapi["channels"],
+        committed_asyncapi["components"]["messages"],
+    )
     assert topic.dlq == f"{topic.name}.dlq"
     assert channels[topic.name]["bindings"]["kafka"]["partitions"] == topic.partitions
     assert channels[topic.dlq]["address"] == topic.dlq
-    for event_type, model in EVENT_MODELS.items():
-        if TOPIC_OF_EVENT[event_type] == topic:
-            assert event_type in channels[topic.name]["messages"]
-            assert messages[event_type]["bindings"]["kafka"]["key"]["title"] == topic.key
+    for event_type in (t for t, owner in TOPIC_OF_EVENT.items() if owner == topic):
+        assert event_type in channels[topic.name]["messages"]
+        assert messages[event_type]["bindings"]["kafka"]["key"]["title"] == topic.key
