@@ -6,6 +6,7 @@ name, and acts with a token from the development issuer, exactly as a real user 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import time
 import uuid
@@ -156,7 +157,7 @@ def main() -> None:
     with httpx.Client(timeout=60) as client:
         enterprises, projects = load_enterprises_and_projects(client)
         print(f"seeds: {enterprises} enterprises, {projects} new projects")
-        if not (ROOT / "services" / "matching" / "app.py").exists():
+        if importlib.util.find_spec("matching.app") is None:
             return
         lenders, mandates = load_lenders(client)
         print(f"seeds: {lenders} lenders, {mandates} new mandates")

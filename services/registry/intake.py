@@ -149,7 +149,7 @@ async def fetch_errors(
     con: Executor, job_id: uuid.UUID, after_line: int, limit: int
 ) -> list[asyncpg.Record]:
     return await con.fetch(
-        "SELECT line_no, reason FROM intake_errors WHERE job_id = $1 AND line_no > $2"
+        "SELECT line_no, reason FROM intake_errors WHERE job_id = $1 AND line_no > $2::bigint"
         " ORDER BY line_no LIMIT $3",
         job_id,
         after_line,

@@ -95,10 +95,27 @@ class InboxConsumer:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Consume until `stop` is set."""
         stop = stop or asyncio.Event()
+        failures = 0
         while not stop.is_set():
-            batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch_max)
-            for tp, records in batches.items():
-                await self._process_partition(tp, records)
+            try:
+                batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch_max)
+                for tp, records in batches.items():
+                    await self._process_partition(tp, records)
+                failures = 0
+            except Exception as exc:  # uncommitted offsets are read again after the pause
+                failures += 1
+                log.exception("consumer batch failed, retrying", extra={"error": repr(exc)})
+                await asyncio.sleep(min(self.retry_initial_s * 2**failures, self.retry_max_s))
+                await self._rewind_to_committed()
+
+    async def _rewind_to_committed(self) -> None:
+        """Seek every assigned partition back to its committed offset, so nothing is skipped."""
+        for tp in self.consumer.assignment():
+            committed = await self.consumer.committed(tp)
+            if committed is None:
+                await self.consumer.seek_to_beginning(tp)
+            else:
+                self.consumer.seek(tp, committed)
 
     async def _process_partition(
         self, tp: TopicPartition, records: Sequence[ConsumerRecord[bytes, bytes]]

@@ -28,7 +28,12 @@ MARK = "UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])"
 
 
 async def publish_once(
-    pool: asyncpg.Pool, producer: AIOKafkaProducer, *, batch_max: int, service: str
+    pool: asyncpg.Pool,
+    producer: AIOKafkaProducer,
+    *,
+    batch_max: int,
+    service: str,
+    mark_sql: str = MARK,
 ) -> int:
     """Publish one claimed batch; returns how many rows left the outbox."""
     async with pool.acquire() as con, con.transaction():
@@ -45,7 +50,7 @@ async def publish_once(
             for r in rows
         ]
         await asyncio.gather(*futures)
-        await con.execute(MARK, [r["seq"] for r in rows])
+        await con.execute(mark_sql, [r["seq"] for r in rows])
     for r in rows:
         EVENTS_PRODUCED.labels(service, r["topic"]).inc()
     return len(rows)

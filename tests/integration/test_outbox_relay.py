@@ -90,9 +90,7 @@ async def test_concurrent_transactions_committing_out_of_order_publish_each_even
     await pool.close()
 
 
-async def test_relay_dying_after_produce_republishes_and_never_loses(
-    infra, topics, tmp_path, monkeypatch
-):
+async def test_relay_dying_after_produce_republishes_and_never_loses(infra, topics, tmp_path):
     _, pool = await _outbox_pool(infra, tmp_path)
     enterprise = uuid.uuid4()
     async with pool.acquire() as con, con.transaction():
@@ -101,11 +99,10 @@ async def test_relay_dying_after_produce_republishes_and_never_loses(
     await producer.start()
     try:
         # The relay's own database session dies right after Kafka acknowledged the batch.
-        monkeypatch.setattr(relay, "MARK", "SELECT pg_terminate_backend(pg_backend_pid())")
+        crash = "SELECT pg_terminate_backend(pg_backend_pid()), $1::bigint[]"
         with pytest.raises(Exception):  # noqa: B017 - any connection error is the crash
-            await relay.publish_once(pool, producer, batch_max=100, service="test")
+            await relay.publish_once(pool, producer, batch_max=100, service="test", mark_sql=crash)
         assert await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 5
-        monkeypatch.undo()
         assert await relay.publish_once(pool, producer, batch_max=100, service="test") == 5
     finally:
         await producer.stop()

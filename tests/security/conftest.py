@@ -13,7 +13,9 @@ from tests.support.services import RunningService
 
 
 @pytest.fixture(scope="session")
-def matrix_clients(registry: RunningService, audit: RunningService) -> Mapping[str, httpx.AsyncClient]:
+def matrix_clients(
+    registry: RunningService, audit: RunningService
+) -> Mapping[str, httpx.AsyncClient]:
     """Clients of the services the matrices cover; scoring and matching join here."""
     return {"registry": registry.client, "audit": audit.client}
 

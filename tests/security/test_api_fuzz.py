@@ -1,10 +1,10 @@
 """Schemathesis against each service's OpenAPI with every check, as three kinds of caller.
 
-The tenant's own token gets positive and negative data (at least 100 examples per operation in
-each mode): no 5xx, every answer as documented, bad input refused, good input accepted, and
-auth enforced (the `ignored_auth` check retries without and with a broken token). Another
-tenant's token aimed at the first tenant's objects never gets a success, and a caller with no
-token gets 401 for every well-formed request.
+The owner's token gets 100 positive and 100 negative examples per operation (plus the coverage
+phase's boundary cases): no 5xx, every answer as documented, bad input refused, good input
+accepted, and auth enforced (`ignored_auth` retries without a token and with a broken one).
+Another tenant's token aimed at the owner's objects never gets a success, and a caller without
+a token gets 401 for every well-formed request.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import asyncpg
 import pytest
 from hypothesis import settings
 from schemathesis import Case
 from schemathesis.python import asgi
-from servicekit.runtime import ServiceSpec, prepare
 
 from deploy.local.infra import InfraInfo
+from servicekit.runtime import ServiceSpec, prepare
 from tests.security.fuzzing import FuzzTarget, fuzz_schema
 from tests.security.matrix import Mint
 from tests.support.samples import enterprise_body, project_body
@@ -28,21 +29,58 @@ from tests.support.samples import enterprise_body, project_body
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 
 EXAMPLES = int(os.environ.get("GREENLINK_FUZZ_EXAMPLES", "100"))
-REGISTRY_RULES = ("POST /v1/enterprises", "POST /v1/projects", "PUT /v1/projects/{project_id}")
-REGISTRY_OWN = fuzz_schema("registry", max_examples=EXAMPLES, rules_beyond_schema=REGISTRY_RULES)
-REGISTRY_STRANGER = fuzz_schema(
-    "registry", max_examples=EXAMPLES // 4, modes="positive", rules_beyond_schema=REGISTRY_RULES
+CALLER_EXAMPLES = max(EXAMPLES // 2, 1)
+# Check characters, fields bounded by other fields, UTF-8 uploads: beyond what JSON Schema says.
+REGISTRY_RULES = (
+    "POST /v1/enterprises",
+    "POST /v1/projects",
+    "PUT /v1/projects/{project_id}",
+    "POST /v1/intake-jobs",
 )
-REGISTRY_ANONYMOUS = fuzz_schema("registry", max_examples=EXAMPLES // 4, modes="positive")
+# A range whose end must not precede its start.
+AUDIT_RULES = ("GET /v1/ledger/verify", "GET /v1/flows")
+
+
+def _schemas(service: str, rules: tuple[str, ...]) -> dict[str, Any]:
+    def build(modes: str, examples: int) -> Any:
+        return fuzz_schema(service, max_examples=examples, modes=modes, rules_beyond_schema=rules)
+
+    return {
+        "positive": build("positive", EXAMPLES),
+        "negative": build("negative", EXAMPLES),
+        "caller": build("positive", CALLER_EXAMPLES),
+    }
+
+
+REGISTRY = _schemas("registry", REGISTRY_RULES)
+AUDIT = _schemas("audit", AUDIT_RULES)
+
+
+async def _prepared(name: str) -> ServiceSpec:
+    import importlib
+
+    service: ServiceSpec = importlib.import_module(f"{name}.app").spec()
+    await prepare(service)
+    return service
 
 
 @pytest.fixture(scope="module")
 async def registry_spec(infra: InfraInfo, jwks_path: Any) -> ServiceSpec:
-    from registry.app import spec
+    return await _prepared("registry")
 
-    service = spec()
-    await prepare(service)
-    return service
+
+@pytest.fixture(scope="module")
+async def audit_spec(infra: InfraInfo, jwks_path: Any) -> tuple[ServiceSpec, dict[str, uuid.UUID]]:
+    """The audit app, and a project and a lender its read models know (when there are any)."""
+    service = await _prepared("audit")
+    con = await asyncpg.connect(infra.database_url)
+    try:
+        project = await con.fetchval("SELECT project_id FROM audit.projects LIMIT 1")
+        lender = await con.fetchval("SELECT lender_id FROM audit.lenders LIMIT 1")
+    finally:
+        await con.close()
+    ids = {"project_id": project or uuid.uuid4(), "lender_id": lender or uuid.uuid4()}
+    return service, ids
 
 
 def _enrolled(client: Any, mint: Mint) -> tuple[dict[str, str], dict[str, uuid.UUID]]:
@@ -70,39 +108,104 @@ def registry_targets(registry_spec: ServiceSpec, mint: Mint) -> Iterator[dict[st
         own_headers, own_ids = _enrolled(client, mint)
         other_headers, _ = _enrolled(client, mint)
     yield {
-        "own": FuzzTarget(app, own_headers, own_ids),
+        "owner": FuzzTarget(app, own_headers, own_ids),
         "stranger": FuzzTarget(app, other_headers, own_ids),
         "anonymous": FuzzTarget(app, {}, own_ids),
     }
     asgi.shutdown_lifespans()
 
 
-@REGISTRY_OWN.parametrize()
+@pytest.fixture(scope="module")
+def audit_targets(
+    audit_spec: tuple[ServiceSpec, dict[str, uuid.UUID]], mint: Mint
+) -> Iterator[dict[str, FuzzTarget]]:
+    """The audit app read by a regulator, by some other lender, and by nobody."""
+    service, ids = audit_spec
+    app = service.app_factory()
+    yield {
+        "owner": FuzzTarget(app, mint("regulator"), ids),
+        "stranger": FuzzTarget(app, mint("lender", uuid.uuid4()), ids),
+        "anonymous": FuzzTarget(app, {}, ids),
+    }
+    asgi.shutdown_lifespans()
+
+
+def as_owner(case: Case, targets: dict[str, FuzzTarget]) -> None:
+    targets["owner"].aim(case, always=False)
+    targets["owner"].call(case)
+
+
+def as_stranger(case: Case, targets: dict[str, FuzzTarget]) -> None:
+    aimed = targets["stranger"].aim(case, always=True)
+    response = targets["stranger"].call(case)
+    assert not (aimed and response.status_code < 300), response.text
+
+
+def as_anonymous(case: Case, targets: dict[str, FuzzTarget]) -> None:
+    response = targets["anonymous"].call(case)
+    if case.path.startswith("/v1/"):
+        assert response.status_code == 401, response.text
+
+
+@REGISTRY["positive"].parametrize()
 @settings(deadline=None)
-def test_registry_keeps_its_contract_for_the_tenant_itself(
+def test_registry_accepts_good_requests_of_its_tenant_as_documented(
     case: Case, registry_targets: dict[str, FuzzTarget]
 ) -> None:
-    target = registry_targets["own"]
-    target.aim(case, always=False)
-    target.call(case)
+    as_owner(case, registry_targets)
 
 
-@REGISTRY_STRANGER.parametrize()
+@REGISTRY["negative"].parametrize()
+@settings(deadline=None)
+def test_registry_refuses_bad_requests_of_its_tenant_with_a_4xx(
+    case: Case, registry_targets: dict[str, FuzzTarget]
+) -> None:
+    as_owner(case, registry_targets)
+
+
+@REGISTRY["caller"].parametrize()
 @settings(deadline=None)
 def test_registry_never_serves_another_tenants_objects(
     case: Case, registry_targets: dict[str, FuzzTarget]
 ) -> None:
-    target = registry_targets["stranger"]
-    aimed = target.aim(case, always=True)
-    response = target.call(case)
-    assert not (aimed and response.status_code < 300), response.text
+    as_stranger(case, registry_targets)
 
 
-@REGISTRY_ANONYMOUS.parametrize()
+@REGISTRY["caller"].parametrize()
 @settings(deadline=None)
 def test_registry_answers_401_without_a_token(
     case: Case, registry_targets: dict[str, FuzzTarget]
 ) -> None:
-    response = registry_targets["anonymous"].call(case)
-    if case.path.startswith("/v1/"):
-        assert response.status_code == 401, response.text
+    as_anonymous(case, registry_targets)
+
+
+@AUDIT["positive"].parametrize()
+@settings(deadline=None)
+def test_audit_accepts_good_requests_of_a_regulator_as_documented(
+    case: Case, audit_targets: dict[str, FuzzTarget]
+) -> None:
+    as_owner(case, audit_targets)
+
+
+@AUDIT["negative"].parametrize()
+@settings(deadline=None)
+def test_audit_refuses_bad_requests_of_a_regulator_with_a_4xx(
+    case: Case, audit_targets: dict[str, FuzzTarget]
+) -> None:
+    as_owner(case, audit_targets)
+
+
+@AUDIT["caller"].parametrize()
+@settings(deadline=None)
+def test_audit_never_serves_another_lenders_objects(
+    case: Case, audit_targets: dict[str, FuzzTarget]
+) -> None:
+    as_stranger(case, audit_targets)
+
+
+@AUDIT["caller"].parametrize()
+@settings(deadline=None)
+def test_audit_answers_401_without_a_token(
+    case: Case, audit_targets: dict[str, FuzzTarget]
+) -> None:
+    as_anonymous(case, audit_targets)

@@ -43,8 +43,11 @@ class ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", self.service, self.role], cwd=ROOT, env=env,
-                stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", self.service, self.role],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         if self.port is not None:
             self.wait_ready()
