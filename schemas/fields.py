@@ -107,6 +107,9 @@ Ratio = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
 Pue = Annotated[float, Strict(), Field(ge=1.0, le=5.0, allow_inf_nan=False)]
 Flag = Annotated[bool, Strict()]
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_RFC3339 = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
 
 
 def _iso_date_text(value: object) -> object:
@@ -117,4 +120,13 @@ def _iso_date_text(value: object) -> object:
     return value
 
 
+def _rfc3339_text(value: object) -> object:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("must be a time with its offset, like 2026-03-01T08:00:00+08:00")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_rfc3339_text)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 import asyncpg
@@ -14,6 +13,7 @@ from audit import access, ledger_store, queries
 from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
 from audit.verification import verify_ledger
 from audit.views import BreakView, CheckpointView, LedgerEntryView, VerifyReport
+from schemas.fields import IsoDateTime
 from servicekit.auth import CurrentPrincipal, Role, require_role
 from servicekit.errors import Unprocessable
 from servicekit.http import Pool
@@ -21,7 +21,7 @@ from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_curso
 
 router = APIRouter(prefix="/v1", tags=["ledger"])
 Seq = Annotated[int | None, Query(ge=1, le=2**62)]
-Text = Annotated[str | None, Query(min_length=1, max_length=200)]
+Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
 
 
 def _entry(r: asyncpg.Record) -> LedgerEntryView:
@@ -49,8 +49,8 @@ async def list_ledger(
     type: Text = None,
     subject: Text = None,
     project_id: uuid.UUID | None = None,
-    time_from: Annotated[datetime | None, Query(alias="from")] = None,
-    time_to: Annotated[datetime | None, Query(alias="to", description="exclusive")] = None,
+    time_from: Annotated[IsoDateTime | None, Query(alias="from")] = None,
+    time_to: Annotated[IsoDateTime | None, Query(alias="to", description="exclusive")] = None,
     format: Format = None,
 ) -> Page[LedgerEntryView] | Response:
     """Ledger entries in append order, filtered by type, subject, project and event time."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -26,13 +25,14 @@ from audit.report_views import (
     ScorecardView,
 )
 from audit.scorecard import scorecard
+from schemas.fields import IsoDate
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.auth import CurrentPrincipal, Role, require_role
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
 
 router = APIRouter(prefix="/v1", tags=["reports"])
-Text = Annotated[str | None, Query(min_length=1, max_length=200)]
+Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
 
 
 def _dimensions(text: str | None) -> tuple[Dimension, ...]:
@@ -54,8 +54,8 @@ async def financing_flows(
     pool: Pool,
     group_by: Annotated[str | None, Query(max_length=100, description="e.g. city,period")] = None,
     period: Period = Period.QUARTER,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="inclusive")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to", description="inclusive")] = None,
     city: City | None = None,
     county: Text = None,
     family: ProjectFamily | None = None,
@@ -97,7 +97,15 @@ async def crf_disclosure(
     request: Request,
     principal: CurrentPrincipal,
     pool: Pool,
-    quarter: Annotated[str, Query(min_length=6, max_length=8, examples=["2026Q1"])],
+    quarter: Annotated[
+        str,
+        Query(
+            min_length=6,
+            max_length=8,
+            pattern=r"^(20[0-9]{2}|2100)-?[Qq][1-4]$",
+            examples=["2026Q1"],
+        ),
+    ],
     lender_id: uuid.UUID | None = None,
     format: Format = None,
 ) -> CrfDisclosure | Response:

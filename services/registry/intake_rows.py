@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from schemas.project import ActivityData, ProjectSpec
 
 ACTIVITY_FIELDS = frozenset(ActivityData.model_fields)
 LIST_FIELDS = frozenset({"instruments"})
+JSON_FIELDS = frozenset({"evidence"})
 MAX_LINE_BYTES = 64 * 1024
 EXTRA_CELLS = "__extra_cells__"
 
@@ -39,21 +41,33 @@ def split_csv(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _nest_csv(record: dict[str, Any]) -> dict[str, Any]:
-    """Flat CSV columns → ProjectSpec shape (activity fields, lists, declared factor)."""
+    """Flat CSV columns → ProjectSpec shape.
+
+    Activity columns may be bare (`capacity_mw`) or dotted (`activity.capacity_mw`), the
+    declared factor `declared_factor_value` or `declared_factor.value`, and list cells separate
+    values with `;` or `|` (evidence is a JSON list), so spreadsheets and the synthetic
+    generator both load.
+    """
     spec: dict[str, Any] = {}
     activity: dict[str, Any] = {}
     factor: dict[str, Any] = {}
-    for key, value in record.items():
-        if key == EXTRA_CELLS:
+    for raw_key, value in record.items():
+        if raw_key == EXTRA_CELLS:
             raise RowError("row has more cells than the header")
         if value is None or value == "":
             continue
+        key = raw_key.removeprefix("activity.")
         if key in ACTIVITY_FIELDS:
             activity[key] = value
+        elif key in JSON_FIELDS:
+            try:
+                spec[key] = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                raise RowError(f"{key}: cell must hold a JSON list") from None
         elif key in LIST_FIELDS:
-            spec[key] = [v.strip() for v in value.split(";") if v.strip()]
-        elif key.startswith("declared_factor_"):
-            factor[key.removeprefix("declared_factor_")] = value
+            spec[key] = [v.strip() for v in re.split(r"[;|]", value) if v.strip()]
+        elif key.startswith(("declared_factor_", "declared_factor.")):
+            factor[key[len("declared_factor_") :]] = value
         else:
             spec[key] = value
     spec["activity"] = activity

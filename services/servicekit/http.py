@@ -141,7 +141,7 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
         }
         for e in exc.errors()
     ]
-    return JSONResponse({"detail": detail}, 422)
+    return JSONResponse({"detail": detail, "field": detail[0]["field"] if detail else None}, 422)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,4 @@
-"""Schemathesis against a service's own OpenAPI, in-process over ASGI with real PostgreSQL and Kafka.
+"""Schemathesis against a service's own OpenAPI, in-process over ASGI, real PostgreSQL and Kafka.
 
 The schema is read from the app built offline (so tests can be generated at collection); the
 running app, started by Schemathesis's ASGI client under its own lifespan, answers the calls.
