@@ -31,7 +31,9 @@ def register_enterprise(
 def register_project(
     spec: ProjectSpec, project_id: uuid.UUID, enterprise_id: uuid.UUID, now: datetime
 ) -> ProjectRegistered:
-    return ProjectRegistered(
+    # The spec is already validated and the added fields are computed: constructing the event
+    # without re-validating the whole description keeps registration cheap.
+    return ProjectRegistered.model_construct(
         **dict(spec),
         project_id=project_id,
         enterprise_id=enterprise_id,
@@ -51,7 +53,7 @@ def update_project(
             f"project is at version {state.version}, not {expected_version}",
             field="expected_version",
         )
-    return ProjectUpdated(
+    return ProjectUpdated.model_construct(
         **dict(spec),
         project_id=state.project_id,
         enterprise_id=state.enterprise_id,

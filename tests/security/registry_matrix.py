@@ -156,7 +156,7 @@ async def enrolled(client: httpx.AsyncClient, mint: Mint) -> Tenant:
 
     async def finished() -> bool:
         state = await client.get(f"/v1/intake-jobs/{job_id}", headers=headers)
-        return state.json()["status"] == "done"
+        return bool(state.json()["status"] == "done")
 
     await eventually(finished, timeout_s=30)
     objects = {

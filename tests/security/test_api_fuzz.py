@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import pytest
 from fastapi import FastAPI
 from hypothesis import settings
-from schemathesis import Case
 from schemathesis.python import asgi
 
 import audit.app as audit_composition
 from deploy.local.infra import InfraInfo
 from servicekit.migrations import migrate
 from servicekit.runtime import ServiceSpec, prepare
-from tests.security.fuzzing import FuzzTarget, fuzz_schema
+from tests.security.fuzzing import AnyCase, FuzzTarget, FuzzTest, fuzz_schema
 from tests.security.matrix import Mint
 from tests.support.samples import enterprise_body, project_body
 
@@ -45,8 +44,8 @@ REGISTRY_RULES = (
 AUDIT_RULES = ("GET /v1/ledger/verify", "GET /v1/flows")
 
 
-def _schemas(service: str, rules: tuple[str, ...]) -> dict[str, Any]:
-    def build(modes: str, examples: int) -> Any:
+def _schemas(service: str, rules: tuple[str, ...]) -> dict[str, Callable[[FuzzTest], FuzzTest]]:
+    def build(modes: str, examples: int) -> Callable[[FuzzTest], FuzzTest]:
         return fuzz_schema(service, max_examples=examples, modes=modes, rules_beyond_schema=rules)
 
     return {
@@ -106,7 +105,7 @@ def _enrolled(client: Any, mint: Mint) -> tuple[dict[str, str], dict[str, uuid.U
 def registry_targets(registry_spec: ServiceSpec, mint: Mint) -> Iterator[dict[str, FuzzTarget]]:
     """The registry app under Schemathesis's lifespan, with two enrolled tenants."""
     app = registry_spec.app_factory()
-    with asgi.get_client(app) as client:
+    with asgi.get_client(cast(Any, app)) as client:
         own_headers, own_ids = _enrolled(client, mint)
         other_headers, _ = _enrolled(client, mint)
     yield {
@@ -130,82 +129,82 @@ def audit_targets(audit_app: FastAPI, mint: Mint) -> Iterator[dict[str, FuzzTarg
     asgi.shutdown_lifespans()
 
 
-def as_owner(case: Case, targets: dict[str, FuzzTarget]) -> None:
+def as_owner(case: AnyCase, targets: dict[str, FuzzTarget]) -> None:
     targets["owner"].aim(case, always=False)
     targets["owner"].call(case)
 
 
-def as_stranger(case: Case, targets: dict[str, FuzzTarget]) -> None:
+def as_stranger(case: AnyCase, targets: dict[str, FuzzTarget]) -> None:
     aimed = targets["stranger"].aim(case, always=True)
     response = targets["stranger"].call(case)
     assert not (aimed and response.status_code < 300), response.text
 
 
-def as_anonymous(case: Case, targets: dict[str, FuzzTarget]) -> None:
+def as_anonymous(case: AnyCase, targets: dict[str, FuzzTarget]) -> None:
     response = targets["anonymous"].call(case)
     if case.path.startswith("/v1/"):
         assert response.status_code == 401, response.text
 
 
-@REGISTRY["positive"].parametrize()
+@REGISTRY["positive"]
 @settings(deadline=None)
 def test_registry_accepts_good_requests_of_its_tenant_as_documented(
-    case: Case, registry_targets: dict[str, FuzzTarget]
+    case: AnyCase, registry_targets: dict[str, FuzzTarget]
 ) -> None:
     as_owner(case, registry_targets)
 
 
-@REGISTRY["negative"].parametrize()
+@REGISTRY["negative"]
 @settings(deadline=None)
 def test_registry_refuses_bad_requests_of_its_tenant_with_a_4xx(
-    case: Case, registry_targets: dict[str, FuzzTarget]
+    case: AnyCase, registry_targets: dict[str, FuzzTarget]
 ) -> None:
     as_owner(case, registry_targets)
 
 
-@REGISTRY["caller"].parametrize()
+@REGISTRY["caller"]
 @settings(deadline=None)
 def test_registry_never_serves_another_tenants_objects(
-    case: Case, registry_targets: dict[str, FuzzTarget]
+    case: AnyCase, registry_targets: dict[str, FuzzTarget]
 ) -> None:
     as_stranger(case, registry_targets)
 
 
-@REGISTRY["caller"].parametrize()
+@REGISTRY["caller"]
 @settings(deadline=None)
 def test_registry_answers_401_without_a_token(
-    case: Case, registry_targets: dict[str, FuzzTarget]
+    case: AnyCase, registry_targets: dict[str, FuzzTarget]
 ) -> None:
     as_anonymous(case, registry_targets)
 
 
-@AUDIT["positive"].parametrize()
+@AUDIT["positive"]
 @settings(deadline=None)
 def test_audit_accepts_good_requests_of_a_regulator_as_documented(
-    case: Case, audit_targets: dict[str, FuzzTarget]
+    case: AnyCase, audit_targets: dict[str, FuzzTarget]
 ) -> None:
     as_owner(case, audit_targets)
 
 
-@AUDIT["negative"].parametrize()
+@AUDIT["negative"]
 @settings(deadline=None)
 def test_audit_refuses_bad_requests_of_a_regulator_with_a_4xx(
-    case: Case, audit_targets: dict[str, FuzzTarget]
+    case: AnyCase, audit_targets: dict[str, FuzzTarget]
 ) -> None:
     as_owner(case, audit_targets)
 
 
-@AUDIT["caller"].parametrize()
+@AUDIT["caller"]
 @settings(deadline=None)
 def test_audit_never_serves_another_lenders_objects(
-    case: Case, audit_targets: dict[str, FuzzTarget]
+    case: AnyCase, audit_targets: dict[str, FuzzTarget]
 ) -> None:
     as_stranger(case, audit_targets)
 
 
-@AUDIT["caller"].parametrize()
+@AUDIT["caller"]
 @settings(deadline=None)
 def test_audit_answers_401_without_a_token(
-    case: Case, audit_targets: dict[str, FuzzTarget]
+    case: AnyCase, audit_targets: dict[str, FuzzTarget]
 ) -> None:
     as_anonymous(case, audit_targets)

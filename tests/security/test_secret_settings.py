@@ -1,0 +1,82 @@
+"""No default secret works outside development, and refusing one never prints the secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from servicekit.settings import ServiceSettings
+
+pytestmark = [pytest.mark.security, pytest.mark.unit]
+
+REAL_PASSWORD = "s3cret-Xq81-not-a-default"
+IDP = {
+    "GREENLINK_JWKS_URL": "https://login.example.cn/.well-known/jwks.json",
+    "GREENLINK_JWT_ISSUER": "https://login.example.cn/",
+}
+
+
+def settings(environment: str, password: str | None, **extra: Any) -> ServiceSettings:
+    auth = f"greenlink:{password}@" if password is not None else "greenlink@"
+    return ServiceSettings(
+        GREENLINK_ENV=environment,
+        DATABASE_URL=f"postgresql://{auth}db.internal:5432/greenlink",
+        KAFKA_BOOTSTRAP_SERVERS="kafka.internal:9092",
+        **extra,
+    )
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PGPASSWORD", "GREENLINK_JWKS_URL", "GREENLINK_JWT_ISSUER", "GREENLINK_ENV"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("password", ["greenlink", "postgres", "changeme", "", None])
+def test_production_refuses_a_default_or_missing_database_password(password: str | None) -> None:
+    with pytest.raises(ValidationError, match="database password"):
+        settings("production", password, **IDP)
+
+
+def test_production_refuses_a_missing_jwks_url() -> None:
+    with pytest.raises(ValidationError, match="GREENLINK_JWKS_URL"):
+        settings("production", REAL_PASSWORD, GREENLINK_JWT_ISSUER=IDP["GREENLINK_JWT_ISSUER"])
+
+
+def test_production_refuses_the_local_issuer() -> None:
+    with pytest.raises(ValidationError, match="GREENLINK_JWT_ISSUER"):
+        settings("production", REAL_PASSWORD, GREENLINK_JWKS_URL=IDP["GREENLINK_JWKS_URL"])
+
+
+def test_production_accepts_real_secrets_including_a_password_from_pgpassword(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert settings("production", REAL_PASSWORD, **IDP).environment == "production"
+    monkeypatch.setenv("PGPASSWORD", REAL_PASSWORD)
+    assert settings("production", None, **IDP).database_password is not None
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_development_accepts_the_defaults(environment: str) -> None:
+    local = settings(environment, "greenlink")
+    assert local.jwks_url is None and local.jwt_issuer == "greenlink-local"
+
+
+def test_a_refusal_and_the_settings_repr_never_show_the_password() -> None:
+    with pytest.raises(ValidationError) as refused:
+        settings("production", REAL_PASSWORD)  # no identity provider configured
+    assert REAL_PASSWORD not in str(refused.value)
+    assert REAL_PASSWORD not in repr(settings("development", REAL_PASSWORD))
+
+
+def test_a_service_refuses_to_start_with_default_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m registry ...` builds its spec first; in production it stops right there."""
+    from registry.app import spec
+
+    monkeypatch.setenv("GREENLINK_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://greenlink:greenlink@db.internal/greenlink")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka.internal:9092")
+    with pytest.raises(ValidationError, match="database password"):
+        spec()
