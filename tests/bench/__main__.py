@@ -36,8 +36,12 @@ def _start_registry(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-m", "registry", "all"],
         cwd=ROOT,
-        env=env | {"REGISTRY_PORT": str(port), "LOG_LEVEL": "WARNING",
-                   "RATE_LIMIT_WRITES_PER_MINUTE": "10000000"},
+        env=env
+        | {
+            "REGISTRY_PORT": str(port),
+            "LOG_LEVEL": "WARNING",
+            "RATE_LIMIT_WRITES_PER_MINUTE": "10000000",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

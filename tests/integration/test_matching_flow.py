@@ -152,9 +152,10 @@ async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, ma
 
     from matching import handlers, repository
 
-    pool = matching.client._transport.app.state.pool  # type: ignore[attr-defined]
+    pool = matching.client._transport.app.state.pool
     async with pool.acquire() as con, con.transaction():
         mandate = await repository.load_mandate(con, uuid.UUID(mandate_id))
+        assert mandate is not None
         await handlers.rematch_mandate(con, mandate)
     after = await _feed(matching, lender, headers)
     assert [i["position"] for i in after] == [i["position"] for i in before]
