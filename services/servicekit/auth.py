@@ -6,7 +6,9 @@ a path or body, which is what makes object-level checks trustworthy.
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -43,11 +45,29 @@ class Principal:
 class TokenVerifier:
     """Verifies RS256/ES256 tokens against keys from a JWKS file or URL."""
 
+    CACHE_SIZE = 10_000
+    CACHE_TTL_S = 60.0
+
     def __init__(self, settings: ServiceSettings) -> None:
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
         self._url_client = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
         self._path = Path(settings.jwks_path or default_jwks_path())
+        self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+
+    def verify(self, token: str) -> Principal:
+        """Signature checks dominate a request's CPU, so a token verified in the last minute
+        (and not yet expired) is trusted again without repeating them."""
+        now = time.time()
+        hit = self._verified.get(token)
+        if hit is not None and hit[0] > now:
+            self._verified.move_to_end(token)
+            return hit[1]
+        principal, expires_at = self._verify_signed(token)
+        self._verified[token] = (min(expires_at, now + self.CACHE_TTL_S), principal)
+        if len(self._verified) > self.CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
 
     def _key(self, token: str) -> jwt.PyJWK:
         if self._url_client is not None:
@@ -59,7 +79,7 @@ class TokenVerifier:
                 return key
         raise jwt.InvalidTokenError("unknown signing key")
 
-    def verify(self, token: str) -> Principal:
+    def _verify_signed(self, token: str) -> tuple[Principal, float]:
         claims = jwt.decode(
             token,
             self._key(token),
@@ -74,7 +94,8 @@ class TokenVerifier:
             raise jwt.InvalidTokenError("the tenant claim must be a string")
         if role in (Role.ENTERPRISE, Role.LENDER) and not tenant:
             raise jwt.InvalidTokenError(f"a {role} token needs a tenant claim")
-        return Principal(str(claims["sub"]), role, uuid.UUID(tenant) if tenant else None)
+        principal = Principal(str(claims["sub"]), role, uuid.UUID(tenant) if tenant else None)
+        return principal, float(claims["exp"])
 
 
 def default_jwks_path() -> Path:
