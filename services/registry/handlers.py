@@ -49,11 +49,13 @@ async def register_project(
     pool: asyncpg.Pool, spec: ProjectSpec, enterprise_id: uuid.UUID
 ) -> ProjectRegistered:
     event = domain.register_project(spec, uuid.uuid4(), enterprise_id, _now())
-    async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
-        if not await repository.enterprise_exists(con, enterprise_id):
-            raise Forbidden("register the enterprise before its projects", field="enterprise")
-        await repository.insert_projects(con, [event])
-        await enqueue(con, [event], source=SOURCE)
+    try:
+        async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
+            await repository.insert_projects(con, [event])
+            await enqueue(con, [event], source=SOURCE)
+    except asyncpg.ForeignKeyViolationError:
+        # The foreign key is the existence check: one round trip fewer on every registration.
+        raise Forbidden("register the enterprise before its projects", field="enterprise") from None
     return event
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from schemas.catalog import TOPIC_OF_EVENT
 from schemas.envelope import Envelope, EventData
-from servicekit.db import Connection, insert_rows
+from servicekit.db import COPY_THRESHOLD, Connection, insert_rows
 from servicekit.logs import trace_id_var
 
 OUTBOX_CHANNEL_SUFFIX = "_outbox"
@@ -21,6 +21,15 @@ _COLUMNS = (
     "payload",
     "headers",
     "created_at",
+)
+
+
+# One round trip for the rows and the relay's wake-up: this sits on every request's path.
+_INSERT_AND_NOTIFY = (
+    "WITH staged AS (INSERT INTO outbox (id, aggregate_type, aggregate_id, type, topic, payload,"
+    " headers, created_at) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[],"
+    " $5::text[], $6::bytea[], $7::jsonb[], $8::timestamptz[]) RETURNING 1)"
+    " SELECT pg_notify(current_schema() || '_outbox', '') FROM (SELECT count(*) FROM staged) s"
 )
 
 
@@ -51,6 +60,9 @@ async def enqueue(
     if not events:
         return []
     rows = [_row(e, source, trace_id) for e in events]
-    await insert_rows(con, "outbox", _COLUMNS, rows)
-    await con.execute("SELECT pg_notify(current_schema() || $1, '')", OUTBOX_CHANNEL_SUFFIX)
+    if len(rows) >= COPY_THRESHOLD:
+        await insert_rows(con, "outbox", _COLUMNS, rows)
+        await con.execute("SELECT pg_notify(current_schema() || $1, '')", OUTBOX_CHANNEL_SUFFIX)
+    else:
+        await con.execute(_INSERT_AND_NOTIFY, *(list(c) for c in zip(*rows, strict=True)))
     return [r[0] for r in rows]  # type: ignore[misc]
