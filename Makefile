@@ -45,6 +45,8 @@ contracts: install  ## regenerate JSON Schema and AsyncAPI from schemas/
 	$(PY) -m schemas.export
 
 bench: install  ## performance figures beside naive baselines measured in the same run
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || \
+		echo "wrk not installed: the API figure uses a Python client"
 	$(PY) -m tests.bench
 
 clean: down

@@ -127,3 +127,61 @@ async def bulk_intake(base_url: str, headers: dict[str, str], rows: int) -> Rate
 async def enrol(base_url: str, headers: dict[str, str]) -> None:
     async with httpx.AsyncClient(base_url=base_url, headers=headers) as client:
         (await client.post("/v1/enterprises", json=enterprise_body())).raise_for_status()
+
+
+def wrk_registrations(
+    base_url: str, headers: dict[str, str], connections: int, seconds: int
+) -> Rate | None:
+    """The same registrations driven by wrk (a C load generator), so the client does not
+    compete with the service for the two cores; None when wrk is not installed."""
+    import json
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        return None
+    body = json.dumps(orjson.dumps(project_body(name="wrk")).decode(), ensure_ascii=False)
+    script = "\n".join(
+        [
+            'wrk.method = "POST"',
+            f"wrk.body = {body}",
+            'wrk.headers["Content-Type"] = "application/json"',
+        ]
+        + [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            f.name,
+            f"{base_url}/v1/projects",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    ).stdout
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    elapsed = float(re.search(r"requests in ([\d.]+)s", out).group(1))  # type: ignore[union-attr]
+
+    def pct(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    if "Non-2xx" in out:
+        raise RuntimeError(f"wrk saw failed registrations:\n{out}")
+    return Rate(
+        f"API POST /v1/projects via wrk ({connections} connections)",
+        total,
+        elapsed,
+        pct("50"),
+        pct("99"),
+    )
