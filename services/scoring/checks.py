@@ -11,6 +11,7 @@ from schemas.project import ProjectSpec
 from schemas.scoring import Flag, FlagSeverity
 from schemas.vocabulary import ProjectType
 from scoring.factors import FactorSet
+from scoring.operating_norms import operating_checks
 
 HOURS_PER_YEAR = 8760.0
 T = ProjectType
@@ -177,5 +178,6 @@ def hard_checks(project: ProjectSpec, annual_tco2e: float, factors: FactorSet) -
     return (
         _generation(project)
         + _type_rules(project, annual_tco2e)
+        + operating_checks(project)
         + _money_and_claims(project, annual_tco2e, factors)
     )
