@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -122,7 +123,7 @@ async def rankings(
             city=rows[i]["city"],
             score=rows[i]["score"],
             annual_tco2e=rows[i]["annual_tco2e"],
-            standing=Standing(**vars(standings.at(i))),
+            standing=Standing(**asdict(standings.at(i))),
         )
         for i in page
     ]

@@ -52,6 +52,13 @@ async def test_registered_project_is_scored_and_announced(registry, scoring, min
     other = mint("enterprise", uuid.uuid4())
     assert (await scoring.client.get(f"/v1/scores/{project_id}", headers=other)).status_code == 404
 
+    ranked = await scoring.client.get(
+        "/v1/rankings", params={"limit": 5}, headers=mint("regulator")
+    )
+    assert ranked.status_code == 200, ranked.text
+    first = ranked.json()["items"][0]["standing"]
+    assert first["rank_overall"] == 1 and first["percentile_overall"] == 100.0
+
 
 async def test_redelivered_project_event_is_not_scored_twice(registry, scoring, mint, infra):
     project_id, _ = await _register(registry, mint)
