@@ -99,9 +99,12 @@ class TokenVerifier:
 
 
 def default_jwks_path() -> Path:
-    """Where the local development issuer keeps its public keys."""
+    """Where the local development issuer keeps its public keys (`GREENLINK_JWKS_PATH` wins,
+    so the services and the issuer always agree)."""
     import os
 
+    if configured := os.environ.get("GREENLINK_JWKS_PATH"):
+        return Path(configured)
     state = Path(os.environ.get("GREENLINK_STATE_DIR", ".greenlink"))
     return state / "keys" / "jwks.json"
 

@@ -36,6 +36,8 @@ def processes(infra, jwks_path):
         "relay": ServiceProcess("registry", "relay", env),
         "scoring": ServiceProcess("scoring", "consume", env),
     }
+    for service in ("registry", "scoring"):  # schemas exist before anyone queries them
+        ServiceProcess(service, "migrate", env).run_to_end()
     for p in started.values():
         p.start()
     yield started

@@ -53,6 +53,20 @@ class ServiceProcess:
             self.wait_ready()
         return self
 
+    def run_to_end(self, timeout_s: float = 120) -> None:
+        """Run a one-shot role (such as `migrate`) and fail loudly if it fails."""
+        env = os.environ | self.env
+        done = subprocess.run(
+            [sys.executable, "-m", self.service, self.role],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
     def wait_ready(self, timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
