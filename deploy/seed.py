@@ -131,7 +131,9 @@ def _answer(client: httpx.Client, headers: dict[str, str], deal: dict[str, Any],
         min(Decimal(project["financing_need_cny"]), Decimal(terms["ticket_max_cny"])),
         Decimal(terms["ticket_min_cny"]),
     )
-    instrument = next(i for i in project["instruments"] if i in terms["instruments"])
+    allowed = [i for i in project["instruments"] if i in terms["instruments"]]
+    crf = "carbon_reduction_facility_loan"
+    instrument = crf if crf in allowed else allowed[0]
     offer = {
         "kind": "offer",
         "instrument": instrument,
@@ -143,7 +145,7 @@ def _answer(client: httpx.Client, headers: dict[str, str], deal: dict[str, Any],
         return "refused"
     if n % 3 == 1:
         return "offer"
-    quarter_month = 1 + 3 * (n % 4)
+    quarter_month = 1 + 3 * ((n // 3) % 4)
     paid = {
         "kind": "disbursed",
         "amount_cny": f"{amount:.2f}",

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from schemas.envelope import EventData
-from schemas.fields import Code, LongText, PositiveMoneyCNY, ShortText
+from schemas.fields import Code, IsoDate, LongText, PositiveMoneyCNY, ShortText
 from schemas.scoring import CostCNYPerTonne, Flag, ScoreComponents, Taxonomy, TonnesCO2e
 from schemas.vocabulary import City, Instrument, ProjectFamily, ProjectType
 
@@ -26,6 +35,32 @@ def _not_blank(value: str) -> str:
 
 
 Reason = Annotated[LongText, AfterValidator(_not_blank)]
+
+# A rate travels like money: a plain decimal string or a JSON number, here with at most four
+# places, and is documented exactly as it is validated.
+_RATE_TEXT = r"^(([0-9]|[12][0-9]|3[0-5])(\.[0-9]{1,4})?|36(\.0{1,4})?)$"
+_RATE = re.compile(_RATE_TEXT)
+
+
+def _plain_rate_text(value: object) -> object:
+    if isinstance(value, str) and not _RATE.fullmatch(value):
+        raise ValueError('must be a plain decimal from 0 to 36 with at most 4 places, like "3.05"')
+    return value
+
+
+RatePercent = Annotated[
+    Decimal,
+    BeforeValidator(_plain_rate_text),
+    Field(ge=0, le=36, max_digits=7, decimal_places=4, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 36, "multipleOf": 0.0001},
+                {"type": "string", "pattern": _RATE_TEXT},
+            ]
+        }
+    ),
+]
 
 
 class DealProject(BaseModel):
@@ -160,8 +195,8 @@ class Offer(BaseModel):
     kind: Literal["offer"] = "offer"
     instrument: Instrument
     amount_cny: PositiveMoneyCNY
-    rate_percent: Decimal = Field(ge=0, le=36, max_digits=7, decimal_places=4)
-    tenor_months: int = Field(ge=1, le=360)
+    rate_percent: RatePercent
+    tenor_months: int = Field(ge=1, le=360, strict=True)
 
 
 class Disbursement(BaseModel):
@@ -171,7 +206,7 @@ class Disbursement(BaseModel):
 
     kind: Literal["disbursed"] = "disbursed"
     amount_cny: PositiveMoneyCNY
-    disbursed_on: date
+    disbursed_on: IsoDate
 
 
 DealResponse = Annotated[Interest | Decline | Offer | Disbursement, Field(discriminator="kind")]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.envelope import EventData
-from schemas.fields import LongText, PositiveMoneyCNY, Quantity, ShortText
+from schemas.fields import LongText, MoneyCNY, PositiveMoneyCNY, Quantity, ShortText
 from schemas.vocabulary import City, Instrument, ProjectFamily
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -66,12 +65,10 @@ class MandateSpec(BaseModel):
     focus_cities: list[City] = Field(default_factory=list, max_length=len(City))
     ticket_min_cny: PositiveMoneyCNY
     ticket_max_cny: PositiveMoneyCNY
-    max_tenor_months: int = Field(ge=1, le=360)
-    min_score: float = Field(default=0.0, ge=0, le=100, allow_inf_nan=False)
+    max_tenor_months: int = Field(ge=1, le=360, strict=True)
+    min_score: float = Field(default=0.0, ge=0, le=100, allow_inf_nan=False, strict=True)
     min_annual_tco2e: Quantity = 0.0
-    max_abatement_cost_cny_per_tco2e: Decimal | None = Field(
-        default=None, ge=0, le=Decimal("1e9"), decimal_places=2, allow_inf_nan=False
-    )
+    max_abatement_cost_cny_per_tco2e: MoneyCNY | None = None
     exclusions: list[Exclusion] = Field(default_factory=list, max_length=len(Exclusion))
     capacity_cny: PositiveMoneyCNY
     limits: ConcentrationLimits = ConcentrationLimits()

@@ -49,11 +49,27 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def model_columns(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The flattened column names of a model, so an empty report still has its header row."""
+    columns: list[str] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            columns += model_columns(annotation, f"{prefix}{name}_")
+        else:
+            columns.append(f"{prefix}{name}")
+    return columns
+
+
 def csv_response(
-    rows: Iterable[BaseModel | Mapping[str, Any]], filename: str, *, next_cursor: str | None = None
+    rows: Iterable[BaseModel | Mapping[str, Any]],
+    filename: str,
+    *,
+    next_cursor: str | None = None,
+    model: type[BaseModel] | None = None,
 ) -> Response:
     flat = [flatten(r.model_dump(mode="json") if isinstance(r, BaseModel) else r) for r in rows]
-    columns: dict[str, None] = {}
+    columns: dict[str, None] = dict.fromkeys(model_columns(model)) if model else {}
     for row in flat:
         columns |= dict.fromkeys(row)
     buffer = io.StringIO()

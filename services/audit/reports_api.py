@@ -136,7 +136,7 @@ async def crf_disclosure(
         ],
     )
     if wants_csv(request, format):
-        return csv_response(disclosure.rows, f"crf-{q.label}")
+        return csv_response(disclosure.rows, f"crf-{q.label}", model=CrfRowView)
     return disclosure
 
 

@@ -1,4 +1,8 @@
-"""Matching HTTP API: lenders, mandates, deal feeds (pull and live), responses, allocation."""
+"""Matching HTTP API: lenders, mandates, deal feeds (pull and live), responses, allocation.
+
+Each endpoint checks the caller's role (403), then ownership (404); reads run in a transaction
+acting as the caller (servicekit.rls), so row-level security agrees with those checks.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,13 +36,15 @@ from schemas.deals import DealResponded, DealResponse
 from schemas.fields import LongText
 from schemas.lending import LenderSpec, MandateSpec
 from schemas.scoring import ProjectScored
-from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
-from servicekit.errors import NotFound, Unprocessable
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_role, require_tenant
+from servicekit.errors import NotFound
 from servicekit.http import Pool
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, next_cursor
+from servicekit.rls import acting_as
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 READERS = (Role.REGULATOR, Role.ADMIN)
+LENDER_OR_READERS = (Role.LENDER, *READERS)
 
 
 class Closing(BaseModel):
@@ -54,15 +60,13 @@ class ResponseBody(BaseModel):
 
 
 def _lender(principal: Principal) -> uuid.UUID:
-    require_role(principal, Role.LENDER)
-    assert principal.tenant is not None
-    return principal.tenant
+    return require_tenant(principal, Role.LENDER)
 
 
 def _may_read(principal: Principal, lender_id: uuid.UUID) -> bool:
-    return principal.role in READERS or (
-        principal.role == Role.LENDER and principal.owns(lender_id)
-    )
+    """403 for a role with no business here; False for another lender's object."""
+    require_role(principal, *LENDER_OR_READERS)
+    return principal.role in READERS or principal.owns(lender_id)
 
 
 @router.post("/lenders", status_code=status.HTTP_201_CREATED)
@@ -75,8 +79,11 @@ async def register_lender(spec: LenderSpec, principal: CurrentPrincipal, pool: P
 @router.get("/lenders/{lender_id}")
 async def get_lender(lender_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> LenderView:
     """A lender's registration: its own, or any for regulators."""
-    row = await repository.fetch_lender(pool, lender_id)
-    if row is None or not _may_read(principal, lender_id):
+    if not _may_read(principal, lender_id):
+        raise NotFound(f"lender {lender_id} not found", field="lender_id")
+    async with acting_as(pool, principal) as con:
+        row = await repository.fetch_lender(con, lender_id)
+    if row is None:
         raise NotFound(f"lender {lender_id} not found", field="lender_id")
     return LenderView(**{k: v for k, v in row.items() if k in LenderView.model_fields})
 
@@ -109,7 +116,8 @@ async def list_mandates(
 ) -> Page[MandateView]:
     """A lender's own mandates; regulators see every mandate."""
     lender = None if principal.role in READERS else _lender(principal)
-    rows = await repository.list_mandates(pool, lender, decode_cursor(after), limit)
+    async with acting_as(pool, principal) as con:
+        rows = await repository.list_mandates(con, lender, decode_cursor(after), limit)
     return Page(
         items=[_mandate_view(r) for r in rows],
         next_cursor=next_cursor([r["seq"] for r in rows], limit),
@@ -121,11 +129,14 @@ async def get_mandate(
     mandate_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
 ) -> MandateView:
     """One mandate with what it has disbursed."""
-    row = await repository.fetch_mandate_row(pool, mandate_id)
+    require_role(principal, *LENDER_OR_READERS)
+    async with acting_as(pool, principal) as con:
+        row = await repository.fetch_mandate_row(con, mandate_id)
+        disbursed = await repository.disbursed_total(con, mandate_id)
     if row is None or not _may_read(principal, row["lender_id"]):
         raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
     view = _mandate_view(row)
-    view.disbursed_cny = await repository.remaining_capacity(pool, mandate_id)
+    view.disbursed_cny = disbursed
     return view
 
 
@@ -179,27 +190,39 @@ async def deal_feed(
 ) -> FeedPage:
     """The lender's deal feed in order (matched, withdrawn, answered), paged by cursor."""
     _feed_owner(principal, lender_id)
-    rows = await repository.feed_page(pool, lender_id, decode_cursor(after), limit)
+    async with acting_as(pool, principal) as con:
+        rows = await repository.feed_page(con, lender_id, decode_cursor(after), limit)
     items = [_entry(r) for r in rows]
     cursor = encode_cursor(items[-1].position) if items else after
     return FeedPage(items=items, next_cursor=cursor)
 
 
-@router.get("/lenders/{lender_id}/deals/stream")
+FEED_POSITION = r"^[0-9]{1,18}$"
+STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "`event:` the deal event type, `id:` its feed position, `data:` the entry",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get(
+    "/lenders/{lender_id}/deals/stream",
+    response_class=EventSourceResponse,
+    responses=STREAM_RESPONSES,
+)
 async def deal_stream(
     lender_id: uuid.UUID,
     principal: CurrentPrincipal,
     pool: Pool,
     request: Request,
     after: Cursor = None,
-    last_event_id: Annotated[str | None, Header(max_length=64)] = None,
+    last_event_id: Annotated[str | None, Header(pattern=FEED_POSITION)] = None,
     max_events: Annotated[int | None, Query(ge=1, le=100_000)] = None,
     idle_timeout_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
 ) -> EventSourceResponse:
     """Live feed as server-sent events; resumes after `Last-Event-ID` with no gap or repeat."""
     _feed_owner(principal, lender_id)
-    if last_event_id is not None and not last_event_id.isdigit():
-        raise Unprocessable("Last-Event-ID must be a feed position", field="Last-Event-ID")
     position = int(last_event_id) if last_event_id else decode_cursor(after)
     poll_s: float = request.app.state.settings.feed_poll_s
 
@@ -207,7 +230,8 @@ async def deal_stream(
         nonlocal position
         sent, idle = 0, 0.0
         while max_events is None or sent < max_events:
-            rows = await repository.feed_page(pool, lender_id, position, 100)
+            async with acting_as(pool, principal) as con:  # one short transaction per poll
+                rows = await repository.feed_page(con, lender_id, position, 100)
             for r in rows[: None if max_events is None else max_events - sent]:
                 entry = _entry(r)
                 position = entry.position
@@ -229,7 +253,9 @@ async def deal_stream(
 @router.get("/deals/{deal_id}")
 async def get_deal(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> DealView:
     """One deal of the calling lender, with its explanation and state."""
-    row = await repository.fetch_deal(pool, deal_id)
+    require_role(principal, *LENDER_OR_READERS)
+    async with acting_as(pool, principal) as con:
+        row = await repository.fetch_deal(con, deal_id)
     if row is None or not _may_read(principal, row["lender_id"]):
         raise NotFound(f"deal {deal_id} not found", field="deal_id")
     return DealView(**{k: v for k, v in row.items() if k in DealView.model_fields})
@@ -248,14 +274,15 @@ async def interested_lenders(
     project_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
 ) -> list[InterestedLender]:
     """Which lenders have shown interest in, offered on or funded the caller's project."""
-    rows = await repository.deals_for_enterprise_project(pool, project_id)
-    owner = rows[0]["enterprise_id"] if rows else None
-    if principal.role not in READERS and (owner is None or not principal.owns(owner)):
-        raise NotFound(f"no deals for project {project_id}", field="project_id")
+    require_role(principal, Role.ENTERPRISE, *READERS)
+    async with acting_as(pool, principal) as con:
+        owner = await repository.project_owner(con, project_id)
+        rows = await repository.interested_lenders(con, project_id)
+    if owner is None or not (principal.role in READERS or principal.owns(owner)):
+        raise NotFound(f"project {project_id} not found", field="project_id")
     return [
         InterestedLender(**{k: v for k, v in r.items() if k in InterestedLender.model_fields})
         for r in rows
-        if r["state"] in ("interested", "offered", "disbursed")
     ]
 
 
@@ -269,16 +296,16 @@ async def allocation_plan(
     """How limited lender capacity could be spread to finance the most emission reduction."""
     if principal.role not in READERS:
         lender_id = _lender(principal)
-    rows = await repository.open_deals(pool, lender_id)
-    deals = [
-        OpenDeal(
-            r["deal_id"],
-            facts_from_scored(ProjectScored.model_validate(r["scored"], extra="ignore")),
-            r["mandate_id"],
-        )
-        for r in rows
-    ]
-    async with pool.acquire() as con:
+    async with acting_as(pool, principal) as con:
+        rows = await repository.open_deals(con, lender_id)
+        deals = [
+            OpenDeal(
+                r["deal_id"],
+                facts_from_scored(ProjectScored.model_validate(r["scored"], extra="ignore")),
+                r["mandate_id"],
+            )
+            for r in rows
+        ]
         mandates = [
             m
             for m in [

@@ -1,4 +1,8 @@
-"""Matching's reactions to scored projects and mandate changes, and its lender commands."""
+"""Matching's reactions to scored projects and mandate changes, and its lender commands.
+
+Consumer work sees every lender's rows (it acts as `SYSTEM`); a lender's command runs acting
+for that lender, so row-level security keeps it inside the lender's own rows.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +25,12 @@ from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, LenderSpec, MandateSpec
 from schemas.project import ProjectWithdrawn
 from schemas.scoring import ProjectScored
+from servicekit.auth import Role
 from servicekit.db import Connection
 from servicekit.errors import Conflict, Forbidden, NotFound
 from servicekit.inbox import Delivered, Handler
 from servicekit.outbox import enqueue
+from servicekit.rls import SYSTEM, act_for, acting_for
 
 SOURCE = "greenlink/matching"
 
@@ -61,6 +67,7 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
     """Inbox handlers sharing the consumer's mandate book."""
 
     async def on_scored(con: Connection, events: list[Delivered]) -> None:
+        await act_for(con, SYSTEM, None)
         book = await keeper.sync(con)
         fresh = await repository.keep_newer_scores(
             con, [e.data for e in events if isinstance(e.data, ProjectScored)]
@@ -73,6 +80,7 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
         await _settle(con, existing, matches, by_project)
 
     async def on_project_withdrawn(con: Connection, events: list[Delivered]) -> None:
+        await act_for(con, SYSTEM, None)
         ids = [e.data.project_id for e in events if isinstance(e.data, ProjectWithdrawn)]
         await repository.withdraw_projects(con, ids)
         deals = await repository.deals_of_projects(con, ids)
@@ -81,6 +89,7 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
         await _publish(con, withdrawn)
 
     async def on_mandate(con: Connection, events: list[Delivered]) -> None:
+        await act_for(con, SYSTEM, None)
         await keeper.sync(con)
         for mandate_id in dict.fromkeys(getattr(e.data, "mandate_id") for e in events):  # noqa: B009
             mandate = await repository.load_mandate(con, mandate_id)
@@ -118,16 +127,15 @@ async def register_lender(
     pool: asyncpg.Pool, spec: LenderSpec, lender_id: uuid.UUID
 ) -> LenderRegistered:
     event = LenderRegistered(**dict(spec), lender_id=lender_id, registered_at=_now())
-    async with pool.acquire() as con, con.transaction():
-        if await repository.fetch_lender(con, lender_id):
+    async with acting_for(pool, Role.LENDER, lender_id) as con:
+        if not await repository.insert_lender(con, event):
             raise Conflict("this lender is already registered", field="lender_id")
-        await repository.insert_lender(con, event)
         await enqueue(con, [event], source=SOURCE)
     return event
 
 
 async def register_mandate(pool: asyncpg.Pool, spec: MandateSpec, lender_id: uuid.UUID) -> Mandate:
-    async with pool.acquire() as con, con.transaction():
+    async with acting_for(pool, Role.LENDER, lender_id) as con:
         if not await repository.fetch_lender(con, lender_id):
             raise Forbidden("register the lender before its mandates", field="lender")
         mandate, event = Mandate.register(spec, lender_id=lender_id, at=_now())
@@ -150,7 +158,7 @@ async def update_mandate(
     lender_id: uuid.UUID,
     expected_version: int | None,
 ) -> Mandate:
-    async with pool.acquire() as con, con.transaction():
+    async with acting_for(pool, Role.LENDER, lender_id) as con:
         mandate = await _own_mandate(con, mandate_id, lender_id)
         event = mandate.update(spec, at=_now(), expected_version=expected_version)
         await repository.save_mandate_version(con, event)
@@ -161,7 +169,7 @@ async def update_mandate(
 async def close_mandate(
     pool: asyncpg.Pool, mandate_id: uuid.UUID, reason: str, lender_id: uuid.UUID
 ) -> Mandate:
-    async with pool.acquire() as con, con.transaction():
+    async with acting_for(pool, Role.LENDER, lender_id) as con:
         mandate = await _own_mandate(con, mandate_id, lender_id)
         event = mandate.close(reason=reason, at=_now())
         await repository.close_mandate(con, event)
@@ -174,7 +182,7 @@ async def answer_deal(
 ) -> DealResponded:
     """Record a lender's answer; a disbursement draws on the mandate, and a mandate that can
     no longer fund a minimum ticket has its other open deals withdrawn in the same commit."""
-    async with pool.acquire() as con, con.transaction():
+    async with acting_for(pool, Role.LENDER, lender_id) as con:
         found = await repository.lock_deal(con, deal_id)
         if found is None or found[0].lender_id != lender_id:
             raise NotFound(f"deal {deal_id} not found", field="deal_id")

@@ -23,10 +23,11 @@ from servicekit.db import Connection, Executor
 # -- lenders and mandates ------------------------------------------------------------------
 
 
-async def insert_lender(con: Connection, e: LenderRegistered) -> None:
-    await con.execute(
+async def insert_lender(con: Connection, e: LenderRegistered) -> bool:
+    """False when the lender is already registered (even by a concurrent request)."""
+    inserted = await con.fetchval(
         "INSERT INTO lenders (lender_id, name, kind, city, spec, registered_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (lender_id) DO NOTHING RETURNING true",
         e.lender_id,
         e.name,
         str(e.kind),
@@ -34,6 +35,7 @@ async def insert_lender(con: Connection, e: LenderRegistered) -> None:
         e.model_dump(mode="json"),
         e.registered_at,
     )
+    return bool(inserted)
 
 
 async def fetch_lender(con: Executor, lender_id: uuid.UUID) -> asyncpg.Record | None:
@@ -148,7 +150,7 @@ async def fetch_mandate_row(con: Executor, mandate_id: uuid.UUID) -> asyncpg.Rec
     )
 
 
-async def remaining_capacity(con: Executor, mandate_id: uuid.UUID) -> Decimal:
+async def disbursed_total(con: Executor, mandate_id: uuid.UUID) -> Decimal:
     value = await con.fetchval(
         "SELECT coalesce(sum(amount_cny), 0) FROM disbursements WHERE mandate_id = $1", mandate_id
     )
@@ -311,13 +313,20 @@ async def record_disbursement(con: Connection, deal: Deal, amount: Decimal, on: 
     )
 
 
-async def deals_for_enterprise_project(
-    con: Executor, project_id: uuid.UUID
-) -> list[asyncpg.Record]:
+async def project_owner(con: Executor, project_id: uuid.UUID) -> uuid.UUID | None:
+    """The enterprise a scored project belongs to, if the caller may see the project."""
+    owner: uuid.UUID | None = await con.fetchval(
+        "SELECT enterprise_id FROM projects WHERE project_id = $1", project_id
+    )
+    return owner
+
+
+async def interested_lenders(con: Executor, project_id: uuid.UUID) -> list[asyncpg.Record]:
+    """Lenders that showed interest in, offered on or funded a project: all its owner sees."""
     return await con.fetch(
-        "SELECT d.deal_id, d.lender_id, l.name AS lender_name, d.state, d.updated_at,"
-        " d.enterprise_id FROM deals d JOIN lenders l USING (lender_id)"
-        " WHERE d.project_id = $1 ORDER BY d.created_at",
+        "SELECT d.lender_id, l.name AS lender_name, d.state, d.updated_at"
+        " FROM deals d JOIN lenders l USING (lender_id) WHERE d.project_id = $1"
+        " AND d.state IN ('interested', 'offered', 'disbursed') ORDER BY d.created_at",
         project_id,
     )
 

@@ -1,4 +1,9 @@
-"""Scoring HTTP API: scores with their trace, rankings, methodologies, factor sets, estimates."""
+"""Scoring HTTP API: scores with their trace, rankings, methodologies, factor sets, estimates.
+
+Reads run in a transaction acting as the caller (servicekit.rls), so row-level security agrees
+with the checks made here. Operators' commands rescore every tenant's projects: the service
+does that work as itself (`SYSTEM`) once the caller is known to be an admin.
+"""
 
 from __future__ import annotations
 
@@ -31,9 +36,11 @@ from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from servicekit.rls import SYSTEM, acting_as
 
 router = APIRouter(prefix="/v1", tags=["scoring"])
 READERS = (Role.REGULATOR, Role.ADMIN)
+OWNER_OR_READERS = (Role.ENTERPRISE, *READERS)
 NIL = uuid.UUID(int=0)
 FactorSetId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
@@ -44,6 +51,8 @@ def _context(request: Request) -> ScoringContext:
 
 
 def _may_read(principal: Principal, owner: uuid.UUID) -> bool:
+    """403 for a role with no business here; False for another enterprise's project."""
+    require_role(principal, *OWNER_OR_READERS)
     return principal.role in READERS or principal.owns(owner)
 
 
@@ -55,12 +64,16 @@ async def get_score(
     factor_set_id: FactorSetId = None,
 ) -> ScoreView:
     """A project's current score (or the one made with a given factor set) and its trace."""
-    row = await repository.score_of(pool, project_id, factor_set_id)
+    require_role(principal, *OWNER_OR_READERS)
+    async with acting_as(pool, principal) as con:
+        row = await repository.score_of(con, project_id, factor_set_id)
     if row is None or not _may_read(principal, row["enterprise_id"]):
         raise NotFound(f"no score for project {project_id}", field="project_id")
     standing = None
     if row["current"] and row["score"] is not None:
-        found = await repository.standing_of(pool, row["score"], row["type"], row["city"])
+        # Ranks count every tenant's scores; only the counts leave this transaction.
+        async with acting_as(pool, SYSTEM) as con:
+            found = await repository.standing_of(con, row["score"], row["type"], row["city"])
         standing = Standing(**dict(found.items())) if found else None
     status = "unscorable" if row["unscorable"] else "rejected" if row["rejected"] else "scored"
     return ScoreView(
@@ -82,8 +95,10 @@ async def score_history(
     project_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
 ) -> list[ScoreHistoryEntry]:
     """Every score a project has had: per version, factor set and model."""
-    rows = await repository.score_history(pool, project_id)
-    latest = await repository.score_of(pool, project_id, None)
+    require_role(principal, *OWNER_OR_READERS)
+    async with acting_as(pool, principal) as con:
+        rows = await repository.score_history(con, project_id)
+        latest = await repository.score_of(con, project_id, None)
     owner = latest["enterprise_id"] if latest else None
     if not rows or owner is None or not _may_read(principal, owner):
         raise NotFound(f"no score for project {project_id}", field="project_id")
@@ -101,7 +116,8 @@ async def rankings(
 ) -> Page[RankedProject]:
     """Projects ranked by score, best first, with percentiles overall, in type and in city."""
     require_role(principal, *READERS)
-    rows = await repository.current_scores(pool)
+    async with acting_as(pool, principal) as con:
+        rows = await repository.current_scores(con)
     standings = rank(
         [r["score"] for r in rows], [r["type"] for r in rows], [r["city"] for r in rows]
     )
@@ -156,7 +172,7 @@ async def activate_factor_set(
     """Make a factor set active and rescore every active project with it (a replay)."""
     require_role(principal, Role.ADMIN)
     context = _context(request)
-    async with pool.acquire() as con, con.transaction():
+    async with acting_as(pool, SYSTEM) as con:
         if not await repository.activate_factor_set(con, factor_set_id):
             raise NotFound(f"factor set {factor_set_id!r} not found", field="factor_set_id")
         count = await handlers.rescore_all(con, context)
@@ -171,7 +187,7 @@ async def train_model(principal: CurrentPrincipal, pool: Pool, request: Request)
     """Retrain the plausibility model from the database and rescore with it."""
     require_role(principal, Role.ADMIN)
     context = _context(request)
-    async with pool.acquire() as con, con.transaction():
+    async with acting_as(pool, SYSTEM) as con:
         count = await handlers.retrain_and_rescore(con, context)
         active = await context.active(con)
     return RescoreResult(

@@ -1,23 +1,155 @@
-"""Fixtures of the security suite: every service that has a BOLA matrix, running in-process."""
+"""Fixtures of the security suite: every service that has a BOLA matrix, running in-process.
+
+Scoring and matching run here on schemas of their own, their consumers reading only what is
+published from the moment they start, and without relays. The shared schemas hold every
+project ever registered locally: there an operator's rescore or retrain (which the matrix and
+the fuzzer call) would rescore them all and publish as many events, and each new mandate
+would be matched against all of them. Seeds still go through the real path: projects are
+registered in the registry, scored by the scoring consumer, and their scores reach matching
+through Kafka.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
+import asyncpg
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer
 
 from deploy.local.infra import InfraInfo
+from servicekit.db import create_pool
+from servicekit.inbox import InboxConsumer
+from servicekit.kafka import make_producer
+from servicekit.runtime import ConsumerSpec, ServiceSpec, prepare
 from tests.security.matrix import Mint, SeedContext
+from tests.support.kafka import eventually
 from tests.support.services import RunningService
+
+ASSIGNMENT_TIMEOUT_S = 60.0
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def isolated_spec(make_spec: Callable[[], ServiceSpec], **settings: str) -> ServiceSpec:
+    """The service's own composition root, pointed at a new schema (plus `settings`)."""
+    schema = f"{make_spec.__module__.split('.')[0]}_security_{uuid.uuid4().hex[:8]}"
+    with _environment({"DB_SCHEMA": schema, **settings}):
+        return make_spec()
+
+
+async def _consumer_from_now(
+    stack: contextlib.AsyncExitStack, spec: ServiceSpec, consumer_spec: ConsumerSpec
+) -> InboxConsumer:
+    """An inbox consumer in a group of its own whose offsets start at the topics' current end."""
+    s = spec.settings
+    group = f"{consumer_spec.name}-{s.db_schema}"
+    pool = await create_pool(s.database_url, s.db_schema, min_size=1, max_size=4)
+    stack.push_async_callback(pool.close)
+    producer = make_producer(s.kafka_bootstrap_servers, f"{group}-dlq")
+    await producer.start()
+    stack.push_async_callback(producer.stop)
+    consumer = AIOKafkaConsumer(
+        *consumer_spec.topics,
+        bootstrap_servers=s.kafka_bootstrap_servers,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="latest",
+    )
+    await consumer.start()
+    stack.push_async_callback(consumer.stop)
+    await eventually(consumer.assignment, timeout_s=ASSIGNMENT_TIMEOUT_S, interval_s=0.1)
+    # Committed from the start, so a retry's rewind never falls back to the topic's beginning.
+    await consumer.commit({tp: await consumer.position(tp) for tp in consumer.assignment()})
+    return InboxConsumer(
+        name=consumer_spec.name,
+        service=s.service_name,
+        pool=pool,
+        consumer=consumer,
+        producer=producer,
+        handlers=consumer_spec.handlers,
+        batch_max=s.consumer_batch_max,
+    )
+
+
+@contextlib.asynccontextmanager
+async def isolated_service(spec: ServiceSpec) -> AsyncIterator[RunningService]:
+    """Migrate, consume from now on, serve the app over ASGI; drop the schema afterwards."""
+    await prepare(spec)
+    stop = asyncio.Event()
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            inboxes = [await _consumer_from_now(stack, spec, c) for c in spec.consumers]
+            tasks = [asyncio.create_task(inbox.run(stop)) for inbox in inboxes]
+            app = spec.app_factory()
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
+                    try:
+                        yield RunningService(spec, client, stop)
+                    finally:
+                        stop.set()
+                        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
+    finally:
+        con = await asyncpg.connect(spec.settings.database_url)
+        try:
+            await con.execute(f'DROP SCHEMA IF EXISTS "{spec.settings.db_schema}" CASCADE')
+        finally:
+            await con.close()
+
+
+@pytest.fixture(scope="session")
+async def isolated_scoring(infra: InfraInfo, jwks_path: object) -> AsyncIterator[RunningService]:
+    """Scoring on a schema of its own; no automatic retraining, so scores change only when
+    a test asks for it."""
+    from scoring.app import spec
+
+    async with isolated_service(isolated_spec(spec, SCORING_MODEL_AUTO_MAX="0")) as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+async def isolated_matching(infra: InfraInfo, jwks_path: object) -> AsyncIterator[RunningService]:
+    """Matching on a schema of its own, polling its feed often so streams end quickly."""
+    from matching.app import spec
+
+    async with isolated_service(isolated_spec(spec, FEED_POLL_SECONDS="0.01")) as service:
+        yield service
 
 
 @pytest.fixture(scope="session")
 def matrix_clients(
-    registry: RunningService, audit: RunningService
+    registry: RunningService,
+    audit: RunningService,
+    scoring: RunningService,
+    isolated_scoring: RunningService,
+    isolated_matching: RunningService,
 ) -> Mapping[str, httpx.AsyncClient]:
-    """Clients of the services the matrices cover; scoring and matching join here."""
-    return {"registry": registry.client, "audit": audit.client}
+    """Clients of the services the matrices cover. The shared scoring service runs too: it
+    scores the registry's projects for matching, as it does in production."""
+    return {
+        "registry": registry.client,
+        "audit": audit.client,
+        "scoring": isolated_scoring.client,
+        "matching": isolated_matching.client,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -9,16 +9,19 @@ a token gets 401 for every well-formed request.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import asyncpg
 import pytest
 from fastapi import FastAPI
 from hypothesis import settings
+from pydantic import Field, TypeAdapter, ValidationError
 from schemathesis.python import asgi
 
 import audit.app as audit_composition
@@ -26,8 +29,11 @@ from deploy.local.infra import InfraInfo
 from servicekit.migrations import migrate
 from servicekit.runtime import ServiceSpec, prepare
 from tests.security.fuzzing import AnyCase, FuzzTarget, FuzzTest, fuzz_schema
-from tests.security.matrix import Mint
+from tests.security.matching_matrix import lending
+from tests.security.matrix import Mint, SeedContext, Tenant
+from tests.security.scoring_matrix import scored
 from tests.support.samples import enterprise_body, project_body
+from tests.support.services import RunningService
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 
@@ -42,6 +48,18 @@ REGISTRY_RULES = (
 )
 # A range whose end must not precede its start.
 AUDIT_RULES = ("GET /v1/ledger/verify", "GET /v1/flows")
+# A project's cross-field checks, plus claims a methodology finds impossible or incomplete.
+SCORING_RULES = ("POST /v1/estimate",)
+# A mandate's cross-field checks (focus cities among cities, ticket within capacity, limits
+# between ticket and capacity); an offer or disbursement checked against the mandate's terms.
+MATCHING_RULES = (
+    "POST /v1/mandates",
+    "PUT /v1/mandates/{mandate_id}",
+    "POST /v1/deals/{deal_id}/responses",
+)
+STREAM = "GET /v1/lenders/{lender_id}/deals/stream"
+STREAM_IDLE_S = "0.02"
+_WAIT = TypeAdapter(Annotated[float, Field(gt=0, le=3600)])
 
 
 def _schemas(service: str, rules: tuple[str, ...]) -> dict[str, Callable[[FuzzTest], FuzzTest]]:
@@ -57,6 +75,8 @@ def _schemas(service: str, rules: tuple[str, ...]) -> dict[str, Callable[[FuzzTe
 
 REGISTRY = _schemas("registry", REGISTRY_RULES)
 AUDIT = _schemas("audit", AUDIT_RULES)
+SCORING = _schemas("scoring", SCORING_RULES)
+MATCHING = _schemas("matching", MATCHING_RULES)
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +147,60 @@ def audit_targets(audit_app: FastAPI, mint: Mint) -> Iterator[dict[str, FuzzTarg
         "anonymous": FuzzTarget(audit_app, {}, ids),
     }
     asgi.shutdown_lifespans()
+
+
+@dataclass(frozen=True)
+class Callers:
+    """Who calls each operation of a service: the role that owns it (`roles`, else
+    `default_role`) as tenant A, that role (or the default one) as tenant B, and nobody."""
+
+    app: FastAPI
+    own: Tenant
+    other: Tenant
+    mint: Mint
+    default_role: str
+    roles: Mapping[str, str]
+
+    def _headers(self, role: str, tenant: Tenant) -> dict[str, str]:
+        tenant_id = {"enterprise": tenant.enterprise_id, "lender": tenant.lender_id}.get(role)
+        return self.mint(role, tenant_id)
+
+    def targets(self, case: AnyCase) -> dict[str, FuzzTarget]:
+        role = self.roles.get(case.operation.label, self.default_role)
+        stranger = role if role in ("enterprise", "lender") else self.default_role
+        return {
+            "owner": FuzzTarget(self.app, self._headers(role, self.own), self.own.objects),
+            "stranger": FuzzTarget(self.app, self._headers(stranger, self.other), self.own.objects),
+            "anonymous": FuzzTarget(self.app, {}, self.own.objects),
+        }
+
+
+def bound_stream(case: AnyCase) -> AnyCase:
+    """A live feed never ends by itself: an absent `idle_timeout_s`, or one the endpoint would
+    accept, becomes a short one, so each stream closes once the feed has nothing new. Values
+    the endpoint refuses stay as generated, and so do negative cases."""
+    if case.operation.label != STREAM:
+        return case
+    query = case.query if isinstance(case.query, dict) else {}
+    if "idle_timeout_s" not in query:
+        query["idle_timeout_s"] = STREAM_IDLE_S
+    elif isinstance(query["idle_timeout_s"], list):
+        query["idle_timeout_s"] = [_shortened(v) for v in query["idle_timeout_s"]]
+    else:
+        query["idle_timeout_s"] = _shortened(query["idle_timeout_s"])
+    case.query = query
+    return case
+
+
+def _shortened(value: object) -> object:
+    """`STREAM_IDLE_S` in place of a wait the endpoint would accept as sent on the wire."""
+    if value is None or isinstance(value, bool | dict | list):
+        return value
+    try:
+        _WAIT.validate_python(str(value))
+    except ValidationError:
+        return value
+    return STREAM_IDLE_S
 
 
 def as_owner(case: AnyCase, targets: dict[str, FuzzTarget]) -> None:

@@ -1,0 +1,246 @@
+"""Matching rows of the BOLA matrix: lenders own their registration, mandates, deals and feed;
+an enterprise sees which lenders answered its project; regulators read everything."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from tests.security.matrix import (
+    Caller,
+    Endpoint,
+    Mint,
+    SeedContext,
+    ServiceMatrix,
+    Tenant,
+    World,
+    expect,
+)
+from tests.support.kafka import eventually
+from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
+
+CITY = "zhangjiajie"
+LENDER_READ = expect(
+    enterprise_own=403,
+    enterprise_other=403,
+    lender_own=200,
+    lender_other=404,
+    regulator=200,
+    admin=200,
+)
+LENDER_WRITE = expect(
+    enterprise_own=403,
+    enterprise_other=403,
+    lender_own=200,
+    lender_other=404,
+    regulator=403,
+    admin=403,
+)
+EACH_LENDER_ITS_OWN = expect(
+    enterprise_own=403,
+    enterprise_other=403,
+    lender_own=200,
+    lender_other=200,
+    regulator=200,
+    admin=200,
+)
+_terms = itertools.count(1)
+
+
+def exclusive_terms() -> tuple[int, Decimal]:
+    """A tenor and financing need no other seeded tenant shares: a mandate capped at this
+    tenor with this minimum ticket matches its own tenant's project and no other seed's."""
+    n = next(_terms)
+    return 12 + n, Decimal(10_000_000 + 1_000 * n).quantize(Decimal("0.01"))
+
+
+def fitting_mandate(tenor_months: int, need_cny: Decimal, **overrides: Any) -> dict[str, Any]:
+    return mandate_body(
+        cities=[CITY],
+        max_tenor_months=tenor_months,
+        ticket_min_cny=str(need_cny),
+        min_score=0,
+        exclusions=[],
+        **overrides,
+    )
+
+
+MANDATE = "/v1/mandates/{mandate_id}"
+FEED = "/v1/lenders/{lender_id}/deals"
+DEAL = "/v1/deals/{deal_id}"
+ROWS = (
+    Endpoint(
+        "POST",
+        "/v1/lenders",
+        expect(
+            enterprise_own=403,
+            enterprise_other=403,
+            lender_own=409,
+            lender_other=409,
+            regulator=403,
+            admin=403,
+        ),
+        owner=Caller.LENDER_OWN,
+        json=lambda _: lender_body(),
+        state=("/v1/lenders/{lender_id}",),
+    ),
+    Endpoint("GET", "/v1/lenders/{lender_id}", LENDER_READ, owner=Caller.LENDER_OWN),
+    Endpoint(
+        "POST",
+        "/v1/mandates",
+        expect(
+            enterprise_own=403,
+            enterprise_other=403,
+            lender_own=201,
+            lender_other=201,
+            regulator=403,
+            admin=403,
+        ),
+        owner=Caller.LENDER_OWN,
+        json=lambda _: mandate_body(name="Another mandate"),
+        fresh=True,
+        state=("/v1/mandates",),
+    ),
+    Endpoint("GET", "/v1/mandates", EACH_LENDER_ITS_OWN, owner=Caller.LENDER_OWN),
+    Endpoint("GET", MANDATE, LENDER_READ, owner=Caller.LENDER_OWN),
+    Endpoint(
+        "PUT",
+        MANDATE,
+        LENDER_WRITE,
+        owner=Caller.LENDER_OWN,
+        json=lambda _: mandate_body(name="Renamed mandate"),
+        fresh=True,
+        state=(MANDATE, "/v1/mandates"),
+    ),
+    Endpoint(
+        "POST",
+        f"{MANDATE}/close",
+        LENDER_WRITE,
+        owner=Caller.LENDER_OWN,
+        json=lambda _: {"reason": "fully allocated"},
+        fresh=True,
+        state=(MANDATE, FEED),
+    ),
+    Endpoint("GET", FEED, LENDER_READ, owner=Caller.LENDER_OWN),
+    Endpoint(
+        "GET",
+        f"{FEED}/stream",
+        LENDER_READ,
+        owner=Caller.LENDER_OWN,
+        query={"max_events": "1", "idle_timeout_s": "0.2"},
+    ),
+    Endpoint("GET", DEAL, LENDER_READ, owner=Caller.LENDER_OWN),
+    Endpoint(
+        "POST",
+        f"{DEAL}/responses",
+        expect(
+            enterprise_own=403,
+            enterprise_other=403,
+            lender_own=201,
+            lender_other=404,
+            regulator=403,
+            admin=403,
+        ),
+        owner=Caller.LENDER_OWN,
+        json=lambda _: {"response": {"kind": "decline", "reason": "outside our pipeline"}},
+        fresh=True,
+        state=(DEAL, FEED),
+    ),
+    Endpoint(
+        "GET",
+        "/v1/projects/{project_id}/lenders",
+        expect(
+            enterprise_own=200,
+            enterprise_other=404,
+            lender_own=403,
+            lender_other=403,
+            regulator=200,
+            admin=200,
+        ),
+    ),
+    Endpoint("GET", "/v1/allocation-plan", EACH_LENDER_ITS_OWN, owner=Caller.LENDER_OWN),
+)
+
+
+async def _lender_with_mandate(
+    matching: httpx.AsyncClient, mint: Mint, marker: str, tenor: int, need: Decimal
+) -> tuple[uuid.UUID, uuid.UUID]:
+    lender_id = uuid.uuid4()
+    headers = mint("lender", lender_id)
+    made = await matching.post(
+        "/v1/lenders", json=lender_body(name=f"Bank {marker}"), headers=headers
+    )
+    assert made.status_code == 201, made.text
+    mandate = await matching.post(
+        "/v1/mandates", json=fitting_mandate(tenor, need, name=f"Mandate {marker}"), headers=headers
+    )
+    assert mandate.status_code == 201, mandate.text
+    return lender_id, uuid.UUID(mandate.json()["mandate_id"])
+
+
+async def _project(
+    registry: httpx.AsyncClient, mint: Mint, marker: str, tenor: int, need: Decimal
+) -> tuple[uuid.UUID, uuid.UUID]:
+    enterprise_id = uuid.uuid4()
+    headers = mint("enterprise", enterprise_id)
+    made = await registry.post(
+        "/v1/enterprises", json=enterprise_body(name=f"Enterprise {marker}"), headers=headers
+    )
+    assert made.status_code == 201, made.text
+    body = data_centre_body(
+        name=f"Project {marker}", city=CITY, tenor_months=tenor, financing_need_cny=str(need)
+    )
+    project = await registry.post("/v1/projects", json=body, headers=headers)
+    assert project.status_code == 201, project.text
+    return enterprise_id, uuid.UUID(project.json()["project_id"])
+
+
+async def lending(ctx: SeedContext) -> Tenant:
+    """A lender whose mandate matched an enterprise's project (scored on the way) and who
+    answered the deal with interest; everything named with the tenant's marker."""
+    registry, matching = ctx.clients["registry"], ctx.clients["matching"]
+    marker = f"mk{uuid.uuid4().hex[:12]}"
+    tenor, need = exclusive_terms()
+    lender_id, mandate_id = await _lender_with_mandate(matching, ctx.mint, marker, tenor, need)
+    enterprise_id, project_id = await _project(registry, ctx.mint, marker, tenor, need)
+    headers = ctx.mint("lender", lender_id)
+
+    async def matched() -> str | None:
+        feed = await matching.get(f"/v1/lenders/{lender_id}/deals", headers=headers)
+        return next(
+            (
+                item["deal_id"]
+                for item in feed.json()["items"]
+                if item["event"]["project_id"] == str(project_id)
+            ),
+            None,
+        )
+
+    deal_id = str(await eventually(matched, timeout_s=90))
+    interest = await matching.post(
+        f"/v1/deals/{deal_id}/responses",
+        json={"response": {"kind": "interest", "note": f"Bank {marker} would like to talk"}},
+        headers=headers,
+    )
+    assert interest.status_code == 201, interest.text
+    objects = {
+        "enterprise_id": enterprise_id,
+        "project_id": project_id,
+        "lender_id": lender_id,
+        "mandate_id": mandate_id,
+        "deal_id": uuid.UUID(deal_id),
+    }
+    return Tenant(enterprise_id, lender_id, marker, objects)
+
+
+async def seed(ctx: SeedContext) -> World:
+    own, other = await asyncio.gather(lending(ctx), lending(ctx))
+    return World(own, other)
+
+
+MATRIX = ServiceMatrix("matching", ROWS, seed)

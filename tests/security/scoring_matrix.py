@@ -1,0 +1,105 @@
+"""Scoring rows of the BOLA matrix: enterprises read their projects' scores, admins operate."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+from scoring.factors import default_factor_set
+from tests.security.matrix import (
+    Caller,
+    Endpoint,
+    Mint,
+    SeedContext,
+    ServiceMatrix,
+    Tenant,
+    World,
+    expect,
+)
+from tests.security.registry_matrix import ENTERPRISE_READ, READERS_ONLY
+from tests.support.kafka import eventually
+from tests.support.samples import enterprise_body, project_body
+
+EVERYONE = expect(
+    enterprise_own=200,
+    enterprise_other=200,
+    lender_own=200,
+    lender_other=200,
+    regulator=200,
+    admin=200,
+)
+ADMIN_ONLY = expect(
+    enterprise_own=403,
+    enterprise_other=403,
+    lender_own=403,
+    lender_other=403,
+    regulator=403,
+    admin=200,
+)
+
+
+@dataclass(frozen=True)
+class ActiveFactorSetEndpoint(Endpoint):
+    """Aims `{factor_set_id}` at the set that is active already: activating it again rescores
+    nothing, so the row proves who may activate without changing any score."""
+
+    def url(self, world: World) -> str:
+        return self.path.replace("{factor_set_id}", default_factor_set().id)
+
+
+SCORE = "/v1/scores/{project_id}"
+ROWS = (
+    Endpoint("GET", SCORE, ENTERPRISE_READ),
+    Endpoint("GET", f"{SCORE}/history", ENTERPRISE_READ),
+    Endpoint("GET", "/v1/rankings", READERS_ONLY),
+    Endpoint("GET", "/v1/methodologies", EVERYONE),
+    Endpoint("GET", "/v1/factor-sets", EVERYONE),
+    ActiveFactorSetEndpoint(
+        "POST",
+        "/v1/factor-sets/{factor_set_id}/activate",
+        ADMIN_ONLY,
+        owner=Caller.ADMIN,
+        state=("/v1/factor-sets", f"{SCORE}/history"),
+    ),
+    Endpoint("POST", "/v1/estimate", EVERYONE, json=lambda _: project_body()),
+    # Last: a retrain rescores every project, so the rows above see the scores as seeded.
+    Endpoint(
+        "POST", "/v1/models/train", ADMIN_ONLY, owner=Caller.ADMIN, state=(f"{SCORE}/history",)
+    ),
+)
+
+
+async def scored(registry: httpx.AsyncClient, scoring: httpx.AsyncClient, mint: Mint) -> Tenant:
+    """An enterprise whose project, registered in the registry, scoring has scored."""
+    enterprise_id, marker = uuid.uuid4(), f"mk{uuid.uuid4().hex[:12]}"
+    headers = mint("enterprise", enterprise_id)
+    made = await registry.post(
+        "/v1/enterprises", json=enterprise_body(name=f"Enterprise {marker}"), headers=headers
+    )
+    assert made.status_code == 201, made.text
+    project = await registry.post(
+        "/v1/projects", json=project_body(name=f"Project {marker}"), headers=headers
+    )
+    assert project.status_code == 201, project.text
+    project_id = uuid.UUID(project.json()["project_id"])
+
+    async def has_score() -> bool:
+        return (await scoring.get(f"/v1/scores/{project_id}", headers=headers)).status_code == 200
+
+    await eventually(has_score, timeout_s=60)
+    objects = {"enterprise_id": enterprise_id, "project_id": project_id}
+    return Tenant(enterprise_id, uuid.uuid4(), marker, objects)
+
+
+async def seed(ctx: SeedContext) -> World:
+    registry, scoring = ctx.clients["registry"], ctx.clients["scoring"]
+    own, other = await asyncio.gather(
+        scored(registry, scoring, ctx.mint), scored(registry, scoring, ctx.mint)
+    )
+    return World(own, other)
+
+
+MATRIX = ServiceMatrix("scoring", ROWS, seed)

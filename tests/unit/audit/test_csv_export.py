@@ -1,0 +1,16 @@
+"""CSV exports keep their header row even when a report has no rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.export import csv_response
+from audit.report_views import CrfRowView
+
+pytestmark = pytest.mark.unit
+
+
+def test_empty_disclosure_csv_still_has_its_header() -> None:
+    response = csv_response([], "crf-2026Q1", model=CrfRowView)
+    header = bytes(response.body).decode().splitlines()[0]
+    assert header.startswith("lender_id,lender_name,field,quarter_projects")
