@@ -21,7 +21,7 @@ import typer
 from deploy.local.infra import ensure_started
 from servicekit.auth import Role
 from servicekit.issuer import ensure_keys, mint
-from tests.bench import domain, memory, registration
+from tests.bench import domain, memory, pipeline, registration
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,8 +98,10 @@ def main(scale: float = typer.Option(1.0, help="multiply every workload size")) 
         f"  ratio bulk / API: {bulk.per_second / api.per_second:.1f}x   "
         "(target: 1,000,000 projects through the pipeline in ≤ 10 min)"
     )
+    typer.echo("[pipeline] running ...")
+    lines = pipeline.pipeline_lines(env, scale)
     typer.echo("[scoring] running ...")
-    lines = domain.scoring_lines(scale)
+    lines += domain.scoring_lines(scale)
     typer.echo("[matching] running ...")
     lines += domain.matching_lines(scale)
     typer.echo("[audit] running ...")
