@@ -6,20 +6,13 @@ import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Self
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic.config import JsonDict
 
 from schemas.envelope import EventData
-from schemas.fields import Code, IsoDate, LongText, PositiveMoneyCNY, ShortText
+from schemas.fields import Code, IsoDate, LongText, PositiveMoneyCNY, ShortText, text
 from schemas.scoring import CostCNYPerTonne, Flag, ScoreComponents, Taxonomy, TonnesCO2e
 from schemas.vocabulary import City, Instrument, ProjectFamily, ProjectType
 
@@ -28,13 +21,10 @@ _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 Points = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
-def _not_blank(value: str) -> str:
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
-Reason = Annotated[LongText, AfterValidator(_not_blank)]
+if TYPE_CHECKING:
+    Reason = str
+else:  # text() builds the annotated type at run time: required, so never blank
+    Reason = text(4000)
 
 # A rate travels like money: a plain decimal string or a JSON number, here with at most four
 # places, and is documented exactly as it is validated.
@@ -169,10 +159,21 @@ class DealWithdrawn(EventData):
         return str(self.deal_id)
 
 
+def _kind_required(schema: JsonDict) -> None:
+    """`kind` picks the response type, so a request must send it (Python code may omit it)."""
+    required = schema.get("required")
+    schema["required"] = ["kind", *(required if isinstance(required, list) else [])]
+
+
+_RESPONSE = ConfigDict(
+    frozen=True, extra="forbid", allow_inf_nan=False, json_schema_extra=_kind_required
+)
+
+
 class Interest(BaseModel):
     """The lender wants to talk."""
 
-    model_config = _STRICT
+    model_config = _RESPONSE
 
     kind: Literal["interest"] = "interest"
     note: LongText = ""
@@ -181,7 +182,7 @@ class Interest(BaseModel):
 class Decline(BaseModel):
     """The lender will not finance this project; the reason is shown to the enterprise."""
 
-    model_config = _STRICT
+    model_config = _RESPONSE
 
     kind: Literal["decline"] = "decline"
     reason: Reason
@@ -190,7 +191,7 @@ class Decline(BaseModel):
 class Offer(BaseModel):
     """Terms the lender offers; `rate_percent` is the annual rate (or fee) in percent."""
 
-    model_config = _STRICT
+    model_config = _RESPONSE
 
     kind: Literal["offer"] = "offer"
     instrument: Instrument
@@ -202,7 +203,7 @@ class Offer(BaseModel):
 class Disbursement(BaseModel):
     """Money paid out: it consumes the mandate's capacity."""
 
-    model_config = _STRICT
+    model_config = _RESPONSE
 
     kind: Literal["disbursed"] = "disbursed"
     amount_cny: PositiveMoneyCNY

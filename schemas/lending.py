@@ -8,12 +8,15 @@ from enum import StrEnum
 from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from schemas.envelope import EventData
 from schemas.fields import LongText, MoneyCNY, PositiveMoneyCNY, Quantity, ShortText
 from schemas.vocabulary import City, Instrument, ProjectFamily
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+# Lists that must not repeat say so in the schema; the validator below names the repeat.
+_UNIQUE: JsonDict = {"uniqueItems": True}
 
 
 class LenderKind(StrEnum):
@@ -59,17 +62,25 @@ class MandateSpec(BaseModel):
     model_config = _STRICT
 
     name: ShortText
-    instruments: list[Instrument] = Field(min_length=1, max_length=len(Instrument))
-    families: list[ProjectFamily] = Field(min_length=1, max_length=len(ProjectFamily))
-    cities: list[City] = Field(min_length=1, max_length=len(City))
-    focus_cities: list[City] = Field(default_factory=list, max_length=len(City))
+    instruments: list[Instrument] = Field(
+        min_length=1, max_length=len(Instrument), json_schema_extra=_UNIQUE
+    )
+    families: list[ProjectFamily] = Field(
+        min_length=1, max_length=len(ProjectFamily), json_schema_extra=_UNIQUE
+    )
+    cities: list[City] = Field(min_length=1, max_length=len(City), json_schema_extra=_UNIQUE)
+    focus_cities: list[City] = Field(
+        default_factory=list, max_length=len(City), json_schema_extra=_UNIQUE
+    )
     ticket_min_cny: PositiveMoneyCNY
     ticket_max_cny: PositiveMoneyCNY
     max_tenor_months: int = Field(ge=1, le=360, strict=True)
     min_score: float = Field(default=0.0, ge=0, le=100, allow_inf_nan=False, strict=True)
     min_annual_tco2e: Quantity = 0.0
     max_abatement_cost_cny_per_tco2e: MoneyCNY | None = None
-    exclusions: list[Exclusion] = Field(default_factory=list, max_length=len(Exclusion))
+    exclusions: list[Exclusion] = Field(
+        default_factory=list, max_length=len(Exclusion), json_schema_extra=_UNIQUE
+    )
     capacity_cny: PositiveMoneyCNY
     limits: ConcentrationLimits = ConcentrationLimits()
 

@@ -32,7 +32,7 @@ from matching.views import (
     PlanLine,
     PlanProject,
 )
-from schemas.deals import DealResponded, DealResponse
+from schemas.deals import DealMatched, DealResponded, DealResponse, DealWithdrawn
 from schemas.fields import LongText
 from schemas.lending import LenderSpec, MandateSpec
 from schemas.scoring import ProjectScored
@@ -43,6 +43,7 @@ from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cur
 from servicekit.rls import acting_as
 
 router = APIRouter(prefix="/v1", tags=["matching"])
+DEAL_EVENTS = (DealMatched, DealWithdrawn, DealResponded)
 READERS = (Role.REGULATOR, Role.ADMIN)
 LENDER_OR_READERS = (Role.LENDER, *READERS)
 
@@ -198,10 +199,27 @@ async def deal_feed(
 
 
 FEED_POSITION = r"^[0-9]{1,18}$"
+FEED_EVENT = {
+    "type": "object",
+    "required": ["id", "event", "data"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "pattern": FEED_POSITION,
+            "description": "The entry's feed position: send it back as Last-Event-ID to resume.",
+        },
+        "event": {"type": "string", "enum": [t.event_type for t in DEAL_EVENTS]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": "The FeedEntry as JSON.",
+        },
+    },
+}
 STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "`event:` the deal event type, `id:` its feed position, `data:` the entry",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "description": "One server-sent event per feed entry, oldest first",
+        "content": {"text/event-stream": {"schema": FEED_EVENT}},
     }
 }
 
@@ -217,7 +235,7 @@ async def deal_stream(
     pool: Pool,
     request: Request,
     after: Cursor = None,
-    last_event_id: Annotated[str | None, Header(pattern=FEED_POSITION)] = None,
+    last_event_id: Annotated[str, Header(pattern=FEED_POSITION)] = "",
     max_events: Annotated[int | None, Query(ge=1, le=100_000)] = None,
     idle_timeout_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
 ) -> EventSourceResponse:

@@ -58,7 +58,7 @@ MATCHING_RULES = (
     "POST /v1/deals/{deal_id}/responses",
 )
 STREAM = "GET /v1/lenders/{lender_id}/deals/stream"
-STREAM_IDLE_S = "0.02"
+STREAM_IDLE_S = 0.02  # a number, as generated: the checks re-validate the query
 _WAIT = TypeAdapter(Annotated[float, Field(gt=0, le=3600)])
 
 
@@ -155,23 +155,36 @@ class Callers:
     `default_role`) as tenant A, that role (or the default one) as tenant B, and nobody."""
 
     app: FastAPI
-    own: Tenant
-    other: Tenant
-    mint: Mint
+    ids: Mapping[str, uuid.UUID]
     default_role: str
     roles: Mapping[str, str]
+    tokens: Mapping[tuple[str, str], dict[str, str]]
 
-    def _headers(self, role: str, tenant: Tenant) -> dict[str, str]:
-        tenant_id = {"enterprise": tenant.enterprise_id, "lender": tenant.lender_id}.get(role)
-        return self.mint(role, tenant_id)
+    @classmethod
+    def of(
+        cls,
+        app: FastAPI,
+        world: tuple[Tenant, Tenant],
+        mint: Mint,
+        default_role: str,
+        roles: Mapping[str, str],
+    ) -> Callers:
+        """Tokens minted once: signing one per generated case would dominate the run."""
+        own, other = world
+        tokens = {}
+        for role in {default_role, *roles.values()}:
+            for side, tenant in (("own", own), ("other", other)):
+                tenant_id = {"enterprise": tenant.enterprise_id, "lender": tenant.lender_id}
+                tokens[role, side] = mint(role, tenant_id.get(role))
+        return cls(app, own.objects, default_role, roles, tokens)
 
     def targets(self, case: AnyCase) -> dict[str, FuzzTarget]:
         role = self.roles.get(case.operation.label, self.default_role)
         stranger = role if role in ("enterprise", "lender") else self.default_role
         return {
-            "owner": FuzzTarget(self.app, self._headers(role, self.own), self.own.objects),
-            "stranger": FuzzTarget(self.app, self._headers(stranger, self.other), self.own.objects),
-            "anonymous": FuzzTarget(self.app, {}, self.own.objects),
+            "owner": FuzzTarget(self.app, self.tokens[role, "own"], self.ids),
+            "stranger": FuzzTarget(self.app, self.tokens[stranger, "other"], self.ids),
+            "anonymous": FuzzTarget(self.app, {}, self.ids),
         }
 
 
@@ -282,3 +295,100 @@ def test_audit_answers_401_without_a_token(
     case: AnyCase, audit_targets: dict[str, FuzzTarget]
 ) -> None:
     as_anonymous(case, audit_targets)
+
+
+@pytest.fixture(scope="module")
+async def scoring_callers(
+    isolated_scoring: RunningService, registry: RunningService, mint: Mint
+) -> AsyncIterator[Callers]:
+    """Scoring on its own schema: two enterprises with scored projects; readers rank and
+    admins operate."""
+    world = await asyncio.gather(
+        scored(registry.client, isolated_scoring.client, mint),
+        scored(registry.client, isolated_scoring.client, mint),
+    )
+    roles = {
+        "GET /v1/rankings": "regulator",
+        "POST /v1/factor-sets/{factor_set_id}/activate": "admin",
+        "POST /v1/models/train": "admin",
+    }
+    app = isolated_scoring.spec.app_factory()
+    yield Callers.of(app, (world[0], world[1]), mint, "enterprise", roles)
+    asgi.shutdown_lifespans()
+
+
+@pytest.fixture(scope="module")
+async def matching_callers(
+    isolated_matching: RunningService,
+    registry: RunningService,
+    scoring: RunningService,
+    mint: Mint,
+) -> AsyncIterator[Callers]:
+    """Matching on its own schema: two lenders, each with a mandate, a deal it showed interest
+    in and the enterprise behind that deal's project."""
+    ctx = SeedContext({"registry": registry.client, "matching": isolated_matching.client}, mint, "")
+    world = await asyncio.gather(lending(ctx), lending(ctx))
+    roles = {"GET /v1/projects/{project_id}/lenders": "enterprise"}
+    app = isolated_matching.spec.app_factory()
+    yield Callers.of(app, (world[0], world[1]), mint, "lender", roles)
+    asgi.shutdown_lifespans()
+
+
+@SCORING["positive"]
+@settings(deadline=None)
+def test_scoring_accepts_good_requests_of_each_operations_owner_as_documented(
+    case: AnyCase, scoring_callers: Callers
+) -> None:
+    as_owner(case, scoring_callers.targets(case))
+
+
+@SCORING["negative"]
+@settings(deadline=None)
+def test_scoring_refuses_bad_requests_of_each_operations_owner_with_a_4xx(
+    case: AnyCase, scoring_callers: Callers
+) -> None:
+    as_owner(case, scoring_callers.targets(case))
+
+
+@SCORING["caller"]
+@settings(deadline=None)
+def test_scoring_never_serves_another_enterprises_scores(
+    case: AnyCase, scoring_callers: Callers
+) -> None:
+    as_stranger(case, scoring_callers.targets(case))
+
+
+@SCORING["caller"]
+@settings(deadline=None)
+def test_scoring_answers_401_without_a_token(case: AnyCase, scoring_callers: Callers) -> None:
+    as_anonymous(case, scoring_callers.targets(case))
+
+
+@MATCHING["positive"]
+@settings(deadline=None)
+def test_matching_accepts_good_requests_of_each_operations_owner_as_documented(
+    case: AnyCase, matching_callers: Callers
+) -> None:
+    as_owner(bound_stream(case), matching_callers.targets(case))
+
+
+@MATCHING["negative"]
+@settings(deadline=None)
+def test_matching_refuses_bad_requests_of_each_operations_owner_with_a_4xx(
+    case: AnyCase, matching_callers: Callers
+) -> None:
+    as_owner(bound_stream(case), matching_callers.targets(case))
+
+
+@MATCHING["caller"]
+@settings(deadline=None)
+def test_matching_never_serves_another_lenders_objects(
+    case: AnyCase, matching_callers: Callers
+) -> None:
+    as_stranger(bound_stream(case), matching_callers.targets(case))
+
+
+@MATCHING["caller"]
+@settings(deadline=None)
+def test_matching_answers_401_without_a_token(case: AnyCase, matching_callers: Callers) -> None:
+    as_anonymous(bound_stream(case), matching_callers.targets(case))

@@ -1,11 +1,12 @@
 """Row-level security holds even when a query forgets its tenant filter.
 
 Every query here is deliberately careless (no WHERE on the tenant) and runs on a connection
-acting as one enterprise; PostgreSQL itself must keep the other enterprise's rows out.
+acting as one enterprise or lender; PostgreSQL itself must keep the other tenant's rows out.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -16,8 +17,10 @@ from deploy.local.infra import InfraInfo
 from servicekit.auth import Principal, Role
 from servicekit.db import create_pool
 from servicekit.rls import SYSTEM, act_as, act_for
-from tests.security.matrix import Tenant
+from tests.security.matching_matrix import lending
+from tests.security.matrix import SeedContext, Tenant
 from tests.security.registry_matrix import enrolled
+from tests.security.scoring_matrix import scored
 from tests.support.services import RunningService
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
@@ -167,3 +170,220 @@ async def test_row_security_is_forced_on_every_tenant_table(pool: asyncpg.Pool) 
         "intake_errors",
     }
     assert not await pool.fetchval("SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user")
+
+
+# -- matching: lenders' rows, and what an enterprise may know about its projects' deals -------
+
+LENDER_TABLES = ("lenders", "mandates", "deals", "feed")
+MATCHING_TABLES = {"lenders", "mandates", "mandate_versions", "deals", "disbursements", "feed"}
+
+
+@pytest.fixture(scope="module")
+async def matching_pool(
+    infra: InfraInfo, isolated_matching: RunningService
+) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(
+        infra.database_url, isolated_matching.spec.settings.db_schema, min_size=1, max_size=2
+    )
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="module")
+async def lenders(
+    isolated_matching: RunningService, registry: RunningService, scoring: RunningService, mint
+) -> tuple[Tenant, Tenant]:
+    """Two lenders with a deal each; A has made an offer and paid it out."""
+    ctx = SeedContext({"registry": registry.client, "matching": isolated_matching.client}, mint, "")
+    a, b = await asyncio.gather(lending(ctx), lending(ctx))
+    headers = mint("lender", a.lender_id)
+    deal_url = f"/v1/deals/{a.objects['deal_id']}"
+    deal = (await isolated_matching.client.get(deal_url, headers=headers)).json()
+    need, tenor = (deal["matched"]["project"][k] for k in ("financing_need_cny", "tenor_months"))
+    offer = {"instrument": "green_loan", "amount_cny": need, "rate_percent": "3.1"}
+    for response in (
+        {"kind": "offer", **offer, "tenor_months": tenor},
+        {"kind": "disbursed", "amount_cny": need, "disbursed_on": "2026-03-01"},
+    ):
+        answered = await isolated_matching.client.post(
+            f"{deal_url}/responses", json={"response": response}, headers=headers
+        )
+        assert answered.status_code == 201, answered.text
+    return a, b
+
+
+def _lender(tenant: Tenant) -> Principal:
+    return Principal(f"lender:{tenant.lender_id}", Role.LENDER, tenant.lender_id)
+
+
+async def test_a_lenders_query_without_a_tenant_filter_returns_only_its_own_rows(
+    matching_pool: asyncpg.Pool, lenders: tuple[Tenant, Tenant]
+) -> None:
+    a, b = lenders
+    async with matching_pool.acquire() as con, con.transaction():
+        await act_as(con, _lender(a))
+        for table in LENDER_TABLES:
+            owners = {r[0] for r in await con.fetch(f"SELECT lender_id FROM {table}")}
+            assert owners == {a.lender_id}, table
+        versions = {r[0] for r in await con.fetch("SELECT mandate_id FROM mandate_versions")}
+        assert versions == {a.objects["mandate_id"]}
+        paid = {r[0] for r in await con.fetch("SELECT deal_id FROM disbursements")}
+        assert paid == {a.objects["deal_id"]}
+        projects = {r[0] for r in await con.fetch("SELECT project_id FROM projects")}
+        matched = {r[0] for r in await con.fetch("SELECT project_id FROM deals")}
+        assert a.objects["project_id"] in projects <= matched
+        assert b.objects["project_id"] not in projects
+
+
+async def test_an_enterprise_sees_its_projects_and_only_the_lenders_that_answered_them(
+    matching_pool: asyncpg.Pool, lenders: tuple[Tenant, Tenant]
+) -> None:
+    a, _ = lenders
+    async with matching_pool.acquire() as con, con.transaction():
+        await act_for(con, Role.ENTERPRISE, a.enterprise_id)
+        projects = await con.fetch("SELECT enterprise_id FROM projects")
+        assert {r[0] for r in projects} == {a.enterprise_id}
+        deals = await con.fetch("SELECT deal_id, enterprise_id, state FROM deals")
+        assert {d["deal_id"] for d in deals} == {a.objects["deal_id"]}
+        assert {r[0] for r in await con.fetch("SELECT lender_id FROM lenders")} == {a.lender_id}
+        for table in ("mandates", "mandate_versions", "feed", "disbursements"):
+            assert await con.fetchval(f"SELECT count(*) FROM {table}") == 0, table
+
+
+async def test_a_careless_update_touches_only_the_lenders_rows(
+    matching_pool: asyncpg.Pool, lenders: tuple[Tenant, Tenant]
+) -> None:
+    a, _ = lenders
+    async with matching_pool.acquire() as con:
+        tx = con.transaction()
+        await tx.start()
+        try:
+            await act_as(con, _lender(a))
+            for table in ("mandates", "deals", "feed"):
+                updated = await con.execute(f"UPDATE {table} SET lender_id = lender_id")
+                assert updated == f"UPDATE {await con.fetchval(f'SELECT count(*) FROM {table}')}"
+            assert await con.execute("DELETE FROM disbursements") == "DELETE 1"
+        finally:
+            await tx.rollback()
+
+
+async def test_writing_a_row_for_another_lender_is_refused(
+    matching_pool: asyncpg.Pool, lenders: tuple[Tenant, Tenant]
+) -> None:
+    a, b = lenders
+    forged = (
+        ("INSERT INTO feed (lender_id, position, deal_id, event_type, payload)"
+         " VALUES ($1, 999999, $2, 'deal.matched.v1', '{}')", b.lender_id, b.objects["deal_id"]),
+        ("INSERT INTO mandate_versions (mandate_id, version, event_type, snapshot, recorded_at)"
+         " VALUES ($1, 99, 'mandate.updated.v1', '{}', now())", b.objects["mandate_id"]),
+        ("INSERT INTO disbursements (deal_id, mandate_id, enterprise_id, city, family, amount_cny,"
+         " disbursed_on) VALUES ($1, $2, $3, 'changsha', 'data_centre', 1, now())",
+         b.objects["deal_id"], b.objects["mandate_id"], b.enterprise_id),
+    )  # fmt: skip
+    async with matching_pool.acquire() as con, con.transaction():
+        await act_as(con, _lender(a))
+        for sql, *args in forged:
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                async with con.transaction():
+                    await con.execute(sql, *args)
+        stolen = "UPDATE deals SET state = 'withdrawn' WHERE deal_id = $1"
+        assert await con.execute(stolen, b.objects["deal_id"]) == "UPDATE 0"
+
+
+async def test_matching_readers_see_every_lender_and_the_service_writes(
+    matching_pool: asyncpg.Pool, lenders: tuple[Tenant, Tenant]
+) -> None:
+    a, b = lenders
+    both = [a.objects["deal_id"], b.objects["deal_id"]]
+    async with matching_pool.acquire() as con:
+        assert await con.fetchval("SELECT count(*) FROM deals") == 0
+        async with con.transaction():
+            await act_for(con, Role.REGULATOR, None)
+            seen = await con.fetchval("SELECT count(*) FROM deals WHERE deal_id = ANY($1)", both)
+            assert seen == 2
+            assert await con.execute("UPDATE deals SET state = state") == "UPDATE 0"
+            assert await con.execute("DELETE FROM feed") == "DELETE 0"
+        tx = con.transaction()
+        await tx.start()
+        try:
+            await act_as(con, SYSTEM)
+            touched = await con.execute(
+                "UPDATE deals SET state = state WHERE deal_id = ANY($1)", both
+            )
+            assert touched == "UPDATE 2"
+        finally:
+            await tx.rollback()
+
+
+async def test_row_security_is_forced_on_every_matching_tenant_table(
+    matching_pool: asyncpg.Pool,
+) -> None:
+    assert await _secured_tables(matching_pool) == MATCHING_TABLES | {"projects"}
+
+
+# -- scoring: enterprises read their own projects' scores; only the service writes ---------
+
+
+@pytest.fixture(scope="module")
+async def scoring_pool(
+    infra: InfraInfo, isolated_scoring: RunningService
+) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(
+        infra.database_url, isolated_scoring.spec.settings.db_schema, min_size=1, max_size=2
+    )
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="module")
+async def scored_tenants(
+    isolated_scoring: RunningService, registry: RunningService, mint
+) -> tuple[Tenant, Tenant]:
+    a, b = await asyncio.gather(
+        scored(registry.client, isolated_scoring.client, mint),
+        scored(registry.client, isolated_scoring.client, mint),
+    )
+    return a, b
+
+
+async def test_an_enterprise_reads_only_its_own_scores_and_writes_none(
+    scoring_pool: asyncpg.Pool, scored_tenants: tuple[Tenant, Tenant]
+) -> None:
+    a, b = scored_tenants
+    async with scoring_pool.acquire() as con, con.transaction():
+        await act_as(con, _enterprise(a))
+        for table in ("scores", "projects"):
+            owners = {r[0] for r in await con.fetch(f"SELECT enterprise_id FROM {table}")}
+            assert owners == {a.enterprise_id}, table
+        assert await con.execute("UPDATE scores SET current = current") == "UPDATE 0"
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            async with con.transaction():
+                await con.execute(
+                    "INSERT INTO projects (project_id, enterprise_id, version, snapshot)"
+                    " VALUES ($1, $2, 1, '{}')",
+                    uuid.uuid4(),
+                    a.enterprise_id,
+                )
+    async with scoring_pool.acquire() as con, con.transaction():
+        await act_for(con, Role.REGULATOR, None)
+        seen = await con.fetchval(
+            "SELECT count(DISTINCT project_id) FROM scores WHERE project_id = ANY($1)",
+            [a.objects["project_id"], b.objects["project_id"]],
+        )
+        assert seen == 2
+        await act_for(con, Role.LENDER, a.enterprise_id)
+        assert await con.fetchval("SELECT count(*) FROM scores") == 0
+
+
+async def test_row_security_is_forced_on_every_scoring_tenant_table(
+    scoring_pool: asyncpg.Pool,
+) -> None:
+    assert await _secured_tables(scoring_pool) == {"projects", "scores"}
+
+
+async def _secured_tables(pool: asyncpg.Pool) -> set[str]:
+    rows = await pool.fetch(
+        "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class"
+        " WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"
+    )
+    return {r["relname"] for r in rows if r["relrowsecurity"] and r["relforcerowsecurity"]}

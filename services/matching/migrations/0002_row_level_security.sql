@@ -61,7 +61,8 @@ CREATE POLICY enterprise_answered ON deals FOR SELECT
 
 CREATE POLICY enterprise_answered ON lenders FOR SELECT
     USING (app_role() = 'enterprise'
-        AND EXISTS (SELECT 1 FROM deals d WHERE d.lender_id = lenders.lender_id));
+        AND EXISTS (SELECT 1 FROM deals d
+                    WHERE d.enterprise_id = app_tenant() AND d.lender_id = lenders.lender_id));
 
 -- Readers and the service itself, the same on every tenant table.
 DO $$
