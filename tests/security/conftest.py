@@ -92,9 +92,9 @@ async def _consumer_from_now(
 @contextlib.asynccontextmanager
 async def isolated_service(spec: ServiceSpec) -> AsyncIterator[RunningService]:
     """Migrate, consume from now on, serve the app over ASGI; drop the schema afterwards."""
-    await prepare(spec)
     stop = asyncio.Event()
     try:
+        await prepare(spec)
         async with contextlib.AsyncExitStack() as stack:
             inboxes = [await _consumer_from_now(stack, spec, c) for c in spec.consumers]
             tasks = [asyncio.create_task(inbox.run(stop)) for inbox in inboxes]

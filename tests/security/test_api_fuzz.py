@@ -206,8 +206,11 @@ def bound_stream(case: AnyCase) -> AnyCase:
 
 
 def _shortened(value: object) -> object:
-    """`STREAM_IDLE_S` in place of a wait the endpoint would accept as sent on the wire."""
-    if value is None or isinstance(value, bool | dict | list):
+    """`STREAM_IDLE_S` in place of a wait the endpoint would accept as sent on the wire (a
+    null, which the schema allows, may reach it as no value at all)."""
+    if value is None:
+        return STREAM_IDLE_S
+    if isinstance(value, bool | dict | list):
         return value
     try:
         _WAIT.validate_python(str(value))
