@@ -1,4 +1,4 @@
-"""Lineage HTTP API: everything the ledger holds about one project, in order."""
+"""Lineage HTTP API: everything the ledger holds about one project, in the order it happened."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ async def project_lineage(
     after: Cursor = None,
     format: Format = None,
 ) -> Page[LineageEntry] | Response:
-    """Everything that happened to a project, in ledger order: versions, scores, deals, money."""
+    """Everything that happened to a project, in event-time order: versions, scores, deals."""
     require_role(principal, *access.READERS, Role.ENTERPRISE)
     owner = await queries.project_owner(pool, project_id)
     if not access.may_read_project(principal, owner):

@@ -157,9 +157,17 @@ async def list_entries(
 async def project_entries(
     con: Executor, project_id: uuid.UUID, after: int, limit: int
 ) -> list[asyncpg.Record]:
+    """The project's entries in the order things happened: by event time, then ledger seq.
+
+    Audit consumes several topics, so a score can reach the ledger before the registration it
+    answers; the producers' event times restore cause before effect. The cursor is the seq of
+    the last entry seen, and the next page starts after that entry's (time, seq) position.
+    """
     return await con.fetch(
-        f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE project_id = $1 AND seq > $2"
-        " ORDER BY seq LIMIT $3",
+        f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE project_id = $1 AND ($2 = 0"
+        " OR (event_time, seq) > (SELECT event_time, seq FROM ledger"
+        " WHERE seq = $2 AND project_id = $1))"
+        " ORDER BY event_time, seq LIMIT $3",
         project_id,
         after,
         limit,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ import audit.app as audit_app
 from audit.handlers import record
 from audit.replay import READ_MODELS, rebuild_views
 from deploy.local.infra import InfraInfo
+from schemas.catalog import TOPIC_OF_EVENT
 from schemas.envelope import Envelope, EventData
+from schemas.project import ProjectRegistered
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
@@ -26,6 +29,7 @@ from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
 from tests.unit.audit.samples import Deal, lender, produce, scored, seqs_in_ledger
+from tests.unit.contracts.examples import PROJECT_BODY
 
 pytestmark = pytest.mark.integration
 
@@ -95,6 +99,39 @@ async def test_lineage_tells_the_projects_story_in_order(
     matched = [i["summary"]["lender_id"] for i in items if i["step"] == "deal_matched"]
     assert set(matched) == {str(story.financed.lender_id), str(story.declined.lender_id)}
     assert "decline" in steps and all(i["data"] is not None for i in items)
+
+
+async def test_lineage_puts_a_registration_before_its_score_even_when_the_score_arrived_first(
+    audit: RunningService, infra: InfraInfo, topics: None, mint: Any
+) -> None:
+    project_id, tenant = uuid.uuid4(), uuid.uuid4()
+    registered = ProjectRegistered.model_validate(
+        PROJECT_BODY | {"project_id": project_id, "enterprise_id": tenant}
+    )
+    first = Envelope.wrap(registered, source="greenlink/registry")
+    then = Envelope.wrap(scored(project_id, tenant), source="greenlink/scoring")
+    then = then.model_copy(update={"time": first.time + timedelta(seconds=1)})
+    pool = await create_pool(infra.database_url, "audit")
+    producer = make_producer(infra.bootstrap_servers, "audit-lineage-order-test")
+    await producer.start()
+    try:
+        for envelope in (then, first):  # the score reaches the ledger first
+            topic = TOPIC_OF_EVENT[envelope.type].name
+            await producer.send_and_wait(topic, envelope.to_bytes(), key=str(project_id).encode())
+            await eventually(functools.partial(seqs_in_ledger, pool, [envelope.id]))
+        seqs = await seqs_in_ledger(pool, [first.id, then.id])
+        assert seqs is not None and seqs[then.id] < seqs[first.id]
+        path = f"/v1/projects/{project_id}/lineage"
+        whole = (await get(audit, path, mint("regulator")))["items"]
+        assert [i["step"] for i in whole] == ["registered", "scored"]
+        page_one = await get(audit, path, mint("regulator"), limit=1)
+        page_two = await get(audit, path, mint("regulator"), limit=1, after=page_one["next_cursor"])
+        assert [p["items"][0]["step"] for p in (page_one, page_two)] == ["registered", "scored"]
+        last = await get(audit, path, mint("regulator"), limit=1, after=page_two["next_cursor"])
+        assert last == {"items": [], "next_cursor": None}
+    finally:
+        await producer.stop()
+        await pool.close()
 
 
 async def test_only_the_owning_enterprise_reads_its_lineage_and_without_raw_data(
