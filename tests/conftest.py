@@ -19,8 +19,7 @@ KEYS_DIR = Path(os.environ.get("GREENLINK_STATE_DIR", ".greenlink")) / "test-key
 def infra() -> Iterator[InfraInfo]:
     """Start (or reuse) the local Kafka and PostgreSQL once per test session."""
     info = ensure_started()
-    os.environ["KAFKA_BOOTSTRAP_SERVERS"] = info.bootstrap_servers
-    os.environ["DATABASE_URL"] = info.database_url
+    os.environ.update(info.environment())
     os.environ.setdefault("GREENLINK_ENV", "test")
     yield info
 

@@ -25,15 +25,29 @@ from deploy.local.state import InfraError, cache_dir, state_dir
 
 @dataclass(frozen=True)
 class InfraInfo:
+    """Where Kafka and PostgreSQL answer.
+
+    `database_url` connects as the tables' owner (migrations, tests that set up or inspect
+    state); `app_database_url` as the role the services use, which owns nothing and so is bound
+    by row-level security. Against external PostgreSQL without `MIGRATION_DATABASE_URL`, both
+    are `DATABASE_URL`.
+    """
+
     bootstrap_servers: str
     database_url: str = field(repr=False)  # carries the generated password
+    app_database_url: str = field(repr=False)
     pids: dict[str, int] = field(default_factory=dict)  # empty for external services
 
+    def environment(self) -> dict[str, str]:
+        """The variables every service process and launcher reads."""
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "DATABASE_URL": self.app_database_url,
+            "MIGRATION_DATABASE_URL": self.database_url,
+        }
+
     def exports(self) -> str:
-        return (
-            f"export KAFKA_BOOTSTRAP_SERVERS={self.bootstrap_servers}\n"
-            f"export DATABASE_URL={self.database_url}"
-        )
+        return "\n".join(f"export {k}={v}" for k, v in self.environment().items())
 
 
 @dataclass(frozen=True)
@@ -53,10 +67,13 @@ def ensure_started(brokers: int = 1) -> InfraInfo:
         bootstrap, node_pids = kafka_cluster.ensure_cluster(brokers)
         prefix = kafka_cluster.section(brokers)
         pids.update({f"{prefix}-{node}": pid for node, pid in node_pids.items()})
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        url, pids["postgres"] = postgres.ensure()
-    return InfraInfo(bootstrap, url, pids)
+    app_url = os.environ.get("DATABASE_URL", "")
+    if app_url:
+        owner_url = os.environ.get("MIGRATION_DATABASE_URL") or app_url
+    else:
+        urls, pids["postgres"] = postgres.ensure()
+        owner_url, app_url = urls.owner, urls.app
+    return InfraInfo(bootstrap, owner_url, app_url, pids)
 
 
 def stop(only: str | None = None) -> None:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from deploy.local.pg_files import PgFiles, as_user, bin_dir, choose, prepare, write_owned
 from deploy.local.procs import HOST, pid_alive, port_open, reuse_or_pick
@@ -14,6 +15,7 @@ from deploy.local.state import InfraError, component_lock, read_section, write_s
 
 SECTION = "postgres"
 DATABASE = ROLE = "greenlink"
+APP_ROLE = "greenlink_app"
 START_TIMEOUT_S = 60
 INITDB_FLAGS = ["-E", "UTF8", "--locale=C", "--auth-local=peer", "--auth-host=scram-sha-256"]
 
@@ -27,12 +29,19 @@ synchronous_commit = on
 fsync = on
 """
 
-# Password comes in as a psql variable on stdin, so it never shows in `ps`.
+# Passwords come in as psql variables on stdin, so they never show in `ps`. `greenlink` owns
+# the database and runs migrations; the services connect as `greenlink_app`, which owns no
+# table, so row-level security binds it and it can neither alter nor disable a policy.
 SETUP_SQL = """\
 \\set pw '{password}'
+\\set app_pw '{app_password}'
 SELECT 'CREATE ROLE greenlink' WHERE NOT EXISTS
   (SELECT 1 FROM pg_roles WHERE rolname = 'greenlink') \\gexec
 ALTER ROLE greenlink WITH LOGIN CREATEDB NOSUPERUSER PASSWORD :'pw';
+SELECT 'CREATE ROLE greenlink_app' WHERE NOT EXISTS
+  (SELECT 1 FROM pg_roles WHERE rolname = 'greenlink_app') \\gexec
+ALTER ROLE greenlink_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS
+  PASSWORD :'app_pw';
 SELECT 'CREATE DATABASE greenlink OWNER greenlink ENCODING ''UTF8''' WHERE NOT EXISTS
   (SELECT 1 FROM pg_database WHERE datname = 'greenlink') \\gexec
 """
@@ -46,8 +55,23 @@ class PgStatus:
     running: bool
 
 
-def database_url(password: str, port: int) -> str:
-    return f"postgresql://{ROLE}:{password}@{HOST}:{port}/{DATABASE}"
+@dataclass(frozen=True)
+class PgUrls:
+    """Where migrations connect (the owner) and where the services connect (the app role)."""
+
+    owner: str
+    app: str
+
+
+def database_url(password: str, port: int, role: str = ROLE) -> str:
+    return f"postgresql://{role}:{password}@{HOST}:{port}/{DATABASE}"
+
+
+def _urls(saved: dict[str, Any], port: int) -> PgUrls:
+    return PgUrls(
+        database_url(str(saved["password"]), port),
+        database_url(str(saved["app_password"]), port, APP_ROLE),
+    )
 
 
 def _postmaster_pid(files: PgFiles) -> int | None:
@@ -97,28 +121,39 @@ def status() -> PgStatus:
     )
 
 
-def ensure() -> tuple[str, int]:
-    """Idempotent start; returns the application's DATABASE_URL and the postmaster pid."""
+def ensure() -> tuple[PgUrls, int]:
+    """Idempotent start; returns both roles' URLs and the postmaster pid.
+
+    A running cluster is reused; its roles are declared again only when the saved state lacks
+    a password, so a cluster from an older checkout gains the app role on its next use.
+    """
     with component_lock(SECTION):
         saved = read_section(SECTION)
         files = choose(saved.get("root"))
-        password = saved.get("password") or secrets.token_urlsafe(24)
-        if saved and _running(files, saved.get("port")):
-            return database_url(password, saved["port"]), _postmaster_pid(files) or 0
-        port = reuse_or_pick(saved.get("port"), set())
-        prepare(files)
-        _initdb(files)
-        settings = SETTINGS.format(host=HOST, port=port, run=files.run)
-        write_owned(files, files.data / "greenlink.conf", settings)
-        write_section(SECTION, {"root": str(files.root), "port": port, "password": password})
-        wait = ["-w", "-t", str(START_TIMEOUT_S)]
-        _run(files, "pg_ctl", ["-D", str(files.data), "-l", str(files.log), *wait, "start"])
+        running = bool(saved) and _running(files, saved.get("port"))
+        if running and {"password", "app_password"} <= saved.keys():
+            return _urls(saved, saved["port"]), _postmaster_pid(files) or 0
+        passwords = {
+            "password": saved.get("password") or secrets.token_urlsafe(24),
+            "app_password": saved.get("app_password") or secrets.token_urlsafe(24),
+        }
+        port = saved["port"] if running else reuse_or_pick(saved.get("port"), set())
+        state = {"root": str(files.root), "port": port, **passwords}
+        if not running:
+            prepare(files)
+            _initdb(files)
+            settings = SETTINGS.format(host=HOST, port=port, run=files.run)
+            write_owned(files, files.data / "greenlink.conf", settings)
+            write_section(SECTION, state)
+            wait = ["-w", "-t", str(START_TIMEOUT_S)]
+            _run(files, "pg_ctl", ["-D", str(files.data), "-l", str(files.log), *wait, "start"])
         psql = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres"]
-        setup = SETUP_SQL.format(password=password)
+        setup = SETUP_SQL.format(**passwords)
         _run(files, "psql", [*psql, "-h", str(files.run), "-p", str(port)], stdin=setup)
+        write_section(SECTION, state)
         if not _running(files, port):
             raise InfraError(f"PostgreSQL is not answering on port {port}; see {files.log}")
-        return database_url(password, port), _postmaster_pid(files) or 0
+        return _urls(state, port), _postmaster_pid(files) or 0
 
 
 def stop() -> None:

@@ -43,8 +43,7 @@ def _environment() -> dict[str, str]:
     info = ensure_started()
     keys = state_dir() / "keys" / "jwks.json"
     return {
-        "KAFKA_BOOTSTRAP_SERVERS": info.bootstrap_servers,
-        "DATABASE_URL": info.database_url,
+        **info.environment(),
         "GREENLINK_ENV": os.environ.get("GREENLINK_ENV", "development"),
         "GREENLINK_STATE_DIR": str(state_dir()),
         "GREENLINK_JWKS_PATH": str(keys),

@@ -19,6 +19,9 @@ from servicekit.runtime import ConsumerSpec, ServiceSpec
 LEDGER_CONSUMER = "audit-ledger"
 
 
+APPEND_ONLY_TABLES = ("ledger", "checkpoints")  # history: the services may only add to it
+
+
 def settings() -> AuditSettings:
     return AuditSettings()
 
@@ -51,4 +54,5 @@ def spec() -> ServiceSpec:
         package_dir=Path(__file__).parent,
         app_factory=lambda: build_app(config),
         consumers=(ledger_consumer(config),),
+        append_only_tables=APPEND_ONLY_TABLES,
     )

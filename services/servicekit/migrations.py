@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import asyncpg
@@ -16,8 +17,41 @@ def _files(directory: Path, prefix: str) -> list[tuple[str, Path]]:
     return [(f"{prefix}/{p.name}", p) for p in sorted(directory.glob("*.sql"))]
 
 
-async def migrate(database_url: str, schema: str, service_dir: Path) -> list[str]:
-    """Apply unapplied migrations of servicekit and the service; return the ones applied."""
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+async def grant_app_role(
+    con: asyncpg.Connection, schema: str, role: str, append_only: Sequence[str] = ()
+) -> None:
+    """Let the services' role read and write the schema's rows and nothing more.
+
+    It owns no table, so it cannot alter or disable row-level security or drop anything; on
+    append-only tables it may only read and insert, whatever the triggers there also refuse.
+    """
+    s, r = _quoted(schema), _quoted(role)
+    await con.execute(
+        f"GRANT USAGE ON SCHEMA {s} TO {r};"
+        f" GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {s} TO {r};"
+        f" GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {s} TO {r};"
+        f" GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {s} TO {r};"
+    )
+    for table in append_only:
+        await con.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.{_quoted(table)} FROM {r}")
+
+
+async def migrate(
+    database_url: str,
+    schema: str,
+    service_dir: Path,
+    *,
+    app_role: str | None = None,
+    append_only: Sequence[str] = (),
+) -> list[str]:
+    """Apply unapplied migrations of servicekit and the service; return the ones applied.
+
+    With `app_role`, the rights of that role are granted afresh after every run.
+    """
     con = await asyncpg.connect(database_url)
     applied: list[str] = []
     try:
@@ -38,6 +72,8 @@ async def migrate(database_url: str, schema: str, service_dir: Path) -> list[str
                 await con.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
             applied.append(name)
             log.info("migration applied", extra={"migration": name, "schema": schema})
+        if app_role:
+            await grant_app_role(con, schema, app_role, append_only)
     finally:
         await con.execute("SELECT pg_advisory_unlock_all()")
         await con.close()

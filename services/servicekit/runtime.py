@@ -44,6 +44,7 @@ class ServiceSpec:
     app_factory: Callable[[], FastAPI]
     consumers: tuple[ConsumerSpec, ...] = field(default=())
     prestart: Callable[[], Awaitable[None]] | None = None
+    append_only_tables: tuple[str, ...] = ()
 
 
 def _stop_on_signals() -> asyncio.Event:
@@ -57,7 +58,13 @@ def _stop_on_signals() -> asyncio.Event:
 async def prepare(spec: ServiceSpec) -> None:
     """Migrate, create topics, load reference data: safe to run at every start."""
     s = spec.settings
-    await migrate(s.database_url, s.db_schema, spec.package_dir)
+    await migrate(
+        s.migrator_url,
+        s.db_schema,
+        spec.package_dir,
+        app_role=s.app_role,
+        append_only=spec.append_only_tables,
+    )
     await ensure_topics(s.kafka_bootstrap_servers, s.kafka_replication_factor)
     if spec.prestart is not None:
         await spec.prestart()

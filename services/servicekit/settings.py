@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,9 @@ class ServiceSettings(BaseSettings):
         default="development", alias="GREENLINK_ENV"
     )
     database_url: str = Field(alias="DATABASE_URL", repr=False)
+    migration_database_url: str | None = Field(
+        default=None, alias="MIGRATION_DATABASE_URL", repr=False
+    )
     database_password: SecretStr | None = Field(default=None, alias="PGPASSWORD", repr=False)
     kafka_bootstrap_servers: str = Field(alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_replication_factor: int = Field(default=1, alias="KAFKA_REPLICATION_FACTOR")
@@ -47,21 +51,38 @@ class ServiceSettings(BaseSettings):
     def is_development(self) -> bool:
         return self.environment in DEV_ENVIRONMENTS
 
+    @property
+    def migrator_url(self) -> str:
+        """Migrations run as the tables' owner when one is configured, else as the app."""
+        return self.migration_database_url or self.database_url
+
+    @property
+    def app_role(self) -> str | None:
+        """The role the services connect as, when it differs from the owner that migrates.
+
+        Migrations grant it the rights it needs on every run, so new tables are covered.
+        """
+        if not self.migration_database_url:
+            return None
+        app, owner = urlsplit(self.database_url), urlsplit(self.migration_database_url)
+        return app.username if app.username and app.username != owner.username else None
+
     @model_validator(mode="after")
     def _no_default_secrets_in_production(self) -> Self:
         """A default password or a locally minted key must never guard real data."""
         if self.is_development:
             return self
-        from urllib.parse import urlsplit
-
-        password = urlsplit(self.database_url).password or (
-            self.database_password.get_secret_value() if self.database_password else ""
-        )
-        if password.lower() in DEV_DATABASE_PASSWORDS:
-            raise ValueError(
-                "the database password (in DATABASE_URL or PGPASSWORD) is missing or a"
-                " well-known default; set a real one outside development"
-            )
+        fallback = self.database_password.get_secret_value() if self.database_password else ""
+        urls = {"DATABASE_URL": self.database_url}
+        if self.migration_database_url:
+            urls["MIGRATION_DATABASE_URL"] = self.migration_database_url
+        for name, url in urls.items():
+            password = urlsplit(url).password or fallback
+            if password.lower() in DEV_DATABASE_PASSWORDS:
+                raise ValueError(
+                    f"the database password (in {name} or PGPASSWORD) is missing or a"
+                    " well-known default; set a real one outside development"
+                )
         if not self.jwks_url:
             raise ValueError("GREENLINK_JWKS_URL (the identity provider's keys) is required")
         if self.jwt_issuer == "greenlink-local":

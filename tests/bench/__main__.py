@@ -62,8 +62,7 @@ def main(scale: float = typer.Option(1.0, help="multiply every workload size")) 
     keys = ROOT / ".greenlink" / "bench-keys" / "jwks.json"
     ensure_keys(keys)
     env = os.environ | {
-        "KAFKA_BOOTSTRAP_SERVERS": info.bootstrap_servers,
-        "DATABASE_URL": info.database_url,
+        **info.environment(),
         "GREENLINK_JWKS_PATH": str(keys),
         "GREENLINK_ENV": "development",
     }

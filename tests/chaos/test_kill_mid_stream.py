@@ -25,8 +25,7 @@ ROWS = 3000
 @pytest.fixture
 def processes(infra, jwks_path):
     env = {
-        "KAFKA_BOOTSTRAP_SERVERS": infra.bootstrap_servers,
-        "DATABASE_URL": infra.database_url,
+        **infra.environment(),
         "GREENLINK_JWKS_PATH": str(jwks_path),
         "GREENLINK_ENV": "test",
         "RELAY_BATCH_MAX": "200",

@@ -19,8 +19,7 @@ SERVICES = ("registry", "scoring", "matching", "audit")
 @pytest.fixture(scope="module")
 def platform(infra, jwks_path):
     env = {
-        "KAFKA_BOOTSTRAP_SERVERS": infra.bootstrap_servers,
-        "DATABASE_URL": infra.database_url,
+        **infra.environment(),
         "GREENLINK_JWKS_PATH": str(jwks_path),
         "GREENLINK_ENV": "test",
     }

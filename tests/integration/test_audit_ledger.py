@@ -36,7 +36,7 @@ REGULATOR: dict[str, str] = {}
 @pytest.fixture(scope="session")
 async def ledger_db(infra: InfraInfo) -> AsyncIterator[asyncpg.Pool]:
     """The audit schema as the application role sees it."""
-    pool = await create_pool(infra.database_url, "audit", min_size=1, max_size=4)
+    pool = await create_pool(infra.app_database_url, "audit", min_size=1, max_size=4)
     yield pool
     await pool.close()
 

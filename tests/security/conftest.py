@@ -108,7 +108,7 @@ async def isolated_service(spec: ServiceSpec) -> AsyncIterator[RunningService]:
                         stop.set()
                         await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
     finally:
-        con = await asyncpg.connect(spec.settings.database_url)
+        con = await asyncpg.connect(spec.settings.migrator_url)
         try:
             await con.execute(f'DROP SCHEMA IF EXISTS "{spec.settings.db_schema}" CASCADE')
         finally:

@@ -95,7 +95,13 @@ async def audit_app(infra: InfraInfo, jwks_path: Any) -> AsyncIterator[FastAPI]:
     from audit.config import AuditSettings
 
     config = AuditSettings(db_schema=f"audit_fuzz_{uuid.uuid4().hex[:8]}")
-    await migrate(config.database_url, config.db_schema, Path(audit_composition.__file__).parent)
+    await migrate(
+        config.migrator_url,
+        config.db_schema,
+        Path(audit_composition.__file__).parent,
+        app_role=config.app_role,
+        append_only=audit_composition.APPEND_ONLY_TABLES,
+    )
     yield audit_composition.build_app(config)
     con = await asyncpg.connect(infra.database_url)
     try:

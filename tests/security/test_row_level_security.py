@@ -35,7 +35,7 @@ TENANT_TABLES = (
 @pytest.fixture(scope="module")
 async def pool(infra: InfraInfo, registry: RunningService) -> AsyncIterator[asyncpg.Pool]:
     """The registry schema as the service's own role sees it (registry fixture: migrated)."""
-    pool = await create_pool(infra.database_url, "registry", min_size=1, max_size=2)
+    pool = await create_pool(infra.app_database_url, "registry", min_size=1, max_size=2)
     yield pool
     await pool.close()
 
@@ -65,6 +65,28 @@ async def test_a_query_without_a_tenant_filter_returns_only_the_tenants_rows(
         assert b.objects["project_id"] not in {v["project_id"] for v in versions}
         errors = await con.fetch("SELECT job_id FROM intake_errors")
         assert {e["job_id"] for e in errors} == {a.objects["job_id"]}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE projects DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE projects NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY enterprise_own ON projects",
+        "SET ROLE greenlink",
+    ],
+)
+async def test_the_services_role_owns_no_table_so_it_cannot_lift_row_security(
+    infra: InfraInfo, pool: asyncpg.Pool, statement: str
+) -> None:
+    if infra.app_database_url == infra.database_url:
+        pytest.skip("external PostgreSQL given without a separate MIGRATION_DATABASE_URL")
+    role = await pool.fetchrow(
+        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+    )
+    assert role is not None and not role["rolsuper"] and not role["rolbypassrls"]
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await pool.execute(statement)
 
 
 async def test_a_careless_update_touches_only_the_tenants_rows(
@@ -183,7 +205,7 @@ async def matching_pool(
     infra: InfraInfo, isolated_matching: RunningService
 ) -> AsyncIterator[asyncpg.Pool]:
     pool = await create_pool(
-        infra.database_url, isolated_matching.spec.settings.db_schema, min_size=1, max_size=2
+        infra.app_database_url, isolated_matching.spec.settings.db_schema, min_size=1, max_size=2
     )
     yield pool
     await pool.close()
@@ -329,7 +351,7 @@ async def scoring_pool(
     infra: InfraInfo, isolated_scoring: RunningService
 ) -> AsyncIterator[asyncpg.Pool]:
     pool = await create_pool(
-        infra.database_url, isolated_scoring.spec.settings.db_schema, min_size=1, max_size=2
+        infra.app_database_url, isolated_scoring.spec.settings.db_schema, min_size=1, max_size=2
     )
     yield pool
     await pool.close()
