@@ -164,9 +164,9 @@ async def project_entries(
     the last entry seen, and the next page starts after that entry's (time, seq) position.
     """
     return await con.fetch(
-        f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE project_id = $1 AND ($2 = 0"
+        f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE project_id = $1 AND ($2::bigint = 0"
         " OR (event_time, seq) > (SELECT event_time, seq FROM ledger"
-        " WHERE seq = $2 AND project_id = $1))"
+        " WHERE seq = $2::bigint AND project_id = $1))"
         " ORDER BY event_time, seq LIMIT $3",
         project_id,
         after,

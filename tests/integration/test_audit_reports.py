@@ -129,6 +129,8 @@ async def test_lineage_puts_a_registration_before_its_score_even_when_the_score_
         assert [p["items"][0]["step"] for p in (page_one, page_two)] == ["registered", "scored"]
         last = await get(audit, path, mint("regulator"), limit=1, after=page_two["next_cursor"])
         assert last == {"items": [], "next_cursor": None}
+        beyond = await get(audit, path, mint("regulator"), after="9" * 18)  # no such entry
+        assert beyond == {"items": [], "next_cursor": None}
     finally:
         await producer.stop()
         await pool.close()
