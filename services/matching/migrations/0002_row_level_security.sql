@@ -1,8 +1,9 @@
 -- Row-level security: a query that forgets its tenant filter still sees only its tenant's rows.
 --
 -- Each transaction says who it acts for with set_config('app.tenant' / 'app.role', ..., true)
--- (servicekit/rls.py). FORCE makes the policies bind the tables' owner as well, which is the
--- role the services connect as; without a setting a transaction sees and writes nothing.
+-- (servicekit/rls.py), read back by app_tenant() and app_role() (servicekit's plumbing
+-- migrations). The services connect as a role that owns no table; FORCE makes the policies bind
+-- the owner too. Without a setting a transaction sees and writes nothing.
 --   lender       its own registration, mandates, their versions, deals, disbursements and feed
 --                (read and write), and the scored projects it has a deal on (read only)
 --   enterprise   its own projects, the deals on them a lender answered with interest, an offer
@@ -12,14 +13,6 @@
 --   system       every row: the consumer's matching and read model, never a request
 -- Child tables without a lender column follow their parent: the EXISTS runs under the parent's
 -- policies, so a lender sees a child row exactly when it sees the parent.
-
-CREATE FUNCTION app_tenant() RETURNS uuid
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT nullif(current_setting('app.tenant', true), '')::uuid $$;
-
-CREATE FUNCTION app_role() RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT coalesce(current_setting('app.role', true), '') $$;
 
 -- Tables keyed by lender_id.
 DO $$

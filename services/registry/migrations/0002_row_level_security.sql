@@ -1,22 +1,15 @@
 -- Row-level security: a query that forgets its tenant filter still sees only its tenant's rows.
 --
 -- Each transaction says who it acts for with set_config('app.tenant' / 'app.role', ..., true)
--- (servicekit/rls.py). FORCE makes the policies bind the tables' owner as well, which is the
--- role the services connect as; without a setting a transaction sees and writes nothing.
+-- (servicekit/rls.py), read back by app_tenant() and app_role() (servicekit's plumbing
+-- migrations). The services connect as a role that owns no table; FORCE makes the policies bind
+-- the owner too. Without a setting a transaction sees and writes nothing.
 --   enterprise   its own enterprise, projects, versions and intake jobs (read and write)
 --   regulator    every row, read only
 --   admin        every row, read only
 --   system       every row: the service's own background work, never a request
 -- Child tables without an enterprise column follow their parent: the EXISTS runs under the
 -- parent's policies, so an enterprise sees a child row exactly when it sees the parent.
-
-CREATE FUNCTION app_tenant() RETURNS uuid
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT nullif(current_setting('app.tenant', true), '')::uuid $$;
-
-CREATE FUNCTION app_role() RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT coalesce(current_setting('app.role', true), '') $$;
 
 ALTER TABLE enterprises ENABLE ROW LEVEL SECURITY;
 ALTER TABLE enterprises FORCE ROW LEVEL SECURITY;

@@ -1,21 +1,14 @@
 -- Row-level security: a query that forgets its tenant filter still sees only its tenant's rows.
 --
 -- Each transaction says who it acts for with set_config('app.tenant' / 'app.role', ..., true)
--- (servicekit/rls.py). FORCE makes the policies bind the tables' owner as well, which is the
--- role the services connect as; without a setting a transaction sees and writes nothing.
+-- (servicekit/rls.py), read back by app_tenant() and app_role() (servicekit's plumbing
+-- migrations). The services connect as a role that owns no table; FORCE makes the policies bind
+-- the owner too. Without a setting a transaction sees and writes nothing.
 --   enterprise   reads its own projects' scores and read-model rows; writes nothing
 --   regulator    every row, read only
 --   admin        every row, read only (its rescoring commands run as the service itself)
 --   system       every row: the projects consumer and operators' rescoring, never a request
 -- factor_sets and models hold no tenant data and stay plain, like outbox and processed_events.
-
-CREATE FUNCTION app_tenant() RETURNS uuid
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT nullif(current_setting('app.tenant', true), '')::uuid $$;
-
-CREATE FUNCTION app_role() RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT coalesce(current_setting('app.role', true), '') $$;
 
 DO $$
 DECLARE
