@@ -7,7 +7,7 @@ for that lender, so row-level security keeps it inside the lender's own rows.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import asyncpg
@@ -50,14 +50,24 @@ async def _settle(
     con: Connection,
     scope: Sequence[Deal],
     matches: Sequence[Match],
-    scored: dict[uuid.UUID, ProjectScored],
+    scored: Mapping[uuid.UUID, ProjectScored] | None = None,
 ) -> None:
-    """Open deals for new matches, withdraw the ones no longer reproduced, announce both."""
+    """Open deals for new matches, withdraw the ones no longer reproduced, announce both.
+
+    Without `scored`, the whole scores of just the projects that open a deal are loaded. A
+    project re-scored in between opens nothing here: its own new score matches it again.
+    """
     now = _now()
     result = reconcile(scope, matches, at=now)
-    opened = await repository.insert_deals(
-        con, [deal_matched(m, scored[m.project.project_id], at=now) for m in result.opened]
-    )
+    if scored is None:
+        scored = await repository.live_scores(con, [m.project.project_id for m in result.opened])
+    fresh = [
+        deal_matched(m, score, at=now)
+        for m in result.opened
+        if (score := scored.get(m.project.project_id)) is not None
+        and score.project_version == m.project.project_version
+    ]
+    opened = await repository.insert_deals(con, fresh)
     withdrawn_ids = {w.deal_id for w in result.withdrawn}
     await repository.save_deal_states(con, [d for d in scope if d.deal_id in withdrawn_ids])
     await _publish(con, [*opened, *result.withdrawn])
@@ -114,10 +124,8 @@ async def rematch_mandate(con: Connection, mandate: Mandate) -> None:
         await repository.save_deal_states(con, deals)
         await _publish(con, withdrawn)
         return
-    live = await repository.live_projects(con)
-    by_project = {s.project_id: s for s in live}
-    matches = MandateBook([mandate]).match([facts_from_scored(s) for s in live])
-    await _settle(con, deals, matches, by_project)
+    matches = MandateBook([mandate]).match(await repository.live_project_facts(con))
+    await _settle(con, deals, matches)
 
 
 # -- lender commands ----------------------------------------------------------------------

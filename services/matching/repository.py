@@ -12,6 +12,7 @@ import asyncpg
 
 from matching.deals import Deal, DealState
 from matching.exposure import Exposure
+from matching.facts import ProjectFacts
 from matching.mandates import Mandate
 from schemas.deals import DealMatched, Offer
 from schemas.envelope import EventData
@@ -198,9 +199,59 @@ async def withdraw_projects(con: Connection, project_ids: Sequence[uuid.UUID]) -
     )
 
 
-async def live_projects(con: Executor) -> list[ProjectScored]:
-    rows = await con.fetch("SELECT scored FROM projects WHERE NOT withdrawn")
-    return [ProjectScored.model_validate(r["scored"], extra="ignore") for r in rows]
+# Generated columns of `projects` (migration 0003) hold each score's facts, so a re-match over
+# 200,000 projects neither parses nor de-TOASTs a single snapshot.
+# tests/integration/test_matching_live_facts.py checks they agree with facts_from_scored().
+_LIVE_FACTS = (
+    "SELECT project_id, project_version, enterprise_id, family, city, instruments,"
+    " financing_need_cny, capex_cny, tenor_months, score, annual_tco2e, tco2e_per_10k_cny,"
+    " abatement_cost_cny_per_tco2e, high_energy_high_emission, plausibility_flagged"
+    " FROM projects WHERE NOT withdrawn"
+)
+
+
+async def live_project_facts(con: Executor) -> list[ProjectFacts]:
+    """What matching tests of every live project, without parsing whole snapshots."""
+    instrument_sets: dict[tuple[str, ...], frozenset[Instrument]] = {}
+
+    def instruments(names: list[str]) -> frozenset[Instrument]:
+        key = tuple(names)  # few distinct combinations: build each set once
+        if key not in instrument_sets:
+            instrument_sets[key] = frozenset(Instrument(n) for n in names)
+        return instrument_sets[key]
+
+    return [
+        ProjectFacts(
+            project_id=r["project_id"],
+            project_version=r["project_version"],
+            enterprise_id=r["enterprise_id"],
+            family=ProjectFamily(r["family"]),
+            city=City(r["city"]),
+            instruments=instruments(r["instruments"]),
+            financing_need_cny=r["financing_need_cny"],
+            capex_cny=r["capex_cny"],
+            tenor_months=r["tenor_months"],
+            score=r["score"],
+            annual_tco2e=r["annual_tco2e"],
+            tco2e_per_10k_cny=r["tco2e_per_10k_cny"],
+            abatement_cost_cny_per_tco2e=r["abatement_cost_cny_per_tco2e"],
+            high_energy_high_emission=r["high_energy_high_emission"],
+            plausibility_flagged=r["plausibility_flagged"],
+        )
+        for r in await con.fetch(_LIVE_FACTS)
+    ]
+
+
+async def live_scores(
+    con: Executor, project_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ProjectScored]:
+    """The stored scores of these live projects, whole (for the deals they open)."""
+    rows = await con.fetch(
+        "SELECT scored FROM projects WHERE project_id = ANY($1::uuid[]) AND NOT withdrawn",
+        list(project_ids),
+    )
+    parsed = (ProjectScored.model_validate(r["scored"], extra="ignore") for r in rows)
+    return {s.project_id: s for s in parsed}
 
 
 # -- deals -----------------------------------------------------------------------------------

@@ -35,6 +35,17 @@ def matching_lines(scale: float) -> list[str]:
     ]
 
 
+def live_facts_lines(database_url: str, scale: float) -> list[str]:
+    from matching.bench_store import bench_live_facts
+
+    r = asyncio.run(bench_live_facts(database_url, projects=int(50_000 * scale)))
+    return [
+        f"{f'mandate re-match read, {r.projects:,} live projects':<44} {r.columns_s:12.2f} s",
+        f"{'naive: parse every stored score':<44} {r.parse_s:12.2f} s",
+        f"  ratio naive / columns: {r.speedup:.1f}x",
+    ]
+
+
 def audit_lines(database_url: str, scale: float) -> list[str]:
     from audit.bench import run_bench
 

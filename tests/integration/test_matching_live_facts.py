@@ -1,0 +1,88 @@
+"""The facts a mandate re-match reads straight from SQL are the facts matching derives in Python."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+import matching.app as matching_app
+from deploy.local.infra import InfraInfo
+from matching import repository
+from matching.bench_store import bench_live_facts
+from matching.scored import facts_from_scored
+from schemas.scoring import Flag, FlagSeverity, ProjectScored, Taxonomy
+from schemas.vocabulary import City, Instrument, ProjectFamily
+from servicekit.db import create_pool
+from servicekit.migrations import migrate
+from servicekit.rls import SYSTEM, act_for
+from tests.unit.matching.test_scored import scored_event
+
+pytestmark = pytest.mark.integration
+
+FLAG = Flag(
+    code="capacity_factor_high", field="activity.annual_generation_mwh",
+    severity=FlagSeverity.WARN, reason="Generation is high for the capacity.",
+)  # fmt: skip
+
+
+def _variants() -> list[ProjectScored]:
+    """One score per way a fact can differ: flags, missing cost, emission tags, instruments."""
+    base = scored_event()
+    taxonomy = base.taxonomy.model_copy(update={"high_energy_high_emission": True})
+    return [
+        base,
+        scored_event(project_id=uuid.uuid4(), flags=(FLAG,)),
+        scored_event(project_id=uuid.uuid4(), abatement_cost_cny_per_tco2e=None),
+        scored_event(project_id=uuid.uuid4(), high_energy_high_emission=True),
+        scored_event(project_id=uuid.uuid4(), taxonomy=Taxonomy.model_validate(taxonomy)),
+        scored_event(
+            project_id=uuid.uuid4(), project_version=3, city=City.YUEYANG,
+            family=ProjectFamily.ENERGY_EFFICIENCY,
+            instruments=(Instrument.GREEN_BOND, Instrument.CARBON_REDUCTION_FACILITY_LOAN),
+            financing_need_cny=Decimal("12345678.91"), score=12.5, annual_tco2e=-3.25,
+            tco2e_per_10k_cny=0.001,
+        ),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+async def pool(infra: InfraInfo) -> AsyncIterator[asyncpg.Pool]:
+    schema = f"matching_facts_{uuid.uuid4().hex[:8]}"
+    await migrate(infra.database_url, schema, Path(matching_app.__file__).parent)
+    pool = await create_pool(infra.database_url, schema, min_size=1, max_size=2)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+        owner = await asyncpg.connect(infra.database_url)
+        try:
+            await owner.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        finally:
+            await owner.close()
+
+
+async def test_live_facts_read_in_sql_equal_the_facts_of_the_parsed_scores(
+    pool: asyncpg.Pool,
+) -> None:
+    scores = _variants()
+    withdrawn = scored_event(project_id=uuid.uuid4())
+    async with pool.acquire() as con, con.transaction():
+        await act_for(con, SYSTEM, None)
+        assert len(await repository.keep_newer_scores(con, [*scores, withdrawn])) == 7
+        await repository.withdraw_projects(con, [withdrawn.project_id])
+        facts = {f.project_id: f for f in await repository.live_project_facts(con)}
+        whole = await repository.live_scores(con, [s.project_id for s in [*scores, withdrawn]])
+    assert facts == {s.project_id: facts_from_scored(s) for s in scores}
+    assert whole == {s.project_id: s for s in scores}
+
+
+async def test_the_live_facts_benchmark_reads_every_stored_project_both_ways(
+    infra: InfraInfo,
+) -> None:
+    result = await bench_live_facts(infra.database_url, projects=300)
+    assert result.projects == 300 and result.columns_s > 0 and result.parse_s > 0
