@@ -2,8 +2,12 @@
 
 Policies read `app.tenant` and `app.role` (see docs/security.md). Both are set with
 `set_config(..., true)`, so they end with the transaction and never leak to the next user of
-a pooled connection. `system` is for the service's own background work (relays, consumers,
-job resumption), never for a request.
+a pooled connection.
+
+`system` is the service acting as itself: background work (relays, consumers, job resumption),
+and work a request sets off only after its own role checks have passed, such as an admin's
+rescore, or a rank whose cross-tenant counts are all that leave the transaction. A caller's
+own rows are always read and written as the caller.
 """
 
 from __future__ import annotations
