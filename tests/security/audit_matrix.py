@@ -6,6 +6,7 @@ from typing import Any
 
 from schemas.envelope import EventData
 from servicekit.kafka import make_producer
+from tests.security.expectations import LENDER_READ, READERS_ONLY
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -15,18 +16,10 @@ from tests.security.matrix import (
     World,
     expect,
 )
-from tests.security.registry_matrix import READERS_ONLY, enrolled
+from tests.security.registry_matrix import enrolled
 from tests.support.kafka import eventually
 from tests.unit.audit.samples import lender, produce
 
-LENDER_READ = expect(
-    enterprise_own=403,
-    enterprise_other=403,
-    lender_own=200,
-    lender_other=404,
-    regulator=200,
-    admin=200,
-)
 ROWS = (
     Endpoint("GET", "/v1/ledger", READERS_ONLY),
     Endpoint("GET", "/v1/ledger/verify", READERS_ONLY, query={"to_seq": "1"}),

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from tests.security.expectations import EACH_LENDER_ITS_OWN, LENDER_READ, LENDER_WRITE
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -25,30 +26,6 @@ from tests.support.kafka import eventually
 from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
 
 CITY = "zhangjiajie"
-LENDER_READ = expect(
-    enterprise_own=403,
-    enterprise_other=403,
-    lender_own=200,
-    lender_other=404,
-    regulator=200,
-    admin=200,
-)
-LENDER_WRITE = expect(
-    enterprise_own=403,
-    enterprise_other=403,
-    lender_own=200,
-    lender_other=404,
-    regulator=403,
-    admin=403,
-)
-EACH_LENDER_ITS_OWN = expect(
-    enterprise_own=403,
-    enterprise_other=403,
-    lender_own=200,
-    lender_other=200,
-    regulator=200,
-    admin=200,
-)
 _terms = itertools.count(1)
 
 

@@ -7,6 +7,7 @@ import uuid
 import httpx
 import orjson
 
+from tests.security.expectations import ENTERPRISE_READ, OWNER_WRITE, READERS_ONLY
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -21,30 +22,6 @@ from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
 
 NDJSON = "application/x-ndjson"
-ENTERPRISE_READ = expect(
-    enterprise_own=200,
-    enterprise_other=404,
-    lender_own=403,
-    lender_other=403,
-    regulator=200,
-    admin=200,
-)
-OWNER_WRITE = expect(
-    enterprise_own=200,
-    enterprise_other=404,
-    lender_own=403,
-    lender_other=403,
-    regulator=403,
-    admin=403,
-)
-READERS_ONLY = expect(
-    enterprise_own=403,
-    enterprise_other=403,
-    lender_own=403,
-    lender_other=403,
-    regulator=200,
-    admin=200,
-)
 
 
 def creation(status: int) -> dict[Caller, int]:

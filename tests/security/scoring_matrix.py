@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from scoring.factors import default_factor_set
+from tests.security.expectations import ADMIN_ONLY, ENTERPRISE_READ, EVERYONE, READERS_ONLY
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -17,28 +18,9 @@ from tests.security.matrix import (
     ServiceMatrix,
     Tenant,
     World,
-    expect,
 )
-from tests.security.registry_matrix import ENTERPRISE_READ, READERS_ONLY
 from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
-
-EVERYONE = expect(
-    enterprise_own=200,
-    enterprise_other=200,
-    lender_own=200,
-    lender_other=200,
-    regulator=200,
-    admin=200,
-)
-ADMIN_ONLY = expect(
-    enterprise_own=403,
-    enterprise_other=403,
-    lender_own=403,
-    lender_other=403,
-    regulator=403,
-    admin=200,
-)
 
 
 @dataclass(frozen=True)
