@@ -1,6 +1,6 @@
 """Matching's reactions to scored projects and mandate changes, and its lender commands.
 
-Consumer work sees every lender's rows (it acts as `SYSTEM`); a lender's command runs acting
+Consumer work sees every lender's rows (the inbox acts as `SYSTEM`); a lender's command runs acting
 for that lender, so row-level security keeps it inside the lender's own rows.
 """
 
@@ -30,7 +30,7 @@ from servicekit.db import Connection
 from servicekit.errors import Conflict, Forbidden, NotFound
 from servicekit.inbox import Delivered, Handler
 from servicekit.outbox import enqueue
-from servicekit.rls import SYSTEM, act_for, acting_for
+from servicekit.rls import acting_for
 
 SOURCE = "greenlink/matching"
 
@@ -77,7 +77,6 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
     """Inbox handlers sharing the consumer's mandate book."""
 
     async def on_scored(con: Connection, events: list[Delivered]) -> None:
-        await act_for(con, SYSTEM, None)
         book = await keeper.sync(con)
         fresh = await repository.keep_newer_scores(
             con, [e.data for e in events if isinstance(e.data, ProjectScored)]
@@ -90,7 +89,6 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
         await _settle(con, existing, matches, by_project)
 
     async def on_project_withdrawn(con: Connection, events: list[Delivered]) -> None:
-        await act_for(con, SYSTEM, None)
         ids = [e.data.project_id for e in events if isinstance(e.data, ProjectWithdrawn)]
         await repository.withdraw_projects(con, ids)
         deals = await repository.deals_of_projects(con, ids)
@@ -99,7 +97,6 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
         await _publish(con, withdrawn)
 
     async def on_mandate(con: Connection, events: list[Delivered]) -> None:
-        await act_for(con, SYSTEM, None)
         await keeper.sync(con)
         for mandate_id in dict.fromkeys(getattr(e.data, "mandate_id") for e in events):  # noqa: B009
             mandate = await repository.load_mandate(con, mandate_id)

@@ -12,18 +12,12 @@ import asyncpg
 from schemas.project import ProjectVersion
 from scoring.factors import FactorSet
 from servicekit.db import Connection, Executor, insert_rows
-from servicekit.rls import SYSTEM, act_for
 
 
 async def keep_newer_versions(
     con: Connection, versions: Sequence[ProjectVersion]
 ) -> list[ProjectVersion]:
-    """Upsert the read model; returns only versions newer than what was stored.
-
-    Consumer work: the transaction acts as the service itself (`SYSTEM`) from here on, since
-    a batch holds many enterprises' projects and their scores.
-    """
-    await act_for(con, SYSTEM, None)
+    """Upsert the read model; returns only versions newer than what was stored."""
     latest: dict[uuid.UUID, ProjectVersion] = {}
     for v in versions:
         if v.project_id not in latest or latest[v.project_id].version < v.version:
@@ -45,8 +39,6 @@ async def keep_newer_versions(
 
 
 async def mark_withdrawn(con: Connection, project_ids: Sequence[uuid.UUID]) -> None:
-    """Consumer work, like `keep_newer_versions`: acts as the service itself."""
-    await act_for(con, SYSTEM, None)
     await con.execute(
         "UPDATE projects SET status = 'withdrawn', updated_at = now()"
         " WHERE project_id = ANY($1::uuid[])",

@@ -1,8 +1,10 @@
 """Inbox consumer: a batch's effects and its processed_events rows commit together.
 
 The Kafka offset is committed only after the database commit, so a crash replays the batch
-and the inbox turns the replay into a no-op. Records that cannot be parsed or validated go to
-the topic's dead-letter twin with the reason in headers; database outages are retried.
+and the inbox turns the replay into a no-op. Handlers run as the service itself (`SYSTEM`
+in servicekit.rls), since one batch holds many tenants' events. Records that cannot be parsed
+or validated go to the topic's dead-letter twin with the reason in headers; database outages
+are retried.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from servicekit.metrics import (
     EVENTS_DUPLICATE,
     TRANSIENT_RETRIES,
 )
+from servicekit.rls import SYSTEM, act_for
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +168,8 @@ class InboxConsumer:
 
     async def _apply(self, events: list[Delivered]) -> None:
         async with self.pool.acquire() as con, con.transaction():
+            # A batch holds many tenants' events: handlers work as the service itself.
+            await act_for(con, SYSTEM, None)
             inserted = await con.fetch(
                 "INSERT INTO processed_events (consumer, event_id)"
                 " SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",

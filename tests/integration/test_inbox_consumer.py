@@ -77,6 +77,17 @@ async def test_the_same_event_delivered_twice_changes_state_once(probe):
     assert await _effects(pool, project) == 1
 
 
+async def test_handlers_act_as_the_service_itself_for_row_level_security(probe):
+    pool, producer = probe
+    project = uuid.uuid4()
+    await producer.send_and_wait(
+        PROJECTS.name, _envelope(project).to_bytes(), key=str(project).encode()
+    )
+    await eventually(lambda: _effects(pool, project))
+    sql = "SELECT acting_as FROM effects WHERE subject = $1"
+    assert await pool.fetchval(sql, str(project)) == "system"
+
+
 async def test_malformed_event_goes_to_the_dlq_with_its_reason_and_the_partition_moves_on(
     probe, infra
 ):

@@ -12,7 +12,8 @@ EFFECTS_SQL = """
 CREATE TABLE effects (
     event_id   uuid NOT NULL,
     subject    text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    acting_as  text DEFAULT current_setting('app.role', true)  -- whom the handler acted for
 );
 """
 
