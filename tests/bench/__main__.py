@@ -21,7 +21,7 @@ import typer
 from deploy.local.infra import ensure_started
 from servicekit.auth import Role
 from servicekit.issuer import ensure_keys, mint
-from tests.bench import domain, memory, pipeline, registration
+from tests.bench import domain, memory, pipeline, registration, throughput
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +57,12 @@ def _start_registry(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("registry did not become ready")
 
 
-def main(scale: float = typer.Option(1.0, help="multiply every workload size")) -> None:
+def main(
+    scale: float = typer.Option(1.0, help="multiply every workload size"),
+    bulk_projects: int = typer.Option(
+        0, help="projects for the bulk pipeline run (default 20,000 x scale)", min=0
+    ),
+) -> None:
     info = ensure_started()
     keys = ROOT / ".greenlink" / "bench-keys" / "jwks.json"
     ensure_keys(keys)
@@ -99,6 +104,10 @@ def main(scale: float = typer.Option(1.0, help="multiply every workload size")) 
     )
     typer.echo("[pipeline] running ...")
     lines = pipeline.pipeline_lines(env, scale)
+    typer.echo("[bulk pipeline] running ...")
+    lines += throughput.throughput_lines(
+        env, info.database_url, bulk_projects or int(20_000 * scale)
+    )
     typer.echo("[scoring] running ...")
     lines += domain.scoring_lines(scale)
     typer.echo("[matching] running ...")

@@ -1,0 +1,127 @@
+"""Bulk throughput: many projects uploaded at once, timed through every service.
+
+Registry, scoring, matching and audit run as their own processes. One enterprise uploads
+synthetic projects of every type and city (JSONL intake jobs of at most 100,000 rows); the
+benchmark then counts, in each service's own tables, how many of them each stage holds, and
+reports when each stage had them all. Progress is printed every few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import asyncpg
+import httpx
+import orjson
+
+from seeds.synthetic.streams import synthetic_projects
+from servicekit.auth import Role
+from servicekit.issuer import mint
+from tests.support.processes import ServiceProcess, free_port
+from tests.support.samples import enterprise_body
+
+JOB_ROWS = 100_000
+NDJSON = {"content-type": "application/x-ndjson"}
+SERVICES = ("registry", "scoring", "matching", "audit")
+# How many of the enterprise's projects each stage holds, read as the service itself.
+STAGES = {
+    "registered (registry rows + outbox)": (
+        "SELECT count(*) FROM registry.projects WHERE enterprise_id = $1"
+    ),
+    "scored (scoring)": (
+        "SELECT count(DISTINCT project_id) FROM scoring.scores WHERE enterprise_id = $1"
+    ),
+    "matched (matching read model)": (
+        "SELECT count(*) FROM matching.projects WHERE enterprise_id = $1"
+    ),
+    "audited (scores in the ledger)": (
+        "SELECT count(*) FROM audit.ledger l JOIN audit.projects p USING (project_id)"
+        " WHERE p.enterprise_id = $1 AND l.type = 'project.scored.v1'"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StageTime:
+    stage: str
+    count: int
+    seconds: float | None  # None: not all arrived before the deadline
+
+    def line(self) -> str:
+        if self.seconds is None:
+            return f"{self.stage:<44} {self.count:>9,} (incomplete at the deadline)"
+        return (
+            f"{self.stage:<44} {self.count:>9,} after {self.seconds:7.1f} s"
+            f" = {self.count / self.seconds:9,.0f} projects/s"
+        )
+
+
+def _jobs(count: int, seed: int) -> Iterator[bytes]:
+    """JSONL bodies of at most JOB_ROWS projects each, built lazily."""
+    rows = (line["project"] for line in synthetic_projects(count, ["unused"], seed))
+    while True:
+        chunk = [orjson.dumps(row) for _, row in zip(range(JOB_ROWS), rows, strict=False)]
+        if not chunk:
+            return
+        yield b"\n".join(chunk)
+
+
+async def _counts(con: asyncpg.Connection, enterprise: uuid.UUID) -> dict[str, int]:
+    async with con.transaction():
+        await con.execute("SELECT set_config('app.role', 'system', true)")
+        return {stage: int(await con.fetchval(sql, enterprise)) for stage, sql in STAGES.items()}
+
+
+async def _run(owner_url: str, registry: str, count: int, seed: int) -> list[StageTime]:
+    enterprise = uuid.uuid4()
+    headers = {"Authorization": f"Bearer {mint(Role.ENTERPRISE, enterprise)}"}
+    con = await asyncpg.connect(owner_url)
+    try:
+        async with httpx.AsyncClient(base_url=registry, headers=headers, timeout=600) as client:
+            (await client.post("/v1/enterprises", json=enterprise_body())).raise_for_status()
+            started = time.perf_counter()
+            for body in _jobs(count, seed):
+                response = await client.post(
+                    "/v1/intake-jobs",
+                    content=body,
+                    headers={"content-type": "application/x-ndjson"},
+                )
+                response.raise_for_status()
+        done: dict[str, float] = {}
+        seen = dict.fromkeys(STAGES, 0)
+        deadline = started + 120 + count / 100
+        last_report = 0.0
+        while len(done) < len(STAGES) and time.perf_counter() < deadline:
+            seen = await _counts(con, enterprise)
+            now = time.perf_counter()
+            for stage, n in seen.items():
+                if n >= count:
+                    done.setdefault(stage, now - started)
+            if now - last_report >= 10:
+                progress = "  ".join(f"{s.split(' ')[0]} {n:,}" for s, n in seen.items())
+                print(f"  [{now - started:6.0f} s] {progress}", flush=True)
+                last_report = now
+            await asyncio.sleep(1)
+    finally:
+        await con.close()
+    return [StageTime(stage, seen[stage], done.get(stage)) for stage in STAGES]
+
+
+def throughput_lines(env: dict[str, str], owner_url: str, count: int, seed: int = 11) -> list[str]:
+    processes = [ServiceProcess(name, "all", env, port=free_port()) for name in SERVICES]
+    for process in processes:
+        process.start()
+    try:
+        stages = asyncio.run(_run(owner_url, processes[0].url, count, seed))
+    finally:
+        for process in processes:
+            process.stop()
+    return [
+        f"bulk pipeline: {count:,} projects uploaded at once, time until each stage holds all",
+        *(s.line() for s in stages),
+        "  (target: 1,000,000 projects through the pipeline in ≤ 10 min)",
+    ]
