@@ -47,7 +47,7 @@ contracts: install  ## regenerate JSON Schema and AsyncAPI from schemas/
 bench: install  ## performance figures beside naive baselines measured in the same run
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || \
 		echo "wrk not installed: the API figure uses a Python client"
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(BENCH_ARGS)
 
 clean: down
 	$(PY) deploy/local/infra.py reset
