@@ -7,6 +7,7 @@ acting as the caller (servicekit.rls), so row-level security agrees with those c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import asdict
@@ -19,6 +20,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from matching import handlers, repository
 from matching.allocation import plan_allocation
 from matching.allocation_problem import OpenDeal
+from matching.feed_signals import FeedSignals
 from matching.scored import facts_from_scored
 from matching.views import (
     AllocationPlanView,
@@ -243,27 +245,35 @@ async def deal_stream(
     _feed_owner(principal, lender_id)
     position = int(last_event_id) if last_event_id else decode_cursor(after)
     poll_s: float = request.app.state.settings.feed_poll_s
+    signals: FeedSignals = request.app.state.feed_signals
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         nonlocal position
-        sent, idle = 0, 0.0
-        while max_events is None or sent < max_events:
-            async with acting_as(pool, principal) as con:  # one short transaction per poll
-                rows = await repository.feed_page(con, lender_id, position, 100)
-            for r in rows[: None if max_events is None else max_events - sent]:
-                entry = _entry(r)
-                position = entry.position
-                sent += 1
-                yield ServerSentEvent(
-                    data=entry.model_dump_json(), id=str(entry.position), event=entry.event_type
-                )
-            if rows:
-                idle = 0.0
-                continue
-            if idle_timeout_s is not None and idle >= idle_timeout_s:
-                return
-            await asyncio.sleep(poll_s)
-            idle += poll_s
+        sent, clock = 0, asyncio.get_running_loop().time
+        idle_since = clock()
+        with signals.follow(lender_id) as grew:
+            while max_events is None or sent < max_events:
+                grew.clear()  # before the read: an append after it wakes the wait below
+                async with acting_as(pool, principal) as con:  # one short transaction
+                    rows = await repository.feed_page(con, lender_id, position, 100)
+                for r in rows[: None if max_events is None else max_events - sent]:
+                    entry = _entry(r)
+                    position = entry.position
+                    sent += 1
+                    yield ServerSentEvent(
+                        data=entry.model_dump_json(), id=str(entry.position), event=entry.event_type
+                    )
+                if rows:
+                    idle_since = clock()
+                    continue
+                wait_s = poll_s
+                if idle_timeout_s is not None:
+                    left = idle_timeout_s - (clock() - idle_since)
+                    if left <= 0:
+                        return
+                    wait_s = min(wait_s, left)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(grew.wait(), wait_s)
 
     return EventSourceResponse(events(), ping=15)
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from matching.api import router
 from matching.book_keeper import BookKeeper
 from matching.config import MatchingSettings
+from matching.feed_signals import FeedSignals
 from matching.handlers import consumer_handlers
 from schemas.topics import MANDATES, PROJECTS, SCORES
 from servicekit.http import create_app
@@ -20,12 +21,24 @@ def settings() -> MatchingSettings:
 
 
 def build_app(config: MatchingSettings) -> FastAPI:
-    return create_app(
+    signals = FeedSignals()
+
+    async def listen(app: FastAPI) -> None:
+        await signals.start(config.database_url, config.db_schema)
+
+    async def stop_listening(app: FastAPI) -> None:
+        await signals.stop()
+
+    app = create_app(
         config,
         [router],
         title="GreenLink matching",
         description="Lenders' mandates, matched deal feeds, responses and capacity allocation.",
+        on_startup=[listen],
+        on_shutdown=[stop_listening],
     )
+    app.state.feed_signals = signals
+    return app
 
 
 def spec() -> ServiceSpec:

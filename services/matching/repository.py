@@ -13,6 +13,7 @@ import asyncpg
 from matching.deals import Deal, DealState
 from matching.exposure import Exposure
 from matching.facts import ProjectFacts
+from matching.feed_signals import FEED_CHANNEL_SUFFIX
 from matching.mandates import Mandate
 from schemas.deals import DealMatched, Offer
 from schemas.envelope import EventData
@@ -410,6 +411,12 @@ async def append_to_feeds(con: Connection, events: Sequence[EventData]) -> None:
         "INSERT INTO feed (lender_id, position, deal_id, event_type, payload)"
         " VALUES ($1, $2, $3, $4, $5)",
         rows,
+    )
+    # Live streams of these lenders wake at commit (matching/feed_signals.py).
+    await con.execute(
+        "SELECT pg_notify(current_schema() || $1, lender::text) FROM unnest($2::uuid[]) AS lender",
+        FEED_CHANNEL_SUFFIX,
+        sorted({r[0] for r in rows}, key=str),
     )
 
 

@@ -44,8 +44,13 @@ def create_app(
     description: str,
     body_limits: Mapping[str, int] | None = None,
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
+    on_shutdown: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
 ) -> FastAPI:
-    """One FastAPI app per service with the same operational endpoints everywhere."""
+    """One FastAPI app per service with the same operational endpoints everywhere.
+
+    `on_startup` hooks run once the pool and Kafka client exist; `on_shutdown` hooks run
+    before they close.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,6 +68,8 @@ def create_app(
         try:
             yield
         finally:
+            for hook in on_shutdown:
+                await hook(app)
             await app.state.kafka.close()
             await app.state.pool.close()
 

@@ -1,8 +1,8 @@
-"""End to end: from `POST /v1/projects` to the deal in the lender's feed, per project.
+"""End to end: from `POST /v1/projects` to the deal in the lender's live feed, per project.
 
 Registry, scoring and matching run as their own processes. Projects are registered at a
-steady offered rate (each of `RATES` in turn) while the lender's feed is polled; each project's latency is the time from its
-registration answer to the first poll that shows its deal.
+steady offered rate (each of `RATES` in turn) while the lender follows its deal stream; each
+project's latency runs from sending its registration to the stream delivering its deal.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import time
 import uuid
 
 import httpx
+import orjson
 
 from servicekit.auth import Role
 from servicekit.issuer import mint
@@ -77,20 +78,16 @@ async def _run(registry: str, matching: str, count: int, per_second: float) -> R
         ).raise_for_status()
         await _warm_up(client, registry, matching, eh, lender, lh)
         sent: dict[str, float] = {}
-        seen: dict[str, float] = {}
-        cursor: str | None = (
-            await client.get(
-                f"{matching}/v1/lenders/{lender}/deals", params={"limit": 500}, headers=lh
-            )
-        ).json()["next_cursor"]
+        arrived: dict[str, float] = {}
 
         async def register_one(i: int) -> None:
+            started = time.perf_counter()
             response = await client.post(
                 f"{registry}/v1/projects",
                 json=data_centre_body(name=f"pipeline {i}"),
                 headers=eh,
             )
-            sent[response.json()["project_id"]] = time.perf_counter()
+            sent[response.json()["project_id"]] = started
 
         async def register() -> None:
             """One registration every 1/rate s, each in its own task: a slow answer does not
@@ -102,27 +99,25 @@ async def _run(registry: str, matching: str, count: int, per_second: float) -> R
             await asyncio.gather(*tasks)
 
         async def watch() -> None:
-            nonlocal cursor
-            deadline = time.perf_counter() + count / per_second + 60
-            while len(seen) < count and time.perf_counter() < deadline:
-                params = {"limit": 500} | ({"after": cursor} if cursor else {})
-                page = (
-                    await client.get(
-                        f"{matching}/v1/lenders/{lender}/deals", params=params, headers=lh
-                    )
-                ).json()
-                now = time.perf_counter()
-                for item in page["items"]:
-                    project = item["event"].get("project_id")
-                    if item["event_type"] == "deal.matched.v1" and project in sent:
-                        seen.setdefault(project, now)
-                cursor = page["next_cursor"] or cursor
-                await asyncio.sleep(0.01)
+            """Follow the lender's live stream (as a bank would) until every project arrived."""
+            url = f"{matching}/v1/lenders/{lender}/deals/stream"
+            params = {"idle_timeout_s": 30}
+            async with client.stream("GET", url, params=params, headers=lh, timeout=None) as feed:
+                async for line in feed.aiter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    item = orjson.loads(line[5:])
+                    if item["event_type"] == "deal.matched.v1":
+                        arrived.setdefault(item["event"]["project_id"], time.perf_counter())
+                    if len(sent) == count and sent.keys() <= arrived.keys():
+                        return
 
         started = time.perf_counter()
-        await asyncio.gather(register(), watch())
+        await asyncio.wait_for(
+            asyncio.gather(register(), watch()), timeout=count / per_second + 120
+        )
         elapsed = time.perf_counter() - started
-    latencies = sorted((seen[p] - sent[p]) * 1000 for p in seen)
+    latencies = sorted((arrived[p] - sent[p]) * 1000 for p in sent if p in arrived)
     if not latencies:
         raise RuntimeError("no deal reached the feed")
     return Rate(
