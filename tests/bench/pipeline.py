@@ -132,9 +132,14 @@ async def _run(registry: str, matching: str, count: int, per_second: float) -> R
 RATES = (20.0, 100.0)  # projects/s offered, each for 15 s (x scale)
 
 
+# Steady state: a small database would otherwise retrain the plausibility model, and rescore
+# everything, each time its project count doubles (scoring's SCORING_MODEL_AUTO_MAX).
+STEADY_STATE = {"SCORING_MODEL_AUTO_MAX": "0"}
+
+
 def pipeline_lines(env: dict[str, str], scale: float) -> list[str]:
     processes = [
-        ServiceProcess(name, "all", env, port=free_port())
+        ServiceProcess(name, "all", env | STEADY_STATE, port=free_port())
         for name in ("registry", "scoring", "matching")
     ]
     for process in processes:

@@ -21,6 +21,7 @@ import orjson
 from seeds.synthetic.streams import synthetic_projects
 from servicekit.auth import Role
 from servicekit.issuer import mint
+from tests.bench.pipeline import STEADY_STATE
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import enterprise_body
 
@@ -113,7 +114,9 @@ async def _run(owner_url: str, registry: str, count: int, seed: int) -> list[Sta
 
 
 def throughput_lines(env: dict[str, str], owner_url: str, count: int, seed: int = 11) -> list[str]:
-    processes = [ServiceProcess(name, "all", env, port=free_port()) for name in SERVICES]
+    processes = [
+        ServiceProcess(name, "all", env | STEADY_STATE, port=free_port()) for name in SERVICES
+    ]
     for process in processes:
         process.start()
     try:
