@@ -65,58 +65,75 @@ async def _warm_up(
 
 
 async def _run(registry: str, matching: str, count: int, per_second: float) -> Rate:
-    lender, enterprise = uuid.uuid4(), uuid.uuid4()
-    lh, eh = _bearer(Role.LENDER, lender), _bearer(Role.ENTERPRISE, enterprise)
+    lender = uuid.uuid4()
+    lh = _bearer(Role.LENDER, lender)
     async with httpx.AsyncClient(timeout=30) as client:
         (
             await client.post(f"{matching}/v1/lenders", json=lender_body(), headers=lh)
         ).raise_for_status()
         mandate = mandate_body(capacity_cny="100000000000.00")
-        (await client.post(f"{matching}/v1/mandates", json=mandate, headers=lh)).raise_for_status()
-        (
-            await client.post(f"{registry}/v1/enterprises", json=enterprise_body(), headers=eh)
-        ).raise_for_status()
-        await _warm_up(client, registry, matching, eh, lender, lh)
-        sent: dict[str, float] = {}
-        arrived: dict[str, float] = {}
+        created = await client.post(f"{matching}/v1/mandates", json=mandate, headers=lh)
+        created.raise_for_status()
+        try:
+            return await _measure(client, registry, matching, count, per_second, lh, lender)
+        finally:  # later runs must not also match their projects to this run's mandate
+            closing = f"{matching}/v1/mandates/{created.json()['mandate_id']}/close"
+            (await client.post(closing, headers=lh)).raise_for_status()
 
-        async def register_one(i: int) -> None:
-            started = time.perf_counter()
-            response = await client.post(
-                f"{registry}/v1/projects",
-                json=data_centre_body(name=f"pipeline {i}"),
-                headers=eh,
-            )
-            sent[response.json()["project_id"]] = started
 
-        async def register() -> None:
-            """One registration every 1/rate s, each in its own task: a slow answer does not
-            lower the offered rate."""
-            begun, tasks = time.perf_counter(), []
-            for i in range(count):
-                await asyncio.sleep(max(0.0, begun + i / per_second - time.perf_counter()))
-                tasks.append(asyncio.create_task(register_one(i)))
-            await asyncio.gather(*tasks)
+async def _measure(
+    client: httpx.AsyncClient,
+    registry: str,
+    matching: str,
+    count: int,
+    per_second: float,
+    lh: dict[str, str],
+    lender: uuid.UUID,
+) -> Rate:
+    enterprise = uuid.uuid4()
+    eh = _bearer(Role.ENTERPRISE, enterprise)
+    (
+        await client.post(f"{registry}/v1/enterprises", json=enterprise_body(), headers=eh)
+    ).raise_for_status()
+    await _warm_up(client, registry, matching, eh, lender, lh)
+    sent: dict[str, float] = {}
+    arrived: dict[str, float] = {}
 
-        async def watch() -> None:
-            """Follow the lender's live stream (as a bank would) until every project arrived."""
-            url = f"{matching}/v1/lenders/{lender}/deals/stream"
-            params = {"idle_timeout_s": 30}
-            async with client.stream("GET", url, params=params, headers=lh, timeout=None) as feed:
-                async for line in feed.aiter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    item = orjson.loads(line[5:])
-                    if item["event_type"] == "deal.matched.v1":
-                        arrived.setdefault(item["event"]["project_id"], time.perf_counter())
-                    if len(sent) == count and sent.keys() <= arrived.keys():
-                        return
-
+    async def register_one(i: int) -> None:
         started = time.perf_counter()
-        await asyncio.wait_for(
-            asyncio.gather(register(), watch()), timeout=count / per_second + 120
+        response = await client.post(
+            f"{registry}/v1/projects",
+            json=data_centre_body(name=f"pipeline {i}"),
+            headers=eh,
         )
-        elapsed = time.perf_counter() - started
+        sent[response.json()["project_id"]] = started
+
+    async def register() -> None:
+        """One registration every 1/rate s, each in its own task: a slow answer does not
+        lower the offered rate."""
+        begun, tasks = time.perf_counter(), []
+        for i in range(count):
+            await asyncio.sleep(max(0.0, begun + i / per_second - time.perf_counter()))
+            tasks.append(asyncio.create_task(register_one(i)))
+        await asyncio.gather(*tasks)
+
+    async def watch() -> None:
+        """Follow the lender's live stream (as a bank would) until every project arrived."""
+        url = f"{matching}/v1/lenders/{lender}/deals/stream"
+        params = {"idle_timeout_s": 30}
+        async with client.stream("GET", url, params=params, headers=lh, timeout=None) as feed:
+            async for line in feed.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                item = orjson.loads(line[5:])
+                if item["event_type"] == "deal.matched.v1":
+                    arrived.setdefault(item["event"]["project_id"], time.perf_counter())
+                if len(sent) == count and sent.keys() <= arrived.keys():
+                    return
+
+    started = time.perf_counter()
+    await asyncio.wait_for(asyncio.gather(register(), watch()), timeout=count / per_second + 120)
+    elapsed = time.perf_counter() - started
     latencies = sorted((arrived[p] - sent[p]) * 1000 for p in sent if p in arrived)
     if not latencies:
         raise RuntimeError("no deal reached the feed")
