@@ -78,7 +78,8 @@ async def _run(registry: str, matching: str, count: int, per_second: float) -> R
             return await _measure(client, registry, matching, count, per_second, lh, lender)
         finally:  # later runs must not also match their projects to this run's mandate
             closing = f"{matching}/v1/mandates/{created.json()['mandate_id']}/close"
-            (await client.post(closing, headers=lh)).raise_for_status()
+            done = {"reason": "benchmark run over"}
+            (await client.post(closing, json=done, headers=lh)).raise_for_status()
 
 
 async def _measure(
