@@ -19,7 +19,7 @@ from matching.mandates import Mandate
 from matching.matcher import MandateBook, Match
 from matching.rematch import reconcile, withdraw_all
 from matching.responses import respond
-from matching.scored import deal_matched, facts_from_scored
+from matching.scored import deal_matched, deal_project, facts_from_scored
 from schemas.deals import DealResponded, DealResponse, Disbursement
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, LenderSpec, MandateSpec
@@ -61,8 +61,10 @@ async def _settle(
     result = reconcile(scope, matches, at=now)
     if scored is None:
         scored = await repository.live_scores(con, [m.project.project_id for m in result.opened])
+    opening = {m.project.project_id for m in result.opened} & scored.keys()
+    shown = {pid: deal_project(scored[pid]) for pid in opening}  # once per project, not deal
     fresh = [
-        deal_matched(m, score, at=now)
+        deal_matched(m, score, at=now, shown=shown[score.project_id])
         for m in result.opened
         if (score := scored.get(m.project.project_id)) is not None
         and score.project_version == m.project.project_version

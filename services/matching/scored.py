@@ -36,12 +36,23 @@ def facts_from_scored(scored: ProjectScored) -> ProjectFacts:
 
 
 def deal_project(scored: ProjectScored) -> DealProject:
-    """The scored fields a lender may see (no contact data, no calculation trace)."""
-    return DealProject.model_validate(scored.model_dump(include=set(DealProject.model_fields)))
+    """The scored fields a lender may see (no contact data, no calculation trace).
+
+    The values were validated as `project.scored.v1`, whose fields DealProject shares name
+    for name and type for type, so they are copied without a second validation.
+    """
+    return DealProject.model_construct(
+        **{name: getattr(scored, name) for name in DealProject.model_fields}
+    )
 
 
-def deal_matched(match: Match, scored: ProjectScored, *, at: datetime) -> DealMatched:
-    """The feed event for a fresh match; explain it now, while exposure is what matching saw."""
+def deal_matched(
+    match: Match, scored: ProjectScored, *, at: datetime, shown: DealProject | None = None
+) -> DealMatched:
+    """The feed event for a fresh match; explain it now, while exposure is what matching saw.
+
+    `shown` is the project as lenders see it, when the caller built it once for many deals.
+    """
     project = match.project
     if (project.project_id, project.project_version) != (
         scored.project_id,
@@ -56,7 +67,7 @@ def deal_matched(match: Match, scored: ProjectScored, *, at: datetime) -> DealMa
         project_id=project.project_id,
         project_version=project.project_version,
         enterprise_id=project.enterprise_id,
-        project=deal_project(scored),
+        project=shown or deal_project(scored),
         fit_score=match.fit_score,
         explanation=explain(project, match.mandate),
         matched_at=at,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from matching.matcher import MandateBook
-from matching.scored import deal_matched, facts_from_scored
+from matching.scored import deal_matched, deal_project, facts_from_scored
 from matching.synthetic import example_mandate, example_project
 from schemas.deals import DealMatched, DealProject
 from schemas.envelope import Envelope
@@ -103,3 +103,12 @@ def test_the_feed_event_carries_scored_facts_and_the_explanation() -> None:
         deal_matched(
             match._replace(project=replace(match.project, project_version=2)), scored, at=NOW
         )
+
+
+def test_the_project_a_lender_sees_equals_a_validated_copy_of_the_scored_fields() -> None:
+    scored = scored_event(flags=(Flag(code="x", field="activity", severity=FlagSeverity.WARN,
+                                      reason="check the meter"),))  # fmt: skip
+    shown = deal_project(scored)
+    validated = DealProject.model_validate(scored.model_dump(include=set(DealProject.model_fields)))
+    assert shown == validated
+    assert shown.model_dump(mode="json") == validated.model_dump(mode="json")
