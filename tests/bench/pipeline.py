@@ -34,34 +34,26 @@ async def _warm_up(
     lender: uuid.UUID,
     lh: dict[str, str],
 ) -> None:
-    """One project all the way through first: consumer groups settle before timing starts."""
+    """One project all the way through first, so consumer groups have settled; then wait
+    until the new mandate's re-match of every live project is over (the stream is silent
+    for 3 s), so no earlier work overlaps the timed run."""
     response = await client.post(f"{registry}/v1/projects", json=data_centre_body(), headers=eh)
     project = response.json()["project_id"]
-    deadline = time.perf_counter() + 180
-    cursor: str | None = None
+    url = f"{matching}/v1/lenders/{lender}/deals/stream"
+    deadline = time.perf_counter() + 300
+    found, position = False, ""
     while time.perf_counter() < deadline:
-        params = {"limit": 500} | ({"after": cursor} if cursor else {})
-        page = (
-            await client.get(f"{matching}/v1/lenders/{lender}/deals", params=params, headers=lh)
-        ).json()
-        if any(i["event"].get("project_id") == project for i in page["items"]):
-            break
-        cursor = page["next_cursor"] or cursor
-        if not page["items"]:
-            await asyncio.sleep(0.5)
-    else:
-        raise RuntimeError("the pipeline did not deliver a warm-up deal within 180 s")
-    # The new mandate's own re-match of every live project must also be over.
-    last, quiet_since = None, time.perf_counter()
-    while time.perf_counter() - quiet_since < 3 and time.perf_counter() < deadline:
-        page = (
-            await client.get(
-                f"{matching}/v1/lenders/{lender}/deals", params={"limit": 500}, headers=lh
-            )
-        ).json()
-        if page["next_cursor"] != last:
-            last, quiet_since = page["next_cursor"], time.perf_counter()
-        await asyncio.sleep(0.5)
+        params = {"idle_timeout_s": 3} | ({"after": position} if position else {})
+        grew = False
+        async with client.stream("GET", url, params=params, headers=lh, timeout=None) as feed:
+            async for line in feed.aiter_lines():
+                if line.startswith("id:"):
+                    position, grew = line[3:].strip(), True
+                elif line.startswith("data:") and project in line:
+                    found = True
+        if found and not grew:
+            return
+    raise RuntimeError("the pipeline did not settle with a warm-up deal within 300 s")
 
 
 async def _run(registry: str, matching: str, count: int, per_second: float) -> Rate:
