@@ -92,7 +92,7 @@ def project_handlers(context: ScoringContext, settings: ScoringSettings) -> tupl
 async def _retrain_due(con: Connection, settings: ScoringSettings) -> bool:
     """Train once enough peers exist and again as the database grows, up to a size past
     which retraining (a full rescore) is an operator's decision (`POST /v1/models/train`)."""
-    count = await repository.count_active_projects(con)
+    count = await repository.count_active_projects(con, at_most=settings.model_auto_max + 1)
     if count < settings.model_min_projects or count > settings.model_auto_max:
         return False
     trained_on = await repository.model_training_rows(con)

@@ -107,8 +107,15 @@ async def model_training_rows(con: Executor) -> int:
     )
 
 
-async def count_active_projects(con: Executor) -> int:
-    return int(await con.fetchval("SELECT count(*) FROM projects WHERE status = 'active'"))
+async def count_active_projects(con: Executor, at_most: int) -> int:
+    """Active projects, counted no further than `at_most`: asked on every consumed batch, so
+    it must not cost a scan of a large database."""
+    return int(
+        await con.fetchval(
+            "SELECT count(*) FROM (SELECT 1 FROM projects WHERE status = 'active' LIMIT $1) p",
+            at_most,
+        )
+    )
 
 
 async def active_snapshots(con: Executor, after: uuid.UUID | None, limit: int) -> list[Any]:
