@@ -21,7 +21,7 @@ from audit.verification import verify_ledger
 from schemas.deals import DealResponded, Disbursement, Offer
 from schemas.envelope import Envelope, EventData
 from servicekit.db import create_pool
-from servicekit.migrations import migrate
+from servicekit.migrations import scratch_schema
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -78,20 +78,14 @@ async def _append(
 async def run_bench(
     database_url: str, entries: int = 50_000, batch_size: int = 2000, naive_events: int = 2000
 ) -> AuditBench:
-    schema = f"audit_bench_{uuid.uuid4().hex[:8]}"
-    await migrate(database_url, schema, PACKAGE_DIR)
-    pool = await create_pool(database_url, schema, min_size=1, max_size=2)
-    try:
-        append_s = await _append(pool, synthetic_answers(entries), batch_size)
-        naive_s = await _append(pool, synthetic_answers(naive_events, seed=8), 1)
-        outcome = await verify_ledger(pool, batch_rows=5000)
-    finally:
-        await pool.close()
-        con = await asyncpg.connect(database_url)
+    async with scratch_schema(database_url, "audit_bench", PACKAGE_DIR) as schema:
+        pool = await create_pool(database_url, schema, min_size=1, max_size=2)
         try:
-            await con.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            append_s = await _append(pool, synthetic_answers(entries), batch_size)
+            naive_s = await _append(pool, synthetic_answers(naive_events, seed=8), 1)
+            outcome = await verify_ledger(pool, batch_rows=5000)
         finally:
-            await con.close()
+            await pool.close()
     return AuditBench(
         entries=entries,
         batch_size=batch_size,

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-import asyncpg
 
 from matching import repository
 from matching.facts import ProjectFacts
@@ -30,7 +27,7 @@ from schemas.scoring import (
 )
 from schemas.vocabulary import FAMILY_OF_TYPE
 from servicekit.db import Executor, create_pool
-from servicekit.migrations import migrate
+from servicekit.migrations import scratch_schema
 from servicekit.rls import SYSTEM, act_for
 
 PACKAGE_DIR = Path(__file__).parent
@@ -91,35 +88,29 @@ async def bench_live_facts(
     database_url: str, projects: int = 50_000, seed: int = 5
 ) -> LiveFactsBench:
     """Store `projects` scores in a schema of its own, then time both ways of reading them."""
-    schema = f"matching_bench_{uuid.uuid4().hex[:8]}"
-    await migrate(database_url, schema, PACKAGE_DIR)
-    pool = await create_pool(database_url, schema, min_size=1, max_size=1)
     rng, enterprises = random.Random(seed), enterprise_pool(500, seed)
-    try:
-        async with pool.acquire() as con:
-            for at in range(0, projects, 5_000):
-                batch = [
-                    scored_of(synthetic_project(rng, enterprises))
-                    for _ in range(min(5_000, projects - at))
-                ]
+    async with scratch_schema(database_url, "matching_bench", PACKAGE_DIR) as schema:
+        pool = await create_pool(database_url, schema, min_size=1, max_size=1)
+        try:
+            async with pool.acquire() as con:
+                for at in range(0, projects, 5_000):
+                    batch = [
+                        scored_of(synthetic_project(rng, enterprises))
+                        for _ in range(min(5_000, projects - at))
+                    ]
+                    async with con.transaction():
+                        await act_for(con, SYSTEM, None)
+                        await repository.keep_newer_scores(con, batch)
                 async with con.transaction():
                     await act_for(con, SYSTEM, None)
-                    await repository.keep_newer_scores(con, batch)
-            async with con.transaction():
-                await act_for(con, SYSTEM, None)
-                started = time.perf_counter()
-                read = len(await repository.live_project_facts(con))
-                columns_s = time.perf_counter() - started
-                started = time.perf_counter()
-                parsed = await _parse_every_snapshot(con)
-                parse_s = time.perf_counter() - started
-        if read != parsed:
-            raise RuntimeError(f"read {read} facts but parsed {parsed} snapshots")
-    finally:
-        await pool.close()
-        owner = await asyncpg.connect(database_url)
-        try:
-            await owner.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                    started = time.perf_counter()
+                    read = len(await repository.live_project_facts(con))
+                    columns_s = time.perf_counter() - started
+                    started = time.perf_counter()
+                    parsed = await _parse_every_snapshot(con)
+                    parse_s = time.perf_counter() - started
         finally:
-            await owner.close()
+            await pool.close()
+    if read != parsed:
+        raise RuntimeError(f"read {read} facts but parsed {parsed} snapshots")
     return LiveFactsBench(read, columns_s, parse_s)

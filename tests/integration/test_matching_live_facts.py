@@ -18,7 +18,7 @@ from matching.scored import facts_from_scored
 from schemas.scoring import Flag, FlagSeverity, ProjectScored, Taxonomy
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.db import create_pool
-from servicekit.migrations import migrate
+from servicekit.migrations import scratch_schema
 from servicekit.rls import SYSTEM, act_for
 from tests.unit.matching.test_scored import scored_event
 
@@ -52,18 +52,13 @@ def _variants() -> list[ProjectScored]:
 
 @pytest.fixture
 async def pool(infra: InfraInfo) -> AsyncIterator[asyncpg.Pool]:
-    schema = f"matching_facts_{uuid.uuid4().hex[:8]}"
-    await migrate(infra.database_url, schema, Path(matching_app.__file__).parent)
-    pool = await create_pool(infra.database_url, schema, min_size=1, max_size=2)
-    try:
-        yield pool
-    finally:
-        await pool.close()
-        owner = await asyncpg.connect(infra.database_url)
+    package = Path(matching_app.__file__).parent
+    async with scratch_schema(infra.database_url, "matching_facts", package) as schema:
+        pool = await create_pool(infra.database_url, schema, min_size=1, max_size=2)
         try:
-            await owner.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            yield pool
         finally:
-            await owner.close()
+            await pool.close()
 
 
 async def test_live_facts_read_in_sql_equal_the_facts_of_the_parsed_scores(

@@ -6,7 +6,7 @@ from typing import Any
 
 from schemas.envelope import EventData
 from servicekit.kafka import make_producer
-from tests.security.expectations import LENDER_READ, READERS_ONLY
+from tests.security.expectations import ENTERPRISE_READ, LENDER_READ, READERS_ONLY
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -39,14 +39,7 @@ ROWS = (
     Endpoint(
         "GET",
         "/v1/projects/{project_id}/lineage",
-        expect(
-            enterprise_own=200,
-            enterprise_other=404,
-            lender_own=403,
-            lender_other=403,
-            regulator=200,
-            admin=200,
-        ),
+        ENTERPRISE_READ,
     ),
     Endpoint("GET", "/v1/flows", READERS_ONLY),
     Endpoint(

@@ -11,7 +11,12 @@ from typing import Any
 
 import httpx
 
-from tests.security.expectations import EACH_LENDER_ITS_OWN, LENDER_READ, LENDER_WRITE
+from tests.security.expectations import (
+    EACH_LENDER_ITS_OWN,
+    ENTERPRISE_READ,
+    LENDER_READ,
+    LENDER_WRITE,
+)
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -131,14 +136,7 @@ ROWS = (
     Endpoint(
         "GET",
         "/v1/projects/{project_id}/lenders",
-        expect(
-            enterprise_own=200,
-            enterprise_other=404,
-            lender_own=403,
-            lender_other=403,
-            regulator=200,
-            admin=200,
-        ),
+        ENTERPRISE_READ,
     ),
     Endpoint("GET", "/v1/allocation-plan", EACH_LENDER_ITS_OWN, owner=Caller.LENDER_OWN),
 )
