@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+
+from tests.support.environment import environment
 
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
 OPERATIONAL = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -25,23 +24,9 @@ def present_services() -> list[str]:
     return sorted(p.parent.name for p in SERVICES_DIR.glob("*/app.py"))
 
 
-@contextmanager
-def _placeholder_environment() -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in PLACEHOLDERS}
-    os.environ.update(PLACEHOLDERS)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def offline_app(service: str) -> FastAPI:
     """The service's app as its composition root builds it; nothing is connected until started."""
-    with _placeholder_environment():
+    with environment(PLACEHOLDERS):
         return importlib.import_module(f"{service}.app").spec().app_factory()  # type: ignore[no-any-return]
 
 

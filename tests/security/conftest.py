@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 
 import asyncpg
 import httpx
@@ -28,30 +27,17 @@ from servicekit.inbox import InboxConsumer
 from servicekit.kafka import make_producer
 from servicekit.runtime import ConsumerSpec, ServiceSpec, prepare
 from tests.security.matrix import Mint, SeedContext
+from tests.support.environment import environment
 from tests.support.kafka import eventually
 from tests.support.services import RunningService
 
 ASSIGNMENT_TIMEOUT_S = 60.0
 
 
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def isolated_spec(make_spec: Callable[[], ServiceSpec], **settings: str) -> ServiceSpec:
     """The service's own composition root, pointed at a new schema (plus `settings`)."""
     schema = f"{make_spec.__module__.split('.')[0]}_security_{uuid.uuid4().hex[:8]}"
-    with _environment({"DB_SCHEMA": schema, **settings}):
+    with environment({"DB_SCHEMA": schema, **settings}):
         return make_spec()
 
 
