@@ -10,7 +10,10 @@ import pytest
 from schemas.envelope import Envelope
 from schemas.scoring import ProjectScored
 from schemas.topics import PROJECTS, SCORES
+from scoring import repository
+from servicekit.db import create_pool
 from servicekit.kafka import make_producer
+from servicekit.rls import SYSTEM, acting_as
 from tests.support.kafka import data_field_equals, eventually, read_until
 from tests.support.samples import enterprise_body, project_body
 
@@ -159,3 +162,22 @@ async def test_methodologies_and_factor_sets_cite_their_sources(scoring, mint):
     assert len(methods) >= 10
     sets = (await scoring.client.get("/v1/factor-sets", headers=headers)).json()
     assert sum(1 for s in sets if s["active"]) == 1
+
+
+async def test_the_retrain_check_counts_active_projects_no_further_than_its_ceiling(
+    registry, scoring, mint, infra
+):
+    await _register(registry, mint)
+    await _register(registry, mint)
+    pool = await create_pool(infra.app_database_url, "scoring", min_size=1, max_size=1)
+    every_sql = "SELECT count(*) FROM projects WHERE status = 'active'"
+    try:
+        async with acting_as(pool, SYSTEM) as con:
+            every = await con.fetchval(every_sql)
+            assert every >= 2
+            assert await repository.count_active_projects(con, at_most=1) == 1
+            assert await repository.count_active_projects(con, at_most=2) == 2
+            # The consumer may add projects meanwhile: below the ceiling, every one counts.
+            assert await repository.count_active_projects(con, at_most=every + 10**6) >= every
+    finally:
+        await pool.close()
