@@ -90,6 +90,16 @@ def port_open(port: int, timeout_s: float = 0.5) -> bool:
         return False
 
 
+def _confirmed_dead(alive: Callable[[], bool], checks: int = 4, pause_s: float = 0.25) -> bool:
+    """Death only when several looks agree: while a launcher execs, /proc briefly shows no
+    command line, and one such look must not fail a start that is going well."""
+    for _ in range(checks):
+        if alive():
+            return False
+        time.sleep(pause_s)
+    return True
+
+
 def wait_until(
     ready: Callable[[], bool],
     *,
@@ -101,7 +111,7 @@ def wait_until(
     """Fail fast when the process died, and always point at the log that explains why."""
     deadline = time.monotonic() + timeout_s
     while not ready():
-        if not alive():
+        if _confirmed_dead(alive):
             raise InfraError(f"{what} exited during start-up; see {log}")
         if time.monotonic() > deadline:
             raise InfraError(f"{what} not ready after {timeout_s:.0f} s; see {log}")
