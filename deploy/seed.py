@@ -48,6 +48,13 @@ def _check(response: httpx.Response, *ok: int) -> None:
         )
 
 
+def _physically_impossible(project: dict[str, Any]) -> bool:
+    from schemas.physical_limits import breaches
+    from schemas.project import ActivityData
+
+    return bool(breaches(ActivityData.model_validate(project["activity"])))
+
+
 def load_enterprises_and_projects(client: httpx.Client) -> tuple[int, int]:
     enterprises = _lines(SEEDS / "enterprises.jsonl")
     projects = _lines(SEEDS / "projects.jsonl")
@@ -65,8 +72,11 @@ def load_enterprises_and_projects(client: httpx.Client) -> tuple[int, int]:
         if existing.json()["items"]:
             continue
         for project in by_code.get(enterprise["credit_code"], []):
-            _check(client.post(f"{REGISTRY}/v1/projects", json=project, headers=headers), 201)
-            new_projects += 1
+            # The demo's physically impossible projects show the registry refusing them.
+            refused = _physically_impossible(project)
+            response = client.post(f"{REGISTRY}/v1/projects", json=project, headers=headers)
+            _check(response, 422 if refused else 201)
+            new_projects += 0 if refused else 1
     return len(enterprises), new_projects
 
 

@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from schemas import physical_limits
 from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
 from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
 from schemas.vocabulary import FAMILY_OF_TYPE
-from servicekit.errors import Conflict
+from servicekit.errors import Conflict, Unprocessable
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,17 @@ def register_enterprise(
     return EnterpriseRegistered(**spec.model_dump(), enterprise_id=enterprise_id, registered_at=now)
 
 
+def require_physically_possible(spec: ProjectSpec) -> None:
+    """422 naming each impossible activity field and its bound (`schemas.physical_limits`)."""
+    found = physical_limits.breaches(spec.activity)
+    if found:
+        raise Unprocessable(physical_limits.describe(found), field=found[0].path)
+
+
 def register_project(
     spec: ProjectSpec, project_id: uuid.UUID, enterprise_id: uuid.UUID, now: datetime
 ) -> ProjectRegistered:
+    require_physically_possible(spec)
     # The spec is already validated and the added fields are computed: constructing the event
     # without re-validating the whole description keeps registration cheap.
     return ProjectRegistered.model_construct(
@@ -48,6 +57,7 @@ def update_project(
 ) -> ProjectUpdated:
     """A change is a new full version; a withdrawn project cannot change."""
     _require_active(state)
+    require_physically_possible(spec)
     if expected_version is not None and expected_version != state.version:
         raise Conflict(
             f"project is at version {state.version}, not {expected_version}",

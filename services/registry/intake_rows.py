@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from schemas import physical_limits
 from schemas.project import ActivityData, ProjectSpec
 
 ACTIVITY_FIELDS = frozenset(ActivityData.model_fields)
@@ -90,9 +91,12 @@ def parse_row(raw: str, fmt: str) -> ProjectSpec:
         data = _nest_csv(data)
     try:
         # CSV cells are all text, so only CSV rows may spell numbers and flags as strings.
-        return ProjectSpec.model_validate(data, strict=False if fmt == "csv" else None)
+        spec = ProjectSpec.model_validate(data, strict=False if fmt == "csv" else None)
     except ValidationError as exc:
         raise RowError(describe(exc)) from None
+    if impossible := physical_limits.breaches(spec.activity):
+        raise RowError(physical_limits.describe(impossible)[:1000])
+    return spec
 
 
 def describe(exc: ValidationError) -> str:

@@ -1,19 +1,20 @@
 """Hard plausibility checks: physics and published norms, no peers needed.
 
-`reject`: impossible (generation above capacity × 8,760 h) or no net reduction; `warn`: above
-a type's norm (capacity factor, sink rate ~20 tCO2e/ha/yr, money intensity) or a declared
-factor far from the official one.
+`reject`: physically impossible (`schemas.physical_limits`, the rules the registry also
+enforces, still met in versions stored before it did) or no net reduction; `warn`: above a
+type's norm (capacity factor, sink rate ~20 tCO2e/ha/yr, money intensity) or a declared factor
+far from the official one.
 """
 
 from __future__ import annotations
 
+from schemas.physical_limits import HOURS_PER_YEAR, breaches
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag, FlagSeverity
 from schemas.vocabulary import ProjectType
 from scoring.factors import FactorSet
 from scoring.operating_norms import operating_checks
 
-HOURS_PER_YEAR = 8760.0
 T = ProjectType
 CAPACITY_FACTOR_NORMS: dict[ProjectType, float] = {
     T.SOLAR_PV: 0.25,
@@ -40,31 +41,23 @@ def _warn(code: str, field: str, reason: str) -> Flag:
     return Flag(code=code, field=field, severity=FlagSeverity.WARN, reason=reason)
 
 
+def _physical(p: ProjectSpec) -> list[Flag]:
+    return [_reject(b.code, b.field, b.reason) for b in breaches(p.activity)]
+
+
 def _generation(p: ProjectSpec) -> list[Flag]:
+    """Capacity factor above the type's norm (above 100 % is `_physical`'s)."""
     a = p.activity
     produced = a.annual_generation_mwh
-    field = "annual_generation_mwh"
-    if p.type is T.ENERGY_STORAGE:
-        produced, field = a.curtailment_avoided_mwh, "curtailment_avoided_mwh"
-    if produced is None or not a.capacity_mw:
-        return []
-    ceiling = a.capacity_mw * HOURS_PER_YEAR
-    if produced > ceiling:
-        return [
-            _reject(
-                "generation_exceeds_capacity",
-                field,
-                f"{field} {produced:,.0f} MWh exceeds capacity {a.capacity_mw:,.4g} MW × "
-                f"8,760 h = {ceiling:,.0f} MWh: physically impossible",
-            )
-        ]
     norm = CAPACITY_FACTOR_NORMS.get(p.type)
-    factor = produced / ceiling
-    if norm is not None and factor > norm:
+    if produced is None or not a.capacity_mw or norm is None:
+        return []
+    factor = produced / (a.capacity_mw * HOURS_PER_YEAR)
+    if norm < factor <= 1.0:
         return [
             _warn(
                 "capacity_factor_above_norm",
-                field,
+                "annual_generation_mwh",
                 f"capacity factor {factor:.1%} is above the {norm:.0%} norm for "
                 f"{p.type.value} projects",
             )
@@ -176,7 +169,8 @@ def _money_and_claims(p: ProjectSpec, annual_tco2e: float, factors: FactorSet) -
 def hard_checks(project: ProjectSpec, annual_tco2e: float, factors: FactorSet) -> list[Flag]:
     """Physical and policy checks that need no peers."""
     return (
-        _generation(project)
+        _physical(project)
+        + _generation(project)
         + _type_rules(project, annual_tco2e)
         + operating_checks(project)
         + _money_and_claims(project, annual_tco2e, factors)

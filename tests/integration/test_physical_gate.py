@@ -1,0 +1,130 @@
+"""One gate for physical possibility: registration, update and bulk intake refuse what scoring's
+estimate refuses; a version stored before the gate is still scored `rejected`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+
+from schemas.envelope import Envelope
+from schemas.project import ProjectRegistered
+from schemas.scoring import ProjectScored
+from schemas.topics import PROJECTS, SCORES
+from schemas.vocabulary import FAMILY_OF_TYPE, ProjectType
+from servicekit.kafka import make_producer
+from tests.support.kafka import data_field_equals, eventually, read_until
+from tests.support.samples import enterprise_body, project_body
+from tests.support.services import RunningService
+
+pytestmark = pytest.mark.integration
+IMPOSSIBLE_ACTIVITY = {"capacity_mw": 10.0, "annual_generation_mwh": 100_000.0}
+BOUND = "87,600 MWh"  # 10 MW × 8,760 h
+
+
+async def _enrolled(registry: RunningService, mint) -> dict[str, str]:
+    headers: dict[str, str] = mint("enterprise", uuid.uuid4())
+    created = await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
+    assert created.status_code == 201, created.text
+    return headers
+
+
+async def test_registration_refuses_generation_above_capacity_times_8760_naming_field_and_bound(
+    registry: RunningService, scoring: RunningService, mint
+):
+    impossible = project_body(activity=IMPOSSIBLE_ACTIVITY)
+    headers = await _enrolled(registry, mint)
+    estimate = await scoring.client.post("/v1/estimate", json=impossible, headers=headers)
+    registered = await registry.client.post("/v1/projects", json=impossible, headers=headers)
+    assert estimate.status_code == 422
+    assert registered.status_code == 422, registered.text
+    assert "activity.annual_generation_mwh" in registered.text and BOUND in registered.text
+    listed = await registry.client.get("/v1/projects", headers=headers)
+    assert listed.json()["items"] == []
+
+
+async def test_an_update_to_impossible_generation_is_refused_and_the_version_stays(
+    registry: RunningService, mint
+):
+    headers = await _enrolled(registry, mint)
+    created = await registry.client.post("/v1/projects", json=project_body(), headers=headers)
+    project_id = created.json()["project_id"]
+    changed = await registry.client.put(
+        f"/v1/projects/{project_id}",
+        json=project_body(activity=IMPOSSIBLE_ACTIVITY),
+        headers=headers,
+    )
+    assert changed.status_code == 422, changed.text
+    assert "activity.annual_generation_mwh" in changed.text and BOUND in changed.text
+    project = (await registry.client.get(f"/v1/projects/{project_id}", headers=headers)).json()
+    assert project["version"] == 1
+
+
+async def test_bulk_intake_refuses_each_impossible_line_naming_field_and_bound(
+    registry: RunningService, mint
+):
+    headers = await _enrolled(registry, mint)
+    rows = [project_body(name=f"gate {n}") for n in range(1, 5)]
+    rows[1]["activity"] = IMPOSSIBLE_ACTIVITY
+    rows[3]["activity"] = {"capacity_mw": 2.0, "curtailment_avoided_mwh": 20_000.0}
+    rows[3]["type"] = "energy_storage"
+    response = await registry.client.post(
+        "/v1/intake-jobs",
+        content=b"\n".join(orjson.dumps(r) for r in rows),
+        headers=headers | {"content-type": "application/x-ndjson"},
+    )
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job_id"]
+
+    async def finished():
+        job = (await registry.client.get(f"/v1/intake-jobs/{job_id}", headers=headers)).json()
+        return job if job["status"] == "done" else None
+
+    job = await eventually(finished, timeout_s=60)
+    assert (job["accepted_rows"], job["rejected_rows"]) == (2, 2)  # type: ignore[index]
+    errors = (
+        await registry.client.get(f"/v1/intake-jobs/{job_id}/errors", headers=headers)
+    ).json()["items"]
+    assert [e["line"] for e in errors] == [2, 4]
+    assert "activity.annual_generation_mwh" in errors[0]["reason"] and BOUND in errors[0]["reason"]
+    assert "activity.curtailment_avoided_mwh" in errors[1]["reason"]
+    assert "17,520 MWh" in errors[1]["reason"]
+
+
+async def test_a_version_stored_before_the_gate_is_still_scored_rejected(
+    scoring: RunningService, infra, topics
+):
+    """Events are read tolerantly: an old impossible version parses, and its score says why."""
+    body = project_body(activity=IMPOSSIBLE_ACTIVITY)
+    project_id = uuid.uuid4()
+    old = ProjectRegistered.model_validate(
+        body
+        | {
+            "project_id": project_id,
+            "enterprise_id": uuid.uuid4(),
+            "version": 1,
+            "family": FAMILY_OF_TYPE[ProjectType.WIND],
+            "recorded_at": datetime.now(UTC),
+        }
+    )
+    producer = make_producer(infra.bootstrap_servers, "test-old-impossible-version")
+    await producer.start()
+    try:
+        envelope = Envelope.wrap(old, source="greenlink/registry")
+        await producer.send_and_wait(
+            PROJECTS.name, envelope.to_bytes(), key=str(project_id).encode()
+        )
+    finally:
+        await producer.stop()
+    records = await read_until(
+        infra.bootstrap_servers,
+        SCORES.name,
+        lambda got: len(got) >= 1,
+        keep=data_field_equals("project_id", str(project_id)),
+    )
+    event = ProjectScored.model_validate(Envelope.from_bytes(records[0].value).data)
+    (flag,) = [f for f in event.flags if f.severity == "reject"]
+    assert (flag.code, flag.field) == ("generation_exceeds_capacity", "annual_generation_mwh")
+    assert BOUND in flag.reason and event.score == 0
