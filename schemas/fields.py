@@ -9,32 +9,60 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
 
-# One C-level scan per string: every text field of every request and event passes here.
-_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters no honest text needs: C0 controls (tab and line breaks aside), DEL and the C1
+# controls, bidi embeddings, overrides and isolates (they reorder what a reader sees, so
+# "txt.exe" can display as "exe.txt"), and zero-width characters (they make two names that look
+# identical compare unequal). Written once as a character class, used by the C-level scan that
+# every text field passes and by the documented pattern, so both agree.
+_REFUSED = (
+    "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+    "\\u200b-\\u200d\\u202a-\\u202e\\u2060\\u2066-\\u2069\\ufeff"
+)
+# Characters that show nothing but are allowed inside text (marks that steer bidi layout,
+# soft hyphens, fillers, variation selectors): text made only of these and whitespace is blank.
+_INVISIBLE = (
+    "\\xad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200e\\u200f"
+    "\\u2061-\\u2064\\u206a-\\u206f\\u2800\\u3164\\ufe00-\\ufe0f\\uffa0"
+)
+_WIDE_SPACES = "\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+_BLANK = f"\\x00-\\x20\\x85\\xa0{_WIDE_SPACES}{_INVISIBLE}"
+_REFUSED_CHARACTER = re.compile(f"[{_REFUSED}]")
+_VISIBLE_CHARACTER = re.compile(f"[^{_REFUSED}{_BLANK}]")
+
+
+def _refusal(value: str) -> str | None:
+    """Why text is refused, or None; one C-level scan when nothing is wrong."""
+    found = _REFUSED_CHARACTER.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    if char == "\x00":
+        return "must not contain NUL bytes"
+    point = f"U+{ord(char):04X}"
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return f"must not contain bidi control characters ({point})"
+    if char in "\u200b\u200c\u200d\u2060\ufeff":
+        return f"must not contain zero-width characters ({point})"
+    return f"must not contain control characters ({point})"
 
 
 def _no_control_characters(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL bytes")
-    if _CONTROL_CHARACTER.search(value):
-        raise ValueError("must not contain control characters")
+    if why := _refusal(value):
+        raise ValueError(why)
     return value
 
 
-# Text is documented exactly as it is validated: no control characters (tab and line breaks
-# aside) and, where text is required, something besides whitespace. Lengths count what the
-# client sent; surrounding whitespace is dropped afterwards.
-_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f"
-_WIDE_SPACES = "".join(map(chr, (0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F)))
-_VISIBLE = f"[^\\x00-\\x20\\x85\\xa0{_WIDE_SPACES}\u3000]"
-_ANY_TEXT = f"^[^{_CONTROL}]*$"
-_SOME_TEXT = f"^[^{_CONTROL}]*{_VISIBLE}[^{_CONTROL}]*$"
+# Text is documented exactly as it is validated: none of the refused characters and, where
+# text is required, something visible besides whitespace and invisible marks. Lengths count what
+# the client sent; surrounding whitespace is dropped afterwards.
+_ANY_TEXT = f"^[^{_REFUSED}]*$"
+_SOME_TEXT = f"^[^{_REFUSED}]*[^{_REFUSED}{_BLANK}][^{_REFUSED}]*$"
 
 
 def _cleaned(required: bool) -> AfterValidator:
     def clean(value: str) -> str:
         stripped = _no_control_characters(value).strip()
-        if required and not stripped:
+        if required and _VISIBLE_CHARACTER.search(stripped) is None:
             raise ValueError("must not be blank")
         return stripped
 

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from servicekit.password_strength import weakness
+
 DEV_ENVIRONMENTS = ("development", "test")
-DEV_DATABASE_PASSWORDS = ("", "greenlink", "postgres", "password", "changeme", "secret", "admin")
 
 
 class ServiceSettings(BaseSettings):
@@ -69,7 +70,8 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_default_secrets_in_production(self) -> Self:
-        """A default password or a locally minted key must never guard real data."""
+        """A guessable password, keys fetched in the clear or a locally minted key must never
+        guard real data."""
         if self.is_development:
             return self
         fallback = self.database_password.get_secret_value() if self.database_password else ""
@@ -78,13 +80,17 @@ class ServiceSettings(BaseSettings):
             urls["MIGRATION_DATABASE_URL"] = self.migration_database_url
         for name, url in urls.items():
             password = urlsplit(url).password or fallback
-            if password.lower() in DEV_DATABASE_PASSWORDS:
+            if why := weakness(password):
                 raise ValueError(
-                    f"the database password (in {name} or PGPASSWORD) is missing or a"
-                    " well-known default; set a real one outside development"
+                    f"the database password (in {name} or PGPASSWORD) is missing or weak: {why};"
+                    " use at least 20 random characters (openssl rand -base64 24)"
                 )
         if not self.jwks_url:
             raise ValueError("GREENLINK_JWKS_URL (the identity provider's keys) is required")
+        if urlsplit(self.jwks_url).scheme != "https":
+            raise ValueError(
+                "GREENLINK_JWKS_URL must be https://: keys fetched in the clear can be swapped"
+            )
         if self.jwt_issuer == "greenlink-local":
             raise ValueError("GREENLINK_JWT_ISSUER must name the real identity provider")
         return self

@@ -101,6 +101,40 @@ async def test_values_of_the_wrong_json_type_or_form_are_refused_by_name(
     assert response.status_code == 422 and response.json()["field"] == field
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Solar \u202eexe.txt"),  # right-to-left override
+        ("name", "Solar \u2066phase\u2069"),  # isolates
+        ("name", "So\u200blar"),  # zero-width space
+        ("name", "\ufeffSolar"),  # byte-order mark
+        ("name", "Solar\x85"),  # C1 next line
+        ("name", "Solar\x7f"),  # DEL
+        ("name", "\u200b\u200b\u200b"),  # nothing visible
+        ("name", " \u200e\u3000"),  # blank once the invisible mark is removed
+        ("description", "fine\u202d"),
+        ("county", "\u2067县"),
+    ],
+)
+async def test_text_that_hides_or_reorders_what_a_reader_sees_is_refused_by_name(
+    registry: RunningService, enrolled_headers: dict[str, str], field: str, value: str
+) -> None:
+    body = project_body(**{field: value})
+    response = await registry.client.post("/v1/projects", json=body, headers=enrolled_headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == field
+
+
+async def test_an_enterprise_named_only_with_zero_width_spaces_is_refused_by_name(
+    registry: RunningService, mint: Mint
+) -> None:
+    body = enterprise_body(name="\u200b\u200c\u2060")
+    response = await registry.client.post(
+        "/v1/enterprises", json=body, headers=mint("enterprise", uuid.uuid4())
+    )
+    assert response.status_code == 422 and response.json()["field"] == "name"
+
+
 async def test_a_wrong_method_gets_405_listing_every_allowed_method(
     registry: RunningService, enrolled_headers: dict[str, str]
 ) -> None:
@@ -137,10 +171,17 @@ async def test_tokens_that_are_expired_foreign_or_for_another_audience_get_401(
         _token(own_key, tenant=12345),
         {"Authorization": "Bearer not-a-jwt"},
     ]
+    bodies = set()
     for headers in refused:
         response = await registry.client.get("/v1/projects", headers=headers)
         assert response.status_code == 401, (headers, response.text)
         assert response.headers["www-authenticate"] == "Bearer"
+        bodies.add(response.text)
+    # One fixed body: no response tells a forger which check (signature, expiry, audience,
+    # issuer, claims) its token failed.
+    assert len(bodies) == 1, bodies
+    (body,) = bodies
+    assert not any(word in body.lower() for word in ("signature", "audience", "issuer", "claim"))
 
 
 async def test_health_and_metrics_are_open_and_openapi_shows_the_bearer_scheme(

@@ -40,6 +40,48 @@ def test_production_refuses_a_default_or_missing_database_password(password: str
         settings("production", password, **IDP)
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Hunan2026!",  # short, on no list of defaults
+        "greenfinancegreenfinance",  # long but repetitive
+        "abcdefghijklmnopqrstuvwx",  # long but a run
+        "1111111111111111111111111",
+        "qwertyuiopasdfgh",  # sixteen characters, a keyboard row
+    ],
+)
+def test_production_refuses_a_weak_database_password_that_no_list_names(password: str) -> None:
+    with pytest.raises(ValidationError, match=r"database password .*weak"):
+        settings("production", password, **IDP)
+
+
+@pytest.mark.parametrize(
+    "password", ["Y-5NqpbYuG7poP20iYVtei748pvzj3Kr", "correct horse battery staple"]
+)
+def test_production_accepts_long_unpredictable_passwords(password: str) -> None:
+    assert settings("production", password, **IDP).environment == "production"
+
+
+def test_production_refuses_a_weak_migration_password_too() -> None:
+    with pytest.raises(ValidationError, match="MIGRATION_DATABASE_URL"):
+        settings(
+            "production",
+            REAL_PASSWORD,
+            MIGRATION_DATABASE_URL="postgresql://owner:Owner2026@db.internal/greenlink",
+            **IDP,
+        )
+
+
+def test_production_refuses_a_jwks_url_over_plain_http() -> None:
+    with pytest.raises(ValidationError, match="https"):
+        settings(
+            "production",
+            REAL_PASSWORD,
+            GREENLINK_JWKS_URL="http://login.example.cn/.well-known/jwks.json",
+            GREENLINK_JWT_ISSUER=IDP["GREENLINK_JWT_ISSUER"],
+        )
+
+
 def test_production_refuses_a_missing_jwks_url() -> None:
     with pytest.raises(ValidationError, match="GREENLINK_JWKS_URL"):
         settings("production", REAL_PASSWORD, GREENLINK_JWT_ISSUER=IDP["GREENLINK_JWT_ISSUER"])
