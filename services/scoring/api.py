@@ -12,9 +12,11 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from asyncpg import Record
 from fastapi import APIRouter, Path, Query, Request
 
 from schemas.project import ProjectSpec, ProjectVersion
+from schemas.scoring import Flag
 from schemas.vocabulary import FAMILY_OF_TYPE, City, ProjectType
 from scoring import handlers, repository
 from scoring.calculate import score_one
@@ -27,6 +29,7 @@ from scoring.views import (
     Estimate,
     FactorSetView,
     RankedProject,
+    RejectedProject,
     RescoreResult,
     ScoreHistoryEntry,
     ScoreView,
@@ -56,6 +59,13 @@ def _may_read(principal: Principal, owner: uuid.UUID) -> bool:
     return principal.role in READERS or principal.owns(owner)
 
 
+def _status(row: Record) -> str:
+    """Only a `scored` project is ranked: withdrawn, unscorable and rejected ones are not."""
+    if row["project_status"] == "withdrawn":
+        return "withdrawn"
+    return "unscorable" if row["unscorable"] else "rejected" if row["rejected"] else "scored"
+
+
 @router.get("/scores/{project_id}")
 async def get_score(
     project_id: uuid.UUID,
@@ -69,13 +79,13 @@ async def get_score(
         row = await repository.score_of(con, project_id, factor_set_id)
     if row is None or not _may_read(principal, row["enterprise_id"]):
         raise NotFound(f"no score for project {project_id}", field="project_id")
+    status = _status(row)
     standing = None
-    if row["current"] and row["score"] is not None:
+    if row["current"] and status == "scored":
         # Ranks count every tenant's scores; only the counts leave this transaction.
         async with acting_as(pool, SYSTEM) as con:
             found = await repository.standing_of(con, row["score"], row["type"], row["city"])
         standing = Standing(**dict(found.items())) if found else None
-    status = "unscorable" if row["unscorable"] else "rejected" if row["rejected"] else "scored"
     return ScoreView(
         project_id=row["project_id"],
         project_version=row["project_version"],
@@ -114,7 +124,8 @@ async def rankings(
     type: ProjectType | None = None,
     city: City | None = None,
 ) -> Page[RankedProject]:
-    """Projects ranked by score, best first, with percentiles overall, in type and in city."""
+    """Projects ranked by score, best first, with percentiles overall, in type and in city;
+    rejected and withdrawn projects are not ranked (see `/v1/rankings/rejected`)."""
     require_role(principal, *READERS)
     async with acting_as(pool, principal) as con:
         rows = await repository.current_scores(con)
@@ -144,6 +155,36 @@ async def rankings(
         for i in page
     ]
     more = start + limit < len(chosen)
+    return Page(items=items, next_cursor=encode_cursor(start + limit) if more else None)
+
+
+@router.get("/rankings/rejected")
+async def rejected_projects(
+    principal: CurrentPrincipal,
+    pool: Pool,
+    limit: Limit = 50,
+    after: Cursor = None,
+    type: ProjectType | None = None,
+    city: City | None = None,
+) -> Page[RejectedProject]:
+    """Projects whose current score is rejected, newest first, with the reasons: never ranked."""
+    require_role(principal, *READERS)
+    start = decode_cursor(after)
+    async with acting_as(pool, principal) as con:
+        rows = await repository.rejected_scores(con, type, city, start, limit + 1)
+    items = [
+        RejectedProject(
+            project_id=r["project_id"],
+            project_version=r["project_version"],
+            name=r["name"],
+            type=r["type"],
+            city=r["city"],
+            reasons=[Flag.model_validate(f) for f in r["flags"] or () if f["severity"] == "reject"],
+            scored_at=r["scored_at"],
+        )
+        for r in rows[:limit]
+    ]
+    more = len(rows) > limit
     return Page(items=items, next_cursor=encode_cursor(start + limit) if more else None)
 
 

@@ -181,18 +181,48 @@ async def score_of(
 ) -> asyncpg.Record | None:
     """The current score, or the newest one computed with a given factor set."""
     return await con.fetchrow(
-        "SELECT * FROM scores WHERE project_id = $1"
-        " AND (CASE WHEN $2::text IS NULL THEN current ELSE factor_set_id = $2 END)"
-        " ORDER BY project_version DESC, scored_at DESC LIMIT 1",
+        "SELECT s.*, coalesce((SELECT p.status FROM projects p"
+        " WHERE p.project_id = s.project_id), 'active') AS project_status FROM scores s"
+        " WHERE s.project_id = $1"
+        " AND (CASE WHEN $2::text IS NULL THEN s.current ELSE s.factor_set_id = $2 END)"
+        " ORDER BY s.project_version DESC, s.scored_at DESC LIMIT 1",
         project_id,
         factor_set_id,
     )
 
 
+# A score is ranked when it is current, has a value, is not rejected and its project is not
+# withdrawn; ranks and percentiles count ranked scores only.
+RANKED = (
+    "s.current AND s.score IS NOT NULL AND NOT s.rejected"
+    " AND EXISTS (SELECT 1 FROM projects p WHERE p.project_id = s.project_id"
+    " AND p.status = 'active')"
+)
+
+
 async def current_scores(con: Executor) -> list[asyncpg.Record]:
+    """Every ranked score (see RANKED)."""
     return await con.fetch(
-        "SELECT project_id, enterprise_id, type, city, score, annual_tco2e, record->>'project_name'"
-        " AS name FROM scores WHERE current AND score IS NOT NULL"
+        "SELECT project_id, enterprise_id, type, city, score, annual_tco2e,"
+        f" record->>'project_name' AS name FROM scores s WHERE {RANKED}"
+    )
+
+
+async def rejected_scores(
+    con: Executor, project_type: str | None, city: str | None, offset: int, limit: int
+) -> list[asyncpg.Record]:
+    """Current rejected scores of projects not withdrawn, newest first, with their flags."""
+    return await con.fetch(
+        "SELECT s.project_id, s.project_version, s.type, s.city, s.scored_at,"
+        " s.record->>'project_name' AS name, s.record->'flags' AS flags FROM scores s"
+        " WHERE s.current AND s.rejected AND ($1::text IS NULL OR s.type = $1)"
+        " AND ($2::text IS NULL OR s.city = $2) AND EXISTS (SELECT 1 FROM projects p"
+        " WHERE p.project_id = s.project_id AND p.status = 'active')"
+        " ORDER BY s.scored_at DESC, s.project_id OFFSET $3 LIMIT $4",
+        project_type,
+        city,
+        offset,
+        limit,
     )
 
 
@@ -247,7 +277,7 @@ async def standing_of(
         " 1 + count(*) FILTER (WHERE city = $3 AND score > $1) AS rank_in_city,"
         " 100.0 * count(*) FILTER (WHERE city = $3 AND score <= $1)"
         "   / nullif(count(*) FILTER (WHERE city = $3), 0) AS percentile_in_city"
-        " FROM scores WHERE current AND score IS NOT NULL",
+        f" FROM scores s WHERE {RANKED}",
         score,
         project_type,
         city,

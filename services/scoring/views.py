@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from schemas.scoring import Flag
+
 
 class Standing(BaseModel):
     rank_overall: int
@@ -53,6 +55,18 @@ class RankedProject(BaseModel):
     score: float
     annual_tco2e: float | None
     standing: Standing
+
+
+class RejectedProject(BaseModel):
+    """A project left out of the rankings because its current score is rejected, and why."""
+
+    project_id: uuid.UUID
+    project_version: int
+    name: str | None
+    type: str
+    city: str
+    reasons: list[Flag]
+    scored_at: datetime
 
 
 class FactorSetView(BaseModel):

@@ -37,6 +37,7 @@ ROWS = (
     Endpoint("GET", SCORE, ENTERPRISE_READ),
     Endpoint("GET", f"{SCORE}/history", ENTERPRISE_READ),
     Endpoint("GET", "/v1/rankings", READERS_ONLY),
+    Endpoint("GET", "/v1/rankings/rejected", READERS_ONLY),
     Endpoint("GET", "/v1/methodologies", EVERYONE),
     Endpoint("GET", "/v1/factor-sets", EVERYONE),
     ActiveFactorSetEndpoint(

@@ -318,6 +318,7 @@ async def scoring_callers(
     )
     roles = {
         "GET /v1/rankings": "regulator",
+        "GET /v1/rankings/rejected": "regulator",
         "POST /v1/factor-sets/{factor_set_id}/activate": "admin",
         "POST /v1/models/train": "admin",
     }
