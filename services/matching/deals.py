@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from schemas.deals import DealWithdrawn, Offer
+from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import City, Instrument, ProjectFamily
 
 DEAL_NAMESPACE = uuid.UUID("6f1d3c1e-6a52-5b0e-9d8a-2a1f3e0c7b41")
@@ -60,6 +61,7 @@ class Deal:
     state: DealState = DealState.MATCHED
     offer: Offer | None = None
     disbursed_cny: Decimal | None = None
+    carbon_reduction_facility_field: CarbonReductionField | None = None  # None: not known
 
     def withdraw(self, reason: str, *, at: datetime) -> DealWithdrawn | None:
         """Take an unfinished deal out of the feed; a final deal stays as it is (None)."""

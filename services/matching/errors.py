@@ -13,6 +13,10 @@ class ConcentrationExceeded(Conflict):
     """The amount would take a mandate past a per-enterprise, per-city or per-family limit."""
 
 
+class IneligibleInstrument(Unprocessable):
+    """The instrument is one the project's taxonomy rules out (a CERF loan, not CERF-eligible)."""
+
+
 class InvalidTransition(Conflict):
     """The deal's state does not allow this response (e.g. disbursing before an offer)."""
 

@@ -19,8 +19,9 @@ from matching.mandates import Mandate
 from matching.matcher import MandateBook, Match
 from matching.rematch import reconcile, withdraw_all
 from matching.responses import respond
-from matching.scored import deal_matched, deal_project, facts_from_scored
+from matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
 from schemas.deals import DealResponded, DealResponse, Disbursement
+from schemas.eligibility import rejection_reason
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, LenderSpec, MandateSpec
 from schemas.project import ProjectWithdrawn
@@ -75,6 +76,21 @@ async def _settle(
     await _publish(con, [*opened, *result.withdrawn])
 
 
+async def _withdraw_rejected(
+    con: Connection, rejected: Sequence[ProjectScored], deals: Sequence[Deal]
+) -> None:
+    """A version scored `rejected` takes every unfinished deal of its project out of the feeds,
+    offers included (nothing may be disbursed on it), naming the reject flags."""
+    now = _now()
+    withdrawn = []
+    for score in rejected:
+        reason = rejection_reason(score.project_version, score.flags)
+        own = [d for d in deals if d.project_id == score.project_id]
+        withdrawn += withdraw_all(own, reason, at=now)
+    await repository.save_deal_states(con, deals)
+    await _publish(con, withdrawn)
+
+
 def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
     """Inbox handlers sharing the consumer's mandate book."""
 
@@ -85,10 +101,12 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
         )
         if not fresh:
             return
-        by_project = {s.project_id: s for s in fresh}
-        matches = book.match([facts_from_scored(s) for s in fresh])
-        existing = await repository.deals_of_projects(con, list(by_project))
-        await _settle(con, existing, matches, by_project)
+        existing = await repository.deals_of_projects(con, [s.project_id for s in fresh])
+        sound = {s.project_id: s for s in fresh if not is_rejected(s)}
+        rejected = [s for s in fresh if s.project_id not in sound]
+        await _withdraw_rejected(con, rejected, [d for d in existing if d.project_id not in sound])
+        matches = book.match([facts_from_scored(s) for s in sound.values()])
+        await _settle(con, [d for d in existing if d.project_id in sound], matches, sound)
 
     async def on_project_withdrawn(con: Connection, events: list[Delivered]) -> None:
         ids = [e.data.project_id for e in events if isinstance(e.data, ProjectWithdrawn)]

@@ -18,7 +18,7 @@ from matching.mandates import Mandate
 from schemas.deals import DealMatched, Offer
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, MandateClosed, MandateVersion
-from schemas.scoring import ProjectScored
+from schemas.scoring import CarbonReductionField, ProjectScored
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.db import Connection, Executor
 
@@ -173,6 +173,7 @@ async def keep_newer_scores(
             latest[e.project_id] = e
     if not latest:
         return []
+    latest = dict(sorted(latest.items()))  # rows locked in one order, as every writer does
     rows = await con.fetch(
         "INSERT INTO projects (project_id, project_version, enterprise_id, scored, scored_at)"
         " SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::jsonb[], $5::timestamptz[])"
@@ -196,23 +197,24 @@ async def withdraw_projects(con: Connection, project_ids: Sequence[uuid.UUID]) -
         " scored_at) SELECT id, 0, '00000000-0000-0000-0000-000000000000', true, '{}'::jsonb,"
         " now() FROM unnest($1::uuid[]) AS id ON CONFLICT (project_id) DO UPDATE"
         " SET withdrawn = true",
-        list(project_ids),
+        sorted(set(project_ids)),
     )
 
 
-# Generated columns of `projects` (migration 0003) hold each score's facts, so a re-match over
-# 200,000 projects neither parses nor de-TOASTs a single snapshot.
+# Generated columns of `projects` (migrations 0003 and 0005) hold each score's facts, so a
+# re-match over 200,000 projects neither parses nor de-TOASTs a single snapshot.
 # tests/integration/test_matching_live_facts.py checks they agree with facts_from_scored().
 _LIVE_FACTS = (
-    "SELECT project_id, project_version, enterprise_id, family, city, instruments,"
-    " financing_need_cny, capex_cny, tenor_months, score, annual_tco2e, tco2e_per_10k_cny,"
-    " abatement_cost_cny_per_tco2e, high_energy_high_emission, plausibility_flagged"
-    " FROM projects WHERE NOT withdrawn"
+    "SELECT project_id, project_version, enterprise_id, family, city,"
+    " eligible_instruments AS instruments, financing_need_cny, capex_cny, tenor_months, score,"
+    " annual_tco2e, tco2e_per_10k_cny, abatement_cost_cny_per_tco2e, high_energy_high_emission,"
+    " plausibility_flagged FROM projects WHERE NOT withdrawn AND NOT rejected"
 )
 
 
 async def live_project_facts(con: Executor) -> list[ProjectFacts]:
-    """What matching tests of every live project, without parsing whole snapshots."""
+    """What matching tests of every live (neither withdrawn nor rejected) project, without
+    parsing whole snapshots."""
     instrument_sets: dict[tuple[str, ...], frozenset[Instrument]] = {}
 
     def instruments(names: list[str]) -> frozenset[Instrument]:
@@ -246,9 +248,14 @@ async def live_project_facts(con: Executor) -> list[ProjectFacts]:
 async def live_scores(
     con: Executor, project_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, ProjectScored]:
-    """The stored scores of these live projects, whole (for the deals they open)."""
+    """The stored scores of these live projects, whole (for the deals they open).
+
+    The rows stay share-locked until commit, so a withdrawal or a rejecting score of one of
+    them waits for the deals opened here and then withdraws them (withdrawal wins).
+    """
     rows = await con.fetch(
-        "SELECT scored FROM projects WHERE project_id = ANY($1::uuid[]) AND NOT withdrawn",
+        "SELECT scored FROM projects WHERE project_id = ANY($1::uuid[]) AND NOT withdrawn"
+        " AND NOT rejected ORDER BY project_id FOR SHARE",
         list(project_ids),
     )
     parsed = (ProjectScored.model_validate(r["scored"], extra="ignore") for r in rows)
@@ -276,6 +283,7 @@ def _deal(r: asyncpg.Record) -> Deal:
         DealState(r["state"]),
         offer,
         r["disbursed_cny"],
+        CarbonReductionField(project["taxonomy"]["carbon_reduction_facility_field"]),
     )
 
 
@@ -306,7 +314,8 @@ async def fetch_deal(con: Executor, deal_id: uuid.UUID) -> asyncpg.Record | None
 async def open_deals(con: Executor, lender_id: uuid.UUID | None) -> list[asyncpg.Record]:
     return await con.fetch(
         "SELECT d.*, p.scored FROM deals d JOIN projects p USING (project_id)"
-        " WHERE d.state IN ('matched', 'interested', 'offered') AND NOT p.withdrawn"
+        " WHERE d.state IN ('matched', 'interested', 'offered')"
+        " AND NOT p.withdrawn AND NOT p.rejected"
         " AND ($1::uuid IS NULL OR d.lender_id = $1)",
         lender_id,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from matching.deals import Deal, DealState
+from matching.eligibility import check_eligible
 from matching.errors import InvalidTransition, TermsOutsideMandate
 from matching.facts import cny
 from matching.mandates import Mandate
@@ -39,6 +40,7 @@ def respond(deal: Deal, mandate: Mandate, response: DealResponse, *, at: datetim
             f"allowed from: {', '.join(sorted(allowed))}",
             field="kind",
         )
+    check_eligible(deal, response)
     offer_in_force = None
     if isinstance(response, Interest | Offer):
         mandate.check_lending(

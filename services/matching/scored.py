@@ -7,12 +7,19 @@ from datetime import datetime
 from matching.facts import ProjectFacts
 from matching.matcher import Match, explain
 from schemas.deals import DealMatched, DealProject
+from schemas.eligibility import eligible_instruments, reject_flags
 from schemas.scoring import ProjectScored
+
+
+def is_rejected(scored: ProjectScored) -> bool:
+    """A rejected score (any `reject` flag) is never matched, shown in a feed or planned."""
+    return bool(reject_flags(scored.flags))
 
 
 def facts_from_scored(scored: ProjectScored) -> ProjectFacts:
     """Any plausibility flag (warn or reject) counts as flagged; high-energy high-emission is
-    true when either the project declared it or the taxonomy classified it so.
+    true when either the project declared it or the taxonomy classified it so. Only the
+    instruments the taxonomy allows count (a CERF loan needs a facility field).
     """
     return ProjectFacts(
         project_id=scored.project_id,
@@ -20,7 +27,7 @@ def facts_from_scored(scored: ProjectScored) -> ProjectFacts:
         enterprise_id=scored.enterprise_id,
         family=scored.family,
         city=scored.city,
-        instruments=frozenset(scored.instruments),
+        instruments=eligible_instruments(scored.instruments, scored.taxonomy),
         financing_need_cny=scored.financing_need_cny,
         capex_cny=scored.capex_cny,
         tenor_months=scored.tenor_months,

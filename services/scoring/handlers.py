@@ -83,7 +83,7 @@ def project_handlers(context: ScoringContext, settings: ScoringSettings) -> tupl
 
     async def on_withdrawn(con: Connection, events: list[Delivered]) -> None:
         await repository.mark_withdrawn(
-            con, [e.data.project_id for e in events if isinstance(e.data, ProjectWithdrawn)]
+            con, [e.data for e in events if isinstance(e.data, ProjectWithdrawn)]
         )
 
     return on_versions, on_withdrawn

@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from schemas.project import ProjectVersion
+from schemas.project import ProjectVersion, ProjectWithdrawn
 from scoring.factors import FactorSet
 from servicekit.db import Connection, Executor, insert_rows
 
@@ -38,11 +38,19 @@ async def keep_newer_versions(
     return [v for v in latest.values() if v.project_id in fresh]
 
 
-async def mark_withdrawn(con: Connection, project_ids: Sequence[uuid.UUID]) -> None:
+async def mark_withdrawn(con: Connection, withdrawals: Sequence[ProjectWithdrawn]) -> None:
+    """A withdrawal is final, even when it arrives before the project's registration or an
+    update (events of one project can be relayed out of order): a tombstone row keeps any
+    later-arriving version of it from being scored."""
     await con.execute(
-        "UPDATE projects SET status = 'withdrawn', updated_at = now()"
-        " WHERE project_id = ANY($1::uuid[])",
-        list(project_ids),
+        "INSERT INTO projects (project_id, enterprise_id, version, status, snapshot)"
+        " SELECT DISTINCT ON (id) id, enterprise, version, 'withdrawn', '{}'::jsonb"
+        " FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS w(id, enterprise, version)"
+        " ORDER BY id ON CONFLICT (project_id) DO UPDATE SET status = 'withdrawn',"
+        " updated_at = now()",
+        [w.project_id for w in withdrawals],
+        [w.enterprise_id for w in withdrawals],
+        [w.version for w in withdrawals],
     )
 
 

@@ -15,7 +15,7 @@ from deploy.local.infra import InfraInfo
 from matching import repository
 from matching.bench_store import bench_live_facts
 from matching.scored import facts_from_scored
-from schemas.scoring import Flag, FlagSeverity, ProjectScored, Taxonomy
+from schemas.scoring import CarbonReductionField, Flag, FlagSeverity, ProjectScored, Taxonomy
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.db import create_pool
 from servicekit.migrations import scratch_schema
@@ -27,6 +27,10 @@ pytestmark = pytest.mark.integration
 FLAG = Flag(
     code="capacity_factor_high", field="activity.annual_generation_mwh",
     severity=FlagSeverity.WARN, reason="Generation is high for the capacity.",
+)  # fmt: skip
+REJECT = Flag(
+    code="generation_exceeds_capacity", field="annual_generation_mwh",
+    severity=FlagSeverity.REJECT, reason="More than capacity x 8,760 h: physically impossible.",
 )  # fmt: skip
 
 
@@ -40,6 +44,13 @@ def _variants() -> list[ProjectScored]:
         scored_event(project_id=uuid.uuid4(), abatement_cost_cny_per_tco2e=None),
         scored_event(project_id=uuid.uuid4(), high_energy_high_emission=True),
         scored_event(project_id=uuid.uuid4(), taxonomy=Taxonomy.model_validate(taxonomy)),
+        scored_event(
+            project_id=uuid.uuid4(),
+            instruments=(Instrument.GREEN_LOAN, Instrument.CARBON_REDUCTION_FACILITY_LOAN),
+            taxonomy=base.taxonomy.model_copy(
+                update={"carbon_reduction_facility_field": CarbonReductionField.NOT_ELIGIBLE}
+            ),
+        ),
         scored_event(
             project_id=uuid.uuid4(), project_version=3, city=City.YUEYANG,
             family=ProjectFamily.ENERGY_EFFICIENCY,
@@ -66,14 +77,40 @@ async def test_live_facts_read_in_sql_equal_the_facts_of_the_parsed_scores(
 ) -> None:
     scores = _variants()
     withdrawn = scored_event(project_id=uuid.uuid4())
+    rejected = scored_event(project_id=uuid.uuid4(), flags=(FLAG, REJECT))
+    stored = [*scores, withdrawn, rejected]
     async with pool.acquire() as con, con.transaction():
         await act_for(con, SYSTEM, None)
-        assert len(await repository.keep_newer_scores(con, [*scores, withdrawn])) == 7
+        assert len(await repository.keep_newer_scores(con, stored)) == len(stored)
         await repository.withdraw_projects(con, [withdrawn.project_id])
         facts = {f.project_id: f for f in await repository.live_project_facts(con)}
-        whole = await repository.live_scores(con, [s.project_id for s in [*scores, withdrawn]])
+        whole = await repository.live_scores(con, [s.project_id for s in stored])
     assert facts == {s.project_id: facts_from_scored(s) for s in scores}
     assert whole == {s.project_id: s for s in scores}
+
+
+async def test_a_withdrawal_waits_for_a_rematch_opening_deals_on_the_project(
+    pool: asyncpg.Pool,
+) -> None:
+    """A re-match holds the scores it opens deals from until commit, so a concurrent
+    withdrawal (another consumer process) sees those deals and withdraws them."""
+    score = scored_event(project_id=uuid.uuid4())
+    async with pool.acquire() as con, con.transaction():
+        await act_for(con, SYSTEM, None)
+        await repository.keep_newer_scores(con, [score])
+    async with pool.acquire() as rematch, pool.acquire() as withdrawal:
+        async with rematch.transaction():
+            await act_for(rematch, SYSTEM, None)
+            assert list(await repository.live_scores(rematch, [score.project_id]))
+            with pytest.raises(asyncpg.exceptions.LockNotAvailableError):
+                async with withdrawal.transaction():
+                    await act_for(withdrawal, SYSTEM, None)
+                    await withdrawal.execute("SET LOCAL lock_timeout = '300ms'")
+                    await repository.withdraw_projects(withdrawal, [score.project_id])
+        async with withdrawal.transaction():
+            await act_for(withdrawal, SYSTEM, None)
+            await repository.withdraw_projects(withdrawal, [score.project_id])
+            assert await repository.live_scores(withdrawal, [score.project_id]) == {}
 
 
 async def test_the_live_facts_benchmark_reads_every_stored_project_both_ways(

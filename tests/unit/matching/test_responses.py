@@ -9,13 +9,19 @@ import pytest
 from pydantic import ValidationError
 
 from matching.deals import Deal, DealState
-from matching.errors import InvalidTransition, MandateClosedError, TermsOutsideMandate
+from matching.errors import (
+    IneligibleInstrument,
+    InvalidTransition,
+    MandateClosedError,
+    TermsOutsideMandate,
+)
 from matching.mandates import Mandate
 from matching.matcher import MandateBook
 from matching.responses import respond
-from matching.synthetic import example_mandate, example_project
+from matching.synthetic import example_mandate, example_project, example_spec
 from schemas.deals import DealResponded, Decline, Disbursement, Interest, Offer
 from schemas.envelope import Envelope
+from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import Instrument
 
 pytestmark = pytest.mark.unit
@@ -134,3 +140,29 @@ def test_a_disbursement_event_must_name_the_offer_it_draws_on() -> None:
         DealResponded.model_validate({**event.model_dump(), "offer_in_force": None})
     with pytest.raises(ValidationError, match="must not be blank"):
         Decline(reason="   ")
+
+
+def test_a_cerf_offer_or_disbursement_on_a_project_not_cerf_eligible_names_the_taxonomy_field() -> (
+    None
+):
+    spec = example_spec(
+        instruments=[Instrument.GREEN_LOAN, Instrument.CARBON_REDUCTION_FACILITY_LOAN]
+    )
+    cerf = OFFER.model_copy(update={"instrument": Instrument.CARBON_REDUCTION_FACILITY_LOAN})
+    project = example_project(instruments=frozenset({Instrument.GREEN_LOAN, cerf.instrument}))
+    mandate = example_mandate(spec)
+    deal = MandateBook([mandate]).match([project])[0].to_deal()
+    deal.carbon_reduction_facility_field = CarbonReductionField.NOT_ELIGIBLE
+    with pytest.raises(IneligibleInstrument, match="not_eligible") as refused:
+        respond(deal, mandate, cerf, at=NOW)
+    assert refused.value.field == "taxonomy.carbon_reduction_facility_field"
+    assert (deal.state, deal.offer) == (DealState.MATCHED, None)
+    respond(deal, mandate, OFFER, at=NOW)  # a green loan is fine
+
+    deal.offer = cerf  # an offer recorded before the gate existed is not disbursed either
+    with pytest.raises(IneligibleInstrument, match="carbon_reduction_facility_field"):
+        respond(deal, mandate, PAID, at=NOW)
+    assert (deal.state, mandate.exposure.total_cny) == (DealState.OFFERED, Decimal(0))
+
+    deal.carbon_reduction_facility_field = CarbonReductionField.CLEAN_ENERGY
+    assert respond(deal, mandate, PAID, at=NOW).response == PAID

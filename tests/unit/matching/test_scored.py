@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from matching.matcher import MandateBook
-from matching.scored import deal_matched, deal_project, facts_from_scored
-from matching.synthetic import example_mandate, example_project
+from matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
+from matching.synthetic import example_mandate, example_project, example_spec
 from schemas.deals import DealMatched, DealProject
 from schemas.envelope import Envelope
 from schemas.scoring import (
@@ -22,6 +22,7 @@ from schemas.scoring import (
     ScoreComponents,
     Taxonomy,
 )
+from schemas.vocabulary import Instrument
 
 pytestmark = pytest.mark.unit
 
@@ -112,3 +113,28 @@ def test_the_project_a_lender_sees_equals_a_validated_copy_of_the_scored_fields(
     validated = DealProject.model_validate(scored.model_dump(include=set(DealProject.model_fields)))
     assert shown == validated
     assert shown.model_dump(mode="json") == validated.model_dump(mode="json")
+
+
+def test_a_cerf_loan_does_not_count_for_a_project_not_cerf_eligible() -> None:
+    asked = (Instrument.CARBON_REDUCTION_FACILITY_LOAN, Instrument.GREEN_LOAN)
+    ineligible = scored_event().taxonomy.model_copy(
+        update={"carbon_reduction_facility_field": CarbonReductionField.NOT_ELIGIBLE}
+    )
+    assert facts_from_scored(scored_event(instruments=asked)).instruments == frozenset(asked)
+    facts = facts_from_scored(scored_event(instruments=asked, taxonomy=ineligible))
+    assert facts.instruments == frozenset({Instrument.GREEN_LOAN})
+    cerf_only = example_mandate(
+        example_spec(instruments=[Instrument.CARBON_REDUCTION_FACILITY_LOAN])
+    )
+    assert MandateBook([cerf_only]).match([facts]) == []
+    eligible = facts_from_scored(scored_event(instruments=asked))
+    assert len(MandateBook([cerf_only]).match([eligible])) == 1
+
+
+def test_a_score_with_a_reject_flag_is_rejected_and_a_warning_alone_is_not() -> None:
+    def flag(severity: FlagSeverity) -> Flag:
+        return Flag(code="pue_not_improved", field="pue_after", severity=severity, reason="no")
+
+    assert is_rejected(scored_event(flags=(flag(FlagSeverity.WARN), flag(FlagSeverity.REJECT))))
+    assert not is_rejected(scored_event(flags=(flag(FlagSeverity.WARN),)))
+    assert not is_rejected(scored_event())
