@@ -5,10 +5,11 @@ from __future__ import annotations
 from schemas.deals import DealMatched, DealResponded, DealWithdrawn
 from schemas.enterprise import EnterpriseRegistered
 from schemas.envelope import EventData
+from schemas.ledger import LedgerCheckpointed
 from schemas.lending import LenderRegistered, MandateClosed, MandateRegistered, MandateUpdated
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.scoring import ProjectScored
-from schemas.topics import DEALS, ENTERPRISES, MANDATES, PROJECTS, SCORES, Topic
+from schemas.topics import CHECKPOINTS, DEALS, ENTERPRISES, MANDATES, PROJECTS, SCORES, Topic
 
 _BY_TOPIC: dict[Topic, tuple[type[EventData], ...]] = {
     ENTERPRISES: (EnterpriseRegistered,),
@@ -16,6 +17,7 @@ _BY_TOPIC: dict[Topic, tuple[type[EventData], ...]] = {
     SCORES: (ProjectScored,),
     MANDATES: (LenderRegistered, MandateRegistered, MandateUpdated, MandateClosed),
     DEALS: (DealMatched, DealWithdrawn, DealResponded),
+    CHECKPOINTS: (LedgerCheckpointed,),
 }
 
 EVENT_MODELS: dict[str, type[EventData]] = {

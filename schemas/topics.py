@@ -32,7 +32,15 @@ DEALS = Topic(
     "greenlink.deals", 12, "lender_id", "Deals matched to lenders, withdrawn and answered."
 )
 
-TOPICS: tuple[Topic, ...] = (ENTERPRISES, PROJECTS, SCORES, MANDATES, DEALS)
+CHECKPOINTS = Topic(
+    "greenlink.ledger-checkpoints",
+    1,
+    "key_id",
+    "Signed heads of the audit ledger's hash chain, written by audit for readers outside the"
+    " platform to keep.",
+)
+
+TOPICS: tuple[Topic, ...] = (ENTERPRISES, PROJECTS, SCORES, MANDATES, DEALS, CHECKPOINTS)
 
 
 def topic_named(name: str) -> Topic:

@@ -74,10 +74,11 @@ async def registry(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningSe
 
 @pytest.fixture(scope="session")
 async def audit(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
-    """The audit service in this process: API and the ledger consumer over every topic."""
+    """The audit service in this process: API, the ledger consumer over every other service's
+    topic, and the relay publishing its signed checkpoints."""
     from audit.app import spec
 
-    async with running_service(spec(), relay=False) as service:
+    async with running_service(spec()) as service:
         yield service
 
 

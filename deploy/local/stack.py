@@ -29,7 +29,7 @@ SERVICES: dict[str, tuple[int, tuple[str, ...]]] = {
     "registry": (8001, ("api", "relay")),
     "scoring": (8002, ("api", "relay", "consume")),
     "matching": (8003, ("api", "relay", "consume")),
-    "audit": (8004, ("api", "consume")),
+    "audit": (8004, ("api", "relay", "consume")),
 }
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 

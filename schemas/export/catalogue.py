@@ -37,7 +37,7 @@ def _topic_section(topic: Topic) -> list[str]:
         f"| Key | `{topic.key}` |",
         f"| Partitions | {topic.partitions} |",
         f"| Written by | {producer_of(topic)} |",
-        f"| Read by | {', '.join(consumers_of(topic))} |",
+        f"| Read by | {', '.join(consumers_of(topic)) or 'readers outside the platform'} |",
         f"| Dead letters | `{topic.dlq}` |",
         "",
         "| Event type | Model | Meaning |",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import inspect
 
 from schemas.catalog import TOPIC_OF_EVENT
-from schemas.topics import DEALS, ENTERPRISES, MANDATES, PROJECTS, SCORES, Topic
+from schemas.topics import (
+    CHECKPOINTS,
+    DEALS,
+    ENTERPRISES,
+    MANDATES,
+    PROJECTS,
+    SCORES,
+    TOPICS,
+    Topic,
+)
 
 # Each topic has a single writer. The event family alone cannot say who that is
 # (`project.scored.v1` is a project event written by scoring), the owning topic can.
@@ -15,8 +24,12 @@ PRODUCER_OF_TOPIC: dict[str, str] = {
     SCORES.name: "scoring",
     MANDATES.name: "matching",
     DEALS.name: "matching",
+    CHECKPOINTS.name: "audit",
 }
-# Inbox readers besides the audit ledger, which reads every topic and is added to each.
+# Inbox readers besides the audit ledger, which reads every topic but its own and is added to
+# each of them. Audit does not ledger the checkpoints it writes: they are about the ledger, kept
+# in its append-only checkpoints table, and sealing each one would move the head the next
+# checkpoint must sign, without end. Their readers are outside the platform (regulators).
 CONSUMERS_OF_TOPIC: dict[str, tuple[str, ...]] = {
     PROJECTS.name: ("scoring", "matching"),
     SCORES.name: ("matching",),
@@ -34,8 +47,14 @@ def producer_of(topic: Topic) -> str:
 
 
 def consumers_of(topic: Topic) -> tuple[str, ...]:
-    """Services whose inbox reads `topic`, the audit ledger last."""
-    return (*CONSUMERS_OF_TOPIC.get(topic.name, ()), AUDITOR)
+    """Services whose inbox reads `topic`, the audit ledger last (unless audit wrote it)."""
+    auditor = () if producer_of(topic) == AUDITOR else (AUDITOR,)
+    return (*CONSUMERS_OF_TOPIC.get(topic.name, ()), *auditor)
+
+
+def ledgered_topics() -> tuple[Topic, ...]:
+    """The topics the audit ledger seals: every topic a service other than audit writes."""
+    return tuple(t for t in TOPICS if AUDITOR in consumers_of(t))
 
 
 def events_on(topic: Topic) -> list[str]:

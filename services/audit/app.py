@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from audit import checkpoint_store
+from audit.checkpoint_store import Anchoring
 from audit.config import AuditSettings
 from audit.handlers import handlers_for
 from audit.ledger_api import router as ledger_router
 from audit.lineage_api import router as lineage_router
 from audit.reports_api import router as reports_router
-from schemas.catalog import EVENT_MODELS
-from schemas.topics import TOPICS
+from audit.signing_key import signer_for
+from schemas.catalog import TOPIC_OF_EVENT
+from schemas.export.topology import ledgered_topics
 from servicekit.http import create_app
-from servicekit.runtime import ConsumerSpec, ServiceSpec
+from servicekit.runtime import ConsumerSpec, Duty, ServiceSpec
 
 LEDGER_CONSUMER = "audit-ledger"
 
@@ -27,23 +31,40 @@ def settings() -> AuditSettings:
 
 
 def build_app(config: AuditSettings | None = None) -> FastAPI:
-    return create_app(
-        config or settings(),
+    config = config or settings()
+    app = create_app(
+        config,
         [ledger_router, lineage_router, reports_router],
         title="GreenLink audit",
         description=(
-            "The hash-chained ledger of every event, project lineage, financing flows and "
-            "carbon-reduction-facility disclosures, for regulators."
+            "The hash-chained ledger of every event, signed checkpoints anchoring it, project "
+            "lineage, financing flows and carbon-reduction-facility disclosures, for regulators."
         ),
     )
+    app.state.signer = partial(signer_for, config)
+    return app
 
 
 def ledger_consumer(config: AuditSettings) -> ConsumerSpec:
-    """Every topic, every event type: topics and types added later join without a change here."""
+    """Every topic another service writes, every event type on them: topics and types added
+    later join without a change here. Audit's own checkpoints are not ledgered."""
+    topics = ledgered_topics()
+    types = sorted(t for t, topic in TOPIC_OF_EVENT.items() if topic in topics)
+    anchoring = Anchoring(signer_for(config), config.checkpoint_every)
     return ConsumerSpec(
         name=LEDGER_CONSUMER,
-        topics=tuple(t.name for t in TOPICS),
-        handlers=handlers_for(sorted(EVENT_MODELS), config.checkpoint_every),
+        topics=tuple(t.name for t in topics),
+        handlers=handlers_for(types, anchoring),
+    )
+
+
+def timed_checkpoint(config: AuditSettings) -> Duty:
+    """Anchor a quiet ledger too: the head is signed every interval if it moved."""
+    signer = signer_for(config)
+    return Duty(
+        "ledger-checkpoint",
+        config.checkpoint_interval_s,
+        lambda pool: checkpoint_store.on_interval(pool, signer),
     )
 
 
@@ -55,4 +76,5 @@ def spec() -> ServiceSpec:
         app_factory=lambda: build_app(config),
         consumers=(ledger_consumer(config),),
         append_only_tables=APPEND_ONLY_TABLES,
+        duties=(timed_checkpoint(config),),
     )

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 import asyncpg
 from prometheus_client import Counter, Gauge
 
-from audit import ledger_store, readmodel
+from audit import checkpoint_store, ledger_store, readmodel
+from audit.checkpoint_store import Anchoring
 from audit.facts import Recorded
 from schemas.envelope import Envelope, EventData
 from servicekit.db import Connection
@@ -28,25 +29,24 @@ VIEW_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def ledger_handler(checkpoint_every: int) -> Handler:
+def ledger_handler(anchoring: Anchoring) -> Handler:
     """One generic handler: every event type is sealed into the ledger the same way."""
 
     async def handle(con: Connection, delivered: list[Delivered]) -> None:
-        await record(con, [(d.envelope, d.data) for d in delivered], checkpoint_every)
+        await record(con, [(d.envelope, d.data) for d in delivered], anchoring)
 
     return handle
 
 
 async def record(
-    con: Connection, events: Sequence[tuple[Envelope, EventData]], checkpoint_every: int
+    con: Connection, events: Sequence[tuple[Envelope, EventData]], anchoring: Anchoring
 ) -> None:
-    """Append a consumed batch to the ledger and apply it to the read models, in `con`'s
-    transaction; events the ledger already holds change nothing."""
-    entries = await ledger_store.append(
-        con, [envelope for envelope, _ in events], checkpoint_every=checkpoint_every
-    )
+    """Append a consumed batch to the ledger, sign a checkpoint when one is due and apply the
+    batch to the read models, in `con`'s transaction; events already held change nothing."""
+    entries = await ledger_store.append(con, [envelope for envelope, _ in events])
     if not entries:
         return
+    await checkpoint_store.after_append(con, anchoring, entries)
     seq_of = {e.index.event_id: e.seq for e in entries}
     fresh = {
         env.id: Recorded(seq_of[env.id], env.id, data) for env, data in events if env.id in seq_of
@@ -55,8 +55,8 @@ async def record(
     LEDGER_HEAD.set(entries[-1].seq)
 
 
-def handlers_for(event_types: Sequence[str], checkpoint_every: int) -> Mapping[str, Handler]:
-    handler = ledger_handler(checkpoint_every)
+def handlers_for(event_types: Sequence[str], anchoring: Anchoring) -> Mapping[str, Handler]:
+    handler = ledger_handler(anchoring)
     return {event_type: handler for event_type in event_types}
 
 

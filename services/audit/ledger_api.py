@@ -1,4 +1,4 @@
-"""Ledger HTTP API: list, verify and checkpoint the ledger; a project's lineage from it."""
+"""Ledger HTTP API: list and verify the ledger; its signed checkpoints and their public key."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import asyncpg
 import orjson
 from fastapi import APIRouter, Query, Request, Response, status
 
-from audit import access, ledger_store, queries
+from audit import access, checkpoint_store, queries
+from audit.checkpoint import ALGORITHM, Signer, b64url, key_id_of, public_jwk, public_pem
 from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
 from audit.verification import verify_ledger
-from audit.views import BreakView, CheckpointView, LedgerEntryView, VerifyReport
+from audit.views import BreakView, CheckpointView, LedgerEntryView, SigningKeyView, VerifyReport
 from schemas.fields import IsoDateTime
 from servicekit.auth import CurrentPrincipal, Role, require_role
-from servicekit.errors import Unprocessable
+from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
 
@@ -95,7 +96,24 @@ async def verify(
 
 
 def _checkpoint(r: asyncpg.Record) -> CheckpointView:
-    return CheckpointView(**{**dict(r), "hash": bytes(r["hash"]).hex()})
+    signature = r["signature"]
+    return CheckpointView(
+        id=r["id"],
+        seq=r["seq"],
+        hash=bytes(r["hash"]).hex(),
+        reason=r["reason"],
+        requested_by=r["requested_by"],
+        created_at=r["created_at"],
+        signed_at=r["signed_at"],
+        algorithm=ALGORITHM if signature is not None else None,
+        key_id=r["key_id"],
+        signature=b64url(bytes(signature)) if signature is not None else None,
+    )
+
+
+def _signer(request: Request) -> Signer:
+    signer: Signer = request.app.state.signer()
+    return signer
 
 
 @router.get("/ledger/checkpoints", response_model=Page[CheckpointView], responses=CSV_RESPONSE)
@@ -107,9 +125,9 @@ async def list_checkpoints(
     after: Cursor = None,
     format: Format = None,
 ) -> Page[CheckpointView] | Response:
-    """Chain heads recorded every N entries or on request: anchors to compare copies against."""
+    """Signed chain heads, every N entries, every interval and on request: keep copies."""
     access.require_reader(principal)
-    rows = await ledger_store.list_checkpoints(pool, decode_cursor(after), limit)
+    rows = await checkpoint_store.listed(pool, decode_cursor(after), limit)
     ids = [r["id"] for r in rows]
     items = [_checkpoint(r) for r in rows]
     page = Page[CheckpointView](items=items, next_cursor=next_cursor(ids, limit))
@@ -118,8 +136,32 @@ async def list_checkpoints(
     return page
 
 
+@router.get("/ledger/checkpoints/latest")
+async def latest_checkpoint(principal: CurrentPrincipal, pool: Pool) -> CheckpointView:
+    """The newest signed checkpoint (404 until the ledger has one)."""
+    access.require_reader(principal)
+    row = await checkpoint_store.latest(pool)
+    if row is None:
+        raise NotFound("no signed checkpoint yet")
+    return _checkpoint(row)
+
+
 @router.post("/ledger/checkpoints", status_code=status.HTTP_201_CREATED)
-async def create_checkpoint(principal: CurrentPrincipal, pool: Pool) -> CheckpointView:
-    """Record the current chain head now (operators only; the one write this API allows)."""
+async def create_checkpoint(
+    request: Request, principal: CurrentPrincipal, pool: Pool
+) -> CheckpointView:
+    """Sign and publish the current chain head now (operators only; this API's one write)."""
     require_role(principal, Role.ADMIN)
-    return _checkpoint(await ledger_store.request_checkpoint(pool, principal.subject))
+    async with pool.acquire() as con:
+        row = await checkpoint_store.request(con, _signer(request), principal.subject)
+    return _checkpoint(row)
+
+
+@router.get("/ledger/signing-key")
+async def signing_key(request: Request, principal: CurrentPrincipal) -> SigningKeyView:
+    """The public key checkpoints verify with, as a JWK and as PEM."""
+    access.require_reader(principal)
+    public = _signer(request).public_key
+    kid = key_id_of(public)
+    jwk = {**public_jwk(public), "kid": kid, "use": "sig", "alg": "EdDSA"}
+    return SigningKeyView(algorithm=ALGORITHM, key_id=kid, jwk=jwk, pem=public_pem(public))

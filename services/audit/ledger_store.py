@@ -1,4 +1,4 @@
-"""Ledger SQL: the serialised append, listing, checkpoints and the rows a verify walks."""
+"""Ledger SQL: the serialised append, the head, checkpoint hashes and the rows a verify walks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from audit.ledger import Entry, EntryIndex, checkpoint_due, link
+from audit.ledger import Entry, EntryIndex, link
 from audit.verify import StoredEntry
 from schemas.envelope import Envelope
 from servicekit.db import Connection, Executor, insert_rows
@@ -48,9 +48,7 @@ def _row(e: Entry) -> tuple[Any, ...]:
     )
 
 
-async def append(
-    con: Connection, envelopes: Sequence[Envelope], *, checkpoint_every: int
-) -> list[Entry]:
+async def append(con: Connection, envelopes: Sequence[Envelope]) -> list[Entry]:
     """Seal and store the events not yet in the ledger, holding the head lock until commit."""
     head = await con.fetchrow("SELECT seq, hash FROM ledger_head FOR UPDATE")
     assert head is not None, "ledger_head row missing: migration 0001 not applied"
@@ -66,12 +64,6 @@ async def append(
     await con.execute(
         "UPDATE ledger_head SET seq = $1, hash = $2, updated_at = now()", last.seq, last.hash
     )
-    if checkpoint_due(head["seq"], last.seq, checkpoint_every):
-        await con.execute(
-            "INSERT INTO checkpoints (seq, hash, reason) VALUES ($1, $2, 'periodic')",
-            last.seq,
-            last.hash,
-        )
     return entries
 
 
@@ -79,26 +71,6 @@ async def head(con: Executor) -> Head:
     row = await con.fetchrow("SELECT seq, hash FROM ledger_head")
     assert row is not None
     return Head(row["seq"], bytes(row["hash"]))
-
-
-async def request_checkpoint(con: Executor, requested_by: str) -> asyncpg.Record:
-    row = await con.fetchrow(
-        "INSERT INTO checkpoints (seq, hash, reason, requested_by)"
-        " SELECT seq, hash, 'requested', $1 FROM ledger_head"
-        " RETURNING id, seq, hash, reason, requested_by, created_at",
-        requested_by,
-    )
-    assert row is not None
-    return row
-
-
-async def list_checkpoints(con: Executor, after: int, limit: int) -> list[asyncpg.Record]:
-    return await con.fetch(
-        "SELECT id, seq, hash, reason, requested_by, created_at FROM checkpoints"
-        " WHERE id > $1 ORDER BY id LIMIT $2",
-        after,
-        limit,
-    )
 
 
 async def checkpoints_between(con: Connection, first: int, last: int | None) -> dict[int, bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -57,12 +57,31 @@ class VerifyReport(BaseModel):
 
 
 class CheckpointView(BaseModel):
+    """A chain head as recorded; signed ones verify offline with the signing key.
+
+    The signature (base64url, no padding) covers the statement of `audit/checkpoint.py` built
+    from seq, hash, signed_at and key_id; checkpoints from before signing have none.
+    """
+
     id: int
     seq: int
     hash: str
     reason: str
     requested_by: str | None
     created_at: datetime
+    signed_at: datetime | None
+    algorithm: Literal["Ed25519"] | None
+    key_id: str | None
+    signature: str | None
+
+
+class SigningKeyView(BaseModel):
+    """The public half of the key that signs checkpoints, as a JWK (RFC 8037) and as PEM."""
+
+    algorithm: Literal["Ed25519"]
+    key_id: str
+    jwk: dict[str, str]
+    pem: str
 
 
 class LineageEntry(BaseModel):

@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import typer
 import uvicorn
 import uvloop
@@ -36,6 +37,15 @@ class ConsumerSpec:
 
 
 @dataclass(frozen=True)
+class Duty:
+    """Work a service repeats on a timer beside its relay; safe to run in every replica."""
+
+    name: str
+    every_s: float
+    run: Callable[[asyncpg.Pool], Awaitable[object]]
+
+
+@dataclass(frozen=True)
 class ServiceSpec:
     """Everything the runtime needs to know about a service."""
 
@@ -45,6 +55,7 @@ class ServiceSpec:
     consumers: tuple[ConsumerSpec, ...] = field(default=())
     prestart: Callable[[], Awaitable[None]] | None = None
     append_only_tables: tuple[str, ...] = ()
+    duties: tuple[Duty, ...] = ()
 
 
 def _stop_on_signals() -> asyncio.Event:
@@ -86,6 +97,30 @@ async def serve_relay(spec: ServiceSpec, stop: asyncio.Event) -> None:
             batch_max=s.relay_batch_max,
             stop=stop,
         )
+
+
+async def _repeat(duty: Duty, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
+    while True:
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=duty.every_s)
+            return
+        except TimeoutError:
+            pass
+        try:
+            await duty.run(pool)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            log.exception("duty failed; retried at its next tick", extra={"duty": duty.name})
+
+
+async def serve_duties(spec: ServiceSpec, stop: asyncio.Event) -> None:
+    """Run each of the service's duties every `every_s` seconds until stopped."""
+    if not spec.duties:
+        return
+    s = spec.settings
+    async with AsyncExitStack() as stack:
+        pool = await create_pool(s.database_url, s.db_schema, min_size=1, max_size=1)
+        stack.push_async_callback(pool.close)
+        await asyncio.gather(*(_repeat(d, pool, stop) for d in spec.duties))
 
 
 async def serve_consumer(
@@ -157,8 +192,11 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
 
     @cli.command("relay")
     def relay_command() -> None:
-        """Publish the outbox to Kafka."""
-        start("relay", serve_relay)
+        """Publish the outbox to Kafka, and run the service's timed duties."""
+        start(
+            "relay",
+            lambda spec, stop: asyncio.gather(serve_relay(spec, stop), serve_duties(spec, stop)),
+        )
 
     @cli.command("consume")
     def consume_command() -> None:
@@ -178,6 +216,7 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
             lambda spec, stop: asyncio.gather(
                 serve_api(spec, stop),
                 serve_relay(spec, stop),
+                serve_duties(spec, stop),
                 *(serve_consumer(spec, c, stop) for c in spec.consumers),
             ),
         )

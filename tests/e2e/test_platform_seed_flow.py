@@ -79,6 +79,21 @@ def test_seed_flow_reaches_every_lender_feed_and_the_ledger_verifies(platform, m
         project = ranking["items"][0]["project_id"]
         lineage = client.get(f"{audit}/v1/projects/{project}/lineage").json()["items"]
         assert [i["step"] for i in lineage][:2] == ["registered", "scored"]
+        assert_seeds_left_a_signed_checkpoint(client, audit)
+
+
+def assert_seeds_left_a_signed_checkpoint(client: httpx.Client, audit: str) -> None:
+    """With its default settings the ledger anchors itself during the seeds alone."""
+    from audit.checkpoint import load_public_key, signature_holds
+    from audit.verify_export import signed_head
+
+    latest = client.get(f"{audit}/v1/ledger/checkpoints/latest")
+    assert latest.status_code == 200, latest.text
+    checkpoint = latest.json()
+    key = load_public_key(client.get(f"{audit}/v1/ledger/signing-key").content)
+    head = signed_head(checkpoint)
+    assert checkpoint["reason"] == "periodic" and head is not None
+    assert signature_holds(key, head)
 
 
 def eventually_sync(probe, timeout_s: float = 120) -> None:

@@ -26,7 +26,14 @@ from servicekit.migrations import migrate
 from servicekit.pagination import encode_cursor
 from tests.support.kafka import eventually
 from tests.support.services import RunningService
-from tests.unit.audit.samples import Deal, lender, produce, scored, seqs_in_ledger
+from tests.unit.audit.samples import (
+    Deal,
+    lender,
+    produce,
+    scored,
+    seqs_in_ledger,
+    throwaway_anchoring,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -240,8 +247,9 @@ async def test_even_the_superuser_is_refused_while_the_trigger_stands(
 
 
 async def test_only_admins_write_checkpoints_and_each_records_a_real_chain_head(
-    audit: RunningService, ledger_db: asyncpg.Pool, mint: Any
+    audit: RunningService, ledger_db: asyncpg.Pool, producer: Any, mint: Any
 ) -> None:
+    await financed_story(producer, ledger_db)  # a head to sign, even when run alone
     refused = await audit.client.post("/v1/ledger/checkpoints", headers=mint("regulator"))
     assert refused.status_code == 403
     created = await audit.client.post("/v1/ledger/checkpoints", headers=mint("admin"))
@@ -312,7 +320,7 @@ async def test_concurrent_appenders_build_one_unbroken_chain(infra: InfraInfo) -
             events = deal.financed("1000000.00", "2.0", date(2026, 1, worker + 1)) * 10
             batch = [(Envelope.wrap(e, source=f"worker-{worker}"), e) for e in events]
             async with pool.acquire() as con, con.transaction():
-                await record(con, batch, checkpoint_every=100)
+                await record(con, batch, throwaway_anchoring(100))
 
     try:
         await asyncio.gather(*(appender(w) for w in range(8)))

@@ -28,7 +28,14 @@ from servicekit.migrations import migrate
 from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
-from tests.unit.audit.samples import Deal, lender, produce, scored, seqs_in_ledger
+from tests.unit.audit.samples import (
+    Deal,
+    lender,
+    produce,
+    scored,
+    seqs_in_ledger,
+    throwaway_anchoring,
+)
 from tests.unit.contracts.examples import PROJECT_BODY
 
 pytestmark = pytest.mark.integration
@@ -264,7 +271,7 @@ async def test_read_models_rebuilt_from_the_ledger_alone_are_identical(infra: In
         batch = [(Envelope.wrap(e, source="greenlink/test"), e) for e in events]
         for _ in range(2):  # the second delivery of the same batch changes nothing
             async with pool.acquire() as con, con.transaction():
-                await record(con, batch, checkpoint_every=3)
+                await record(con, batch, throwaway_anchoring(3))
         assert await pool.fetchval("SELECT count(*) FROM ledger") == len(events)
         assert await pool.fetchval("SELECT max(seq) FROM checkpoints") == len(events)
         before = await _tables(pool)

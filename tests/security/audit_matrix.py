@@ -24,6 +24,8 @@ ROWS = (
     Endpoint("GET", "/v1/ledger", READERS_ONLY),
     Endpoint("GET", "/v1/ledger/verify", READERS_ONLY, query={"to_seq": "1"}),
     Endpoint("GET", "/v1/ledger/checkpoints", READERS_ONLY),
+    Endpoint("GET", "/v1/ledger/checkpoints/latest", READERS_ONLY),
+    Endpoint("GET", "/v1/ledger/signing-key", READERS_ONLY),
     Endpoint(
         "POST",
         "/v1/ledger/checkpoints",
@@ -98,6 +100,8 @@ async def seed(ctx: SeedContext) -> World:
         return True
 
     await eventually(ingested, timeout_s=60)
+    signed = await audit.post("/v1/ledger/checkpoints", headers=ctx.mint("admin"))
+    assert signed.status_code == 201, signed.text  # so the latest checkpoint exists
     return World(own, other)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from servicekit.runtime import ServiceSpec, prepare, serve_consumer, serve_relay
+from servicekit.runtime import ServiceSpec, prepare, serve_consumer, serve_duties, serve_relay
 
 
 @dataclass
@@ -29,6 +29,7 @@ async def running_service(
     tasks = []
     if relay:
         tasks.append(asyncio.create_task(serve_relay(spec, stop)))
+        tasks.append(asyncio.create_task(serve_duties(spec, stop)))
     if consumers:
         tasks.extend(asyncio.create_task(serve_consumer(spec, c, stop)) for c in spec.consumers)
     app = spec.app_factory()

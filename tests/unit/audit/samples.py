@@ -9,6 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from audit.checkpoint import Signer
+from audit.checkpoint_store import Anchoring
 from schemas.catalog import TOPIC_OF_EVENT
 from schemas.deals import (
     DealMatched,
@@ -127,3 +131,8 @@ async def seqs_in_ledger(pool: Any, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
         "SELECT event_id, seq FROM ledger WHERE event_id = ANY($1::uuid[])", ids
     )
     return {r["event_id"]: r["seq"] for r in rows} if len(rows) == len(set(ids)) else None
+
+
+def throwaway_anchoring(every: int) -> Anchoring:
+    """Checkpoints every `every` entries, signed by a key minted for this test alone."""
+    return Anchoring(Signer(Ed25519PrivateKey.generate()), every)

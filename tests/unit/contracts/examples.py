@@ -17,6 +17,7 @@ from schemas.deals import (
 )
 from schemas.enterprise import EnterpriseRegistered
 from schemas.envelope import EventData
+from schemas.ledger import LedgerCheckpointed
 from schemas.lending import LenderRegistered, MandateClosed, MandateRegistered, MandateUpdated
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.scoring import Flag, ProjectScored, ScoreComponents, Taxonomy
@@ -114,6 +115,10 @@ def examples() -> dict[str, EventData]:
                                          disbursed_on=date(2026, 3, 2)),
                 "offer_in_force": OFFER, "responded_at": AT,
             }
+        ),
+        LedgerCheckpointed(
+            checkpoint_id=1, seq=500, hash="ab" * 32, reason="periodic", signed_at=AT,
+            key_id="A" * 43, signature="B" * 86,
         ),
     ]  # fmt: skip
     return {body.event_type: body for body in bodies}
