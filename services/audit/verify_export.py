@@ -1,7 +1,8 @@
 """Offline verification of an exported ledger against signed checkpoints: no database.
 
 The export is what `GET /v1/ledger` serves (pages saved as JSON, or their items as JSON
-Lines); the checkpoints are what `GET /v1/ledger/checkpoints` serves; the key is what
+Lines); the checkpoints are what `GET /v1/ledger/checkpoints` serves, or the events read off
+`greenlink.ledger-checkpoints` (one envelope per line); the key is what
 `GET /v1/ledger/signing-key` serves (or its PEM). Every entry's hash is recomputed from its
 envelope and the entry before, and every signed checkpoint must both carry a valid signature
 and name a hash the export holds at its seq. Recomputing the whole chain consistently from the
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from audit.checkpoint import SignedHead, from_b64url, signature_holds
 from audit.ledger import GENESIS_HASH, EntryIndex
 from audit.verify import Break, ChainWalk, StoredEntry, index_of_body
+from schemas.ledger import LedgerCheckpointed
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,10 @@ def stored_entry(item: dict[str, Any]) -> StoredEntry:
 
 
 def signed_head(item: dict[str, Any]) -> SignedHead | None:
-    """A checkpoint as served; None for one recorded before checkpoints were signed."""
+    """A checkpoint as served, or as published (a `ledger.checkpointed.v1` envelope read off
+    the topic); None for one recorded before checkpoints were signed."""
+    if item.get("type") == LedgerCheckpointed.event_type and isinstance(item.get("data"), dict):
+        item = item["data"]
     if not item.get("signature"):
         return None
     return SignedHead(

@@ -136,3 +136,14 @@ def test_exports_read_as_saved_pages_or_as_json_lines(tmp_path: Path) -> None:
     )
     assert list(items_in(pages)) == items[:6]
     assert list(items_in(lines)) == items == list(items_in(per_line_pages))
+
+
+def test_checkpoints_read_off_the_topic_anchor_the_export_as_well() -> None:
+    entries = ledger()
+    published = [
+        {"type": "ledger.checkpointed.v1", "source": "audit", "data": c}
+        for c in checkpoints(entries)
+    ]
+    verdict = verify_export(served(ledger("987654321.00")), published, SIGNER.public_key)
+    assert (verdict.ok, verdict.problem) == (False, "checkpoint_mismatch")
+    assert verify_export(served(entries), published, SIGNER.public_key).ok
