@@ -128,6 +128,23 @@ def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, in
     return counts
 
 
+def offer_instrument(project: dict[str, Any], offered: list[str]) -> str:
+    """A CERF loan where the project's taxonomy allows one, else the first shared instrument;
+    never a CERF loan on a project whose facility field is `not_eligible`."""
+    from schemas.eligibility import ineligibility
+    from schemas.scoring import CarbonReductionField
+    from schemas.vocabulary import Instrument
+
+    field = CarbonReductionField(project["taxonomy"]["carbon_reduction_facility_field"])
+    allowed = [
+        i
+        for i in project["instruments"]
+        if i in offered and ineligibility(Instrument(i), field) is None
+    ]
+    crf = Instrument.CARBON_REDUCTION_FACILITY_LOAN.value
+    return crf if crf in allowed else allowed[0]
+
+
 def _answer(client: httpx.Client, headers: dict[str, str], deal: dict[str, Any], n: int) -> str:
     url = f"{MATCHING}/v1/deals/{deal['deal_id']}/responses"
     if n % 3 == 0:
@@ -141,12 +158,9 @@ def _answer(client: httpx.Client, headers: dict[str, str], deal: dict[str, Any],
         min(Decimal(project["financing_need_cny"]), Decimal(terms["ticket_max_cny"])),
         Decimal(terms["ticket_min_cny"]),
     )
-    allowed = [i for i in project["instruments"] if i in terms["instruments"]]
-    crf = "carbon_reduction_facility_loan"
-    instrument = crf if crf in allowed else allowed[0]
     offer = {
         "kind": "offer",
-        "instrument": instrument,
+        "instrument": offer_instrument(project, terms["instruments"]),
         "amount_cny": f"{amount:.2f}",
         "rate_percent": "3.15",
         "tenor_months": project["tenor_months"],
