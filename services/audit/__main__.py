@@ -1,14 +1,16 @@
-"""`python -m audit migrate|api|relay|consume|all|rebuild-views|verify-export`."""
+"""`python -m audit migrate|api|relay|consume|all|rebuild-views|fetch-export|verify-export`."""
 
 import asyncio
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import orjson
 import typer
 
 from audit.app import spec
 from audit.checkpoint import load_public_key
+from audit.export_client import fetch_export
 from audit.replay import rebuild_views
 from audit.verify_export import items_in, verify_export
 from servicekit.db import create_pool
@@ -28,6 +30,29 @@ def rebuild_views_command() -> None:
             typer.echo(f"replayed {await rebuild_views(pool)} ledger entries")
         finally:
             await pool.close()
+
+    asyncio.run(main())
+
+
+@cli.command("fetch-export")
+def fetch_export_command(
+    url: Annotated[str, typer.Argument(help="The audit API, e.g. https://audit.example.org")],
+    out: Annotated[Path, typer.Option(file_okay=False, help="Folder for the three files.")],
+    token: Annotated[
+        str, typer.Option(envvar="GREENLINK_TOKEN", help="A regulator's bearer token.")
+    ],
+) -> None:
+    """Download checkpoints, ledger and signing key over HTTP for `verify-export`."""
+
+    async def main() -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
+            fetched = await fetch_export(client, out)
+        typer.echo(
+            f"{fetched.entries} entries, {fetched.signed_checkpoints} signed checkpoints:"
+            f" python -m audit verify-export {fetched.ledger}"
+            f" --checkpoints {fetched.checkpoints} --public-key {fetched.public_key}"
+        )
 
     asyncio.run(main())
 

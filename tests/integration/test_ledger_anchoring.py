@@ -3,7 +3,6 @@ a rewrite of the whole chain by the database's owner cannot meet."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from audit import checkpoint_store
 from audit.checkpoint import load_public_key, signature_holds
 from audit.checkpoint_store import Anchoring
 from audit.config import AuditSettings
+from audit.export_client import fetch_export
 from audit.handlers import record
 from audit.ledger import canonical_json, chain_hash
 from audit.signing_key import signer_for
@@ -94,13 +94,6 @@ def two_financed_deals() -> list[EventData]:
     return events
 
 
-async def save(client: httpx.AsyncClient, path: str, headers: dict[str, str], to: Path) -> Path:
-    response = await client.get(path, params={"limit": 500}, headers=headers)
-    assert response.status_code == 200, response.text
-    await asyncio.to_thread(to.write_bytes, response.content)
-    return to
-
-
 def verify_offline(ledger: Path, checkpoints: Path, key: Path) -> tuple[int, dict[str, Any]]:
     """`python -m audit verify-export` with no database or broker in its environment."""
     env = {
@@ -150,29 +143,22 @@ async def test_a_ledger_rewritten_from_the_first_entry_fails_offline_while_verif
     scratch: ScratchAudit, mint: Any, tmp_path: Path
 ) -> None:
     await append(scratch, two_financed_deals())
-    regulator, client = mint("regulator"), scratch.client
-    ledger = await save(client, "/v1/ledger", regulator, tmp_path / "ledger.json")
-    kept = await save(client, "/v1/ledger/checkpoints", regulator, tmp_path / "kept.json")
-    key = await save(client, "/v1/ledger/signing-key", regulator, tmp_path / "key.json")
-    assert [c["seq"] for c in orjson.loads(kept.read_bytes())["items"]] == [4, 8, 12]
-    code, verdict = verify_offline(ledger, kept, key)
-    assert (code, verdict["ok"], verdict["entries"], verdict["anchored_through"]) == (
-        0,
-        True,
-        12,
-        12,
-    )
+    client = scratch.client
+    client.headers.update(mint("regulator"))
+    kept = await fetch_export(client, tmp_path / "kept")  # what a regulator keeps
+    assert (kept.entries, kept.signed_checkpoints) == (12, 3)  # at 4, 8 and 12
+    code, verdict = verify_offline(kept.ledger, kept.checkpoints, kept.public_key)
+    assert (code, verdict["ok"], verdict["anchored_through"]) == (0, True, 12)
 
     await rewrite_from_the_first_entry(scratch.owner, b'"30000000.00"', b'"987654321.00"')
-    report = (await client.get("/v1/ledger/verify", headers=regulator)).json()
+    report = (await client.get("/v1/ledger/verify")).json()
     assert report["ok"] and report["checked"] == 12  # the database's own re-walk is satisfied
-    rewritten = await save(client, "/v1/ledger", regulator, tmp_path / "rewritten.json")
-    assert b"987654321.00" in rewritten.read_bytes()
+    now = await fetch_export(client, tmp_path / "now")
+    assert b"987654321.00" in now.ledger.read_bytes()
 
-    code, verdict = verify_offline(rewritten, kept, key)
+    code, verdict = verify_offline(now.ledger, kept.checkpoints, kept.public_key)
     assert (code, verdict["problem"], verdict["seq"]) == (1, "checkpoint_mismatch", 4)
-    now = await save(client, "/v1/ledger/checkpoints", regulator, tmp_path / "now.json")
-    code, verdict = verify_offline(rewritten, now, key)
+    code, verdict = verify_offline(now.ledger, now.checkpoints, kept.public_key)
     assert (code, verdict["problem"], verdict["seq"]) == (1, "bad_signature", 4)
 
 
