@@ -100,6 +100,11 @@ class ProjectSpec(BaseModel):
     activity: ActivityData
     declared_factor: DeclaredFactor | None = None
     evidence: list[EvidenceRef] = Field(default_factory=list, max_length=20)
+    claimed_annual_tco2e: Quantity | None = Field(
+        default=None,
+        description="The enterprise's own figure for its annual reduction; scoring compares it"
+        " with the computed value and never credits more than either.",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

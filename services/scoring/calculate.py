@@ -16,6 +16,7 @@ import numpy as np
 
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag, FlagSeverity, ScoreComponents, Taxonomy
+from scoring.crediting import credit, side_by_side
 from scoring.errors import ActivityDataError
 from scoring.factors import FactorSet
 from scoring.methodologies import METHODOLOGY_OF_TYPE
@@ -32,13 +33,18 @@ MIN_COSTED_TCO2E = 0.001
 
 @dataclass(frozen=True, slots=True)
 class ScoreRecord:
-    """Everything scoring says about one project version; `trace` holds every value used."""
+    """Everything scoring says about one project version; `trace` holds every value used.
+
+    `annual_tco2e` is what the project is credited with (`scoring.crediting`), at most
+    `computed_annual_tco2e`, the methodology's result on the activity data as claimed.
+    """
 
     methodology_id: str
     methodology_version: str
     factor_set_id: str
     factor_set_version: int
     annual_tco2e: float
+    computed_annual_tco2e: float
     lifetime_tco2e: float
     baseline_tco2e: float
     project_tco2e: float
@@ -120,15 +126,23 @@ def _records(
     factors: FactorSet,
     model: PlausibilityModel | None,
 ) -> list[ScoreRecord]:
-    annual = np.array([r.annual_tco2e for r in results], dtype=np.float64)
+    computed = [r.annual_tco2e for r in results]
+    flags = assess(projects, computed, factors, model)
+    credited = [
+        credit(p, r, f, factors, model) for p, r, f in zip(projects, results, flags, strict=True)
+    ]
+    annual = np.array([c.annual_tco2e for c in credited], dtype=np.float64)
     lifetime = annual * np.array([p.lifetime_years for p in projects], dtype=np.float64)
     capex = np.array([float(p.capex_cny) for p in projects], dtype=np.float64)
-    pairs = list(zip(projects, results, strict=True))
-    tiers = np.array([data_quality_tier(r, has_evidence=bool(p.evidence)) for p, r in pairs])
-    flags = assess(projects, annual.tolist(), factors, model)
+    tiers = np.array(
+        [
+            data_quality_tier(c.result, has_evidence=bool(p.evidence))
+            for p, c in zip(projects, credited, strict=True)
+        ]
+    )
     parts = score_components(annual, lifetime, capex, tiers, flags)
     records = []
-    for k, (p, r) in enumerate(pairs):
+    for k, (p, r) in enumerate(zip(projects, results, strict=True)):
         methodology = METHODOLOGY_OF_TYPE[p.type]
         records.append(
             ScoreRecord(
@@ -136,7 +150,8 @@ def _records(
                 methodology_version=methodology.version,
                 factor_set_id=factors.id,
                 factor_set_version=factors.version,
-                annual_tco2e=r.annual_tco2e,
+                annual_tco2e=float(annual[k]),
+                computed_annual_tco2e=r.annual_tco2e,
                 lifetime_tco2e=float(lifetime[k]),
                 baseline_tco2e=r.baseline_tco2e,
                 project_tco2e=r.project_tco2e,
@@ -147,7 +162,7 @@ def _records(
                 flags=tuple(flags[k]),
                 score_0_100=float(parts.score[k]),
                 score_parts=parts.components(k),
-                trace=r.trace,
+                trace=side_by_side(r.trace, p, credited[k]),
             )
         )
     return records

@@ -29,6 +29,7 @@ CAPACITY_FACTOR_NORMS: dict[ProjectType, float] = {
 SINK_RATE_CEILING = 20.0  # tCO2e/ha/yr: above the IPCC temperate maximum 16.5
 MONEY_INTENSITY_CEILING = 50.0  # annual tCO2e per 10,000 CNY, i.e. under ~200 CNY/t/yr
 DECLARED_FACTOR_RATIO = 1.5
+CLAIM_TOLERANCE = 0.01  # a claimed annual tCO2e within 1 % of the computed one is rounding
 COAL_RATE_RANGE_GCE_PER_KWH = (250.0, 450.0)
 PUE_BEST_PRACTICE = 1.1
 
@@ -148,6 +149,16 @@ def _money_and_claims(p: ProjectSpec, annual_tco2e: float, factors: FactorSet) -
                 "capex_cny",
                 f"{per_10k:,.1f} tCO2e/yr per 10,000 CNY of capex is above the "
                 f"{MONEY_INTENSITY_CEILING:g} ceiling: capex or activity may be misstated",
+            )
+        )
+    claimed = p.claimed_annual_tco2e
+    if claimed is not None and claimed > max(annual_tco2e, 0.0) * (1 + CLAIM_TOLERANCE):
+        flags.append(
+            _warn(
+                "claimed_above_computed",
+                "claimed_annual_tco2e",
+                f"claimed {claimed:,.1f} tCO2e/yr is above the {annual_tco2e:,.1f} tCO2e/yr the "
+                "methodology computes from the activity data: credited at most the computed value",
             )
         )
     declared = p.declared_factor

@@ -11,6 +11,7 @@ the same flags. The fitted model is plain numbers (JSON bytes), so the database 
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from scoring.intensity import (
     FEATURE_UNITS,
     FEATURES,
     FEATURES_OF_TYPE,
+    PER_10K_CNY,
+    PER_HA,
+    PER_MW,
     FloatArray,
     IntensityRow,
     log_intensities,
@@ -148,6 +152,26 @@ class PlausibilityModel:
             for i, flag in _outliers(self.peers[project_type], raw[mine], logs[mine]):
                 flags[members[i]].append(flag)
         return flags
+
+    def annual_ceiling(self, row: IntensityRow) -> float:
+        """The most tCO2e/yr the peers' upper bound (95th percentile of each intensity)
+        credits this row with; infinite for a type the model does not cover."""
+        peer = self.peers.get(row.type)
+        if peer is None:
+            return math.inf
+        denominators = {
+            PER_MW: row.capacity_mw,
+            PER_10K_CNY: float(row.capex_cny) / 1e4,
+            PER_HA: row.area_ha,
+        }
+        return min(
+            (
+                high * denominator
+                for feature, high in zip(peer.features, peer.peer_high, strict=True)
+                if (denominator := denominators[feature])
+            ),
+            default=math.inf,
+        )
 
     def to_bytes(self) -> bytes:
         """JSON bytes for the database (numbers only, no pickled code)."""

@@ -62,8 +62,9 @@ def operating_checks(p: ProjectSpec) -> list[Flag]:
                     " that capture and compression need (typically 0.1-0.4)",
                 )
             )
-    if p.type is ProjectType.EAF_STEEL and a.steel_output_t and a.project_electricity_mwh:
-        per_t = a.project_electricity_mwh / a.steel_output_t
+    electricity = a.project_electricity_mwh
+    if p.type is ProjectType.EAF_STEEL and a.steel_output_t and electricity is not None:
+        per_t = electricity / a.steel_output_t
         if per_t < MIN_EAF_MWH_PER_T:
             flags.append(
                 _warn(

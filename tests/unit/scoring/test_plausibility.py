@@ -156,4 +156,10 @@ def test_a_score_with_the_model_carries_its_outlier_flag(
     assert isinstance(record, ScoreRecord)
     assert [f.code for f in record.flags] == ["intensity_above_peers"]
     assert record.components.flag_penalty_points == 10.0
-    assert record.abatement_cost_cny_per_tco2e == Decimal("26.44")  # 60,000,000 / 2,269,056 t
+    # Credited at the peers' upper bound, not the 113,453 t/yr computed from the claim.
+    ceiling = model.annual_ceiling(IntensityRow.of(project, record.computed_annual_tco2e))
+    assert record.computed_annual_tco2e == pytest.approx(113_452.8, rel=1e-4)
+    assert record.annual_tco2e == pytest.approx(ceiling) and ceiling < 20_000
+    assert record.abatement_cost_cny_per_tco2e == Decimal("218.74")  # 60,000,000 / (20 × 13,715 t)
+    assert record.trace["credited_annual_tco2e"][0] == record.annual_tco2e
+    assert record.trace["ceiling_intensity_above_peers"][0] == pytest.approx(ceiling)

@@ -1,0 +1,258 @@
+"""Conservative crediting: a claim above its norm is credited at the conservative bound.
+
+A norm flag (`checks`, `operating_norms`, the peer model) says a claim is beyond what real
+projects reach. The platform does not believe it, so the claim is credited at:
+- the methodology's conservative default when the methodology has one (a sink rate no forest
+  reaches counts as no measurement: the factor set's default rate applies), else
+- the norm's bound (generation at the type's capacity-factor norm, 200,000 km a vehicle,
+  550 storage cycles, the least energy capture or an arc furnace needs, PUE 1.1, the coal-rate
+  range, a declared factor at most 1.5× the official one).
+The calculation is re-run with those inputs, and the annual result is then capped by the money
+intensity ceiling, the peers' upper bound (95th percentile) when the peer model flags the
+project, and the project's own claimed annual tCO2e. The credited value is never above the
+computed one, and an exaggerated claim never earns more than the same project claiming the
+conservative value (and it carries a warn flag besides), so exaggeration cannot buy rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from schemas.physical_limits import HOURS_PER_YEAR
+from schemas.project import DeclaredFactor, ProjectSpec
+from schemas.scoring import Flag
+from schemas.vocabulary import ProjectType
+from scoring.checks import (
+    CAPACITY_FACTOR_NORMS,
+    COAL_RATE_RANGE_GCE_PER_KWH,
+    DECLARED_FACTOR_RATIO,
+    MONEY_INTENSITY_CEILING,
+    PUE_BEST_PRACTICE,
+)
+from scoring.errors import ActivityDataError
+from scoring.factors import FactorSet
+from scoring.intensity import IntensityRow
+from scoring.methodologies import compute
+from scoring.model import PlausibilityModel
+from scoring.operating_norms import (
+    MAX_KM_PER_VEHICLE_YEAR,
+    MAX_STORAGE_CYCLES_PER_YEAR,
+    MIN_CAPTURE_MWH_PER_T,
+    MIN_EAF_MWH_PER_T,
+)
+from scoring.workings import FIELD_UNITS, MethodologyResult, TraceEntry
+
+SINK_DEFAULTS = {
+    ProjectType.FORESTRY: "sink.forest_default_tco2e_per_ha_yr",
+    ProjectType.WETLAND: "sink.wetland_default_tco2e_per_ha_yr",
+}
+DECLARED = "declared_factor"
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One claim credited below what was claimed: both values, the unit and the rule."""
+
+    name: str
+    claimed: float
+    credited: float
+    unit: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """An input replaced for the credited calculation (`None`: the methodology's default)."""
+
+    field: str
+    value: float | None
+    credit: Credit
+
+
+@dataclass(frozen=True, slots=True)
+class Credited:
+    """What a project is credited with, the calculation behind it and every reduction made."""
+
+    annual_tco2e: float
+    result: MethodologyResult
+    credits: tuple[Credit, ...]
+
+
+def _bound(field: str, claimed: float, bound: float, rule: str) -> list[Override]:
+    return [Override(field, bound, Credit(field, claimed, bound, FIELD_UNITS[field], rule))]
+
+
+def _capacity_factor(p: ProjectSpec, _: FactorSet) -> list[Override]:
+    a, norm = p.activity, CAPACITY_FACTOR_NORMS.get(p.type)
+    if a.annual_generation_mwh is None or not a.capacity_mw or norm is None:
+        return []
+    bound = norm * a.capacity_mw * HOURS_PER_YEAR
+    rule = f"capacity_factor_above_norm: credited at capacity × 8,760 h × {norm:.0%}"
+    return _bound("annual_generation_mwh", a.annual_generation_mwh, bound, rule)
+
+
+def _sink_rate(p: ProjectSpec, factors: FactorSet) -> list[Override]:
+    claimed, key = p.activity.sequestration_tco2e_per_ha, SINK_DEFAULTS.get(p.type)
+    if claimed is None or key is None:
+        return []
+    default = factors.get(key).value
+    field = "sequestration_tco2e_per_ha"
+    rule = f"sink_rate_above_norm: credited at the conservative default {key}"
+    return [Override(field, None, Credit(field, claimed, default, FIELD_UNITS[field], rule))]
+
+
+def _pue(p: ProjectSpec, _: FactorSet) -> list[Override]:
+    after = p.activity.pue_after
+    rule = f"pue_below_best_practice: credited at {PUE_BEST_PRACTICE}"
+    return [] if after is None else _bound("pue_after", after, PUE_BEST_PRACTICE, rule)
+
+
+def _coal_rates(p: ProjectSpec, _: FactorSet) -> list[Override]:
+    a, (low, high) = p.activity, COAL_RATE_RANGE_GCE_PER_KWH
+    found = []
+    rule = f"coal_rate_outside_range: credited within {low:g}-{high:g} gce/kWh"
+    before, after = a.coal_rate_before_gce_per_kwh, a.coal_rate_after_gce_per_kwh
+    if before is not None and before > high:
+        found += _bound("coal_rate_before_gce_per_kwh", before, high, rule)
+    if after is not None and after < low:
+        found += _bound("coal_rate_after_gce_per_kwh", after, low, rule)
+    return found
+
+
+def _distance(p: ProjectSpec, _: FactorSet) -> list[Override]:
+    km = p.activity.annual_km_per_vehicle
+    rule = f"annual_distance_implausible: credited at {MAX_KM_PER_VEHICLE_YEAR:,.0f} km"
+    return [] if km is None else _bound("annual_km_per_vehicle", km, MAX_KM_PER_VEHICLE_YEAR, rule)
+
+
+def _storage(p: ProjectSpec, _: FactorSet) -> list[Override]:
+    a = p.activity
+    if a.curtailment_avoided_mwh is None or not a.storage_energy_mwh:
+        return []
+    bound = MAX_STORAGE_CYCLES_PER_YEAR * a.storage_energy_mwh
+    rule = (
+        f"storage_cycles_exceed_physical_limit: credited at {MAX_STORAGE_CYCLES_PER_YEAR:g} cycles"
+    )
+    return _bound("curtailment_avoided_mwh", a.curtailment_avoided_mwh, bound, rule)
+
+
+def _capture(p: ProjectSpec, _: FactorSet) -> list[Override]:
+    a = p.activity
+    if a.capture_electricity_mwh is None or not a.co2_captured_t:
+        return []
+    bound = MIN_CAPTURE_MWH_PER_T * a.co2_captured_t
+    rule = f"capture_energy_implausible: credited at {MIN_CAPTURE_MWH_PER_T} MWh/t captured"
+    return _bound("capture_electricity_mwh", a.capture_electricity_mwh, bound, rule)
+
+
+def _arc_furnace(p: ProjectSpec, _: FactorSet) -> list[Override]:
+    a = p.activity
+    if a.project_electricity_mwh is None or not a.steel_output_t:
+        return []
+    bound = MIN_EAF_MWH_PER_T * a.steel_output_t
+    rule = f"electricity_intensity_implausible: credited at {MIN_EAF_MWH_PER_T} MWh/t steel"
+    return _bound("project_electricity_mwh", a.project_electricity_mwh, bound, rule)
+
+
+def _declared(p: ProjectSpec, factors: FactorSet) -> list[Override]:
+    declared = p.declared_factor
+    if declared is None or declared.factor not in factors.values:
+        return []
+    official = factors.values[declared.factor].value
+    low, high = official / DECLARED_FACTOR_RATIO, official * DECLARED_FACTOR_RATIO
+    bound = min(max(declared.value, low), high)
+    rule = (
+        f"declared_factor_far_from_default: credited within {DECLARED_FACTOR_RATIO:g}× {factors.id}"
+    )
+    unit = factors.values[declared.factor].unit
+    return [Override(DECLARED, bound, Credit(declared.factor, declared.value, bound, unit, rule))]
+
+
+INPUT_RULES: dict[str, Callable[[ProjectSpec, FactorSet], list[Override]]] = {
+    "capacity_factor_above_norm": _capacity_factor,
+    "sink_rate_above_norm": _sink_rate,
+    "pue_below_best_practice": _pue,
+    "coal_rate_outside_range": _coal_rates,
+    "annual_distance_implausible": _distance,
+    "storage_cycles_exceed_physical_limit": _storage,
+    "capture_energy_implausible": _capture,
+    "electricity_intensity_implausible": _arc_furnace,
+    "declared_factor_far_from_default": _declared,
+}
+
+
+def _conservative(p: ProjectSpec, overrides: list[Override]) -> ProjectSpec:
+    activity = {o.field: o.value for o in overrides if o.field != DECLARED}
+    update: dict[str, object] = {"activity": p.activity.model_copy(update=activity)}
+    for o in overrides:
+        if o.field == DECLARED and p.declared_factor is not None and o.value is not None:
+            update["declared_factor"] = DeclaredFactor(
+                factor=p.declared_factor.factor, value=o.value, source=p.declared_factor.source
+            )
+    return p.model_copy(update=update)
+
+
+def _ceilings(
+    p: ProjectSpec, computed: float, codes: set[str], model: PlausibilityModel | None
+) -> list[tuple[str, float, str]]:
+    found = []
+    if "money_intensity_above_norm" in codes:
+        ceiling = MONEY_INTENSITY_CEILING * float(p.capex_cny) / 1e4
+        rule = f"at most {MONEY_INTENSITY_CEILING:g} tCO2e/yr per 10,000 CNY of capex"
+        found.append(("money_intensity_above_norm", ceiling, rule))
+    if "intensity_above_peers" in codes and model is not None:
+        ceiling = model.annual_ceiling(IntensityRow.of(p, computed))
+        found.append(("intensity_above_peers", ceiling, "at most the peers' 95th percentile"))
+    if p.claimed_annual_tco2e is not None:
+        rule = "never more than the project claims"
+        found.append(("claimed_annual_tco2e", p.claimed_annual_tco2e, rule))
+    return found
+
+
+def credit(
+    p: ProjectSpec,
+    computed: MethodologyResult,
+    flags: Sequence[Flag],
+    factors: FactorSet,
+    model: PlausibilityModel | None = None,
+) -> Credited:
+    """What `p` is credited with, given its computed result and the flags on its claims."""
+    codes = {f.code for f in flags}
+    overrides = [o for code in codes & INPUT_RULES.keys() for o in INPUT_RULES[code](p, factors)]
+    result = computed
+    if overrides:
+        try:
+            result = compute(_conservative(p, overrides), factors)
+        except ActivityDataError:
+            result = computed
+    annual = min(computed.annual_tco2e, result.annual_tco2e)
+    credits = [o.credit for o in overrides]
+    for name, ceiling, rule in _ceilings(p, computed.annual_tco2e, codes, model):
+        if ceiling < annual:
+            credits.append(Credit(f"ceiling_{name}", annual, ceiling, "tCO2e/yr", rule))
+            annual = ceiling
+    if computed.annual_tco2e > 0:
+        annual = max(annual, 0.0)
+    return Credited(annual, result, tuple(credits))
+
+
+def side_by_side(
+    trace: Mapping[str, TraceEntry], p: ProjectSpec, credited: Credited
+) -> Mapping[str, TraceEntry]:
+    """The calculation as claimed, then each credited value beside the claim it replaces."""
+    if not credited.credits and p.claimed_annual_tco2e is None:
+        return trace
+    both = dict(trace)
+    if p.claimed_annual_tco2e is not None:
+        both["claimed_annual_tco2e"] = (p.claimed_annual_tco2e, "tCO2e/yr", "the project's claim")
+    for c in credited.credits:
+        name = c.name if c.name.startswith("ceiling_") else f"credited_{c.name}"
+        both[name] = (c.credited, c.unit, f"claimed {c.claimed:,.6g} {c.unit}; {c.rule}")
+    if credited.credits:
+        both["credited_annual_tco2e"] = (
+            credited.annual_tco2e,
+            "tCO2e/yr",
+            "conservative crediting: claims above their norms at the conservative bound",
+        )
+    return both

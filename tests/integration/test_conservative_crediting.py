@@ -1,0 +1,95 @@
+"""Conservative crediting through the real services: an exaggerated claim is credited at the
+conservative bound and never outranks the same project told honestly."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.support.kafka import eventually
+from tests.support.samples import enterprise_body, project_body
+from tests.support.services import RunningService
+
+pytestmark = pytest.mark.integration
+
+
+def _forestry(rate: float | None) -> dict[str, Any]:
+    activity: dict[str, Any] = {"area_ha": 1_000.0}
+    if rate is not None:
+        activity["sequestration_tco2e_per_ha"] = rate
+    return project_body(
+        name="湘西退耕还林碳汇 Xiangxi afforestation",
+        type="forestry",
+        city="xiangxi",
+        county="永顺县",
+        capex_cny="30000000.00",
+        financing_need_cny="20000000.00",
+        instruments=["green_loan"],
+        activity=activity,
+    )
+
+
+async def _registered(registry: RunningService, mint, bodies: list[dict[str, Any]]):
+    headers = mint("enterprise", uuid.uuid4())
+    created = await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
+    assert created.status_code == 201, created.text
+    ids = []
+    for body in bodies:
+        response = await registry.client.post("/v1/projects", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["project_id"])
+    return ids, headers
+
+
+async def _score(scoring: RunningService, project_id: str, headers) -> dict[str, Any]:
+    async def found():
+        response = await scoring.client.get(f"/v1/scores/{project_id}", headers=headers)
+        return response.json() if response.status_code == 200 else None
+
+    view = await eventually(found, timeout_s=60)
+    assert isinstance(view, dict)
+    return view
+
+
+def _trace(view: dict[str, Any]) -> dict[str, Any]:
+    return {item["name"]: item for item in view["score"]["trace"]}
+
+
+async def test_forestry_claiming_200_t_per_ha_does_not_outrank_the_honest_default(
+    registry, scoring, mint
+):
+    (honest_id, inflated_id), headers = await _registered(
+        registry, mint, [_forestry(None), _forestry(200.0)]
+    )
+    honest = await _score(scoring, honest_id, headers)
+    inflated = await _score(scoring, inflated_id, headers)
+
+    assert inflated["score"]["score"] < honest["score"]["score"]
+    assert inflated["standing"]["rank_overall"] > honest["standing"]["rank_overall"]
+    assert inflated["score"]["annual_tco2e"] == pytest.approx(honest["score"]["annual_tco2e"])
+    assert honest["score"]["annual_tco2e"] == pytest.approx(3_300.0)
+    assert "sink_rate_above_norm" in {f["code"] for f in inflated["score"]["flags"]}
+    trace = _trace(inflated)
+    assert trace["sequestration_tco2e_per_ha"]["value"] == 200.0
+    assert trace["credited_sequestration_tco2e_per_ha"]["value"] == 3.3
+    assert trace["credited_annual_tco2e"]["value"] == pytest.approx(3_300.0)
+
+
+async def test_a_claimed_annual_reduction_above_the_computed_one_is_flagged_and_capped(
+    registry, scoring, mint
+):
+    honest_body = project_body(claimed_annual_tco2e=54_000.0)
+    inflated_body = project_body(claimed_annual_tco2e=547_000.0)
+    (honest_id, inflated_id), headers = await _registered(
+        registry, mint, [honest_body, inflated_body]
+    )
+    honest = await _score(scoring, honest_id, headers)
+    inflated = await _score(scoring, inflated_id, headers)
+    (flag,) = [f for f in inflated["score"]["flags"] if f["code"] == "claimed_above_computed"]
+    assert flag["field"] == "claimed_annual_tco2e" and flag["severity"] == "warn"
+    assert inflated["score"]["annual_tco2e"] == pytest.approx(54_736, rel=1e-3)
+    assert honest["score"]["annual_tco2e"] == pytest.approx(54_000.0)
+    assert inflated["score"]["score"] < honest["score"]["score"]
+    assert _trace(inflated)["claimed_annual_tco2e"]["value"] == 547_000.0
