@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from schemas.deals import DealMatched, DealResponded, DealWithdrawn
+from schemas.deals import (
+    DealMatched,
+    DealOfferClosed,
+    DealRepaid,
+    DealResponded,
+    DealWithdrawn,
+)
 from schemas.enterprise import EnterpriseRegistered
 from schemas.envelope import EventData
 from schemas.ledger import LedgerCheckpointed
@@ -16,7 +22,7 @@ _BY_TOPIC: dict[Topic, tuple[type[EventData], ...]] = {
     PROJECTS: (ProjectRegistered, ProjectUpdated, ProjectWithdrawn),
     SCORES: (ProjectScored,),
     MANDATES: (LenderRegistered, MandateRegistered, MandateUpdated, MandateClosed),
-    DEALS: (DealMatched, DealWithdrawn, DealResponded),
+    DEALS: (DealMatched, DealWithdrawn, DealResponded, DealOfferClosed, DealRepaid),
     CHECKPOINTS: (LedgerCheckpointed,),
 }
 

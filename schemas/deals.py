@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic.config import JsonDict
 
 from schemas.envelope import EventData
-from schemas.fields import Code, IsoDate, LongText, PositiveMoneyCNY, ShortText, text
+from schemas.fields import Code, IsoDate, LongText, MoneyCNY, PositiveMoneyCNY, ShortText, text
 from schemas.scoring import CostCNYPerTonne, Flag, ScoreComponents, Taxonomy, TonnesCO2e
 from schemas.vocabulary import City, Instrument, ProjectFamily, ProjectType
 
@@ -189,7 +189,12 @@ class Decline(BaseModel):
 
 
 class Offer(BaseModel):
-    """Terms the lender offers; `rate_percent` is the annual rate (or fee) in percent."""
+    """Terms the lender offers; `rate_percent` is the annual rate (or fee) in percent.
+
+    An offer reserves its amount of the mandate's capacity until it is drawn, withdrawn,
+    declined by the enterprise or expires after `valid_until` (the last day it may be drawn;
+    matching fills in its default validity when the lender leaves it out).
+    """
 
     model_config = _RESPONSE
 
@@ -198,10 +203,11 @@ class Offer(BaseModel):
     amount_cny: PositiveMoneyCNY
     rate_percent: RatePercent
     tenor_months: int = Field(ge=1, le=360, strict=True)
+    valid_until: IsoDate | None = None
 
 
 class Disbursement(BaseModel):
-    """Money paid out: it consumes the mandate's capacity."""
+    """Money paid out, one tranche of the offer: together at most the offer's amount."""
 
     model_config = _RESPONSE
 
@@ -211,6 +217,32 @@ class Disbursement(BaseModel):
 
 
 DealResponse = Annotated[Interest | Decline | Offer | Disbursement, Field(discriminator="kind")]
+
+
+class LoanBalance(BaseModel):
+    """Where a deal's money stands: what is offered, drawn, repaid, owed and still reserved.
+
+    `reserved_cny` is the undrawn part of a live offer, held against the mandate's capacity;
+    `outstanding_cny` is drawn minus repaid.
+    """
+
+    model_config = _STRICT
+
+    offered_cny: MoneyCNY
+    drawn_cny: MoneyCNY
+    repaid_cny: MoneyCNY
+    outstanding_cny: MoneyCNY
+    reserved_cny: MoneyCNY
+    offer_valid_until: IsoDate | None = None
+
+
+class Repayment(BaseModel):
+    """Principal the enterprise paid back on a drawn loan."""
+
+    model_config = _STRICT
+
+    amount_cny: PositiveMoneyCNY
+    repaid_on: IsoDate
 
 
 class DealResponded(EventData):
@@ -229,6 +261,7 @@ class DealResponded(EventData):
     family: ProjectFamily
     response: DealResponse
     offer_in_force: Offer | None = None
+    balance: LoanBalance | None = None
     responded_at: datetime
 
     def subject(self) -> str:
@@ -246,3 +279,47 @@ class DealResponded(EventData):
         if self.response.amount_cny > offer.amount_cny:
             raise ValueError("a disbursement must not exceed the offer it draws on")
         return self
+
+
+OfferEnd = Literal["withdrawn_by_lender", "declined_by_enterprise", "expired"]
+
+
+class _LoanEvent(EventData):
+    """Fields every later step of a loan carries: the deal, its parties and its balance."""
+
+    deal_id: uuid.UUID
+    lender_id: uuid.UUID
+    mandate_id: uuid.UUID
+    mandate_version: int = Field(ge=1)
+    project_id: uuid.UUID
+    project_version: int = Field(ge=1)
+    enterprise_id: uuid.UUID
+    city: City
+    family: ProjectFamily
+    offer: Offer
+    balance: LoanBalance
+
+    def subject(self) -> str:
+        return str(self.deal_id)
+
+
+class DealOfferClosed(_LoanEvent):
+    """An offer stopped holding capacity: the lender withdrew it, the enterprise declined it,
+    or it expired. `released_cny` (its undrawn part) returns to the mandate."""
+
+    event_type: ClassVar[str] = "deal.offer_closed.v1"
+
+    cause: OfferEnd
+    reason: LongText = ""
+    released_cny: MoneyCNY
+    closed_at: datetime
+
+
+class DealRepaid(_LoanEvent):
+    """The enterprise repaid principal; a revolving mandate gets the amount back as capacity."""
+
+    event_type: ClassVar[str] = "deal.repaid.v1"
+
+    repayment: Repayment
+    restores_capacity: bool
+    repaid_at: datetime

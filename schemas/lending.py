@@ -47,7 +47,8 @@ class LenderSpec(BaseModel):
 
 
 class ConcentrationLimits(BaseModel):
-    """Most a mandate may have disbursed to one enterprise, one city and one project family."""
+    """Most a mandate may have committed (live offers' undrawn reservations plus loans) to one
+    enterprise, one city and one project family."""
 
     model_config = _STRICT
 
@@ -83,6 +84,12 @@ class MandateSpec(BaseModel):
     )
     capacity_cny: PositiveMoneyCNY
     limits: ConcentrationLimits = ConcentrationLimits()
+    revolving: bool = Field(
+        default=False,
+        strict=True,
+        description="Repaid principal returns to capacity (a revolving facility); otherwise "
+        "capacity counts everything ever drawn.",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

@@ -29,7 +29,10 @@ PROJECTS = Topic(
 SCORES = Topic("greenlink.scores", 12, "project_id", "Emission-reduction scores per version.")
 MANDATES = Topic("greenlink.mandates", 6, "lender_id", "Lenders and their financing mandates.")
 DEALS = Topic(
-    "greenlink.deals", 12, "lender_id", "Deals matched to lenders, withdrawn and answered."
+    "greenlink.deals",
+    12,
+    "lender_id",
+    "Deals matched to lenders, withdrawn and answered; offers closed and loans repaid.",
 )
 
 CHECKPOINTS = Topic(

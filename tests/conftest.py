@@ -21,6 +21,7 @@ def infra() -> Iterator[InfraInfo]:
     info = ensure_started()
     os.environ.update(info.environment())
     os.environ.setdefault("GREENLINK_ENV", "test")
+    os.environ.setdefault("OFFER_SWEEP_SECONDS", "2")  # offers past validity expire promptly
     yield info
 
 

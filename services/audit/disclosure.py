@@ -1,8 +1,11 @@
 """The carbon-reduction-facility quarterly table: per lender and field, three windows. Pure.
 
-Only disbursements under the carbon_reduction_facility_loan instrument count. Per window:
-distinct projects, loan amount, the amount-weighted average rate, and the annual tCO2e the
-loans drive (attributed as loan / project capex × annual tCO2e of the latest score).
+Only money under the carbon_reduction_facility_loan instrument counts. Per window: distinct
+projects, loan amount, the amount-weighted average rate, and the annual tCO2e the loans drive
+(attributed as loan / project capex × annual tCO2e of the latest score). Per row, at the
+quarter's end: the loans, their outstanding balance (drawn minus repaid), and the central bank's
+refinancing: the share of each tranche's principal and the rate in force on the day it was paid
+out, from the sourced rule table (audit/refinancing.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from decimal import Decimal
 
 from audit.flows import ZERO, FinancingRow, attributed_tco2e
 from audit.periods import Quarter
+from audit.refinancing import RefinancingTable, refinancing_table
 
 CRF_INSTRUMENT = "carbon_reduction_facility_loan"
 ALL_FIELDS = "all"
@@ -33,16 +37,94 @@ class CrfFigures:
 
 
 @dataclass(frozen=True)
+class CrfLoan:
+    """One facility loan at a quarter's end, and what the central bank refinances of it."""
+
+    deal_id: uuid.UUID
+    lender_id: uuid.UUID
+    project_id: uuid.UUID
+    field: str
+    first_disbursed_on: date
+    disbursed_cny: Decimal
+    repaid_cny: Decimal
+    outstanding_cny: Decimal
+    refinanced_cny: Decimal
+    refinancing_share: Decimal | None
+    refinancing_rate_percent: Decimal | None
+    rate_weight_cny: Decimal  # refinanced principal × rate, for weighted averages
+
+
+@dataclass(frozen=True)
 class CrfRow:
     lender_id: uuid.UUID
     field: str
     quarter: CrfFigures
     year_to_date: CrfFigures
     since_inception: CrfFigures
+    loans: int = 0
+    outstanding_cny: Decimal = ZERO
+    refinanced_cny: Decimal = ZERO
+    refinancing_rate_percent: Decimal | None = None
 
 
 def is_crf_disbursement(row: FinancingRow) -> bool:
     return row.kind == "disbursed" and row.instrument == CRF_INSTRUMENT
+
+
+def crf_loans(
+    rows: Iterable[FinancingRow], last: date, table: RefinancingTable | None = None
+) -> list[CrfLoan]:
+    """Every facility loan with money paid out by `last`, its balance and its refinancing."""
+    rules = table or refinancing_table()
+    paid: dict[uuid.UUID, list[FinancingRow]] = {}
+    repaid: dict[uuid.UUID, Decimal] = {}
+    for row in rows:
+        if row.instrument != CRF_INSTRUMENT or row.on > last:
+            continue
+        if row.kind == "disbursed":
+            paid.setdefault(row.deal_id, []).append(row)
+        elif row.kind == "repaid":
+            repaid[row.deal_id] = repaid.get(row.deal_id, ZERO) + row.amount_cny
+    loans = []
+    for deal_id, tranches in sorted(paid.items(), key=lambda item: str(item[0])):
+        tranches.sort(key=lambda r: (r.on, r.seq))
+        refinanced = weight = ZERO
+        for tranche in tranches:
+            rule = rules.rule_on(tranche.on)
+            if rule is not None:
+                share = tranche.amount_cny * rule.principal_share
+                refinanced += share
+                weight += share * rule.rate_percent
+        first = tranches[0]
+        rule = rules.rule_on(first.on)
+        drawn = sum((t.amount_cny for t in tranches), ZERO)
+        back = repaid.get(deal_id, ZERO)
+        loans.append(
+            CrfLoan(
+                deal_id,
+                first.lender_id,
+                first.project_id,
+                first.crf_field or UNCLASSIFIED,
+                first.on,
+                drawn.quantize(CENTS),
+                back.quantize(CENTS),
+                (drawn - back).quantize(CENTS),
+                refinanced.quantize(CENTS),
+                rule.principal_share if rule else None,
+                rule.rate_percent if rule else None,
+                weight,
+            )
+        )
+    return loans
+
+
+def _weighted_rate(loans: Iterable[CrfLoan]) -> Decimal | None:
+    chosen = list(loans)
+    refinanced = sum((loan.refinanced_cny for loan in chosen), ZERO)
+    if not refinanced:
+        return None
+    weight = sum((loan.rate_weight_cny for loan in chosen), ZERO)
+    return (weight / refinanced).quantize(RATE_PLACES)
 
 
 def figures(rows: Iterable[FinancingRow], first: date | None, last: date) -> CrfFigures:
@@ -62,23 +144,37 @@ def figures(rows: Iterable[FinancingRow], first: date | None, last: date) -> Crf
     return CrfFigures(len(projects), amount.quantize(CENTS), rate, tonnes.quantize(TONNE_PLACES))
 
 
-def crf_table(rows: Iterable[FinancingRow], quarter: Quarter) -> list[CrfRow]:
+def crf_table(
+    rows: Iterable[FinancingRow], quarter: Quarter, table: RefinancingTable | None = None
+) -> list[CrfRow]:
     """Rows per (lender, field) plus an `all` row per lender, sorted by lender then field."""
+    rows = list(rows)
     cells: dict[tuple[uuid.UUID, str], list[FinancingRow]] = {}
     for row in rows:
         if not is_crf_disbursement(row) or row.on > quarter.last_day:
             continue
         for field_name in (row.crf_field or UNCLASSIFIED, ALL_FIELDS):
             cells.setdefault((row.lender_id, field_name), []).append(row)
-    return [
-        CrfRow(
-            lender_id,
-            field_name,
-            figures(cell, quarter.first_day, quarter.last_day),
-            figures(cell, quarter.year_start, quarter.last_day),
-            figures(cell, None, quarter.last_day),
+    loans: dict[tuple[uuid.UUID, str], list[CrfLoan]] = {}
+    for loan in crf_loans(rows, quarter.last_day, table):
+        for field_name in (loan.field, ALL_FIELDS):
+            loans.setdefault((loan.lender_id, field_name), []).append(loan)
+    result = []
+    for key, cell in sorted(
+        cells.items(), key=lambda item: (str(item[0][0]), item[0][1] == ALL_FIELDS, item[0][1])
+    ):
+        held = loans.get(key, [])
+        result.append(
+            CrfRow(
+                key[0],
+                key[1],
+                figures(cell, quarter.first_day, quarter.last_day),
+                figures(cell, quarter.year_start, quarter.last_day),
+                figures(cell, None, quarter.last_day),
+                len(held),
+                sum((loan.outstanding_cny for loan in held), ZERO).quantize(CENTS),
+                sum((loan.refinanced_cny for loan in held), ZERO).quantize(CENTS),
+                _weighted_rate(held),
+            )
         )
-        for (lender_id, field_name), cell in sorted(
-            cells.items(), key=lambda item: (str(item[0][0]), item[0][1] == ALL_FIELDS, item[0][1])
-        )
-    ]
+    return result

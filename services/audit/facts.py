@@ -9,7 +9,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from schemas.deals import DealMatched, DealResponded, Decline, Disbursement, Interest, Offer
+from schemas.deals import (
+    DealMatched,
+    DealOfferClosed,
+    DealRepaid,
+    DealResponded,
+    Decline,
+    Disbursement,
+    Interest,
+    Offer,
+)
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered
 from schemas.project import ProjectVersion, ProjectWithdrawn
@@ -138,4 +147,46 @@ def response_row(seq: int, event_id: uuid.UUID, r: DealResponded) -> tuple[Any, 
         disbursed_on,
         reason,
         r.responded_at,
+        None,
     )
+
+
+def _loan_row(
+    seq: int, event_id: uuid.UUID, e: DealRepaid | DealOfferClosed, kind: str
+) -> list[Any]:
+    offer = e.offer
+    return [
+        event_id,
+        seq,
+        e.deal_id,
+        e.lender_id,
+        e.mandate_id,
+        e.project_id,
+        e.enterprise_id,
+        str(e.city),
+        str(e.family),
+        kind,
+        str(offer.instrument),
+        None,
+        offer.rate_percent,
+        offer.tenor_months,
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+def repayment_row(seq: int, event_id: uuid.UUID, e: DealRepaid) -> tuple[Any, ...]:
+    """Principal repaid: counted in flows and disclosures against the loan's instrument."""
+    row = _loan_row(seq, event_id, e, "repaid")
+    row[11], row[16], row[17] = e.repayment.amount_cny, e.repaid_at, e.repayment.repaid_on
+    return tuple(row)
+
+
+def offer_closed_row(seq: int, event_id: uuid.UUID, e: DealOfferClosed) -> tuple[Any, ...]:
+    """An offer that stopped holding capacity; `amount_cny` is what it released."""
+    row = _loan_row(seq, event_id, e, "offer_closed")
+    reason = e.cause + (f": {e.reason}" if e.reason else "")
+    row[11], row[15], row[16] = e.released_cny, reason, e.closed_at
+    return tuple(row)

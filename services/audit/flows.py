@@ -1,9 +1,12 @@
-"""Financing flows: offered and disbursed money and the emission reduction it finances. Pure.
+"""Financing flows: offered, disbursed and repaid money, the balance still outstanding, and the
+emission reduction it finances. Pure.
 
 Offers count once per deal (the latest offer replaces earlier ones); every disbursement
-counts. Financed emission reduction is attributed PCAF-style: disbursed amount / project capex
-× the project's annual tCO2e from its latest score; the financed projects' whole reduction is
-reported beside it, never mixed in.
+(tranche) and repayment counts. `outstanding_cny` is a balance, not a flow: everything disbursed
+minus everything repaid from inception to the end of the window (or of the group's period),
+whatever `from` says. Financed emission reduction is attributed PCAF-style: disbursed amount /
+project capex × the project's annual tCO2e from its latest score; the financed projects' whole
+reduction is reported beside it, never mixed in.
 """
 
 from __future__ import annotations
@@ -76,6 +79,9 @@ class FlowTotals:
     disbursements: int = 0
     financed_annual_tco2e: Decimal = ZERO
     unattributed_disbursed_cny: Decimal = ZERO
+    repaid_cny: Decimal = ZERO
+    repayments: int = 0
+    outstanding_cny: Decimal = ZERO
     projects_offered: set[uuid.UUID] = field(default_factory=set)
     project_tco2e: dict[uuid.UUID, Decimal | None] = field(default_factory=dict)
 
@@ -85,6 +91,10 @@ class FlowTotals:
             self.offers += 1
             self.projects_offered.add(row.project_id)
             return
+        if row.kind == "repaid":
+            self.repaid_cny += row.amount_cny
+            self.repayments += 1
+            return
         self.disbursed_cny += row.amount_cny
         self.disbursements += 1
         self.project_tco2e[row.project_id] = row.annual_tco2e
@@ -93,6 +103,11 @@ class FlowTotals:
             self.unattributed_disbursed_cny += row.amount_cny
         else:
             self.financed_annual_tco2e += share
+
+    @property
+    def net_flow_cny(self) -> Decimal:
+        """Disbursed minus repaid within the window."""
+        return self.disbursed_cny - self.repaid_cny
 
     @property
     def projects_financed(self) -> int:
@@ -144,18 +159,55 @@ def _value(row: FinancingRow, dim: Dimension, period: Period) -> str:
     return period_label(row.on, period) if dim is Dimension.PERIOD else values[dim]
 
 
+def _loan_rows(rows: Iterable[FinancingRow], q: FlowQuery) -> list[FinancingRow]:
+    """Disbursements and repayments from inception to the window's end: a balance's inputs."""
+    return [
+        r
+        for r in rows
+        if r.kind in ("disbursed", "repaid")
+        and (q.date_to is None or r.on <= q.date_to)
+        and (q.instrument is None or r.instrument == q.instrument)
+    ]
+
+
+def outstanding(
+    loan_rows: Iterable[FinancingRow], q: FlowQuery, key: tuple[tuple[Dimension, str], ...] = ()
+) -> Decimal:
+    """Disbursed minus repaid for the group `key`, up to the end of its period if it has one.
+
+    Period labels sort as time does (2026-03 < 2026-10, 2026Q1 < 2026Q2), so "up to the end of
+    the period" is "label not after the group's label".
+    """
+    period = next((value for dim, value in key if dim is Dimension.PERIOD), None)
+    fixed = [(dim, value) for dim, value in key if dim is not Dimension.PERIOD]
+    balance = ZERO
+    for row in loan_rows:
+        if period is not None and period_label(row.on, q.period) > period:
+            continue
+        if any(_value(row, dim, q.period) != value for dim, value in fixed):
+            continue
+        balance += row.amount_cny if row.kind == "disbursed" else -row.amount_cny
+    return balance
+
+
 def flow_groups(rows: Iterable[FinancingRow], q: FlowQuery) -> list[FlowGroup]:
     """Totals per combination of the grouping dimensions, sorted by key."""
+    rows = list(rows)
     groups: dict[tuple[tuple[Dimension, str], ...], FlowTotals] = {}
     for row in selected(rows, q):
         key = tuple((dim, _value(row, dim, q.period)) for dim in q.group_by)
         groups.setdefault(key, FlowTotals()).add(row)
+    loans = _loan_rows(rows, q)
+    for key, totals in groups.items():
+        totals.outstanding_cny = outstanding(loans, q, key)
     return [FlowGroup(key, totals) for key, totals in sorted(groups.items())]
 
 
 def flow_total(rows: Iterable[FinancingRow], q: FlowQuery) -> FlowTotals:
     """The same figures over everything selected (projects counted once overall)."""
+    rows = list(rows)
     total = FlowTotals()
     for row in selected(rows, q):
         total.add(row)
+    total.outstanding_cny = outstanding(_loan_rows(rows, q), q)
     return total

@@ -42,7 +42,10 @@ _FIELDS: Mapping[str, tuple[str, ...]] = {
     "deal.matched.v1": ("deal_id", "lender_id", "mandate_id", "project_version", "fit_score"),
     "deal.withdrawn.v1": ("deal_id", "lender_id", "mandate_id", "reason"),
     "deal.responded.v1": ("deal_id", "lender_id", "mandate_id"),
+    "deal.offer_closed.v1": ("deal_id", "lender_id", "mandate_id", "cause", "released_cny"),
+    "deal.repaid.v1": ("deal_id", "lender_id", "mandate_id", "restores_capacity"),
 }
+_BALANCE_FIELDS = ("drawn_cny", "repaid_cny", "outstanding_cny", "reserved_cny")
 _RESPONSE_FIELDS = (
     "kind",
     "amount_cny",
@@ -75,11 +78,20 @@ def summarise(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
         summary |= _pick(data.get("response"), _RESPONSE_FIELDS)
         offer = data.get("offer_in_force")
         summary |= {f"offer_{k}": v for k, v in _pick(offer, _RESPONSE_FIELDS[1:5]).items()}
+    if event_type == "deal.repaid.v1":
+        summary |= _pick(data.get("repayment"), ("amount_cny", "repaid_on"))
+    summary |= {f"balance_{k}": v for k, v in _pick(data.get("balance"), _BALANCE_FIELDS).items()}
     return summary
 
 
 def step_of(event_type: str, data: Mapping[str, Any]) -> str:
-    """A one-word name of the step: registered, updated, scored, matched, offer, disbursed..."""
+    """A one-word name of the step: registered, updated, scored, matched, offer, disbursed,
+    repaid, offer_closed..."""
+    if event_type == "deal.repaid.v1":
+        return "repaid"
+    if event_type == "deal.offer_closed.v1":
+        cause = data.get("cause")
+        return f"offer_{cause}" if isinstance(cause, str) else "offer_closed"
     if event_type == "deal.responded.v1":
         response = data.get("response")
         if isinstance(response, Mapping) and isinstance(response.get("kind"), str):

@@ -16,7 +16,8 @@ from audit.scorecard import Answer, MatchedDeal
 from servicekit.db import Executor
 
 FINANCING = """
-SELECT r.kind, r.deal_id, r.ledger_seq, r.disbursed_on, r.responded_at, r.amount_cny,
+SELECT r.kind, r.deal_id, r.ledger_seq, r.disbursed_on, r.repaid_on, r.responded_at,
+       r.amount_cny,
        r.instrument, r.rate_percent, r.lender_id, r.project_id, r.city, r.family,
        COALESCE(p.county, d.county) AS county,
        COALESCE(s.category_code, d.category_code) AS category,
@@ -27,7 +28,7 @@ FROM responses r
 LEFT JOIN projects p ON p.project_id = r.project_id
 LEFT JOIN project_scores s ON s.project_id = r.project_id
 LEFT JOIN deals d ON d.deal_id = r.deal_id
-WHERE r.kind IN ('offer', 'disbursed') AND r.amount_cny IS NOT NULL
+WHERE r.kind IN ('offer', 'disbursed', 'repaid') AND r.amount_cny IS NOT NULL
   AND ($1::uuid IS NULL OR r.lender_id = $1)
   AND ($2::text IS NULL OR r.city = $2)
   AND ($3::text IS NULL OR r.family = $3)
@@ -57,7 +58,7 @@ def _tonnes(value: float | None) -> Decimal | None:
 
 
 def _financing_row(r: asyncpg.Record) -> FinancingRow:
-    on: date = r["disbursed_on"] or china_date(r["responded_at"])
+    on: date = r["disbursed_on"] or r["repaid_on"] or china_date(r["responded_at"])
     return FinancingRow(
         r["kind"],
         r["deal_id"],

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from audit import facts
 from audit.facts import Recorded
-from schemas.deals import DealMatched, DealResponded, DealWithdrawn
+from schemas.deals import DealMatched, DealOfferClosed, DealRepaid, DealResponded, DealWithdrawn
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectVersion, ProjectWithdrawn
@@ -64,8 +64,8 @@ WHERE deal_id = $1 AND withdrawn_at IS NULL
 INSERT_RESPONSE = """
 INSERT INTO responses (event_id, ledger_seq, deal_id, lender_id, mandate_id, project_id,
     enterprise_id, city, family, kind, instrument, amount_cny, rate_percent, tenor_months,
-    disbursed_on, reason, responded_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+    disbursed_on, reason, responded_at, repaid_on)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 ON CONFLICT (event_id) DO NOTHING
 """
 
@@ -110,6 +110,16 @@ async def _responses(con: Connection, batch: Sequence[Recorded]) -> None:
     await con.executemany(INSERT_RESPONSE, rows)
 
 
+async def _repayments(con: Connection, batch: Sequence[Recorded]) -> None:
+    rows = [facts.repayment_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealRepaid)]
+    await con.executemany(INSERT_RESPONSE, rows)
+
+
+async def _offers_closed(con: Connection, batch: Sequence[Recorded]) -> None:
+    rows = [facts.offer_closed_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealOfferClosed)]
+    await con.executemany(INSERT_RESPONSE, rows)
+
+
 WRITERS: Mapping[str, Writer] = {
     ProjectRegistered.event_type: _projects,
     ProjectUpdated.event_type: _projects,
@@ -119,6 +129,8 @@ WRITERS: Mapping[str, Writer] = {
     DealMatched.event_type: _deals,
     DealWithdrawn.event_type: _deal_withdrawals,
     DealResponded.event_type: _responses,
+    DealRepaid.event_type: _repayments,
+    DealOfferClosed.event_type: _offers_closed,
 }
 
 

@@ -8,16 +8,22 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from audit.disclosure import CENTS, TONNE_PLACES, CrfFigures
+from audit.disclosure import CENTS, TONNE_PLACES, CrfFigures, CrfLoan
 from audit.flows import FlowTotals
 from audit.scorecard import ResponseTimes
 
 
 class FlowFigures(BaseModel):
+    """Money offered, disbursed and repaid in the window, and the balance outstanding at its
+    end (all disbursed minus all repaid since inception)."""
+
     offered_cny: Decimal
     disbursed_cny: Decimal
+    repaid_cny: Decimal
+    outstanding_cny: Decimal
     offers: int
     disbursements: int
+    repayments: int
     projects_offered: int
     projects_financed: int
     financed_annual_tco2e: Decimal
@@ -29,8 +35,11 @@ class FlowFigures(BaseModel):
         return cls(
             offered_cny=t.offered_cny.quantize(CENTS),
             disbursed_cny=t.disbursed_cny.quantize(CENTS),
+            repaid_cny=t.repaid_cny.quantize(CENTS),
+            outstanding_cny=t.outstanding_cny.quantize(CENTS),
             offers=t.offers,
             disbursements=t.disbursements,
+            repayments=t.repayments,
             projects_offered=len(t.projects_offered),
             projects_financed=t.projects_financed,
             financed_annual_tco2e=t.financed_annual_tco2e.quantize(TONNE_PLACES),
@@ -65,12 +74,48 @@ class CrfFiguresView(BaseModel):
 
 
 class CrfRowView(BaseModel):
+    """One lender and field; `loans`, `outstanding_cny` and the refinancing stand at the
+    quarter's end (since inception)."""
+
     lender_id: uuid.UUID
     lender_name: str | None
     field: str
     quarter: CrfFiguresView
     year_to_date: CrfFiguresView
     since_inception: CrfFiguresView
+    loans: int
+    outstanding_cny: Decimal
+    refinanced_cny: Decimal
+    refinancing_rate_percent: Decimal | None
+
+
+class CrfLoanView(BaseModel):
+    """One facility loan: its balance and the refinancing rule of the day it was paid out."""
+
+    deal_id: uuid.UUID
+    lender_id: uuid.UUID
+    project_id: uuid.UUID
+    field: str
+    first_disbursed_on: date
+    disbursed_cny: Decimal
+    repaid_cny: Decimal
+    outstanding_cny: Decimal
+    refinanced_cny: Decimal
+    refinancing_share: Decimal | None
+    refinancing_rate_percent: Decimal | None
+
+    @classmethod
+    def of(cls, loan: CrfLoan) -> CrfLoanView:
+        return cls(**{k: v for k, v in loan.__dict__.items() if k in cls.model_fields})
+
+
+class RefinancingRuleView(BaseModel):
+    valid_from: date
+    valid_to: date | None
+    principal_share: Decimal
+    rate_percent: Decimal
+    source: str
+    note: str
 
 
 class CrfDisclosure(BaseModel):
@@ -80,6 +125,9 @@ class CrfDisclosure(BaseModel):
     instrument: str
     currency: str = "CNY"
     rows: list[CrfRowView]
+    loans: list[CrfLoanView]
+    facility: str
+    refinancing_rules: list[RefinancingRuleView]
 
 
 class DeclineReason(BaseModel):

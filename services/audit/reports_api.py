@@ -8,19 +8,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from audit import access, queries
-from audit.disclosure import CRF_INSTRUMENT, crf_table
+from audit.disclosure import CRF_INSTRUMENT, crf_loans, crf_table
 from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
 from audit.flows import Dimension, FlowQuery, flow_groups, flow_total
 from audit.periods import Period, parse_quarter
 from audit.queries import FinancingFilter
+from audit.refinancing import refinancing_table
 from audit.report_views import (
     CrfDisclosure,
     CrfFiguresView,
+    CrfLoanView,
     CrfRowView,
     DeclineReason,
     FlowFigures,
     FlowGroupView,
     FlowReport,
+    RefinancingRuleView,
     ResponseTimesView,
     ScorecardView,
 )
@@ -64,7 +67,8 @@ async def financing_flows(
     lender_id: uuid.UUID | None = None,
     format: Format = None,
 ) -> FlowReport | Response:
-    """Offered and disbursed CNY, projects and financed tCO2e, grouped as asked."""
+    """Offered, disbursed and repaid CNY, the balance outstanding, projects and financed tCO2e,
+    grouped as asked."""
     access.require_reader(principal)
     if date_from and date_to and date_to < date_from:
         raise Unprocessable("`to` must not be before `from`", field="to")
@@ -109,14 +113,17 @@ async def crf_disclosure(
     lender_id: uuid.UUID | None = None,
     format: Format = None,
 ) -> CrfDisclosure | Response:
-    """Carbon-reduction-facility loans per lender and field: quarter, year to date, inception."""
+    """Carbon-reduction-facility loans per lender and field: quarter, year to date, inception;
+    each loan's outstanding balance and the central bank's refinancing from the rule table."""
     scope = access.lender_scope(principal, lender_id)
     try:
         q = parse_quarter(quarter)
     except ValueError as exc:
         raise Unprocessable(str(exc), field="quarter") from None
-    where = FinancingFilter(lender_id=scope, kind="disbursed", instrument=CRF_INSTRUMENT)
-    table = crf_table(await queries.financing_rows(pool, where), q)
+    where = FinancingFilter(lender_id=scope, instrument=CRF_INSTRUMENT)
+    financing = await queries.financing_rows(pool, where)
+    rules = refinancing_table()
+    table = crf_table(financing, q, rules)
     names = await queries.lender_names(pool, sorted({r.lender_id for r in table}))
     disclosure = CrfDisclosure(
         quarter=q.label,
@@ -131,9 +138,16 @@ async def crf_disclosure(
                 quarter=CrfFiguresView.of(r.quarter),
                 year_to_date=CrfFiguresView.of(r.year_to_date),
                 since_inception=CrfFiguresView.of(r.since_inception),
+                loans=r.loans,
+                outstanding_cny=r.outstanding_cny,
+                refinanced_cny=r.refinanced_cny,
+                refinancing_rate_percent=r.refinancing_rate_percent,
             )
             for r in table
         ],
+        loans=[CrfLoanView.of(loan) for loan in crf_loans(financing, q.last_day, rules)],
+        facility=rules.facility,
+        refinancing_rules=[RefinancingRuleView(**rule.model_dump()) for rule in rules.rules],
     )
     if wants_csv(request, format):
         return csv_response(disclosure.rows, f"crf-{q.label}", model=CrfRowView)

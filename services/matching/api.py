@@ -29,12 +29,23 @@ from matching.views import (
     FeedPage,
     InterestedLender,
     LenderView,
+    LoanView,
     MandateAccepted,
     MandateView,
     PlanLine,
     PlanProject,
+    RepaymentLine,
+    Tranche,
 )
-from schemas.deals import DealMatched, DealResponded, DealResponse, DealWithdrawn
+from schemas.deals import (
+    DealMatched,
+    DealOfferClosed,
+    DealRepaid,
+    DealResponded,
+    DealResponse,
+    DealWithdrawn,
+    Repayment,
+)
 from schemas.fields import LongText
 from schemas.lending import LenderSpec, MandateSpec
 from schemas.scoring import ProjectScored
@@ -45,7 +56,7 @@ from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cur
 from servicekit.rls import acting_as
 
 router = APIRouter(prefix="/v1", tags=["matching"])
-DEAL_EVENTS = (DealMatched, DealWithdrawn, DealResponded)
+DEAL_EVENTS = (DealMatched, DealWithdrawn, DealResponded, DealOfferClosed, DealRepaid)
 READERS = (Role.REGULATOR, Role.ADMIN)
 LENDER_OR_READERS = (Role.LENDER, *READERS)
 
@@ -131,15 +142,18 @@ async def list_mandates(
 async def get_mandate(
     mandate_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
 ) -> MandateView:
-    """One mandate with what it has disbursed."""
+    """One mandate with what its offers reserve, what it has lent and the room it has left."""
     require_role(principal, *LENDER_OR_READERS)
     async with acting_as(pool, principal) as con:
         row = await repository.fetch_mandate_row(con, mandate_id)
-        disbursed = await repository.disbursed_total(con, mandate_id)
-    if row is None or not _may_read(principal, row["lender_id"]):
+        money = await repository.mandate_balance(con, mandate_id)
+        mandate = await repository.load_mandate(con, mandate_id)
+    if row is None or mandate is None or not _may_read(principal, row["lender_id"]):
         raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
     view = _mandate_view(row)
-    view.disbursed_cny = disbursed
+    view.disbursed_cny, view.repaid_cny = money["disbursed_cny"], money["repaid_cny"]
+    view.outstanding_cny, view.reserved_cny = money["outstanding_cny"], money["reserved_cny"]
+    view.remaining_capacity_cny = mandate.remaining_capacity_cny
     return view
 
 
@@ -295,6 +309,69 @@ async def answer_deal(
 ) -> DealResponded:
     """Answer a deal: interest, decline (with reason), offer, or disbursed (draws capacity)."""
     return await handlers.answer_deal(pool, deal_id, body.response, _lender(principal))
+
+
+class OfferClosing(BaseModel):
+    """Why an offer is withdrawn or declined (shown to the other side)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: LongText = ""
+
+
+@router.post("/deals/{deal_id}/offer/withdrawal", status_code=status.HTTP_201_CREATED)
+async def withdraw_offer(
+    deal_id: uuid.UUID, body: OfferClosing, principal: CurrentPrincipal, pool: Pool
+) -> DealOfferClosed:
+    """The lender takes its live offer back; the undrawn amount returns to the mandate."""
+    return await handlers.withdraw_offer(pool, deal_id, body.reason, _lender(principal))
+
+
+@router.post("/deals/{deal_id}/offer/decline", status_code=status.HTTP_201_CREATED)
+async def decline_offer(
+    deal_id: uuid.UUID, body: OfferClosing, principal: CurrentPrincipal, pool: Pool
+) -> DealOfferClosed:
+    """The enterprise turns down an offer on its own project; the reservation is released."""
+    enterprise = require_tenant(principal, Role.ENTERPRISE)
+    return await handlers.decline_offer(pool, deal_id, body.reason, enterprise)
+
+
+@router.post("/deals/{deal_id}/repayments", status_code=status.HTTP_201_CREATED)
+async def record_repayment(
+    deal_id: uuid.UUID, body: Repayment, principal: CurrentPrincipal, pool: Pool
+) -> DealRepaid:
+    """The lender books principal repaid; a revolving mandate gets the capacity back."""
+    return await handlers.record_repayment(pool, deal_id, body, _lender(principal))
+
+
+@router.get("/deals/{deal_id}/loan")
+async def deal_loan(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> LoanView:
+    """A deal's offer, tranches, repayments and balance: its lender, the project's owner and
+    regulators may read it."""
+    require_role(principal, Role.LENDER, Role.ENTERPRISE, *READERS)
+    async with acting_as(pool, principal) as con:
+        found = await repository.lock_deal(con, deal_id, lock=False)
+        tranches, repaid = await repository.loan_movements(con, deal_id)
+    if found is None or not (
+        principal.role in READERS
+        or principal.owns(
+            found[0].lender_id if principal.role is Role.LENDER else found[0].enterprise_id
+        )
+    ):
+        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    deal = found[0]
+    return LoanView(
+        deal_id=deal.deal_id,
+        lender_id=deal.lender_id,
+        mandate_id=deal.mandate_id,
+        project_id=deal.project_id,
+        enterprise_id=deal.enterprise_id,
+        state=deal.state,
+        offer=deal.offer.model_dump(mode="json") if deal.offer else None,
+        offer_open=deal.offer_open,
+        balance=deal.balance,
+        tranches=[Tranche(**dict(r.items())) for r in tranches],
+        repayments=[RepaymentLine(**dict(r.items())) for r in repaid],
+    )
 
 
 @router.get("/projects/{project_id}/lenders")

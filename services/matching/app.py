@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 from fastapi import FastAPI
 
 from matching.api import router
 from matching.book_keeper import BookKeeper
 from matching.config import MatchingSettings
+from matching.deals import china_date
 from matching.feed_signals import FeedSignals
-from matching.handlers import consumer_handlers
+from matching.handlers import consumer_handlers, expire_offers
 from schemas.topics import MANDATES, PROJECTS, SCORES
 from servicekit.http import create_app
-from servicekit.runtime import ConsumerSpec, ServiceSpec
+from servicekit.runtime import ConsumerSpec, Duty, ServiceSpec
 
 
 def settings() -> MatchingSettings:
@@ -53,4 +56,10 @@ def spec() -> ServiceSpec:
         package_dir=Path(__file__).parent,
         app_factory=lambda: build_app(config),
         consumers=(consumer,),
+        duties=(Duty("offer-expiry", config.offer_sweep_s, _expire_offers),),
     )
+
+
+async def _expire_offers(pool: asyncpg.Pool) -> int:
+    """Offers valid through yesterday (in China) give their reservation back, unasked."""
+    return await expire_offers(pool, china_date(datetime.now(UTC)))

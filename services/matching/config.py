@@ -13,3 +13,4 @@ class MatchingSettings(ServiceSettings):
     http_port: int = Field(default=8003, alias="MATCHING_PORT")
     feed_poll_s: float = Field(default=1.0, alias="FEED_POLL_SECONDS")
     allocation_time_limit_s: float = Field(default=10.0, alias="ALLOCATION_TIME_LIMIT_SECONDS")
+    offer_sweep_s: float = Field(default=30.0, gt=0, alias="OFFER_SWEEP_SECONDS")

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 
-from schemas.deals import DealWithdrawn, Offer
+from schemas.deals import DealWithdrawn, LoanBalance, Offer
 from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import City, Instrument, ProjectFamily
 
 DEAL_NAMESPACE = uuid.UUID("6f1d3c1e-6a52-5b0e-9d8a-2a1f3e0c7b41")
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+ZERO = Decimal("0.00")
+
+
+def china_date(at: datetime) -> date:
+    """The calendar day in China: offers are valid through a day there."""
+    return at.astimezone(CHINA_TZ).date()
 
 
 def deal_id(
@@ -24,23 +31,29 @@ def deal_id(
 
 
 class DealState(StrEnum):
-    """Where a deal stands; declined, disbursed and withdrawn are final."""
+    """Where a deal stands. A disbursed deal is a live loan (more tranches, repayments) that
+    no re-match or withdrawal touches; the other states after `offered` end the deal."""
 
     MATCHED = "matched"
     INTERESTED = "interested"
     OFFERED = "offered"
     DECLINED = "declined"
     DISBURSED = "disbursed"
+    REPAID = "repaid"
     WITHDRAWN = "withdrawn"
+    OFFER_WITHDRAWN = "offer_withdrawn"
+    OFFER_DECLINED = "offer_declined"
+    OFFER_EXPIRED = "offer_expired"
 
     @property
     def final(self) -> bool:
-        return self in {DealState.DECLINED, DealState.DISBURSED, DealState.WITHDRAWN}
+        """Out of the feed for good: nothing withdraws it any more."""
+        return self not in {DealState.MATCHED, DealState.INTERESTED, DealState.OFFERED}
 
     @property
     def committed(self) -> bool:
         """The lender has put terms on the table (or paid): re-matching must not replace it."""
-        return self in {DealState.OFFERED, DealState.DISBURSED}
+        return self in {DealState.OFFERED, DealState.DISBURSED, DealState.REPAID}
 
 
 @dataclass
@@ -62,11 +75,45 @@ class Deal:
     offer: Offer | None = None
     disbursed_cny: Decimal | None = None
     carbon_reduction_facility_field: CarbonReductionField | None = None  # None: not known
+    repaid_cny: Decimal = ZERO
+    offer_open: bool = False
+    capacity_changed: bool = False  # set when what the deal holds of its mandate moved
+
+    @property
+    def drawn_cny(self) -> Decimal:
+        return self.disbursed_cny or ZERO
+
+    @property
+    def outstanding_cny(self) -> Decimal:
+        return self.drawn_cny - self.repaid_cny
+
+    @property
+    def reserved_cny(self) -> Decimal:
+        """The undrawn part of a live offer: capacity held for this deal."""
+        if not self.offer_open or self.offer is None:
+            return ZERO
+        return max(ZERO, self.offer.amount_cny - self.drawn_cny)
+
+    @property
+    def balance(self) -> LoanBalance:
+        return LoanBalance(
+            offered_cny=self.offer.amount_cny if self.offer else ZERO,
+            drawn_cny=self.drawn_cny,
+            repaid_cny=self.repaid_cny,
+            outstanding_cny=self.outstanding_cny,
+            reserved_cny=self.reserved_cny,
+            offer_valid_until=self.offer.valid_until if self.offer else None,
+        )
 
     def withdraw(self, reason: str, *, at: datetime) -> DealWithdrawn | None:
-        """Take an unfinished deal out of the feed; a final deal stays as it is (None)."""
+        """Take an unfinished deal out of the feed; a final deal stays as it is (None).
+
+        An offer on it stops holding capacity.
+        """
         if self.state.final:
             return None
+        if self.offer_open:
+            self.offer_open, self.capacity_changed = False, True
         self.state = DealState.WITHDRAWN
         return DealWithdrawn(
             deal_id=self.deal_id,

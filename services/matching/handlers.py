@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import asyncpg
 
@@ -18,9 +18,17 @@ from matching.deals import Deal
 from matching.mandates import Mandate
 from matching.matcher import MandateBook, Match
 from matching.rematch import reconcile, withdraw_all
-from matching.responses import respond
+from matching.responses import close_offer, repay, respond
 from matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
-from schemas.deals import DealResponded, DealResponse, Disbursement
+from schemas.deals import (
+    DealOfferClosed,
+    DealRepaid,
+    DealResponded,
+    DealResponse,
+    Disbursement,
+    OfferEnd,
+    Repayment,
+)
 from schemas.eligibility import rejection_reason
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, LenderSpec, MandateSpec
@@ -31,7 +39,7 @@ from servicekit.db import Connection
 from servicekit.errors import Conflict, Forbidden, NotFound
 from servicekit.inbox import Delivered, Handler
 from servicekit.outbox import enqueue
-from servicekit.rls import acting_for
+from servicekit.rls import SYSTEM, acting_for
 
 SOURCE = "greenlink/matching"
 
@@ -202,25 +210,32 @@ async def close_mandate(
     return mandate
 
 
+async def _locked_deal(
+    con: Connection, deal_id: uuid.UUID, lender_id: uuid.UUID | None
+) -> tuple[Deal, Mandate]:
+    """The deal and its mandate, locked in that order (every writer takes them so)."""
+    found = await repository.lock_deal(con, deal_id)
+    if found is None or (lender_id is not None and found[0].lender_id != lender_id):
+        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    deal = found[0]
+    mandate = await repository.load_mandate(con, deal.mandate_id, lock=True)
+    assert mandate is not None
+    return deal, mandate
+
+
 async def answer_deal(
     pool: asyncpg.Pool, deal_id: uuid.UUID, response: DealResponse, lender_id: uuid.UUID
 ) -> DealResponded:
-    """Record a lender's answer; a disbursement draws on the mandate, and a mandate that can
-    no longer fund a minimum ticket has its other open deals withdrawn in the same commit."""
+    """Record a lender's answer; an offer reserves capacity and a tranche draws on it, and a
+    mandate that can no longer fund a minimum ticket has its other open deals withdrawn in
+    the same commit. The mandate row's lock makes concurrent offers take turns."""
     async with acting_for(pool, Role.LENDER, lender_id) as con:
-        found = await repository.lock_deal(con, deal_id)
-        if found is None or found[0].lender_id != lender_id:
-            raise NotFound(f"deal {deal_id} not found", field="deal_id")
-        deal = found[0]
-        mandate = await repository.load_mandate(con, deal.mandate_id, lock=True)
-        assert mandate is not None
+        deal, mandate = await _locked_deal(con, deal_id, lender_id)
         event = respond(deal, mandate, response, at=_now())
         if isinstance(response, Disbursement):
-            deal.disbursed_cny = response.amount_cny
             await repository.record_disbursement(
                 con, deal, response.amount_cny, response.disbursed_on
             )
-            await repository.touch_mandate(con, mandate.mandate_id)
         await repository.save_deal_states(con, [deal])
         await _publish(con, [event])
         if mandate.at_capacity:
@@ -235,3 +250,71 @@ async def answer_deal(
             await repository.save_deal_states(con, others)
             await _publish(con, withdrawn)
     return event
+
+
+async def _close(
+    con: Connection, deal: Deal, mandate: Mandate, cause: OfferEnd, reason: str
+) -> DealOfferClosed:
+    event = close_offer(deal, mandate, cause, at=_now(), reason=reason)
+    await repository.save_deal_states(con, [deal])
+    await _publish(con, [event])
+    return event
+
+
+async def withdraw_offer(
+    pool: asyncpg.Pool, deal_id: uuid.UUID, reason: str, lender_id: uuid.UUID
+) -> DealOfferClosed:
+    """The lender takes its offer back; the undrawn amount returns to the mandate."""
+    async with acting_for(pool, Role.LENDER, lender_id) as con:
+        deal, mandate = await _locked_deal(con, deal_id, lender_id)
+        return await _close(con, deal, mandate, "withdrawn_by_lender", reason)
+
+
+async def decline_offer(
+    pool: asyncpg.Pool, deal_id: uuid.UUID, reason: str, enterprise_id: uuid.UUID
+) -> DealOfferClosed:
+    """The enterprise turns down an offer on its own project; the reservation is released.
+
+    Visibility is checked as the enterprise (row-level security), the change made as the
+    service: an enterprise never writes a lender's rows itself.
+    """
+    async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
+        row = await repository.fetch_deal(con, deal_id)
+    if row is None or row["enterprise_id"] != enterprise_id:
+        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    async with acting_for(pool, SYSTEM, None) as con:
+        deal, mandate = await _locked_deal(con, deal_id, None)
+        return await _close(con, deal, mandate, "declined_by_enterprise", reason)
+
+
+async def record_repayment(
+    pool: asyncpg.Pool, deal_id: uuid.UUID, repayment: Repayment, lender_id: uuid.UUID
+) -> DealRepaid:
+    """The lender books principal repaid on one of its loans."""
+    async with acting_for(pool, Role.LENDER, lender_id) as con:
+        deal, mandate = await _locked_deal(con, deal_id, lender_id)
+        event = repay(deal, mandate, repayment, at=_now())
+        await repository.record_repayment(con, deal, repayment.amount_cny, repayment.repaid_on)
+        await repository.save_deal_states(con, [deal])
+        await _publish(con, [event])
+    return event
+
+
+async def expire_offers(pool: asyncpg.Pool, today: date, batch: int = 200) -> int:
+    """Close every open offer valid only before `today`, one deal per transaction.
+
+    Safe to run from several processes at once and again after a crash: each deal is
+    re-checked under its lock, so an offer expires once and only once.
+    """
+    async with acting_for(pool, SYSTEM, None) as con:
+        due = await repository.offers_past(con, today, batch)
+    expired = 0
+    for deal_id in due:
+        async with acting_for(pool, SYSTEM, None) as con:
+            deal, mandate = await _locked_deal(con, deal_id, None)
+            valid_until = deal.offer.valid_until if deal.offer else None
+            if not deal.offer_open or valid_until is None or valid_until >= today:
+                continue
+            await _close(con, deal, mandate, "expired", f"valid until {valid_until}")
+            expired += 1
+    return expired

@@ -1,4 +1,4 @@
-"""The mandate entity: its versioned terms, what it has disbursed, and the room it has left."""
+"""The mandate entity: its versioned terms, what it has committed, and the room it has left."""
 
 from __future__ import annotations
 
@@ -28,7 +28,11 @@ from schemas.vocabulary import City, ProjectFamily
 
 @dataclass
 class Mandate:
-    """One lender mandate at its latest version; exposure survives version changes."""
+    """One lender mandate at its latest version; exposure survives version changes.
+
+    Offers reserve capacity when made; a draw turns reservation into a loan; repayment gives
+    capacity back only on a revolving mandate.
+    """
 
     mandate_id: uuid.UUID
     lender_id: uuid.UUID
@@ -61,7 +65,7 @@ class Mandate:
     def update(
         self, spec: MandateSpec, *, at: datetime, expected_version: int | None = None
     ) -> MandateUpdated:
-        """New terms as the next version; refuses stale edits and capacity below disbursed."""
+        """New terms as the next version; refuses stale edits and capacity below committed."""
         self._require_open()
         if expected_version is not None and expected_version != self.version:
             raise VersionConflict(
@@ -71,7 +75,7 @@ class Mandate:
         if spec.capacity_cny < self.exposure.total_cny:
             raise TermsOutsideMandate(
                 f"capacity {cny(spec.capacity_cny)} is below the "
-                f"{cny(self.exposure.total_cny)} already disbursed",
+                f"{cny(self.exposure.total_cny)} already committed ({self._committed_parts})",
                 field="capacity_cny",
             )
         self.spec, self.version = spec, self.version + 1
@@ -124,15 +128,15 @@ class Mandate:
         if amount > self.remaining_capacity_cny:
             raise CapacityExceeded(
                 f"{cny(amount)} exceeds the mandate's remaining capacity of "
-                f"{cny(self.remaining_capacity_cny)} (capacity {cny(self.spec.capacity_cny)}, "
-                f"disbursed {cny(self.exposure.total_cny)})",
+                f"{cny(self.remaining_capacity_cny)} (capacity {cny(self.spec.capacity_cny)}; "
+                f"{self._committed_parts})",
                 field="amount_cny",
             )
         for use in self.limit_uses(enterprise_id, city, family):
             if amount > use.headroom_cny:
                 raise ConcentrationExceeded(
                     f"{cny(amount)} exceeds the {use.axis} concentration limit: "
-                    f"{cny(use.used_cny)} of {cny(use.limit_cny)} already used, "
+                    f"{cny(use.used_cny)} of {cny(use.limit_cny)} already committed, "
                     f"{cny(use.headroom_cny)} left",
                     field="amount_cny",
                 )
@@ -140,9 +144,46 @@ class Mandate:
     def lend(
         self, amount: Decimal, enterprise_id: uuid.UUID, city: City, family: ProjectFamily
     ) -> None:
-        """Consume capacity for a disbursement, or refuse it without changing anything."""
+        """Count a loan made without a reservation, or refuse it without changing anything."""
         self.check_lending(amount, enterprise_id, city, family)
         self.exposure.add(amount, enterprise_id, city, family)
+
+    def reserve(
+        self, amount: Decimal, enterprise_id: uuid.UUID, city: City, family: ProjectFamily
+    ) -> None:
+        """Hold capacity for an offer, or refuse it (naming what remains) changing nothing."""
+        self.check_lending(amount, enterprise_id, city, family)
+        self.exposure.add(amount, enterprise_id, city, family, reserved=True)
+
+    def release(
+        self, amount: Decimal, enterprise_id: uuid.UUID, city: City, family: ProjectFamily
+    ) -> None:
+        """Give an offer's undrawn reservation back."""
+        self.exposure.add(-amount, enterprise_id, city, family, reserved=True)
+
+    def draw(
+        self, amount: Decimal, enterprise_id: uuid.UUID, city: City, family: ProjectFamily
+    ) -> None:
+        """A tranche paid out of a reservation: the amount stays committed, now as a loan."""
+        self.release(amount, enterprise_id, city, family)
+        self.exposure.add(amount, enterprise_id, city, family)
+
+    def repaid(
+        self, amount: Decimal, enterprise_id: uuid.UUID, city: City, family: ProjectFamily
+    ) -> bool:
+        """Principal came back; True when that restores capacity (a revolving mandate)."""
+        if not self.spec.revolving:
+            return False
+        self.exposure.add(-amount, enterprise_id, city, family)
+        return True
+
+    @property
+    def _committed_parts(self) -> str:
+        lent = "outstanding" if self.spec.revolving else "drawn"
+        return (
+            f"reserved by live offers {cny(self.exposure.reserved_cny)}, "
+            f"{lent} {cny(self.exposure.lent_cny)}"
+        )
 
     def _require_open(self) -> None:
         if self.closed:

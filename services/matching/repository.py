@@ -91,27 +91,35 @@ async def touch_mandate(con: Connection, mandate_id: uuid.UUID) -> None:
     )
 
 
-async def _exposures(con: Executor, mandate_ids: list[uuid.UUID]) -> dict[uuid.UUID, Exposure]:
+_COMMITTED = (
+    "SELECT mandate_id, enterprise_id, city, family, reserved_cny, disbursed_cny, repaid_cny"
+    " FROM deals WHERE mandate_id = ANY($1::uuid[]) AND (reserved_cny > 0 OR disbursed_cny > 0)"
+    " ORDER BY deal_id"
+)
+
+
+async def _exposures(con: Executor, revolving: dict[uuid.UUID, bool]) -> dict[uuid.UUID, Exposure]:
+    """Per mandate: live offers' undrawn reservations plus its loans (outstanding balances
+    on a revolving mandate, everything drawn otherwise)."""
     exposures: dict[uuid.UUID, Exposure] = defaultdict(Exposure)
-    for r in await con.fetch(
-        "SELECT mandate_id, enterprise_id, city, family, amount_cny FROM disbursements"
-        " WHERE mandate_id = ANY($1::uuid[]) ORDER BY deal_id",
-        mandate_ids,
-    ):
-        exposures[r["mandate_id"]].add(
-            r["amount_cny"], r["enterprise_id"], City(r["city"]), ProjectFamily(r["family"])
-        )
+    for r in await con.fetch(_COMMITTED, list(revolving)):
+        exposure, axes = exposures[r["mandate_id"]], _axes(r)
+        drawn = r["disbursed_cny"] or Decimal(0)
+        exposure.add(r["reserved_cny"], *axes, reserved=True)
+        exposure.add(drawn - r["repaid_cny"] if revolving[r["mandate_id"]] else drawn, *axes)
     return exposures
 
 
+def _axes(r: asyncpg.Record) -> tuple[uuid.UUID, City, ProjectFamily]:
+    return r["enterprise_id"], City(r["city"]), ProjectFamily(r["family"])
+
+
 async def _mandates(con: Executor, rows: Sequence[asyncpg.Record]) -> list[Mandate]:
-    exposures = await _exposures(con, [r["mandate_id"] for r in rows])
+    versions = [MandateVersion.model_validate(r["snapshot"], extra="ignore") for r in rows]
+    exposures = await _exposures(con, {v.mandate_id: v.revolving for v in versions})
     mandates = []
-    for r in rows:
-        mandate = Mandate.from_version(
-            MandateVersion.model_validate(r["snapshot"], extra="ignore"),
-            exposures.get(r["mandate_id"]),
-        )
+    for r, version in zip(rows, versions, strict=True):
+        mandate = Mandate.from_version(version, exposures.get(r["mandate_id"]))
         mandate.closed = r["closed"]
         mandates.append(mandate)
     return mandates
@@ -152,11 +160,18 @@ async def fetch_mandate_row(con: Executor, mandate_id: uuid.UUID) -> asyncpg.Rec
     )
 
 
-async def disbursed_total(con: Executor, mandate_id: uuid.UUID) -> Decimal:
-    value = await con.fetchval(
-        "SELECT coalesce(sum(amount_cny), 0) FROM disbursements WHERE mandate_id = $1", mandate_id
+async def mandate_balance(con: Executor, mandate_id: uuid.UUID) -> asyncpg.Record:
+    """What a mandate's deals hold: reserved by live offers, drawn, repaid, outstanding."""
+    row: asyncpg.Record | None = await con.fetchrow(
+        "SELECT coalesce(sum(reserved_cny), 0) AS reserved_cny,"
+        " coalesce(sum(disbursed_cny), 0) AS disbursed_cny,"
+        " coalesce(sum(repaid_cny), 0) AS repaid_cny,"
+        " coalesce(sum(disbursed_cny - repaid_cny), 0) AS outstanding_cny"
+        " FROM deals WHERE mandate_id = $1",
+        mandate_id,
     )
-    return Decimal(value)
+    assert row is not None  # an aggregate always returns a row
+    return row
 
 
 # -- scored projects -------------------------------------------------------------------------
@@ -284,6 +299,8 @@ def _deal(r: asyncpg.Record) -> Deal:
         offer,
         r["disbursed_cny"],
         CarbonReductionField(project["taxonomy"]["carbon_reduction_facility_field"]),
+        r["repaid_cny"],
+        r["offer_open"],
     )
 
 
@@ -302,8 +319,11 @@ async def deals_of_mandate(con: Connection, mandate_id: uuid.UUID) -> list[Deal]
     return [_deal(r) for r in rows]
 
 
-async def lock_deal(con: Connection, deal_id: uuid.UUID) -> tuple[Deal, asyncpg.Record] | None:
-    row = await con.fetchrow("SELECT * FROM deals WHERE deal_id = $1 FOR UPDATE", deal_id)
+async def lock_deal(
+    con: Connection, deal_id: uuid.UUID, *, lock: bool = True
+) -> tuple[Deal, asyncpg.Record] | None:
+    suffix = " FOR UPDATE" if lock else ""
+    row = await con.fetchrow(f"SELECT * FROM deals WHERE deal_id = $1{suffix}", deal_id)
     return (_deal(row), row) if row else None
 
 
@@ -345,8 +365,10 @@ async def insert_deals(con: Connection, events: Sequence[DealMatched]) -> list[D
 
 
 async def save_deal_states(con: Connection, deals: Sequence[Deal]) -> None:
+    """Store each deal's state and money; mandates whose room moved are reloaded by matching."""
     await con.executemany(
-        "UPDATE deals SET state = $2, offer = $3, disbursed_cny = $4, updated_at = now()"
+        "UPDATE deals SET state = $2, offer = $3, disbursed_cny = $4, repaid_cny = $5,"
+        " reserved_cny = $6, offer_open = $7, offer_valid_until = $8, updated_at = now()"
         " WHERE deal_id = $1",
         [
             (
@@ -354,16 +376,29 @@ async def save_deal_states(con: Connection, deals: Sequence[Deal]) -> None:
                 str(d.state),
                 d.offer.model_dump(mode="json") if d.offer else None,
                 d.disbursed_cny,
+                d.repaid_cny,
+                d.reserved_cny,
+                d.offer_open,
+                d.offer.valid_until if d.offer else None,
             )
             for d in deals
         ],
     )
+    moved = sorted({d.mandate_id for d in deals if d.capacity_changed})
+    if moved:
+        await con.execute(
+            "UPDATE mandates SET revision = nextval('mandate_revision')"
+            " WHERE mandate_id = ANY($1::uuid[])",
+            moved,
+        )
 
 
 async def record_disbursement(con: Connection, deal: Deal, amount: Decimal, on: Any) -> None:
+    """One more tranche of the deal, numbered after the ones before it."""
     await con.execute(
-        "INSERT INTO disbursements (deal_id, mandate_id, enterprise_id, city, family, amount_cny,"
-        " disbursed_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO disbursements (deal_id, tranche, mandate_id, enterprise_id, city, family,"
+        " amount_cny, disbursed_on) SELECT $1, coalesce(max(tranche), 0) + 1, $2, $3, $4, $5,"
+        " $6, $7 FROM disbursements WHERE deal_id = $1",
         deal.deal_id,
         deal.mandate_id,
         deal.enterprise_id,
@@ -372,6 +407,44 @@ async def record_disbursement(con: Connection, deal: Deal, amount: Decimal, on: 
         amount,
         on,
     )
+
+
+async def record_repayment(con: Connection, deal: Deal, amount: Decimal, on: Any) -> None:
+    await con.execute(
+        "INSERT INTO repayments (deal_id, number, mandate_id, amount_cny, repaid_on)"
+        " SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4 FROM repayments WHERE deal_id = $1",
+        deal.deal_id,
+        deal.mandate_id,
+        amount,
+        on,
+    )
+
+
+async def loan_movements(
+    con: Executor, deal_id: uuid.UUID
+) -> tuple[list[asyncpg.Record], list[asyncpg.Record]]:
+    """A deal's tranches and repayments, oldest first."""
+    tranches = await con.fetch(
+        "SELECT tranche, amount_cny, disbursed_on FROM disbursements WHERE deal_id = $1"
+        " ORDER BY tranche",
+        deal_id,
+    )
+    repaid = await con.fetch(
+        "SELECT number, amount_cny, repaid_on FROM repayments WHERE deal_id = $1 ORDER BY number",
+        deal_id,
+    )
+    return tranches, repaid
+
+
+async def offers_past(con: Executor, today: Any, limit: int) -> list[uuid.UUID]:
+    """Deals whose open offer was valid only before `today`: the expiry sweep's work."""
+    rows = await con.fetch(
+        "SELECT deal_id FROM deals WHERE offer_open AND offer_valid_until < $1"
+        " ORDER BY offer_valid_until, deal_id LIMIT $2",
+        today,
+        limit,
+    )
+    return [r["deal_id"] for r in rows]
 
 
 async def project_owner(con: Executor, project_id: uuid.UUID) -> uuid.UUID | None:

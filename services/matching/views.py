@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel
+
+from schemas.deals import LoanBalance
 
 
 class LenderView(BaseModel):
@@ -25,6 +27,10 @@ class MandateView(BaseModel):
     closed: bool
     terms: dict[str, Any]
     disbursed_cny: Decimal | None = None
+    repaid_cny: Decimal | None = None
+    outstanding_cny: Decimal | None = None
+    reserved_cny: Decimal | None = None
+    remaining_capacity_cny: Decimal | None = None
     updated_at: datetime
 
 
@@ -58,6 +64,34 @@ class DealView(BaseModel):
     offer: dict[str, Any] | None
     disbursed_cny: Decimal | None
     matched: dict[str, Any]
+
+
+class Tranche(BaseModel):
+    tranche: int
+    amount_cny: Decimal
+    disbursed_on: date
+
+
+class RepaymentLine(BaseModel):
+    number: int
+    amount_cny: Decimal
+    repaid_on: date
+
+
+class LoanView(BaseModel):
+    """A deal's money as lender, enterprise and regulator see it: offer, tranches, balance."""
+
+    deal_id: uuid.UUID
+    lender_id: uuid.UUID
+    mandate_id: uuid.UUID
+    project_id: uuid.UUID
+    enterprise_id: uuid.UUID
+    state: str
+    offer: dict[str, Any] | None
+    offer_open: bool
+    balance: LoanBalance
+    tranches: list[Tranche]
+    repayments: list[RepaymentLine]
 
 
 class InterestedLender(BaseModel):

@@ -48,6 +48,16 @@ LENDER_WRITE = expect(
     admin=403,
 )
 
+# A deal's money: its lender and the enterprise whose project it finances; readers see all.
+DEAL_PARTIES_READ = expect(
+    enterprise_own=200,
+    enterprise_other=404,
+    lender_own=200,
+    lender_other=404,
+    regulator=200,
+    admin=200,
+)
+
 # A list every lender may call, answered with its own items.
 EACH_LENDER_ITS_OWN = expect(
     enterprise_own=403,

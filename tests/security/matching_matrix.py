@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from tests.security.expectations import (
+    DEAL_PARTIES_READ,
     EACH_LENDER_ITS_OWN,
     ENTERPRISE_READ,
     LENDER_READ,
@@ -134,6 +135,54 @@ ROWS = (
         state=(DEAL, FEED),
     ),
     Endpoint(
+        "POST",
+        f"{DEAL}/offer/withdrawal",
+        expect(
+            enterprise_own=403,
+            enterprise_other=403,
+            lender_own=201,
+            lender_other=404,
+            regulator=403,
+            admin=403,
+        ),
+        owner=Caller.LENDER_OWN,
+        json=lambda _: {"reason": "terms no longer available"},
+        fresh=True,
+        state=(f"{DEAL}/loan", FEED),
+    ),
+    Endpoint(
+        "POST",
+        f"{DEAL}/offer/decline",
+        expect(
+            enterprise_own=201,
+            enterprise_other=404,
+            lender_own=403,
+            lender_other=403,
+            regulator=403,
+            admin=403,
+        ),
+        json=lambda _: {"reason": "financed elsewhere"},
+        fresh=True,
+        state=(f"{DEAL}/loan", "/v1/projects/{project_id}/lenders"),
+    ),
+    Endpoint(
+        "POST",
+        f"{DEAL}/repayments",
+        expect(  # the seeded offer is not drawn yet: its own lender is told so
+            enterprise_own=403,
+            enterprise_other=403,
+            lender_own=409,
+            lender_other=404,
+            regulator=403,
+            admin=403,
+        ),
+        owner=Caller.LENDER_OWN,
+        json=lambda _: {"amount_cny": "1000000.00", "repaid_on": "2026-09-01"},
+        fresh=True,
+        state=(f"{DEAL}/loan",),
+    ),
+    Endpoint("GET", f"{DEAL}/loan", DEAL_PARTIES_READ),
+    Endpoint(
         "GET",
         "/v1/projects/{project_id}/lenders",
         ENTERPRISE_READ,
@@ -177,7 +226,8 @@ async def _project(
 
 async def lending(ctx: SeedContext) -> Tenant:
     """A lender whose mandate matched an enterprise's project (scored on the way) and who
-    answered the deal with interest; everything named with the tenant's marker."""
+    answered the deal with interest, then an offer; everything named with the tenant's
+    marker."""
     registry, matching = ctx.clients["registry"], ctx.clients["matching"]
     marker = f"mk{uuid.uuid4().hex[:12]}"
     tenor, need = exclusive_terms()
@@ -203,6 +253,17 @@ async def lending(ctx: SeedContext) -> Tenant:
         headers=headers,
     )
     assert interest.status_code == 201, interest.text
+    offer = {
+        "kind": "offer",
+        "instrument": "green_loan",
+        "amount_cny": str(need),
+        "rate_percent": "3.2",
+        "tenor_months": tenor,
+    }
+    offered = await matching.post(
+        f"/v1/deals/{deal_id}/responses", json={"response": offer}, headers=headers
+    )
+    assert offered.status_code == 201, offered.text
     objects = {
         "enterprise_id": enterprise_id,
         "project_id": project_id,

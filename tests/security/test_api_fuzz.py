@@ -52,10 +52,14 @@ AUDIT_RULES = ("GET /v1/ledger/verify", "GET /v1/flows")
 SCORING_RULES = ("POST /v1/estimate",)
 # A mandate's cross-field checks (focus cities among cities, ticket within capacity, limits
 # between ticket and capacity); an offer or disbursement checked against the mandate's terms.
+# A loan's steps depend on where it stands: no repayment before a draw, no second close.
 MATCHING_RULES = (
     "POST /v1/mandates",
     "PUT /v1/mandates/{mandate_id}",
     "POST /v1/deals/{deal_id}/responses",
+    "POST /v1/deals/{deal_id}/repayments",
+    "POST /v1/deals/{deal_id}/offer/withdrawal",
+    "POST /v1/deals/{deal_id}/offer/decline",
 )
 STREAM = "GET /v1/lenders/{lender_id}/deals/stream"
 STREAM_IDLE_S = 0.02  # a number, as generated: the checks re-validate the query
@@ -335,10 +339,13 @@ async def matching_callers(
     mint: Mint,
 ) -> AsyncIterator[Callers]:
     """Matching on its own schema: two lenders, each with a mandate, a deal it showed interest
-    in and the enterprise behind that deal's project."""
+    in and made an offer on, and the enterprise behind that deal's project."""
     ctx = SeedContext({"registry": registry.client, "matching": isolated_matching.client}, mint, "")
     world = await asyncio.gather(lending(ctx), lending(ctx))
-    roles = {"GET /v1/projects/{project_id}/lenders": "enterprise"}
+    roles = {
+        "GET /v1/projects/{project_id}/lenders": "enterprise",
+        "POST /v1/deals/{deal_id}/offer/decline": "enterprise",
+    }
     app = isolated_matching.spec.app_factory()
     yield Callers.of(app, (world[0], world[1]), mint, "lender", roles)
     asgi.shutdown_lifespans()

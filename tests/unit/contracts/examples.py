@@ -8,12 +8,16 @@ from decimal import Decimal
 
 from schemas.deals import (
     DealMatched,
+    DealOfferClosed,
     DealProject,
+    DealRepaid,
     DealResponded,
     DealWithdrawn,
     Disbursement,
+    LoanBalance,
     MatchExplanation,
     Offer,
+    Repayment,
 )
 from schemas.enterprise import EnterpriseRegistered
 from schemas.envelope import EventData
@@ -72,8 +76,19 @@ DEAL_IDS: dict[str, object] = {
 }  # fmt: skip
 OFFER = Offer(
     instrument="green_loan", amount_cny=Decimal("50000000.00"), rate_percent=Decimal("3.1500"),
-    tenor_months=72,
+    tenor_months=72, valid_until=date(2026, 6, 30),
 )  # fmt: skip
+LOAN_IDS: dict[str, object] = DEAL_IDS | {
+    "enterprise_id": ENTERPRISE, "city": "loudi", "family": "energy_efficiency", "offer": OFFER,
+}  # fmt: skip
+
+
+def _balance(drawn: str, repaid: str, reserved: str) -> LoanBalance:
+    return LoanBalance(
+        offered_cny=OFFER.amount_cny, drawn_cny=Decimal(drawn), repaid_cny=Decimal(repaid),
+        outstanding_cny=Decimal(drawn) - Decimal(repaid), reserved_cny=Decimal(reserved),
+        offer_valid_until=OFFER.valid_until,
+    )  # fmt: skip
 
 
 def examples() -> dict[str, EventData]:
@@ -114,6 +129,22 @@ def examples() -> dict[str, EventData]:
                 "response": Disbursement(amount_cny=Decimal("20000000.00"),
                                          disbursed_on=date(2026, 3, 2)),
                 "offer_in_force": OFFER, "responded_at": AT,
+                "balance": _balance("20000000.00", "0", "30000000.00"),
+            }
+        ),
+        DealOfferClosed.model_validate(
+            LOAN_IDS | {
+                "cause": "expired", "reason": "valid until 2026-06-30",
+                "released_cny": Decimal("30000000.00"), "closed_at": AT,
+                "balance": _balance("20000000.00", "0", "0"),
+            }
+        ),
+        DealRepaid.model_validate(
+            LOAN_IDS | {
+                "repayment": Repayment(amount_cny=Decimal("5000000.00"),
+                                       repaid_on=date(2026, 9, 1)),
+                "restores_capacity": True, "repaid_at": AT,
+                "balance": _balance("20000000.00", "5000000.00", "0"),
             }
         ),
         LedgerCheckpointed(

@@ -1,4 +1,5 @@
-"""Disbursements consume capacity; a mandate that cannot lend a minimum ticket stops matching."""
+"""Offers reserve capacity and loans keep it; a mandate that cannot lend a minimum ticket stops
+matching."""
 
 from __future__ import annotations
 
@@ -48,17 +49,16 @@ def test_disbursements_consume_capacity_and_exposure() -> None:
     assert mandate.exposure.total_cny == Decimal("8000000.00")
 
 
-def test_disbursement_past_capacity_is_refused_and_changes_nothing() -> None:
-    mandate = example_mandate(example_spec(capacity_cny=Decimal("12000000.00")))
-    lend(mandate, "8000000.00")
-    project = example_project()
-    deal = MandateBook([mandate]).match([project])[0].to_deal()
-    respond(deal, mandate, offer("4000000.00"), at=NOW)
-    mandate.spec = example_spec(capacity_cny=Decimal("10000000.00"))
+def test_a_second_offer_beyond_what_live_offers_leave_is_refused_naming_the_remainder() -> None:
+    mandate = example_mandate(example_spec(capacity_cny=Decimal("10000000.00")))
+    first, second = (
+        MandateBook([mandate]).match([example_project()])[0].to_deal() for _ in range(2)
+    )
+    respond(first, mandate, offer("8000000.00"), at=NOW)
     with pytest.raises(CapacityExceeded, match=r"remaining capacity of 2,000,000\.00 CNY"):
-        respond(deal, mandate, disbursed("4000000.00"), at=NOW)
+        respond(second, mandate, offer("8000000.00"), at=NOW)
     assert mandate.exposure.total_cny == Decimal("8000000.00")
-    assert deal.state == "offered" and deal.disbursed_cny is None
+    assert second.state == "matched" and second.reserved_cny == 0
 
 
 def test_an_offer_beyond_remaining_capacity_is_refused_up_front() -> None:
@@ -107,10 +107,10 @@ def test_a_city_at_its_limit_stops_matching_there_only() -> None:
     assert len(book.match([example_project(city="zhuzhou")])) == 1
 
 
-def test_capacity_cannot_be_cut_below_what_was_disbursed() -> None:
+def test_capacity_cannot_be_cut_below_what_was_committed() -> None:
     mandate = example_mandate()
     lend(mandate, "8000000.00")
     smaller = example_spec(capacity_cny=Decimal("7000000.00"), ticket_max_cny=Decimal("5000000.00"))
-    with pytest.raises(TermsOutsideMandate, match="already disbursed"):
+    with pytest.raises(TermsOutsideMandate, match="already committed"):
         mandate.update(smaller, at=NOW)
     assert mandate.version == 1

@@ -50,7 +50,8 @@ def test_interest_then_offer_then_disbursement_records_each_step() -> None:
     ]
     assert [e.response.kind for e in events] == ["interest", "offer", "disbursed"]
     assert deal.state == DealState.DISBURSED and deal.disbursed_cny == PAID.amount_cny
-    assert events[-1].offer_in_force == OFFER
+    assert events[-1].offer_in_force == deal.offer
+    assert deal.offer is not None and deal.offer.valid_until == date(2025, 8, 30)
     assert all(e.lender_id == mandate.lender_id and e.deal_id == deal.deal_id for e in events)
 
 
@@ -66,7 +67,9 @@ def test_the_responded_event_round_trips_through_the_envelope() -> None:
 def test_an_offer_may_come_without_interest_first_and_be_revised() -> None:
     deal, mandate = fresh()
     respond(deal, mandate, OFFER, at=NOW)
-    revised = OFFER.model_copy(update={"rate_percent": Decimal("2.95")})
+    revised = OFFER.model_copy(
+        update={"rate_percent": Decimal("2.95"), "valid_until": date(2025, 7, 1)}
+    )
     respond(deal, mandate, revised, at=NOW)
     assert deal.offer == revised
 
@@ -82,7 +85,7 @@ def test_a_decline_is_final() -> None:
 def test_a_disbursement_needs_an_offer_first() -> None:
     deal, mandate = fresh()
     respond(deal, mandate, Interest(), at=NOW)
-    with pytest.raises(InvalidTransition, match="allowed from: offered"):
+    with pytest.raises(InvalidTransition, match="allowed from: disbursed, offered"):
         respond(deal, mandate, PAID, at=NOW)
     assert mandate.exposure.total_cny == 0
 
@@ -162,7 +165,7 @@ def test_a_cerf_offer_or_disbursement_on_a_project_not_cerf_eligible_names_the_t
     deal.offer = cerf  # an offer recorded before the gate existed is not disbursed either
     with pytest.raises(IneligibleInstrument, match="carbon_reduction_facility_field"):
         respond(deal, mandate, PAID, at=NOW)
-    assert (deal.state, mandate.exposure.total_cny) == (DealState.OFFERED, Decimal(0))
+    assert (deal.state, mandate.exposure.lent_cny) == (DealState.OFFERED, Decimal(0))
 
     deal.carbon_reduction_facility_field = CarbonReductionField.CLEAN_ENERGY
     assert respond(deal, mandate, PAID, at=NOW).response == PAID

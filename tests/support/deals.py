@@ -1,0 +1,79 @@
+"""Helpers for tests that walk a deal through its life: a lender, a project, its deal."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, cast
+
+from tests.support.kafka import eventually
+from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
+from tests.support.services import RunningService
+
+Headers = dict[str, str]
+
+
+async def open_mandate(
+    matching: RunningService, mint: Any, **terms: Any
+) -> tuple[uuid.UUID, Headers, str]:
+    """A new lender with one mandate (terms override the sample's)."""
+    lender = uuid.uuid4()
+    headers = mint("lender", lender)
+    registered = await matching.client.post("/v1/lenders", json=lender_body(), headers=headers)
+    assert registered.status_code == 201, registered.text
+    created = await matching.client.post(
+        "/v1/mandates", json=mandate_body(**terms), headers=headers
+    )
+    assert created.status_code == 201, created.text
+    return lender, headers, created.json()["mandate_id"]
+
+
+async def register_project(
+    registry: RunningService, mint: Any, **overrides: Any
+) -> tuple[str, Headers]:
+    """A new enterprise's data-centre project; returns its id and the owner's headers."""
+    headers = mint("enterprise", uuid.uuid4())
+    await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
+    response = await registry.client.post(
+        "/v1/projects", json=data_centre_body(**overrides), headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["project_id"], headers
+
+
+async def deal_for(
+    matching: RunningService, lender: uuid.UUID, headers: Headers, project_id: str
+) -> dict[str, Any]:
+    """The `deal.matched.v1` body of this project in the lender's feed, once it arrives."""
+
+    async def probe() -> dict[str, Any] | None:
+        cursor = None
+        while True:
+            params: dict[str, Any] = {"limit": 500} | ({"after": cursor} if cursor else {})
+            page = await matching.client.get(
+                f"/v1/lenders/{lender}/deals", params=params, headers=headers
+            )
+            items = page.json()["items"]
+            for item in items:
+                event = item["event"]
+                if item["event_type"] == "deal.matched.v1" and event["project_id"] == project_id:
+                    return dict(event)
+            if not items:
+                return None
+            cursor = page.json()["next_cursor"]
+
+    return cast(dict[str, Any], await eventually(probe, timeout_s=180))
+
+
+def offer_body(amount: str, **terms: Any) -> dict[str, Any]:
+    body = {
+        "kind": "offer",
+        "instrument": "green_loan",
+        "amount_cny": amount,
+        "rate_percent": "3.1",
+        "tenor_months": 96,
+    }
+    return {"response": body | terms}
+
+
+def tranche_body(amount: str, on: str = "2026-03-02") -> dict[str, Any]:
+    return {"response": {"kind": "disbursed", "amount_cny": amount, "disbursed_on": on}}
