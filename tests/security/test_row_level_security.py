@@ -197,7 +197,15 @@ async def test_row_security_is_forced_on_every_tenant_table(pool: asyncpg.Pool) 
 # -- matching: lenders' rows, and what an enterprise may know about its projects' deals -------
 
 LENDER_TABLES = ("lenders", "mandates", "deals", "feed")
-MATCHING_TABLES = {"lenders", "mandates", "mandate_versions", "deals", "disbursements", "feed"}
+MATCHING_TABLES = {
+    "lenders",
+    "mandates",
+    "mandate_versions",
+    "deals",
+    "disbursements",
+    "repayments",
+    "feed",
+}
 
 
 @pytest.fixture(scope="module")
@@ -268,8 +276,11 @@ async def test_an_enterprise_sees_its_projects_and_only_the_lenders_that_answere
         deals = await con.fetch("SELECT deal_id, enterprise_id, state FROM deals")
         assert {d["deal_id"] for d in deals} == {a.objects["deal_id"]}
         assert {r[0] for r in await con.fetch("SELECT lender_id FROM lenders")} == {a.lender_id}
-        for table in ("mandates", "mandate_versions", "feed", "disbursements"):
+        for table in ("mandates", "mandate_versions", "feed"):
             assert await con.fetchval(f"SELECT count(*) FROM {table}") == 0, table
+        for table in ("disbursements", "repayments"):  # its own loans' money, nobody else's
+            dealt = {r[0] for r in await con.fetch(f"SELECT deal_id FROM {table}")}
+            assert dealt <= {a.objects["deal_id"]}, table
 
 
 async def test_a_careless_update_touches_only_the_lenders_rows(
