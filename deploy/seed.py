@@ -102,11 +102,16 @@ def load_lenders(client: httpx.Client) -> tuple[int, int]:
 
 
 def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, int]:
-    """A demo of lenders at work: interest in some deals, offers and disbursements on others,
-    so flows, disclosures and scorecards have something to show."""
+    """A demo of lenders at work: interest in some deals, offers on others, and loans drawn in
+    tranches and partly repaid, so flows, disclosures and scorecards have balances to show."""
     from matching.seeds import load_lender_seeds
 
-    counts = {"interest": 0, "offer": 0, "disbursed": 0, "refused": 0}
+    counts = {
+        "interest": 0,
+        "offer": 0,
+        "disbursed in two tranches and partly repaid": 0,
+        "refused": 0,
+    }
     deadline = time.monotonic() + wait_s
     for lender in load_lender_seeds(SEEDS / "lenders.json"):
         headers = _headers("lender", lender.lender_id)
@@ -169,14 +174,29 @@ def _answer(client: httpx.Client, headers: dict[str, str], deal: dict[str, Any],
         return "refused"
     if n % 3 == 1:
         return "offer"
-    quarter_month = 1 + 3 * ((n // 3) % 4)
-    paid = {
-        "kind": "disbursed",
-        "amount_cny": f"{amount:.2f}",
-        "disbursed_on": f"2026-{quarter_month:02d}-15",
+    return _draw_and_repay(client, headers, deal["deal_id"], amount, month=1 + 3 * ((n // 3) % 3))
+
+
+def _draw_and_repay(
+    client: httpx.Client, headers: dict[str, str], deal_id: str, amount: Decimal, month: int
+) -> str:
+    """A loan's life in the demo: two tranches a month apart (60% and 40% of the offer), then
+    a first repayment of a tenth of the principal a month later."""
+    url = f"{MATCHING}/v1/deals/{deal_id}"
+    first = (amount * Decimal("0.6")).quantize(Decimal("0.01"))
+    for part, on in ((first, f"2026-{month:02d}-15"), (amount - first, f"2026-{month + 1:02d}-15")):
+        paid = {"kind": "disbursed", "amount_cny": f"{part:.2f}", "disbursed_on": on}
+        if (
+            client.post(f"{url}/responses", json={"response": paid}, headers=headers).status_code
+            != 201
+        ):
+            return "refused"
+    repayment = {
+        "amount_cny": f"{(amount / 10).quantize(Decimal('0.01')):.2f}",
+        "repaid_on": f"2026-{month + 2:02d}-15",
     }
-    response = client.post(url, json={"response": paid}, headers=headers)
-    return "disbursed" if response.status_code == 201 else "refused"
+    repaid = client.post(f"{url}/repayments", json=repayment, headers=headers)
+    return "disbursed in two tranches and partly repaid" if repaid.status_code == 201 else "refused"
 
 
 def main() -> None:

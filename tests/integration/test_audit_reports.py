@@ -206,6 +206,16 @@ async def test_crf_disclosure_reports_quarter_year_and_inception_per_field(
     row = table["rows"][0]
     assert row["quarter"] == row["year_to_date"] == row["since_inception"] == figures
     assert row["lender_name"] == "湖南绿色银行 test"
+    # Paid out on 2026-02-10: the central bank refinances 60% at the 1.25% then in force.
+    assert (row["loans"], row["outstanding_cny"], row["refinanced_cny"]) == (
+        1,
+        "50000000.00",
+        "30000000.00",
+    )
+    assert row["refinancing_rate_percent"] == "1.2500"
+    (loan,) = table["loans"]
+    assert (loan["refinancing_share"], loan["refinancing_rate_percent"]) == ("0.60", "1.25")
+    assert all(rule["source"] and rule["valid_from"] for rule in table["refinancing_rules"])
     next_year = await get(
         audit, "/v1/disclosures/crf", mint("regulator"), quarter="2027Q1", lender_id=lender_id
     )

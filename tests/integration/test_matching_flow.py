@@ -8,34 +8,9 @@ import uuid
 import orjson
 import pytest
 
-from tests.support.kafka import eventually
-from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
+from tests.support.deals import deal_for, open_mandate, register_project
 
 pytestmark = pytest.mark.integration
-
-
-async def _lender(matching, mint, **mandate):
-    lender = uuid.uuid4()
-    headers = mint("lender", lender)
-    assert (
-        await matching.client.post("/v1/lenders", json=lender_body(), headers=headers)
-    ).status_code == 201
-    created = await matching.client.post(
-        "/v1/mandates", json=mandate_body(**mandate), headers=headers
-    )
-    assert created.status_code == 201, created.text
-    return lender, headers, created.json()["mandate_id"]
-
-
-async def _project(registry, mint, **overrides):
-    tenant = uuid.uuid4()
-    headers = mint("enterprise", tenant)
-    await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
-    response = await registry.client.post(
-        "/v1/projects", json=data_centre_body(**overrides), headers=headers
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["project_id"], headers
 
 
 async def _feed(matching, lender, headers):
@@ -63,25 +38,12 @@ async def _settled_feed(matching, lender, headers, quiet_s: float = 3.0):
     raise AssertionError("feed kept changing")
 
 
-async def _deal_for(matching, lender, headers, project_id):
-    async def probe():
-        for item in await _feed(matching, lender, headers):
-            if (
-                item["event_type"] == "deal.matched.v1"
-                and item["event"]["project_id"] == project_id
-            ):
-                return item["event"]
-        return None
-
-    return await eventually(probe, timeout_s=180)
-
-
 async def test_registered_project_appears_in_the_feed_of_a_fitting_mandate(
     registry, scoring, matching, mint
 ):
-    lender, headers, _ = await _lender(matching, mint)
-    project_id, owner = await _project(registry, mint)
-    deal = await _deal_for(matching, lender, headers, project_id)
+    lender, headers, _ = await open_mandate(matching, mint)
+    project_id, owner = await register_project(registry, mint)
+    deal = await deal_for(matching, lender, headers, project_id)
     assert deal["lender_id"] == str(lender)
     assert all(c["passed"] for c in deal["explanation"]["constraints"])
     assert "contact_email" not in orjson.dumps(deal).decode()
@@ -107,7 +69,7 @@ async def test_registered_project_appears_in_the_feed_of_a_fitting_mandate(
 async def test_disbursement_past_capacity_is_refused_and_an_exhausted_mandate_stops_matching(
     registry, scoring, matching, mint
 ):
-    lender, headers, _mandate_id = await _lender(
+    lender, headers, _mandate_id = await open_mandate(
         matching,
         mint,
         capacity_cny="60000000.00",
@@ -115,8 +77,8 @@ async def test_disbursement_past_capacity_is_refused_and_an_exhausted_mandate_st
         ticket_min_cny="30000000.00",
         min_score=0,
     )
-    first, _ = await _project(registry, mint)
-    deal = await _deal_for(matching, lender, headers, first)
+    first, _ = await register_project(registry, mint)
+    deal = await deal_for(matching, lender, headers, first)
     url = f"/v1/deals/{deal['deal_id']}/responses"
     offer = {
         "kind": "offer",
@@ -137,17 +99,17 @@ async def test_disbursement_past_capacity_is_refused_and_an_exhausted_mandate_st
     ).status_code == 201
 
     # 20 million left is below the 30 million minimum ticket: no new deals.
-    second, _ = await _project(registry, mint)
-    control_lender, control_headers, _ = await _lender(matching, mint)
-    await _deal_for(matching, control_lender, control_headers, second)
+    second, _ = await register_project(registry, mint)
+    control_lender, control_headers, _ = await open_mandate(matching, mint)
+    await deal_for(matching, control_lender, control_headers, second)
     feed = await _feed(matching, lender, headers)
     assert not any(i["event"].get("project_id") == second for i in feed)
 
 
 async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, matching, mint):
-    lender, headers, mandate_id = await _lender(matching, mint)
-    project_id, _ = await _project(registry, mint)
-    await _deal_for(matching, lender, headers, project_id)
+    lender, headers, mandate_id = await open_mandate(matching, mint)
+    project_id, _ = await register_project(registry, mint)
+    await deal_for(matching, lender, headers, project_id)
     before = await _settled_feed(matching, lender, headers)
 
     from matching import handlers, repository
@@ -166,10 +128,10 @@ async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, ma
 async def test_sse_client_that_disconnects_and_resumes_sees_every_deal_once(
     registry, scoring, matching, mint
 ):
-    lender, headers, _ = await _lender(matching, mint)
-    projects = [(await _project(registry, mint))[0] for _ in range(3)]
+    lender, headers, _ = await open_mandate(matching, mint)
+    projects = [(await register_project(registry, mint))[0] for _ in range(3)]
     for p in projects:
-        await _deal_for(matching, lender, headers, p)
+        await deal_for(matching, lender, headers, p)
     total = len(await _feed(matching, lender, headers))
 
     url = f"/v1/lenders/{lender}/deals/stream"
@@ -190,9 +152,9 @@ async def test_sse_client_that_disconnects_and_resumes_sees_every_deal_once(
 async def test_allocation_plan_is_readable_and_never_worse_than_greedy(
     registry, scoring, matching, mint
 ):
-    lender, headers, _ = await _lender(matching, mint)
-    project_id, _ = await _project(registry, mint)
-    await _deal_for(matching, lender, headers, project_id)
+    lender, headers, _ = await open_mandate(matching, mint)
+    project_id, _ = await register_project(registry, mint)
+    await deal_for(matching, lender, headers, project_id)
     own = await matching.client.get("/v1/allocation-plan", headers=headers)
     assert own.status_code == 200, own.text
     plan = own.json()

@@ -11,7 +11,8 @@ from typing import Any, cast
 
 import pytest
 
-from tests.integration.test_matching_flow import _deal_for, _feed, _lender, _project
+from tests.integration.test_matching_flow import _feed
+from tests.support.deals import deal_for, open_mandate, register_project
 from tests.support.kafka import eventually
 from tests.support.samples import data_centre_body
 
@@ -69,12 +70,12 @@ def _about(
 async def test_a_rejected_project_reaches_no_feed_and_no_allocation_plan(
     registry, scoring, matching, mint
 ):
-    lender, headers, _ = await _lender(matching, mint, **ACCEPTS_ANYTHING)
-    rejected, owner = await _project(registry, mint, activity=NOT_IMPROVED)
+    lender, headers, _ = await open_mandate(matching, mint, **ACCEPTS_ANYTHING)
+    rejected, owner = await register_project(registry, mint, activity=NOT_IMPROVED)
     assert (await _scored(scoring, owner, rejected))["status"] == "rejected"
     await _in_matching(matching, owner, rejected)
-    sound, _ = await _project(registry, mint)
-    await _deal_for(matching, lender, headers, sound)
+    sound, _ = await register_project(registry, mint)
+    await deal_for(matching, lender, headers, sound)
 
     assert _about(await _feed(matching, lender, headers), rejected) == []
     plan = (await matching.client.get("/v1/allocation-plan", headers=headers)).json()
@@ -85,9 +86,9 @@ async def test_a_rejected_project_reaches_no_feed_and_no_allocation_plan(
 async def test_a_version_scored_rejected_withdraws_open_deals_naming_the_flag(
     registry, scoring, matching, mint
 ):
-    lender, headers, _ = await _lender(matching, mint, **ACCEPTS_ANYTHING)
-    project_id, owner = await _project(registry, mint)
-    deal = await _deal_for(matching, lender, headers, project_id)
+    lender, headers, _ = await open_mandate(matching, mint, **ACCEPTS_ANYTHING)
+    project_id, owner = await register_project(registry, mint)
+    deal = await deal_for(matching, lender, headers, project_id)
     url = f"/v1/deals/{deal['deal_id']}/responses"
     assert (await matching.client.post(url, json=_offer(), headers=headers)).status_code == 201
 
@@ -114,15 +115,15 @@ async def test_a_version_scored_rejected_withdraws_open_deals_naming_the_flag(
 async def test_a_cerf_loan_on_a_project_not_cerf_eligible_is_refused_naming_the_taxonomy_field(
     registry, scoring, matching, mint
 ):
-    lender, headers, _ = await _lender(matching, mint)
-    cerf_lender, cerf_headers, _ = await _lender(
+    lender, headers, _ = await open_mandate(matching, mint)
+    cerf_lender, cerf_headers, _ = await open_mandate(
         matching, mint, instruments=["carbon_reduction_facility_loan"]
     )
     # A high-energy high-emission project loses its facility field; it still asks for a CERF loan.
-    project_id, owner = await _project(registry, mint, high_energy_high_emission=True)
+    project_id, owner = await register_project(registry, mint, high_energy_high_emission=True)
     score = await _scored(scoring, owner, project_id)
     assert score["score"]["taxonomy"]["carbon_reduction_facility_field"] == "not_eligible"
-    deal = await _deal_for(matching, lender, headers, project_id)
+    deal = await deal_for(matching, lender, headers, project_id)
 
     url = f"/v1/deals/{deal['deal_id']}/responses"
     refused = await matching.client.post(
@@ -162,8 +163,8 @@ async def test_withdrawal_wins_over_events_of_the_project_that_arrive_after_it(
     from schemas.topics import PROJECTS, SCORES
     from servicekit.kafka import make_producer
 
-    lender, headers, _ = await _lender(matching, mint, **ACCEPTS_ANYTHING)
-    template_id, owner = await _project(registry, mint)
+    lender, headers, _ = await open_mandate(matching, mint, **ACCEPTS_ANYTHING)
+    template_id, owner = await register_project(registry, mint)
     template = (await _scored(scoring, owner, template_id))["score"]
     enterprise = uuid.UUID(template["enterprise_id"])
     late_id, control_id, control_score_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -203,7 +204,7 @@ async def test_withdrawal_wins_over_events_of_the_project_that_arrive_after_it(
     finally:
         await producer.stop()
 
-    await _deal_for(matching, lender, headers, str(control_score_id))
+    await deal_for(matching, lender, headers, str(control_score_id))
     history = await scoring.client.get(f"/v1/scores/{late_id}/history", headers=regulator)
     assert history.status_code == 404, history.text  # scoring never scored it
     assert _about(await _feed(matching, lender, headers), str(late_id)) == []
