@@ -218,6 +218,8 @@ def credit(
     model: PlausibilityModel | None = None,
 ) -> Credited:
     """What `p` is credited with, given its computed result and the flags on its claims."""
+    if not flags and p.claimed_annual_tco2e is None:
+        return Credited(computed.annual_tco2e, computed, ())  # most projects: nothing to cap
     codes = {f.code for f in flags}
     overrides = [o for code in codes & INPUT_RULES.keys() for o in INPUT_RULES[code](p, factors)]
     result = computed
