@@ -239,9 +239,13 @@ async def answer_deal(
         await repository.save_deal_states(con, [deal])
         await _publish(con, [event])
         if mandate.at_capacity:
+            # Deals another answer holds are skipped, not waited for: that answer holds its
+            # deal and waits for the mandate, and meets the exhausted mandate when it gets it.
             others = [
                 d
-                for d in await repository.deals_of_mandate(con, mandate.mandate_id)
+                for d in await repository.deals_of_mandate(
+                    con, mandate.mandate_id, skip_locked=True
+                )
                 if d.deal_id != deal.deal_id
             ]
             withdrawn = withdraw_all(

@@ -312,9 +312,16 @@ async def deals_of_projects(con: Connection, project_ids: Sequence[uuid.UUID]) -
     return [_deal(r) for r in rows]
 
 
-async def deals_of_mandate(con: Connection, mandate_id: uuid.UUID) -> list[Deal]:
+async def deals_of_mandate(
+    con: Connection, mandate_id: uuid.UUID, *, skip_locked: bool = False
+) -> list[Deal]:
+    """The mandate's deals, locked; with `skip_locked`, those another transaction holds are
+    left out (a caller holding the mandate's lock must never wait for a deal's: the deal's
+    holder may be waiting for the mandate)."""
+    suffix = " SKIP LOCKED" if skip_locked else ""
     rows = await con.fetch(
-        "SELECT * FROM deals WHERE mandate_id = $1 ORDER BY deal_id FOR UPDATE", mandate_id
+        f"SELECT * FROM deals WHERE mandate_id = $1 ORDER BY deal_id FOR UPDATE{suffix}",
+        mandate_id,
     )
     return [_deal(r) for r in rows]
 

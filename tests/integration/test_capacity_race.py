@@ -17,7 +17,6 @@ from tests.support.processes import ServiceProcess, free_port
 pytestmark = pytest.mark.integration
 
 CAPACITY = Decimal("100000000.00")
-OFFER = "30000000.00"
 
 
 @pytest.fixture
@@ -33,11 +32,30 @@ def two_apis(matching: Any) -> Iterator[list[ServiceProcess]]:
             api.stop()
 
 
+@pytest.mark.parametrize(
+    ("offer_cny", "ticket_min_cny", "live_offers"),
+    [
+        ("30000000.00", "5000000.00", 3),  # 3 × 30M fit in 100M; 10M stays open to match
+        ("40000000.00", "30000000.00", 2),  # 2 × 40M leave 20M, below a ticket: the rest close
+    ],
+)
 async def test_offers_racing_from_two_processes_never_commit_more_than_the_capacity(
-    registry: Any, scoring: Any, matching: Any, mint: Any, two_apis: list[ServiceProcess]
+    registry: Any,
+    scoring: Any,
+    matching: Any,
+    mint: Any,
+    two_apis: list[ServiceProcess],
+    offer_cny: str,
+    ticket_min_cny: str,
+    live_offers: int,
 ) -> None:
     lender, headers, mandate_id = await open_mandate(
-        matching, mint, capacity_cny=str(CAPACITY), min_score=0, exclusions=[]
+        matching,
+        mint,
+        capacity_cny=str(CAPACITY),
+        ticket_min_cny=ticket_min_cny,
+        min_score=0,
+        exclusions=[],
     )
     projects = [await register_project(registry, mint) for _ in range(6)]
     deals = [(await deal_for(matching, lender, headers, pid))["deal_id"] for pid, _ in projects]
@@ -46,7 +64,9 @@ async def test_offers_racing_from_two_processes_never_commit_more_than_the_capac
 
         async def offer(api: ServiceProcess, deal_id: str) -> httpx.Response:
             return await client.post(
-                f"{api.url}/v1/deals/{deal_id}/responses", json=offer_body(OFFER), headers=headers
+                f"{api.url}/v1/deals/{deal_id}/responses",
+                json=offer_body(offer_cny),
+                headers=headers,
             )
 
         # Every deal is offered on from both processes at once, in opposite orders.
@@ -61,13 +81,15 @@ async def test_offers_racing_from_two_processes_never_commit_more_than_the_capac
 
     assert {a.status_code for a in answers} <= {201, 409}, [a.text for a in answers]
     refused = [a for a in answers if a.status_code == 409]
-    assert refused and all("remaining capacity of" in a.text for a in refused)
+    assert refused and all(
+        "remaining capacity of" in a.text or "deal that is withdrawn" in a.text for a in refused
+    )
     committed = sum(
         Decimal(loan["balance"]["reserved_cny"]) + Decimal(loan["balance"]["outstanding_cny"])
         for loan in loans
     )
     assert committed <= CAPACITY
-    assert sum(1 for loan in loans if loan["offer_open"]) == 3  # 3 × 30M fit in 100M
+    assert sum(1 for loan in loans if loan["offer_open"]) == live_offers
     mandate = (await matching.client.get(f"/v1/mandates/{mandate_id}", headers=headers)).json()
     assert Decimal(mandate["reserved_cny"]) == committed
     assert Decimal(mandate["remaining_capacity_cny"]) == CAPACITY - committed
