@@ -163,3 +163,12 @@ def test_a_score_with_the_model_carries_its_outlier_flag(
     assert record.abatement_cost_cny_per_tco2e == Decimal("218.74")  # 60,000,000 / (20 × 13,715 t)
     assert record.trace["credited_annual_tco2e"][0] == record.annual_tco2e
     assert record.trace["ceiling_intensity_above_peers"][0] == pytest.approx(ceiling)
+
+
+def test_an_arc_furnace_claiming_no_electricity_at_all_is_flagged(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    project = make_project(
+        ProjectType.EAF_STEEL, steel_output_t=500_000, scrap_share=0.9, project_electricity_mwh=0
+    )
+    assert "electricity_intensity_implausible" in _codes(factors, project)
