@@ -21,6 +21,7 @@ from matching import handlers, repository
 from matching.allocation import plan_allocation
 from matching.allocation_problem import OpenDeal
 from matching.feed_signals import FeedSignals
+from matching.mandates import Mandate
 from matching.scored import facts_from_scored
 from matching.views import (
     AllocationPlanView,
@@ -49,6 +50,7 @@ from schemas.deals import (
 from schemas.fields import LongText
 from schemas.lending import LenderSpec, MandateSpec
 from schemas.scoring import ProjectScored
+from schemas.vocabulary import City, ProjectFamily
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_role, require_tenant
 from servicekit.errors import NotFound
 from servicekit.http import Pool
@@ -391,6 +393,17 @@ async def interested_lenders(
     ]
 
 
+def _plan_again_what_open_offers_hold(rows: list[Any], mandates: list[Mandate]) -> None:
+    """An open deal's live offer holds part of its mandate; the plan spreads that part again
+    (with the deal among the candidates), so it is not counted as taken twice."""
+    by_id = {m.mandate_id: m for m in mandates}
+    for r in rows:
+        mandate = by_id.get(r["mandate_id"])
+        if mandate is not None and r["reserved_cny"]:
+            axes = (r["enterprise_id"], City(r["city"]), ProjectFamily(r["family"]))
+            mandate.release(r["reserved_cny"], *axes)
+
+
 @router.get("/allocation-plan")
 async def allocation_plan(
     principal: CurrentPrincipal,
@@ -419,6 +432,7 @@ async def allocation_plan(
             ]
             if m is not None
         ]
+    _plan_again_what_open_offers_hold(rows, mandates)
     limit_s: float = request.app.state.settings.allocation_time_limit_s
     plan = await asyncio.to_thread(plan_allocation, deals, mandates, time_limit_s=limit_s)
     return AllocationPlanView(

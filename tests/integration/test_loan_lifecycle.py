@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -57,6 +58,10 @@ async def test_a_second_80m_offer_on_a_100m_mandate_is_refused_naming_what_remai
         "80000000.00",
         "20000000.00",
     )
+    # The allocation plan spreads the whole 100M again over both open deals, offer included.
+    plan = (await matching.client.get("/v1/allocation-plan", headers=headers)).json()
+    planned = sum(Decimal(line["amount_cny"]) for line in plan["lines"])
+    assert Decimal("20000000.00") < planned <= Decimal("100000000.00")
 
     # The enterprise declines the first offer: only its owner may, and the room comes back.
     decline = f"/v1/deals/{deals[0]['deal_id']}/offer/decline"

@@ -39,3 +39,19 @@ def test_unknown_or_malformed_events_still_get_a_step_and_an_empty_summary() -> 
     assert summarise("deal.responded.v1", {"response": "garbled"}) == {}
     assert step_of("deal.responded.v1", {"response": None}) == "deal_responded"
     assert step_of("project.registered.v1", {}) == "registered"
+
+
+def test_a_repayment_and_a_closed_offer_name_their_step_and_show_the_balance() -> None:
+    balance = {"drawn_cny": "50000000.00", "repaid_cny": "15000000.00",
+               "outstanding_cny": "35000000.00", "reserved_cny": "0.00"}  # fmt: skip
+    repaid = {
+        "deal_id": "d", "lender_id": "l", "mandate_id": "m", "restores_capacity": True,
+        "repayment": {"amount_cny": "15000000.00", "repaid_on": "2026-09-01"}, "balance": balance,
+    }  # fmt: skip
+    summary = summarise("deal.repaid.v1", repaid)
+    assert step_of("deal.repaid.v1", repaid) == "repaid"
+    assert summary["amount_cny"] == "15000000.00"
+    assert summary["balance_outstanding_cny"] == "35000000.00"
+    closed = {"deal_id": "d", "cause": "expired", "released_cny": "10000000.00"}
+    assert step_of("deal.offer_closed.v1", closed) == "offer_expired"
+    assert summarise("deal.offer_closed.v1", closed)["released_cny"] == "10000000.00"
