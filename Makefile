@@ -41,8 +41,9 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-contracts: install  ## regenerate JSON Schema and AsyncAPI from schemas/
+contracts: install  ## regenerate JSON Schema, AsyncAPI and Kafka users from schemas/
 	$(PY) -m schemas.export
+	$(PY) deploy/strimzi_users.py
 
 bench: install  ## performance figures beside naive baselines measured in the same run
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || \

@@ -40,7 +40,7 @@ def jwks_path() -> Path:
 async def topics(infra: InfraInfo) -> None:
     from servicekit.kafka import ensure_topics
 
-    await ensure_topics(infra.bootstrap_servers)
+    await ensure_topics(infra.kafka_access())
 
 
 def random_tenant() -> uuid.UUID:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +21,10 @@ if __package__ in (None, ""):  # run by path: make `deploy.local` importable
 import typer
 
 from deploy.local import kafka_cluster, postgres
+from deploy.local.kafka_auth import ADMIN, CONTROLLER, MECHANISM
 from deploy.local.state import InfraError, cache_dir, state_dir
+from servicekit.kafka_access import KafkaAccess, SecurityProtocol
+from servicekit.kafka_settings import service_password_variable
 
 
 @dataclass(frozen=True)
@@ -37,11 +41,32 @@ class InfraInfo:
     database_url: str = field(repr=False)  # carries the generated password
     app_database_url: str = field(repr=False)
     pids: dict[str, int] = field(default_factory=dict)  # empty for external services
+    kafka_users: dict[str, str] = field(default_factory=dict, repr=False)  # principal: password
+    kafka_security_protocol: SecurityProtocol = "SASL_PLAINTEXT"
+
+    def kafka_access(self, principal: str = ADMIN) -> KafkaAccess:
+        """The cluster as one principal: the admin by default, or a service by its name."""
+        access = KafkaAccess(self.bootstrap_servers, self.kafka_security_protocol)
+        if not access.uses_sasl:
+            return access
+        return access.as_user(principal, self.kafka_users[principal])
 
     def environment(self) -> dict[str, str]:
-        """The variables every service process and launcher reads."""
+        """The variables every service process and launcher reads.
+
+        Each service finds its own password in `<SERVICE>_KAFKA_PASSWORD`; the admin's is not
+        given to services.
+        """
+        passwords = {
+            service_password_variable(name): password
+            for name, password in self.kafka_users.items()
+            if name not in (ADMIN, CONTROLLER)
+        }
         return {
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "KAFKA_SECURITY_PROTOCOL": self.kafka_security_protocol,
+            "KAFKA_SASL_MECHANISM": MECHANISM,
+            **passwords,
             "DATABASE_URL": self.app_database_url,
             "MIGRATION_DATABASE_URL": self.database_url,
         }
@@ -63,17 +88,36 @@ def ensure_started(brokers: int = 1) -> InfraInfo:
     """Safe to call from many processes at once: the second waits for the first and reuses."""
     pids: dict[str, int] = {}
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
+    protocol, users = _external_kafka_principals()
     if not bootstrap:
-        bootstrap, node_pids = kafka_cluster.ensure_cluster(brokers)
+        cluster = kafka_cluster.ensure_cluster(brokers)
+        bootstrap, protocol, users = cluster.bootstrap, "SASL_PLAINTEXT", cluster.users
         prefix = kafka_cluster.section(brokers)
-        pids.update({f"{prefix}-{node}": pid for node, pid in node_pids.items()})
+        pids.update({f"{prefix}-{node}": pid for node, pid in cluster.pids.items()})
     app_url = os.environ.get("DATABASE_URL", "")
     if app_url:
         owner_url = os.environ.get("MIGRATION_DATABASE_URL") or app_url
     else:
         urls, pids["postgres"] = postgres.ensure()
         owner_url, app_url = urls.owner, urls.app
-    return InfraInfo(bootstrap, owner_url, app_url, pids)
+    return InfraInfo(bootstrap, owner_url, app_url, pids, users, protocol)
+
+
+def _external_kafka_principals() -> tuple[SecurityProtocol, dict[str, str]]:
+    """For an external cluster: its protocol and the passwords the environment gives."""
+    from servicekit.kafka_acls import services
+
+    protocol = os.environ.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    if protocol not in ("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"):
+        raise InfraError(f"unknown KAFKA_SECURITY_PROTOCOL {protocol!r}")
+    users = {
+        name: os.environ[service_password_variable(name)]
+        for name in services()
+        if service_password_variable(name) in os.environ
+    }
+    if "KAFKA_ADMIN_PASSWORD" in os.environ:
+        users[ADMIN] = os.environ["KAFKA_ADMIN_PASSWORD"]
+    return protocol, users  # type: ignore[return-value]
 
 
 def stop(only: str | None = None) -> None:
@@ -192,6 +236,22 @@ def reset_command() -> None:
     """Stop everything and wipe data and logs (downloaded jars are kept)."""
     with reported():
         reset()
+
+
+@app.command("lender-credentials")
+def lender_credentials_command(lender_id: uuid.UUID) -> None:
+    """Create (or reset) a lender's Kafka principal that reads only its own deal feed."""
+    from deploy.local.kafka_provision import lender_credentials
+
+    with reported():
+        info = ensure_started()
+        user, password = lender_credentials(info.bootstrap_servers, info.kafka_users, lender_id)
+    typer.echo(f"KAFKA_BOOTSTRAP_SERVERS={info.bootstrap_servers}")
+    typer.echo(f"KAFKA_SECURITY_PROTOCOL={info.kafka_security_protocol}")
+    typer.echo("KAFKA_SASL_MECHANISM=SCRAM-SHA-512")
+    typer.echo(f"KAFKA_USERNAME={user}")
+    typer.echo(f"KAFKA_PASSWORD={password}")
+    typer.echo(f"GREENLINK_LENDER_ID={lender_id}")
 
 
 @app.command("stop-broker")

@@ -11,7 +11,9 @@ from typing import Any
 
 from deploy.local import kafka_probe
 from deploy.local.jars import ensure_kafka_jars, require
+from deploy.local.kafka_auth import missing_users, new_users, scram_format_args
 from deploy.local.kafka_config import Node, java_command, new_cluster_id, write_configs
+from deploy.local.kafka_provision import provision_platform
 from deploy.local.procs import HOST, pid_alive, port_open, reuse_or_pick, terminate, wait_until
 from deploy.local.state import (
     InfraError,
@@ -23,6 +25,15 @@ from deploy.local.state import (
 )
 
 START_TIMEOUT_S = 90.0
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A running cluster: where it answers, its node pids and its principals' passwords."""
+
+    bootstrap: str
+    pids: dict[int, int]
+    users: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,14 @@ def node_status(brokers: int) -> list[NodeStatus]:
     ]
 
 
-def _save(brokers: int, cluster_id: str, nodes: list[Node], pids: dict[int, int | None]) -> None:
+def _save(
+    brokers: int,
+    cluster_id: str,
+    nodes: list[Node],
+    pids: dict[int, int | None],
+    users: dict[str, str],
+    provisioned: str = "",
+) -> None:
     records = {
         str(n.node_id): {
             "port": n.port,
@@ -83,16 +101,22 @@ def _save(brokers: int, cluster_id: str, nodes: list[Node], pids: dict[int, int 
         }
         for n in nodes
     }
-    write_section(section(brokers), {"cluster_id": cluster_id, "nodes": records})
+    write_section(
+        section(brokers),
+        {"cluster_id": cluster_id, "nodes": records, "users": users, "provisioned": provisioned},
+    )
 
 
-def _format(java: str, libs: Path, cluster_id: str, nodes: list[Node]) -> None:
+def _format(
+    java: str, libs: Path, cluster_id: str, nodes: list[Node], users: dict[str, str]
+) -> None:
     """Formatting is once per data dir; a static voter list must not get `--standalone`."""
     quorum = ["--standalone"] if len(nodes) == 1 else []
     for node in nodes:
         if (node.data / "meta.properties").exists():
             continue
         tool = ["kafka.tools.StorageTool", "format", "--ignore-formatted", *quorum]
+        tool += scram_format_args(users)
         args = [*tool, "-t", cluster_id, "-c", str(node.properties)]
         command = java_command(java, libs, node, args)
         result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -118,9 +142,9 @@ def _spawn(java: str, libs: Path, node: Node) -> int:
     )
 
 
-def _wait_serving(node: Node, pid: int, brokers: int) -> None:
+def _wait_serving(node: Node, pid: int, brokers: int, users: dict[str, str]) -> None:
     wait_until(
-        lambda: kafka_probe.serving(node.port, brokers),
+        lambda: kafka_probe.serving(node.port, brokers, users),
         timeout_s=START_TIMEOUT_S,
         what=f"Kafka {node.label}",
         log=node.server_log,
@@ -128,28 +152,42 @@ def _wait_serving(node: Node, pid: int, brokers: int) -> None:
     )
 
 
-def ensure_cluster(brokers: int = 1) -> tuple[str, dict[int, int]]:
-    """Idempotent: live nodes are kept, dead ones started; returns bootstrap servers and pids."""
+def _forget_unauthenticated(brokers: int, saved: dict[str, Any]) -> dict[str, Any]:
+    """A cluster formatted before SASL has no SCRAM users: stop it and start from empty."""
+    if not saved or saved.get("users"):
+        return saved
+    nodes, pids = _nodes(brokers, saved, pick_ports=False), _pids(saved)
+    terminate((pids.get(n.node_id), str(n.properties)) for n in nodes)
+    shutil.rmtree(state_dir() / section(brokers), ignore_errors=True)
+    return {}
+
+
+def ensure_cluster(brokers: int = 1) -> Cluster:
+    """Idempotent: live nodes are kept, dead ones started, principals and ACLs provisioned."""
     with component_lock(section(brokers)):
-        saved = read_section(section(brokers))
+        saved = _forget_unauthenticated(brokers, read_section(section(brokers)))
+        users = {**saved.get("users", {})} or new_users()
+        users |= missing_users(users)
         pids = _pids(saved)
         current = _nodes(brokers, saved, pick_ports=False)
         live = {n.node_id for n in current if pid_alive(pids.get(n.node_id), str(n.properties))}
         nodes = current if live else _nodes(brokers, saved, pick_ports=True)
-        if live == {n.node_id for n in nodes} and all(port_open(n.port) for n in nodes):
-            return bootstrap(nodes), {n.node_id: pids[n.node_id] or 0 for n in nodes}
-        java, libs = require("java"), ensure_kafka_jars()
         cluster_id = saved.get("cluster_id") or new_cluster_id()
-        for node in nodes:
-            write_configs(node, nodes)
-        _format(java, libs, cluster_id, nodes)
-        for node in nodes:
-            if node.node_id not in live:
-                pids[node.node_id] = _spawn(java, libs, node)
-        _save(brokers, cluster_id, nodes, pids)
-        for node in nodes:
-            _wait_serving(node, pids[node.node_id] or 0, brokers)
-        return bootstrap(nodes), {n.node_id: pids[n.node_id] or 0 for n in nodes}
+        if not (live == {n.node_id for n in nodes} and all(port_open(n.port) for n in nodes)):
+            java, libs = require("java"), ensure_kafka_jars()
+            for node in nodes:
+                write_configs(node, nodes, users)
+            _format(java, libs, cluster_id, nodes, users)
+            for node in nodes:
+                if node.node_id not in live:
+                    pids[node.node_id] = _spawn(java, libs, node)
+            _save(brokers, cluster_id, nodes, pids, users)
+            for node in nodes:
+                _wait_serving(node, pids[node.node_id] or 0, brokers, users)
+        cluster = Cluster(bootstrap(nodes), {n.node_id: pids[n.node_id] or 0 for n in nodes}, users)
+        done = provision_platform(cluster.bootstrap, users, 1 if brokers == 1 else 3, saved)
+        _save(brokers, cluster_id, nodes, pids, users, done)
+        return cluster
 
 
 def stop_cluster(brokers: int = 1) -> None:
@@ -160,7 +198,7 @@ def stop_cluster(brokers: int = 1) -> None:
         nodes = _nodes(brokers, saved, pick_ports=False)
         pids = _pids(saved)
         terminate((pids.get(n.node_id), str(n.properties)) for n in nodes)
-        _save(brokers, saved["cluster_id"], nodes, {})
+        _save(brokers, saved["cluster_id"], nodes, {}, saved.get("users", {}))
 
 
 def _check_node(node_id: int, brokers: int, saved: dict[str, Any]) -> None:
@@ -178,7 +216,8 @@ def stop_broker(node_id: int, brokers: int = 3, kill: bool = False) -> None:
         nodes, pids = _nodes(brokers, saved, pick_ports=False), _pids(saved)
         node = nodes[node_id - 1]
         terminate([(pids.get(node_id), str(node.properties))], timeout_s=0 if kill else 30)
-        _save(brokers, saved["cluster_id"], nodes, {**pids, node_id: None})
+        users, done = saved.get("users", {}), saved.get("provisioned", "")
+        _save(brokers, saved["cluster_id"], nodes, {**pids, node_id: None}, users, done)
 
 
 def start_broker(node_id: int, brokers: int = 3) -> None:

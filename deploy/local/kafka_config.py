@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from deploy.local.kafka_auth import LISTENER, sasl_properties
 from deploy.local.procs import HOST
 
 
@@ -44,20 +45,19 @@ def new_cluster_id() -> str:
             return cluster_id
 
 
-def server_properties(node: Node, nodes: list[Node]) -> dict[str, str]:
+def server_properties(node: Node, nodes: list[Node], users: dict[str, str]) -> dict[str, str]:
     """One node means a dynamic quorum (`--standalone`); three use a static voter list."""
     replicas = 1 if len(nodes) == 1 else 3
     min_isr = 1 if replicas == 1 else 2
     props = {
         "process.roles": "broker,controller",
         "node.id": str(node.node_id),
-        "listeners": f"PLAINTEXT://{HOST}:{node.port},CONTROLLER://{HOST}:{node.controller_port}",
+        "listeners": f"{LISTENER}://{HOST}:{node.port},CONTROLLER://{HOST}:{node.controller_port}",
         "advertised.listeners": (
-            f"PLAINTEXT://{HOST}:{node.port},CONTROLLER://{HOST}:{node.controller_port}"
+            f"{LISTENER}://{HOST}:{node.port},CONTROLLER://{HOST}:{node.controller_port}"
         ),
         "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        **sasl_properties(users),
         "log.dirs": str(node.data),
         "num.network.threads": "2",
         "num.io.threads": "2",
@@ -97,10 +97,15 @@ logger.started.level = INFO
 """
 
 
-def write_configs(node: Node, nodes: list[Node]) -> None:
-    """Rewritten on every start, so changed ports take effect without a reformat."""
+def write_configs(node: Node, nodes: list[Node], users: dict[str, str]) -> None:
+    """Rewritten on every start, so changed ports take effect without a reformat.
+
+    Readable by the owner only: the file holds the broker's own passwords.
+    """
     node.home.mkdir(parents=True, exist_ok=True)
-    lines = [f"{key}={value}" for key, value in server_properties(node, nodes).items()]
+    lines = [f"{key}={value}" for key, value in server_properties(node, nodes, users).items()]
+    node.properties.touch(mode=0o600)
+    node.properties.chmod(0o600)
     node.properties.write_text("\n".join(lines) + "\n")
     (node.home / "log4j2.properties").write_text(LOG4J2.format(log=node.server_log))
 

@@ -1,68 +1,54 @@
-"""A blocking Metadata request: readiness checks must work even inside a running event loop."""
+"""Is the cluster serving? Asked as the admin principal, from a thread of its own.
+
+The listener demands SASL, so a bare Metadata request no longer answers; aiokafka does the
+handshake. It runs on a private event loop in a thread, so the check also works when the caller
+is itself inside a running event loop (the test process).
+"""
 
 from __future__ import annotations
 
-import socket
-import struct
-from dataclasses import dataclass
+import asyncio
+import concurrent.futures
+from typing import Any
 
+from aiokafka.admin import AIOKafkaAdminClient
+
+from deploy.local.kafka_auth import ADMIN
 from deploy.local.procs import HOST
+from servicekit.kafka_access import KafkaAccess
 
-METADATA_API_KEY = 3
-METADATA_VERSION = 4  # oldest version Kafka 4.x still serves; not flexible, so easy to parse
-CLIENT_ID = b"greenlink-infra"
-
-
-@dataclass(frozen=True)
-class ClusterView:
-    broker_ids: tuple[int, ...]
-    controller_id: int
+PROBE_TIMEOUT_S = 5.0
 
 
-def _request() -> bytes:
-    header = struct.pack(">hhih", METADATA_API_KEY, METADATA_VERSION, 1, len(CLIENT_ID))
-    body = struct.pack(">ib", 0, 0)  # no topics, no auto-creation
-    payload = header + CLIENT_ID + body
-    return struct.pack(">i", len(payload)) + payload
+def admin_access(bootstrap: str, users: dict[str, str]) -> KafkaAccess:
+    return KafkaAccess(bootstrap, "SASL_PLAINTEXT", "SCRAM-SHA-512", ADMIN, users[ADMIN])
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            raise ConnectionError("broker closed the connection")
-        data += chunk
-    return data
-
-
-def _parse(frame: bytes) -> ClusterView:
-    _correlation, _throttle, count = struct.unpack_from(">iii", frame, 0)
-    offset, ids = 12, []
-    for _ in range(count):
-        (node_id,) = struct.unpack_from(">i", frame, offset)
-        (host_len,) = struct.unpack_from(">h", frame, offset + 4)
-        offset += 6 + host_len + 4
-        (rack_len,) = struct.unpack_from(">h", frame, offset)
-        offset += 2 + max(rack_len, 0)
-        ids.append(node_id)
-    (cluster_len,) = struct.unpack_from(">h", frame, offset)
-    offset += 2 + max(cluster_len, 0)
-    (controller_id,) = struct.unpack_from(">i", frame, offset)
-    return ClusterView(tuple(sorted(ids)), controller_id)
-
-
-def describe(port: int, timeout_s: float = 2.0) -> ClusterView | None:
-    """None while the broker is not serving yet: refused, closed, or an unparseable answer."""
+async def _describe(access: KafkaAccess) -> dict[str, Any]:
+    admin = AIOKafkaAdminClient(
+        **access.client_options(), client_id="greenlink-infra", request_timeout_ms=3_000
+    )
     try:
-        with socket.create_connection((HOST, port), timeout=timeout_s) as sock:
-            sock.sendall(_request())
-            (size,) = struct.unpack(">i", _recv_exact(sock, 4))
-            return _parse(_recv_exact(sock, size))
-    except (OSError, struct.error):
-        return None
+        await admin.start()
+        cluster: dict[str, Any] = await admin.describe_cluster()
+        return cluster
+    finally:
+        await admin.close()
 
 
-def serving(port: int, brokers: int) -> bool:
-    view = describe(port)
-    return view is not None and len(view.broker_ids) >= brokers and view.controller_id >= 0
+def run_blocking(coroutine: Any, timeout_s: float = 60.0) -> Any:
+    """Run a coroutine to completion on a fresh loop in a worker thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=timeout_s)
+
+
+def serving(port: int, brokers: int, users: dict[str, str]) -> bool:
+    """True once `brokers` nodes are registered and a controller is known."""
+    access = admin_access(f"{HOST}:{port}", users)
+    try:
+        cluster = run_blocking(
+            asyncio.wait_for(_describe(access), PROBE_TIMEOUT_S), PROBE_TIMEOUT_S + 5
+        )
+    except Exception:  # not up yet: refused, closed, authentication not ready, timeout
+        return False
+    return len(cluster.get("brokers", [])) >= brokers and int(cluster.get("controller_id", -1)) >= 0

@@ -51,10 +51,15 @@ def _environment() -> dict[str, str]:
     }
 
 
+def _own_secrets(env: dict[str, str], service: str) -> dict[str, str]:
+    """Each service process gets its own Kafka password and no other service's."""
+    own = f"{service.upper()}_KAFKA_PASSWORD"
+    return {k: v for k, v in env.items() if not k.endswith("_KAFKA_PASSWORD") or k == own}
+
+
 def _supervisor_config(env: dict[str, str]) -> Path:
     logs = state_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    env_line = ",".join(f'{k}="{v}"' for k, v in sorted(env.items()))
     sections = [
         "[supervisord]",
         f"logfile={logs / 'supervisord.log'}",
@@ -72,6 +77,7 @@ def _supervisor_config(env: dict[str, str]) -> Path:
         f"serverurl=unix://{state_dir() / 'supervisor.sock'}",
     ]
     for name, (port, roles) in present_services().items():
+        env_line = ",".join(f'{k}="{v}"' for k, v in sorted(_own_secrets(env, name).items()))
         for role in roles:
             sections += [
                 "",

@@ -16,6 +16,7 @@ from matching.feed_signals import FeedSignals
 from matching.handlers import consumer_handlers, expire_offers
 from schemas.topics import MANDATES, PROJECTS, SCORES
 from servicekit.http import create_app
+from servicekit.lender_feeds import run_lender_feeds
 from servicekit.runtime import ConsumerSpec, Duty, ServiceSpec
 
 
@@ -57,6 +58,7 @@ def spec() -> ServiceSpec:
         app_factory=lambda: build_app(config),
         consumers=(consumer,),
         duties=(Duty("offer-expiry", config.offer_sweep_s, _expire_offers),),
+        workers=(lambda stop: run_lender_feeds(config, stop),),
     )
 
 

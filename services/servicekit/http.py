@@ -60,7 +60,7 @@ def create_app(
             min_size=settings.db_pool_min,
             max_size=settings.db_pool_max,
         )
-        app.state.kafka = AIOKafkaClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+        app.state.kafka = AIOKafkaClient(**settings.kafka_access.client_options())
         with contextlib.suppress(Exception):  # readiness reports it; the API still starts
             await app.state.kafka.bootstrap()
         for hook in on_startup:

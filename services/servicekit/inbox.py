@@ -22,13 +22,14 @@ from pydantic import ValidationError
 from schemas.catalog import model_for
 from schemas.envelope import Envelope, EventData
 from servicekit.db import Connection
+from servicekit.dlq import send_to_dlq
 from servicekit.logs import event_id_var, trace_id_var
 from servicekit.metrics import (
-    DEAD_LETTERS,
     EVENTS_CONSUMED,
     EVENTS_DUPLICATE,
     TRANSIENT_RETRIES,
 )
+from servicekit.provenance import check_provenance
 from servicekit.rls import SYSTEM, act_for
 
 log = logging.getLogger(__name__)
@@ -69,13 +70,15 @@ def parse_record(
 ) -> Delivered | None:
     """Validate a record tolerantly (unknown fields ignored); raises for the dead-letter path.
 
-    Returns None for a well-formed event of a type this consumer has no interest in.
+    Returns None for a well-formed event of a type this consumer has no interest in. An event
+    its topic's owner did not send is refused (servicekit.provenance).
     """
     if record.value is None:
         raise PoisonEvent("record has no value")
     envelope = Envelope.from_bytes(record.value)
     model = model_for(envelope.type)
     data = model.model_validate(envelope.data, extra="ignore")
+    check_provenance(envelope, record.topic)
     if envelope.type not in handled:
         return None
     return Delivered(envelope, data, record)
@@ -189,23 +192,7 @@ class InboxConsumer:
 
     async def dead_letter(self, record: ConsumerRecord[bytes, bytes], exc: BaseException) -> None:
         """Park a record on the DLQ with the reason; the partition moves on."""
-        reason = f"{type(exc).__name__}: {exc}"[:2000]
-        headers = [
-            ("dlq_reason", reason.encode()),
-            ("dlq_error_type", type(exc).__name__.encode()),
-            ("dlq_consumer", self.name.encode()),
-            ("dlq_source_topic", record.topic.encode()),
-            ("dlq_source_partition", str(record.partition).encode()),
-            ("dlq_source_offset", str(record.offset).encode()),
-        ]
-        await self.producer.send_and_wait(
-            f"{record.topic}.dlq", value=record.value, key=record.key, headers=headers
-        )
-        DEAD_LETTERS.labels(self.service, record.topic).inc()
-        log.warning(
-            "event dead-lettered",
-            extra={"topic": record.topic, "offset": record.offset, "reason": reason},
-        )
+        await send_to_dlq(self.producer, self.name, self.service, record, exc)
 
 
 def _runs_by_type(events: list[Delivered]) -> list[tuple[str, list[Delivered]]]:

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
 
 from schemas.topics import TOPICS, Topic
+from servicekit.kafka_access import KafkaAccess
 
 log = logging.getLogger(__name__)
 
+TOPIC_ALREADY_EXISTS = 36
 
-def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+
+class TopicCreationError(RuntimeError):
+    """The broker refused to create a topic (most often: the principal may not)."""
+
+
+def make_producer(access: KafkaAccess, client_id: str) -> AIOKafkaProducer:
     """acks=all + idempotence: a retried send never lands twice in a partition."""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **access.client_options(),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -28,11 +33,11 @@ def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-def make_consumer(bootstrap: str, group_id: str, topics: Iterable[str]) -> AIOKafkaConsumer:
+def make_consumer(access: KafkaAccess, group_id: str, topics: Iterable[str]) -> AIOKafkaConsumer:
     """Offsets are committed by hand, after the database commit, never automatically."""
     return AIOKafkaConsumer(
         *topics,
-        bootstrap_servers=bootstrap,
+        **access.client_options(),
         group_id=group_id,
         client_id=group_id,
         enable_auto_commit=False,
@@ -48,23 +53,39 @@ def all_topic_names(topics: Iterable[Topic] = TOPICS) -> list[str]:
     return [name for t in topics for name in (t.name, t.dlq)]
 
 
-async def ensure_topics(
-    bootstrap: str, replication_factor: int = 1, topics: Iterable[Topic] = TOPICS
+def _partitions(name: str, topics: Iterable[Topic]) -> int:
+    """A registry topic's own count; dead-letter twins and lender feeds have one."""
+    return next((t.partitions for t in topics if t.name == name), 1)
+
+
+async def create_topics(
+    access: KafkaAccess, names: Iterable[str], replication_factor: int = 1
 ) -> None:
-    """Create the registry's topics and DLQs that do not exist yet (idempotent)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="greenlink-topics")
+    """Create the named topics that do not exist yet (idempotent); the principal needs CREATE."""
+    admin = AIOKafkaAdminClient(**access.client_options(), client_id="greenlink-topics")
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         wanted = [
-            NewTopic(name, t.partitions if name == t.name else 1, replication_factor)
-            for t in topics
-            for name in (t.name, t.dlq)
+            NewTopic(name, _partitions(name, TOPICS), replication_factor)
+            for name in dict.fromkeys(names)
             if name not in existing
         ]
-        if wanted:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(wanted)
-            log.info("topics created", extra={"topics": [t.name for t in wanted]})
+        if not wanted:
+            return
+        response = await admin.create_topics(wanted)
+        refused = [
+            (e[0], e[1]) for e in response.topic_errors if e[1] not in (0, TOPIC_ALREADY_EXISTS)
+        ]
+        if refused:
+            raise TopicCreationError(f"topics not created (name, Kafka error code): {refused}")
+        log.info("topics created", extra={"topics": [t.name for t in wanted]})
     finally:
         await admin.close()
+
+
+async def ensure_topics(
+    access: KafkaAccess, replication_factor: int = 1, topics: Iterable[Topic] = TOPICS
+) -> None:
+    """Create the registry's topics and DLQs that do not exist yet (as an administrator)."""
+    await create_topics(access, all_topic_names(topics), replication_factor)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import typer
@@ -18,7 +19,8 @@ from fastapi import FastAPI
 
 from servicekit.db import create_pool
 from servicekit.inbox import Handler, InboxConsumer
-from servicekit.kafka import ensure_topics, make_consumer, make_producer
+from servicekit.kafka import create_topics, make_consumer, make_producer
+from servicekit.kafka_acls import writable_topics
 from servicekit.logs import configure_logging
 from servicekit.migrations import migrate
 from servicekit.relay import run_relay
@@ -34,6 +36,9 @@ class ConsumerSpec:
     name: str
     topics: tuple[str, ...]
     handlers: Mapping[str, Handler]
+
+
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class ServiceSpec:
     package_dir: Path
     app_factory: Callable[[], FastAPI]
     consumers: tuple[ConsumerSpec, ...] = field(default=())
+    workers: tuple[Worker, ...] = field(default=())  # run beside the consumers until stopped
     prestart: Callable[[], Awaitable[None]] | None = None
     append_only_tables: tuple[str, ...] = ()
     duties: tuple[Duty, ...] = ()
@@ -76,7 +82,8 @@ async def prepare(spec: ServiceSpec) -> None:
         app_role=s.app_role,
         append_only=spec.append_only_tables,
     )
-    await ensure_topics(s.kafka_bootstrap_servers, s.kafka_replication_factor)
+    # Each service creates what it writes: its own topics and its consumed topics' DLQs.
+    await create_topics(s.kafka_access, writable_topics(s.service_name), s.kafka_replication_factor)
     if spec.prestart is not None:
         await spec.prestart()
 
@@ -86,7 +93,7 @@ async def serve_relay(spec: ServiceSpec, stop: asyncio.Event) -> None:
     async with AsyncExitStack() as stack:
         pool = await create_pool(s.database_url, s.db_schema, min_size=2, max_size=3)
         stack.push_async_callback(pool.close)
-        producer = make_producer(s.kafka_bootstrap_servers, f"{s.service_name}-relay")
+        producer = make_producer(s.kafka_access, f"{s.service_name}-relay")
         await producer.start()
         stack.push_async_callback(producer.stop)
         await run_relay(
@@ -130,12 +137,10 @@ async def serve_consumer(
     async with AsyncExitStack() as stack:
         pool = await create_pool(s.database_url, s.db_schema, min_size=1, max_size=4)
         stack.push_async_callback(pool.close)
-        producer = make_producer(s.kafka_bootstrap_servers, f"{consumer_spec.name}-dlq")
+        producer = make_producer(s.kafka_access, f"{consumer_spec.name}-dlq")
         await producer.start()
         stack.push_async_callback(producer.stop)
-        consumer = make_consumer(
-            s.kafka_bootstrap_servers, consumer_spec.name, consumer_spec.topics
-        )
+        consumer = make_consumer(s.kafka_access, consumer_spec.name, consumer_spec.topics)
         await consumer.start()
         stack.push_async_callback(consumer.stop)
         inbox = InboxConsumer(
@@ -204,7 +209,8 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
         start(
             "consume",
             lambda spec, stop: asyncio.gather(
-                *(serve_consumer(spec, c, stop) for c in spec.consumers)
+                *(serve_consumer(spec, c, stop) for c in spec.consumers),
+                *(worker(stop) for worker in spec.workers),
             ),
         )
 
@@ -218,6 +224,7 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
                 serve_relay(spec, stop),
                 serve_duties(spec, stop),
                 *(serve_consumer(spec, c, stop) for c in spec.consumers),
+                *(worker(stop) for worker in spec.workers),
             ),
         )
 

@@ -6,14 +6,16 @@ from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.kafka_settings import KafkaSettings
 
 from servicekit.password_strength import weakness
 
 DEV_ENVIRONMENTS = ("development", "test")
 
 
-class ServiceSettings(BaseSettings):
+class ServiceSettings(KafkaSettings):
     """Base settings; each service subclasses it to set its name, schema and port."""
 
     model_config = SettingsConfigDict(
@@ -30,8 +32,6 @@ class ServiceSettings(BaseSettings):
         default=None, alias="MIGRATION_DATABASE_URL", repr=False
     )
     database_password: SecretStr | None = Field(default=None, alias="PGPASSWORD", repr=False)
-    kafka_bootstrap_servers: str = Field(alias="KAFKA_BOOTSTRAP_SERVERS")
-    kafka_replication_factor: int = Field(default=1, alias="KAFKA_REPLICATION_FACTOR")
     http_host: str = Field(default="127.0.0.1", alias="HTTP_HOST")
     http_port: int = 8000
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")

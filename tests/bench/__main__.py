@@ -84,7 +84,7 @@ def main(
         if api is None:  # no wrk: the Python client shares the cores with the service
             api = asyncio.run(registration.api_registrations(base, headers, n, concurrency=32))
         naive = asyncio.run(
-            registration.naive_registrations(info.database_url, info.bootstrap_servers, n // 4)
+            registration.naive_registrations(info.database_url, info.kafka_access(), n // 4)
         )
         bulk = asyncio.run(registration.bulk_intake(base, headers, int(50_000 * scale)))
     finally:

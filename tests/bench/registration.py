@@ -19,6 +19,7 @@ import orjson
 from schemas.envelope import Envelope
 from schemas.project import ProjectRegistered
 from servicekit.kafka import make_producer
+from servicekit.kafka_access import KafkaAccess
 from tests.support.samples import enterprise_body, project_body
 
 
@@ -73,10 +74,10 @@ async def api_registrations(
     )
 
 
-async def naive_registrations(database_url: str, bootstrap: str, count: int) -> Rate:
+async def naive_registrations(database_url: str, kafka: KafkaAccess, count: int) -> Rate:
     con = await asyncpg.connect(database_url)
     await con.execute("CREATE TEMP TABLE naive (id uuid PRIMARY KEY, body jsonb)")
-    producer = make_producer(bootstrap, "bench-naive")
+    producer = make_producer(kafka, "bench-naive")
     await producer.start()
     try:
         started = time.perf_counter()
@@ -97,7 +98,7 @@ async def naive_registrations(database_url: str, bootstrap: str, count: int) -> 
                 event.project_id,
                 orjson.dumps(body).decode(),
             )
-            envelope = Envelope.wrap(event, source="bench")
+            envelope = Envelope.wrap(event, source="greenlink/registry")
             await producer.send_and_wait("greenlink.projects", envelope.to_bytes())
         elapsed = time.perf_counter() - started
     finally:

@@ -76,7 +76,7 @@ async def test_killing_intake_relay_and_consumer_mid_stream_loses_and_doubles_no
     assert done["accepted_rows"] == ROWS  # type: ignore[index]
 
     records = await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         PROJECTS.name,
         lambda got: len({r.key for r in got}) >= ROWS,
         timeout_s=240,

@@ -50,7 +50,7 @@ async def ledger_db(infra: InfraInfo) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture(scope="session")
 async def producer(infra: InfraInfo, topics: None) -> AsyncIterator[Any]:
-    client = make_producer(infra.bootstrap_servers, "audit-test")
+    client = make_producer(infra.kafka_access(), "audit-test")
     await client.start()
     yield client
     await client.stop()

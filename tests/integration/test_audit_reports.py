@@ -61,7 +61,7 @@ async def story(
     assert created.status_code == 201, created.text
     project_id = uuid.UUID(created.json()["project_id"])
     pool = await create_pool(infra.database_url, "audit")
-    producer = make_producer(infra.bootstrap_servers, "audit-report-test")
+    producer = make_producer(infra.kafka_access(), "audit-report-test")
     await producer.start()
     try:
         sql = "SELECT 1 FROM ledger WHERE project_id = $1 AND type = 'project.registered.v1'"
@@ -119,7 +119,7 @@ async def test_lineage_puts_a_registration_before_its_score_even_when_the_score_
     then = Envelope.wrap(scored(project_id, tenant), source="greenlink/scoring")
     then = then.model_copy(update={"time": first.time + timedelta(seconds=1)})
     pool = await create_pool(infra.database_url, "audit")
-    producer = make_producer(infra.bootstrap_servers, "audit-lineage-order-test")
+    producer = make_producer(infra.kafka_access(), "audit-lineage-order-test")
     await producer.start()
     try:
         for envelope in (then, first):  # the score reaches the ledger first

@@ -28,7 +28,7 @@ def _envelope(subject_project: uuid.UUID) -> Envelope:
         version=1,
         withdrawn_at=datetime.now(UTC),
     )
-    return Envelope.wrap(event, source="test")
+    return Envelope.wrap(event, source="greenlink/registry")
 
 
 @pytest.fixture
@@ -37,8 +37,8 @@ async def probe(infra, topics, tmp_path):
     schema = probe_schema()
     await migrate(infra.database_url, schema, probe_package(tmp_path))
     pool = await create_pool(infra.database_url, schema)
-    producer = make_producer(infra.bootstrap_servers, "probe")
-    consumer = make_consumer(infra.bootstrap_servers, schema, [PROJECTS.name])
+    producer = make_producer(infra.kafka_access(), "probe")
+    consumer = make_consumer(infra.kafka_access(), schema, [PROJECTS.name])
     await producer.start()
     await consumer.start()
     inbox = InboxConsumer(
@@ -104,7 +104,7 @@ async def test_malformed_event_goes_to_the_dlq_with_its_reason_and_the_partition
 
     await eventually(lambda: _effects(pool, after))
     dead = await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         PROJECTS.dlq,
         lambda got: len(got) >= 2,
         keep=lambda r: r.key == str(key).encode(),

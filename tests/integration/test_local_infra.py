@@ -17,6 +17,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from servicekit.kafka_access import KafkaAccess
+
 if TYPE_CHECKING:
     from deploy.local.infra import InfraInfo
 
@@ -75,11 +77,11 @@ def test_cli_in_another_process_reuses_running_services(local: InfraInfo) -> Non
     )
 
     assert f"export KAFKA_BOOTSTRAP_SERVERS={local.bootstrap_servers}\n" in result.stdout
-    assert f"export DATABASE_URL={local.database_url}" in result.stdout
+    assert f"export DATABASE_URL={local.app_database_url}\n" in result.stdout
 
 
-async def create_topic(bootstrap: str, topic: str, replicas: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def create_topic(access: KafkaAccess, topic: str, replicas: int) -> None:
+    admin = AIOKafkaAdminClient(**access.client_options())
     await admin.start()
     try:
         await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=replicas)])
@@ -87,17 +89,17 @@ async def create_topic(bootstrap: str, topic: str, replicas: int) -> None:
         await admin.close()
 
 
-async def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+async def produce(access: KafkaAccess, topic: str, values: list[bytes]) -> None:
+    producer = AIOKafkaProducer(**access.client_options(), enable_idempotence=True, acks="all")
     async with producer:
         for value in values:
             await producer.send_and_wait(topic, value=value, key=value)
 
 
-async def read_as_group(bootstrap: str, topic: str, group: str, count: int) -> list[bytes]:
+async def read_as_group(access: KafkaAccess, topic: str, group: str, count: int) -> list[bytes]:
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **access.client_options(),
         group_id=group,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -117,12 +119,12 @@ async def test_kafka_takes_idempotent_writes_and_serves_a_consumer_group(
 ) -> None:
     topic, group = f"infra-test-{uuid4().hex[:8]}", f"infra-test-{uuid4().hex[:8]}"
     values = [f"event-{i}".encode() for i in range(20)]
-    await create_topic(local.bootstrap_servers, topic, replicas=1)
+    await create_topic(local.kafka_access(), topic, replicas=1)
 
-    await produce(local.bootstrap_servers, topic, values)
-    first_read = await read_as_group(local.bootstrap_servers, topic, group, len(values))
-    await produce(local.bootstrap_servers, topic, [b"after-commit"])
-    second_read = await read_as_group(local.bootstrap_servers, topic, group, 1)
+    await produce(local.kafka_access(), topic, values)
+    first_read = await read_as_group(local.kafka_access(), topic, group, len(values))
+    await produce(local.kafka_access(), topic, [b"after-commit"])
+    second_read = await read_as_group(local.kafka_access(), topic, group, 1)
 
     assert sorted(first_read) == sorted(values)
     assert second_read == [b"after-commit"]
@@ -188,11 +190,11 @@ async def test_three_brokers_keep_accepting_acks_all_after_one_is_killed(
     info: InfraInfo = infra.ensure_started(brokers=3)
     topic = f"infra-chaos-{uuid4().hex[:8]}"
     try:
-        await create_topic(info.bootstrap_servers, topic, replicas=3)
-        await produce(info.bootstrap_servers, topic, [b"before-0", b"before-1"])
+        await create_topic(info.kafka_access(), topic, replicas=3)
+        await produce(info.kafka_access(), topic, [b"before-0", b"before-1"])
         infra.stop_broker(2, kill=True)
-        await produce(info.bootstrap_servers, topic, [b"after-0", b"after-1"])
-        seen = await read_as_group(info.bootstrap_servers, topic, topic, 4)
+        await produce(info.kafka_access(), topic, [b"after-0", b"after-1"])
+        seen = await read_as_group(info.kafka_access(), topic, topic, 4)
         infra.start_broker(2)
     finally:
         infra.stop(only="kafka3")

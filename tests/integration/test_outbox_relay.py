@@ -49,7 +49,7 @@ async def test_concurrent_transactions_committing_out_of_order_publish_each_even
 ):
     schema, pool = await _outbox_pool(infra, tmp_path)
     enterprise = uuid.uuid4()
-    producer = make_producer(infra.bootstrap_servers, "test-relay")
+    producer = make_producer(infra.kafka_access(), "test-relay")
     await producer.start()
     stop = asyncio.Event()
     relay_task = asyncio.create_task(
@@ -67,14 +67,14 @@ async def test_concurrent_transactions_committing_out_of_order_publish_each_even
     try:
         project_ids = set(await asyncio.gather(*(transaction(i) for i in range(16))))
         await read_until(
-            infra.bootstrap_servers,
+            infra.kafka_access(),
             PROJECTS.name,
             lambda got: len(got) >= 16,
             keep=_mine(enterprise),
         )
         # Read again for a while after all 16 arrived: nothing may follow them.
         records = await read_until(
-            infra.bootstrap_servers,
+            infra.kafka_access(),
             PROJECTS.name,
             lambda got: False,
             timeout_s=4,
@@ -95,7 +95,7 @@ async def test_relay_dying_after_produce_republishes_and_never_loses(infra, topi
     enterprise = uuid.uuid4()
     async with pool.acquire() as con, con.transaction():
         await enqueue(con, [_event(enterprise) for _ in range(5)], source="test")
-    producer = make_producer(infra.bootstrap_servers, "test-relay")
+    producer = make_producer(infra.kafka_access(), "test-relay")
     await producer.start()
     try:
         # The relay's own database session dies right after Kafka acknowledged the batch.
@@ -107,7 +107,7 @@ async def test_relay_dying_after_produce_republishes_and_never_loses(infra, topi
     finally:
         await producer.stop()
     records = await read_until(
-        infra.bootstrap_servers, PROJECTS.name, lambda got: len(got) >= 10, keep=_mine(enterprise)
+        infra.kafka_access(), PROJECTS.name, lambda got: len(got) >= 10, keep=_mine(enterprise)
     )
     ids = [Envelope.from_bytes(r.value).id for r in records]
     assert len(ids) == 10 and len(set(ids)) == 5  # every event twice on the wire, same ids

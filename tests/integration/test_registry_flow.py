@@ -37,7 +37,7 @@ async def test_registered_project_reaches_kafka_as_a_valid_event(registry, mint,
     project_id = response.json()["project_id"]
 
     records = await read_until(
-        infra.bootstrap_servers, PROJECTS.name, lambda got: len(got) >= 1, keep=_about(project_id)
+        infra.kafka_access(), PROJECTS.name, lambda got: len(got) >= 1, keep=_about(project_id)
     )
     assert len(records) == 1
     envelope = Envelope.from_bytes(records[0].value)
@@ -88,7 +88,7 @@ async def test_update_creates_a_version_and_withdrawal_ends_it(registry, mint, t
     assert current["project"]["activity"]["capacity_mw"] == 60.0
 
     records = await read_until(
-        infra.bootstrap_servers, PROJECTS.name, lambda got: len(got) >= 3, keep=_about(project_id)
+        infra.kafka_access(), PROJECTS.name, lambda got: len(got) >= 3, keep=_about(project_id)
     )
     types = [Envelope.from_bytes(r.value).type for r in records]
     assert types == [
@@ -154,7 +154,7 @@ async def test_bulk_upload_registers_valid_rows_and_reports_each_bad_one(
     assert all("city" in e["reason"] for e in errors)
 
     records = await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         PROJECTS.name,
         lambda got: len(got) >= 9_950,
         timeout_s=180,

@@ -36,7 +36,7 @@ async def test_registered_project_is_scored_and_announced(registry, scoring, min
     project_id, headers = await _register(registry, mint)
 
     records = await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         SCORES.name,
         lambda got: len(got) >= 1,
         keep=data_field_equals("project_id", project_id),
@@ -66,25 +66,25 @@ async def test_registered_project_is_scored_and_announced(registry, scoring, min
 async def test_redelivered_project_event_is_not_scored_twice(registry, scoring, mint, infra):
     project_id, _ = await _register(registry, mint)
     registered = await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         PROJECTS.name,
         lambda got: len(got) >= 1,
         keep=data_field_equals("project_id", project_id),
     )
-    producer = make_producer(infra.bootstrap_servers, "test-redeliver")
+    producer = make_producer(infra.kafka_access(), "test-redeliver")
     await producer.start()
     try:
         await producer.send_and_wait(PROJECTS.name, registered[0].value, key=registered[0].key)
     finally:
         await producer.stop()
     await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         SCORES.name,
         lambda got: len(got) >= 1,
         keep=data_field_equals("project_id", project_id),
     )
     scores = await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         SCORES.name,
         lambda got: False,
         timeout_s=4,
@@ -114,7 +114,7 @@ async def test_malformed_project_event_goes_to_the_dlq_and_scoring_moves_on(
     registry, scoring, mint, infra
 ):
     key = uuid.uuid4().hex.encode()
-    producer = make_producer(infra.bootstrap_servers, "test-poison")
+    producer = make_producer(infra.kafka_access(), "test-poison")
     await producer.start()
     try:
         poison = {
@@ -130,7 +130,7 @@ async def test_malformed_project_event_goes_to_the_dlq_and_scoring_moves_on(
     finally:
         await producer.stop()
     dead = await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         PROJECTS.dlq,
         lambda got: len(got) >= 1,
         keep=lambda r: r.key == key and dict(r.headers).get("dlq_consumer") == b"scoring-projects",

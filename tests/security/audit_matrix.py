@@ -80,7 +80,7 @@ async def seed(ctx: SeedContext) -> World:
     registry, audit = ctx.clients["registry"], ctx.clients["audit"]
     own = _with_lender(await enrolled(registry, ctx.mint))
     other = _with_lender(await enrolled(registry, ctx.mint))
-    producer: Any = make_producer(ctx.bootstrap_servers, "security-matrix")
+    producer: Any = make_producer(ctx.kafka, "security-matrix")
     await producer.start()
     try:
         await produce(producer, [_lender_named(own), _lender_named(other)])

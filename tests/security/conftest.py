@@ -49,12 +49,12 @@ async def _consumer_from_now(
     group = f"{consumer_spec.name}-{s.db_schema}"
     pool = await create_pool(s.database_url, s.db_schema, min_size=1, max_size=4)
     stack.push_async_callback(pool.close)
-    producer = make_producer(s.kafka_bootstrap_servers, f"{group}-dlq")
+    producer = make_producer(s.kafka_access, f"{group}-dlq")
     await producer.start()
     stack.push_async_callback(producer.stop)
     consumer = AIOKafkaConsumer(
         *consumer_spec.topics,
-        bootstrap_servers=s.kafka_bootstrap_servers,
+        **s.kafka_access.client_options(),
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="latest",
@@ -142,4 +142,4 @@ def matrix_clients(
 def seed_context(
     matrix_clients: Mapping[str, httpx.AsyncClient], mint: Mint, infra: InfraInfo
 ) -> SeedContext:
-    return SeedContext(matrix_clients, mint, infra.bootstrap_servers)
+    return SeedContext(matrix_clients, mint, infra.kafka_access())

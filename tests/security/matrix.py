@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from servicekit.kafka_access import KafkaAccess
+
 
 class Caller(StrEnum):
     ANONYMOUS = "anonymous"
@@ -132,7 +134,7 @@ class SeedContext:
 
     clients: Mapping[str, httpx.AsyncClient]
     mint: Mint
-    bootstrap_servers: str
+    kafka: KafkaAccess
 
 
 Seed = Callable[[SeedContext], Awaitable[World]]

@@ -26,6 +26,7 @@ from schemathesis.python import asgi
 
 import audit.app as audit_composition
 from deploy.local.infra import InfraInfo
+from servicekit.kafka_access import KafkaAccess
 from servicekit.migrations import migrate
 from servicekit.runtime import ServiceSpec, prepare
 from tests.security.fuzzing import AnyCase, FuzzTarget, FuzzTest, fuzz_schema
@@ -340,7 +341,9 @@ async def matching_callers(
 ) -> AsyncIterator[Callers]:
     """Matching on its own schema: two lenders, each with a mandate, a deal it showed interest
     in and made an offer on, and the enterprise behind that deal's project."""
-    ctx = SeedContext({"registry": registry.client, "matching": isolated_matching.client}, mint, "")
+    ctx = SeedContext(
+        {"registry": registry.client, "matching": isolated_matching.client}, mint, KafkaAccess("")
+    )
     world = await asyncio.gather(lending(ctx), lending(ctx))
     roles = {
         "GET /v1/projects/{project_id}/lenders": "enterprise",

@@ -16,6 +16,7 @@ import pytest
 from deploy.local.infra import InfraInfo
 from servicekit.auth import Principal, Role
 from servicekit.db import create_pool
+from servicekit.kafka_access import KafkaAccess
 from servicekit.rls import SYSTEM, act_as, act_for
 from tests.security.matching_matrix import lending
 from tests.security.matrix import SeedContext, Tenant
@@ -224,7 +225,9 @@ async def lenders(
     isolated_matching: RunningService, registry: RunningService, scoring: RunningService, mint
 ) -> tuple[Tenant, Tenant]:
     """Two lenders with a deal each; A has made an offer and paid it out."""
-    ctx = SeedContext({"registry": registry.client, "matching": isolated_matching.client}, mint, "")
+    ctx = SeedContext(
+        {"registry": registry.client, "matching": isolated_matching.client}, mint, KafkaAccess("")
+    )
     a, b = await asyncio.gather(lending(ctx), lending(ctx))
     headers = mint("lender", a.lender_id)
     deal_url = f"/v1/deals/{a.objects['deal_id']}"

@@ -23,7 +23,9 @@ def settings(environment: str, password: str | None, **extra: Any) -> ServiceSet
     return ServiceSettings(
         GREENLINK_ENV=environment,
         DATABASE_URL=f"postgresql://{auth}db.internal:5432/greenlink",
-        KAFKA_BOOTSTRAP_SERVERS="kafka.internal:9092",
+        KAFKA_BOOTSTRAP_SERVERS="kafka.internal:9093",
+        KAFKA_SECURITY_PROTOCOL="SASL_SSL",
+        KAFKA_PASSWORD=REAL_PASSWORD,
         **extra,
     )
 
@@ -119,6 +121,8 @@ def test_a_service_refuses_to_start_with_default_secrets(monkeypatch: pytest.Mon
 
     monkeypatch.setenv("GREENLINK_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", "postgresql://greenlink:greenlink@db.internal/greenlink")
-    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka.internal:9092")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka.internal:9093")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("KAFKA_PASSWORD", REAL_PASSWORD)
     with pytest.raises(ValidationError, match="database password"):
         spec()

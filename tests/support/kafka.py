@@ -9,9 +9,11 @@ from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
+from servicekit.kafka_access import KafkaAccess
+
 
 async def read_until(
-    bootstrap: str,
+    access: KafkaAccess,
     topic: str,
     done: Callable[[list[ConsumerRecord[bytes, bytes]]], bool],
     *,
@@ -21,7 +23,7 @@ async def read_until(
     """Read `topic` from the beginning until `done(kept records)` or the timeout."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **access.client_options(),
         group_id=f"test-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,

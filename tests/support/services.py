@@ -32,6 +32,7 @@ async def running_service(
         tasks.append(asyncio.create_task(serve_duties(spec, stop)))
     if consumers:
         tasks.extend(asyncio.create_task(serve_consumer(spec, c, stop)) for c in spec.consumers)
+        tasks.extend(asyncio.create_task(worker(stop)) for worker in spec.workers)
     app = spec.app_factory()
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

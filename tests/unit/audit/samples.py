@@ -26,6 +26,7 @@ from schemas.deals import (
     Offer,
 )
 from schemas.envelope import Envelope, EventData
+from schemas.export.topology import producer_of
 from schemas.lending import LenderRegistered
 from schemas.scoring import ProjectScored, ScoreComponents, Taxonomy
 
@@ -118,7 +119,7 @@ async def produce(producer: Any, events: Sequence[EventData]) -> list[Envelope]:
     envelopes = []
     for event in events:
         topic = TOPIC_OF_EVENT[event.event_type]
-        envelope = Envelope.wrap(event, source="greenlink/test")
+        envelope = Envelope.wrap(event, source=f"greenlink/{producer_of(topic)}")
         key = str(getattr(event, topic.key)).encode()
         await producer.send_and_wait(topic.name, envelope.to_bytes(), key=key)
         envelopes.append(envelope)

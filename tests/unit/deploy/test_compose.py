@@ -64,6 +64,7 @@ def test_service_starts_only_after_kafka_and_postgres_are_healthy(service: str) 
     depends = COMPOSE["services"][service]["depends_on"]
     assert {name: d["condition"] for name, d in depends.items()} == {
         "kafka": "service_healthy",
+        "kafka-setup": "service_completed_successfully",
         "postgres": "service_healthy",
     }
     for name in INFRASTRUCTURE:
@@ -96,3 +97,22 @@ def test_nothing_is_published_beyond_the_loopback_interface() -> None:
     for name, spec in COMPOSE["services"].items():
         for address, _, _ in published(spec):
             assert address == "127.0.0.1", name
+
+
+def test_kafka_authenticates_every_listener_and_authorizes_by_acl() -> None:
+    kafka = COMPOSE["services"]["kafka"]["environment"]
+    protocols = dict(p.split(":") for p in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(protocols.values()) == {"SASL_PLAINTEXT"}
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert "ANONYMOUS" not in kafka["KAFKA_SUPER_USERS"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_passwords_come_from_this_install_never_from_the_file(service: str) -> None:
+    environment = COMPOSE["services"][service]["environment"]
+    setup = COMPOSE["services"]["kafka-setup"]["environment"]
+    own = f"${{{service.upper()}_KAFKA_PASSWORD:?"
+    assert environment["KAFKA_PASSWORD"].startswith(own)
+    assert setup[f"{service.upper()}_KAFKA_PASSWORD"].startswith(own)
+    assert environment["KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"

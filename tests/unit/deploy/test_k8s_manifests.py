@@ -61,3 +61,38 @@ def test_kafka_topics_match_the_topic_registry_with_their_dead_letter_twins() ->
     }
     expected = {t.name: t.partitions for t in TOPICS} | {t.dlq: 1 for t in TOPICS}
     assert declared == expected
+
+
+def test_kafka_users_are_generated_from_the_topology() -> None:
+    from deploy.strimzi_users import render
+
+    assert (K8S / "kafka-users.yaml").read_text() == render(), "run `make contracts`"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_authenticates_to_kafka_as_its_own_user_over_tls(service: str) -> None:
+    users = {u["metadata"]["name"] for u in documents("kafka-users.yaml")["KafkaUser"]}
+    config = documents("config.yaml")["ConfigMap"][0]["data"]
+    container = documents(f"{service}.yaml")["Deployment"][0]["spec"]["template"]["spec"][
+        "containers"
+    ][0]
+    env = {e["name"]: e for e in container["env"]}
+
+    assert service in users
+    assert env["KAFKA_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
+        "name": service,
+        "key": "password",
+    }
+    assert config["KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    mounts = {m["mountPath"] for m in container["volumeMounts"]}
+    assert config["KAFKA_SSL_CAFILE"].rsplit("/", 1)[0] in mounts
+
+
+def test_the_broker_authenticates_every_listener_and_authorizes_by_acl() -> None:
+    kafka = documents("kafka.yaml")["Kafka"][0]["spec"]["kafka"]
+    assert all(listener["tls"] for listener in kafka["listeners"])
+    assert all(listener["authentication"]["type"] for listener in kafka["listeners"])
+    assert kafka["authorization"]["type"] == "simple"
+    for name in ("kafka.yaml", "kafka-topics.yaml", "kafka-users.yaml"):
+        for docs in documents(name).values():
+            assert {d["apiVersion"] for d in docs} == {"kafka.strimzi.io/v1"}, name
