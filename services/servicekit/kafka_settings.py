@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 
 from servicekit.kafka_access import AUTHENTICATED, ENCRYPTED, KafkaAccess, SaslMechanism
 from servicekit.kafka_access import SecurityProtocol as Protocol
+from servicekit.password_strength import weakness
 
 
 def service_password_variable(service: str) -> str:
@@ -71,8 +72,11 @@ class KafkaSettings(BaseSettings):
                 f"KAFKA_SECURITY_PROTOCOL={protocol} is refused outside development:"
                 " use SASL_SSL (SCRAM) or SSL with a client certificate (mTLS)"
             )
-        if protocol == "SASL_SSL" and not self.kafka_password:
-            raise ValueError("KAFKA_PASSWORD (or <SERVICE>_KAFKA_PASSWORD) is required")
+        password = self.kafka_password.get_secret_value() if self.kafka_password else ""
+        if protocol == "SASL_SSL" and (why := weakness(password)):
+            raise ValueError(
+                f"KAFKA_PASSWORD (or <SERVICE>_KAFKA_PASSWORD) is missing or weak: {why}"
+            )
         if protocol == "SASL_SSL" and self.kafka_sasl_mechanism == "PLAIN":
             raise ValueError("KAFKA_SASL_MECHANISM=PLAIN is refused outside development: use SCRAM")
         if protocol == "SSL" and not (self.kafka_ssl_certfile and self.kafka_ssl_keyfile):

@@ -9,7 +9,6 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.kafka_settings import KafkaSettings
-
 from servicekit.password_strength import weakness
 
 DEV_ENVIRONMENTS = ("development", "test")

@@ -211,7 +211,7 @@ async def test_checkpoints_are_signed_published_and_served_but_never_ledgered(
     def ours(r: Any) -> bool:
         return bool(orjson.loads(r.value)["data"]["checkpoint_id"] == checkpoint["id"])
 
-    records = await read_until(infra.bootstrap_servers, CHECKPOINTS.name, bool, keep=ours)
+    records = await read_until(infra.kafka_access(), CHECKPOINTS.name, bool, keep=ours)
     envelope = orjson.loads(records[0].value)
     assert envelope["source"] == "audit" and envelope["type"] == "ledger.checkpointed.v1"
     data = envelope["data"]
@@ -224,7 +224,7 @@ async def test_checkpoints_are_signed_published_and_served_but_never_ledgered(
 
 async def ledgered(infra: InfraInfo, pool: asyncpg.Pool, events: list[EventData]) -> None:
     """Produce events as their services would and wait until the ledger holds them."""
-    producer: Any = make_producer(infra.bootstrap_servers, "anchoring-test")
+    producer: Any = make_producer(infra.kafka_access(), "anchoring-test")
     await producer.start()
     try:
         ids = [e.id for e in await produce(producer, events)]

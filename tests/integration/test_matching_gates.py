@@ -184,7 +184,7 @@ async def test_withdrawal_wins_over_events_of_the_project_that_arrive_after_it(
         )
         return sent.partition
 
-    producer = make_producer(infra.bootstrap_servers, "test-late-events")
+    producer = make_producer(infra.kafka_access(), "test-late-events")
     await producer.start()
     try:
         p = await send(producer, PROJECTS.name, withdrawal, "greenlink/registry")

@@ -109,7 +109,7 @@ async def test_a_version_stored_before_the_gate_is_still_scored_rejected(
             "recorded_at": datetime.now(UTC),
         }
     )
-    producer = make_producer(infra.bootstrap_servers, "test-old-impossible-version")
+    producer = make_producer(infra.kafka_access(), "test-old-impossible-version")
     await producer.start()
     try:
         envelope = Envelope.wrap(old, source="greenlink/registry")

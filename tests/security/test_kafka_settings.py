@@ -40,9 +40,11 @@ def test_production_refuses_plaintext_kafka(protocol: str) -> None:
         production(KAFKA_SECURITY_PROTOCOL=protocol, KAFKA_PASSWORD=KAFKA_PASSWORD)
 
 
-def test_production_refuses_kafka_without_credentials() -> None:
+def test_production_refuses_kafka_without_credentials_or_with_a_weak_password() -> None:
     with pytest.raises(ValidationError, match="KAFKA_PASSWORD"):
         production(KAFKA_SECURITY_PROTOCOL="SASL_SSL")
+    with pytest.raises(ValidationError, match="KAFKA_PASSWORD"):
+        production(KAFKA_SECURITY_PROTOCOL="SASL_SSL", KAFKA_PASSWORD="kafkakafkakafkakafka")
     with pytest.raises(ValidationError, match="KAFKA_SSL_CERTFILE"):
         production(KAFKA_SECURITY_PROTOCOL="SSL")
 

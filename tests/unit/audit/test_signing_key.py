@@ -16,7 +16,9 @@ pytestmark = pytest.mark.unit
 PRODUCTION = {
     "GREENLINK_ENV": "production",
     "DATABASE_URL": "postgresql://greenlink:s3cret-Xq81-not-a-default@db.internal/greenlink",
-    "KAFKA_BOOTSTRAP_SERVERS": "kafka.internal:9092",
+    "KAFKA_BOOTSTRAP_SERVERS": "kafka.internal:9093",
+    "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+    "KAFKA_PASSWORD": "kafka-Zt94-own-secret-for-audit",
     "GREENLINK_JWKS_URL": "https://login.example.cn/.well-known/jwks.json",
     "GREENLINK_JWT_ISSUER": "https://login.example.cn/",
 }
