@@ -89,6 +89,8 @@ def ensure_started(brokers: int = 1) -> InfraInfo:
     pids: dict[str, int] = {}
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
     protocol, users = _external_kafka_principals()
+    if bootstrap and (local_users := kafka_cluster.users_of(bootstrap)):
+        protocol, users = "SASL_PLAINTEXT", local_users
     if not bootstrap:
         cluster = kafka_cluster.ensure_cluster(brokers)
         bootstrap, protocol, users = cluster.bootstrap, "SASL_PLAINTEXT", cluster.users

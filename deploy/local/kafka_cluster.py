@@ -190,6 +190,19 @@ def ensure_cluster(brokers: int = 1) -> Cluster:
         return cluster
 
 
+def users_of(bootstrap_servers: str) -> dict[str, str]:
+    """The principals of the local cluster answering at `bootstrap_servers`, if it is ours.
+
+    A process that was handed the local cluster's address (tests export it) still gets the
+    admin's password, which the exported environment never carries.
+    """
+    for brokers in (1, 3):
+        saved = read_section(section(brokers))
+        if saved and bootstrap(_nodes(brokers, saved, pick_ports=False)) == bootstrap_servers:
+            return dict(saved.get("users", {}))
+    return {}
+
+
 def stop_cluster(brokers: int = 1) -> None:
     with component_lock(section(brokers)):
         saved = read_section(section(brokers))

@@ -119,7 +119,7 @@ async def test_a_version_stored_before_the_gate_is_still_scored_rejected(
     finally:
         await producer.stop()
     records = await read_until(
-        infra.bootstrap_servers,
+        infra.kafka_access(),
         SCORES.name,
         lambda got: len(got) >= 1,
         keep=data_field_equals("project_id", str(project_id)),

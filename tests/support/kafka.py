@@ -24,7 +24,7 @@ async def read_until(
     consumer = AIOKafkaConsumer(
         topic,
         **access.client_options(),
-        group_id=f"test-{uuid.uuid4().hex}",
+        group_id=f"{access.username or 'test'}-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
