@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 if __package__ in (None, ""):  # run by path: make `deploy.local` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -119,7 +119,7 @@ def _external_kafka_principals() -> tuple[SecurityProtocol, dict[str, str]]:
     }
     if "KAFKA_ADMIN_PASSWORD" in os.environ:
         users[ADMIN] = os.environ["KAFKA_ADMIN_PASSWORD"]
-    return protocol, users  # type: ignore[return-value]
+    return cast(SecurityProtocol, protocol), users
 
 
 def stop(only: str | None = None) -> None:

@@ -36,7 +36,9 @@ def feed_of(record: ConsumerRecord[bytes, bytes]) -> str:
     envelope = Envelope.from_bytes(record.value)
     data = model_for(envelope.type).model_validate(envelope.data, extra="ignore")
     check_provenance(envelope, record.topic)
-    lender_id = data.lender_id  # type: ignore[attr-defined]
+    lender_id = getattr(data, "lender_id", None)
+    if lender_id is None:
+        raise ValueError(f"{envelope.type} names no lender")
     return lender_feed_topic(uuid.UUID(str(lender_id)))
 
 
