@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict
 
-from registry import handlers, intake, repository
+from registry import handlers, intake, repository, upload
 from registry.views import (
     Accepted,
     EnterpriseView,
@@ -215,7 +215,11 @@ INTAKE_TYPES = {"application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "
 async def create_intake_job(
     request: Request, principal: CurrentPrincipal, pool: Pool
 ) -> IntakeJobView:
-    """Upload projects as JSON lines or CSV; rows are checked and registered in the background."""
+    """Upload projects as JSON lines or CSV; rows are checked and registered in the background.
+
+    The body is streamed to a spooled file, never held whole in memory; an enterprise may have
+    only a few jobs queued or running at once (429 beyond that, naming the limit).
+    """
     tenant = _tenant(principal)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fmt = INTAKE_TYPES.get(content_type)
@@ -223,15 +227,17 @@ async def create_intake_job(
         raise Unprocessable(
             f"content type must be one of {', '.join(INTAKE_TYPES)}", field="content-type"
         )
-    try:
-        text = (await request.body()).decode("utf-8")
-    except UnicodeDecodeError:
-        raise Unprocessable("upload must be UTF-8 text", field="body") from None
-    if "\x00" in text:
-        raise Unprocessable("upload must not contain NUL bytes", field="body")
-    job_id = await intake.create_job(pool, tenant, fmt, text)
     settings = request.app.state.settings
-    task = asyncio.create_task(intake.process_job(pool, job_id, settings.intake_chunk_rows))
+    await intake.check_capacity(pool, tenant, settings.intake_max_running_jobs)
+    with await upload.spool(request.stream()) as spooled:
+        job_id = await intake.create_job(
+            pool, tenant, fmt, spooled, settings.intake_max_running_jobs
+        )
+    task = asyncio.create_task(
+        intake.process_job(
+            pool, job_id, settings.intake_chunk_rows, settings.intake_statement_timeout_ms
+        )
+    )
     request.app.state.intake_tasks.add(task)
     task.add_done_callback(request.app.state.intake_tasks.discard)
     async with acting_as(pool, principal) as con:

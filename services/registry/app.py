@@ -24,7 +24,9 @@ def build_app(config: RegistrySettings | None = None) -> FastAPI:
     async def resume_intake(app: FastAPI) -> None:
         app.state.intake_tasks = set()
         task = asyncio.create_task(
-            intake.resume_unfinished(app.state.pool, config.intake_chunk_rows)
+            intake.resume_unfinished(
+                app.state.pool, config.intake_chunk_rows, config.intake_statement_timeout_ms
+            )
         )
         app.state.intake_tasks.add(task)
         task.add_done_callback(app.state.intake_tasks.discard)

@@ -1,47 +1,101 @@
-"""Bulk intake jobs: staged rows are validated, written with COPY and emitted in chunks.
+"""Bulk intake jobs: staged rows are validated, written in bulk and emitted in chunks.
 
-Each chunk (rows, history, outbox, errors and the job's progress) commits in one
-transaction, so a job interrupted by a restart resumes at the first unprocessed row and
-never writes a row twice.
+An upload is read from a spooled file and staged a bounded chunk at a time. Each processing
+chunk (rows, history, outbox, errors and the job's progress and cursor) commits in one
+transaction, so a job interrupted by a restart resumes at the first unprocessed row and never
+writes a row twice.
+
+A chunk is claimed by primary-key range from the job's cursor (`job_id = $1 AND line_no
+BETWEEN $2 AND $3`), with sequential scans switched off for the claim and a statement timeout
+on the whole chunk: whatever the table's statistics, the claim reads only the rows it takes.
+A chunk that times out is retried at half the size; a job that cannot go on is marked failed
+with the reason instead of sitting at 0 %.
 """
 
 from __future__ import annotations
 
+import asyncio
+import enum
+import io
 import logging
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import IO, TextIO
 
 import asyncpg
 
 from registry import domain, repository
-from registry.intake_rows import RowError, parse_row, split_csv, split_jsonl
+from registry.intake_rows import RowError, UploadError, parse_row, split_csv, split_jsonl
 from schemas.project import ProjectVersion
 from servicekit.auth import Role
-from servicekit.db import Executor
-from servicekit.errors import Forbidden
+from servicekit.db import Connection, Executor
+from servicekit.errors import Forbidden, TooMany, Unprocessable
 from servicekit.outbox import enqueue
 from servicekit.rls import SYSTEM, acting_for, insert_many
 
 log = logging.getLogger(__name__)
 SOURCE = "greenlink/registry-intake"
-STAGE_CHUNK = 10_000
+STAGE_CHUNK = 2000
+FIRST_CHUNK = 250  # the first chunk is small, so progress shows within a second
+MIN_CHUNK = 50
+TRANSIENT_RETRIES = 5
 _STAGED = (("job_id", "uuid"), ("line_no", "integer"), ("raw", "text"))
 _ERRORS = (("job_id", "uuid"), ("line_no", "integer"), ("reason", "text"))
+_LOCK_JOB = (
+    "SELECT next_line FROM intake_jobs WHERE id = $1 AND status = 'running' FOR UPDATE SKIP LOCKED"
+)
+# The last line of the next chunk, then the chunk itself: both are ranges of the primary key.
+CLAIM_END = (
+    "SELECT max(line_no) FROM (SELECT line_no FROM intake_rows"
+    " WHERE job_id = $1 AND line_no >= $2 ORDER BY line_no LIMIT $3) AS chunk"
+)
+CLAIM = (
+    "DELETE FROM intake_rows WHERE job_id = $1 AND line_no BETWEEN $2 AND $3 RETURNING line_no, raw"
+)
+_UNFINISHED = (
+    "SELECT count(*) FROM intake_jobs WHERE enterprise_id = $1 AND status IN ('queued', 'running')"
+)
 
 
-def _split(text: str, fmt: str) -> Iterator[tuple[int, str]]:
-    return split_csv(text) if fmt == "csv" else split_jsonl(text)
+class Step(enum.Enum):
+    MORE = "more"
+    STOP = "stop"  # finished, or another worker holds the job
+
+
+def _split(stream: TextIO, fmt: str) -> Iterator[tuple[int, str]]:
+    return split_csv(stream) if fmt == "csv" else split_jsonl(stream)
+
+
+async def ensure_capacity(con: Connection, enterprise_id: uuid.UUID, max_running: int) -> None:
+    """429 naming the limit when the enterprise already has `max_running` unfinished jobs."""
+    if await con.fetchval(_UNFINISHED, enterprise_id) >= max_running:
+        raise TooMany(
+            f"at most {max_running} intake jobs may be queued or running at once per"
+            " enterprise; wait for one to finish",
+            field="intake_jobs",
+        )
+
+
+async def check_capacity(pool: asyncpg.Pool, enterprise_id: uuid.UUID, max_running: int) -> None:
+    """The same check before an upload is read, so a refused one costs nothing."""
+    async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
+        await ensure_capacity(con, enterprise_id, max_running)
 
 
 async def create_job(
-    pool: asyncpg.Pool, enterprise_id: uuid.UUID, fmt: str, text: str
+    pool: asyncpg.Pool, enterprise_id: uuid.UUID, fmt: str, upload: IO[bytes], max_running: int
 ) -> uuid.UUID:
-    """Stage every row of an upload under a new job; processing happens in the background."""
+    """Stage every row of a spooled upload under a new job, a bounded chunk at a time."""
     job_id = uuid.uuid4()
     async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
         if not await repository.enterprise_exists(con, enterprise_id):
             raise Forbidden("register the enterprise before its projects", field="enterprise")
+        # One upload of an enterprise at a time counts and creates, so the limit holds.
+        await con.execute(
+            "SELECT pg_advisory_xact_lock(7241, hashtext($1::uuid::text))", enterprise_id
+        )
+        await ensure_capacity(con, enterprise_id, max_running)
         await con.execute(
             "INSERT INTO intake_jobs (id, enterprise_id, format, status)"
             " VALUES ($1, $2, $3, 'queued')",
@@ -51,19 +105,25 @@ async def create_job(
         )
         total = 0
         chunk: list[tuple[uuid.UUID, int, str]] = []
-        for line_no, raw in _split(text, fmt):
-            chunk.append((job_id, line_no, raw))
-            if len(chunk) >= STAGE_CHUNK:
-                await insert_many(con, "intake_rows", _STAGED, chunk)
-                total += len(chunk)
-                chunk = []
+        text = io.TextIOWrapper(upload, encoding="utf-8", newline="")
+        try:
+            for line_no, raw in _split(text, fmt):
+                chunk.append((job_id, line_no, raw))
+                if len(chunk) >= STAGE_CHUNK:
+                    await insert_many(con, "intake_rows", _STAGED, chunk)
+                    total += len(chunk)
+                    chunk = []
+        except UploadError as exc:
+            raise Unprocessable(str(exc), field="body") from None
         await insert_many(con, "intake_rows", _STAGED, chunk)
         total += len(chunk)
         await con.execute("UPDATE intake_jobs SET total_rows = $2 WHERE id = $1", job_id, total)
     return job_id
 
 
-async def process_job(pool: asyncpg.Pool, job_id: uuid.UUID, chunk_rows: int = 5000) -> None:
+async def process_job(
+    pool: asyncpg.Pool, job_id: uuid.UUID, chunk_rows: int = 2000, timeout_ms: int = 60_000
+) -> None:
     """Work through a job's staged rows chunk by chunk until none are left.
 
     Only claiming the job needs the service's own view; every chunk acts for the job's
@@ -72,39 +132,89 @@ async def process_job(pool: asyncpg.Pool, job_id: uuid.UUID, chunk_rows: int = 5
     async with acting_for(pool, SYSTEM, None) as con:
         job = await con.fetchrow(
             "UPDATE intake_jobs SET status = 'running' WHERE id = $1"
-            " RETURNING enterprise_id, format",
+            " AND status IN ('queued', 'running') RETURNING enterprise_id, format",
             job_id,
         )
     if job is None:
         return
-    more = True
-    while more:
-        more = await _process_chunk(pool, job_id, job["enterprise_id"], job["format"], chunk_rows)
-    async with acting_for(pool, Role.ENTERPRISE, job["enterprise_id"]) as con:
+    limit, failures = min(FIRST_CHUNK, chunk_rows), 0
+    while True:
+        try:
+            step = await _process_chunk(
+                pool, job_id, job["enterprise_id"], job["format"], limit, timeout_ms
+            )
+        except asyncpg.QueryCanceledError:
+            if limit <= MIN_CHUNK:
+                await _fail(pool, job_id, "a chunk of rows took longer than the time allowed")
+                return
+            limit = max(MIN_CHUNK, limit // 2)
+            log.warning("intake chunk timed out", extra={"job_id": str(job_id), "rows": limit})
+            continue
+        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+            failures += 1
+            if failures > TRANSIENT_RETRIES:
+                await _fail(pool, job_id, "the database was unavailable; upload again")
+                return
+            log.warning("intake chunk failed, retrying", extra={"error": repr(exc)})
+            await asyncio.sleep(0.5 * 2**failures)
+            continue
+        except Exception:
+            log.exception("intake job failed", extra={"job_id": str(job_id)})
+            await _fail(pool, job_id, "an internal error stopped this job; upload again")
+            return
+        if step is Step.STOP:
+            break
+        failures = 0
+        limit = min(limit * 2, chunk_rows)
+    log.info("intake job stopped", extra={"job_id": str(job_id)})
+
+
+async def _fail(pool: asyncpg.Pool, job_id: uuid.UUID, reason: str) -> None:
+    async with acting_for(pool, SYSTEM, None) as con:
         await con.execute(
-            "UPDATE intake_jobs SET status = 'done', finished_at = now() WHERE id = $1", job_id
+            "UPDATE intake_jobs SET status = 'failed', failure = $2, finished_at = now()"
+            " WHERE id = $1",
+            job_id,
+            reason,
         )
-    log.info("intake job finished", extra={"job_id": str(job_id)})
+
+
+async def _claim(
+    con: Connection, job_id: uuid.UUID, start: int, limit: int
+) -> tuple[int, list[asyncpg.Record]] | None:
+    """The next chunk's rows by key range, or None when the job has no rows left."""
+    await con.execute("SELECT set_config('enable_seqscan', 'off', true)")
+    end = await con.fetchval(CLAIM_END, job_id, start, limit)
+    rows = [] if end is None else await con.fetch(CLAIM, job_id, start, end)
+    await con.execute("SELECT set_config('enable_seqscan', 'on', true)")
+    return None if end is None else (end, rows)
 
 
 async def _process_chunk(
-    pool: asyncpg.Pool, job_id: uuid.UUID, enterprise_id: uuid.UUID, fmt: str, limit: int
-) -> bool:
+    pool: asyncpg.Pool,
+    job_id: uuid.UUID,
+    enterprise_id: uuid.UUID,
+    fmt: str,
+    limit: int,
+    timeout_ms: int,
+) -> Step:
     async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
-        rows = await con.fetch(
-            "DELETE FROM intake_rows WHERE (job_id, line_no) IN (SELECT job_id, line_no"
-            " FROM intake_rows WHERE job_id = $1 ORDER BY line_no LIMIT $2"
-            " FOR UPDATE SKIP LOCKED)"
-            " RETURNING line_no, raw",
-            job_id,
-            limit,
-        )
-        if not rows:
-            return False
+        await con.execute("SELECT set_config('statement_timeout', $1, true)", str(timeout_ms))
+        start = await con.fetchval(_LOCK_JOB, job_id)
+        if start is None:
+            return Step.STOP
+        claimed = await _claim(con, job_id, start, limit)
+        if claimed is None:
+            await con.execute(
+                "UPDATE intake_jobs SET status = 'done', finished_at = now() WHERE id = $1",
+                job_id,
+            )
+            return Step.STOP
+        end, rows = claimed
         now = datetime.now(UTC)
         versions: list[ProjectVersion] = []
         errors: list[tuple[uuid.UUID, int, str]] = []
-        for row in sorted(rows, key=lambda r: r["line_no"]):
+        for row in rows:
             try:
                 spec = parse_row(row["raw"], fmt)
             except RowError as exc:
@@ -116,31 +226,32 @@ async def _process_chunk(
         await insert_many(con, "intake_errors", _ERRORS, errors)
         await enqueue(con, versions, source=SOURCE)
         await con.execute(
-            "UPDATE intake_jobs SET processed_rows = processed_rows + $2,"
-            " accepted_rows = accepted_rows + $3, rejected_rows = rejected_rows + $4"
+            "UPDATE intake_jobs SET next_line = $2, processed_rows = processed_rows + $3,"
+            " accepted_rows = accepted_rows + $4, rejected_rows = rejected_rows + $5"
             " WHERE id = $1",
             job_id,
+            end + 1,
             len(rows),
             len(versions),
             len(errors),
         )
-    return True
+    return Step.MORE
 
 
-async def resume_unfinished(pool: asyncpg.Pool, chunk_rows: int) -> None:
+async def resume_unfinished(pool: asyncpg.Pool, chunk_rows: int, timeout_ms: int) -> None:
     """Restart jobs a previous process left queued or running."""
     async with acting_for(pool, SYSTEM, None) as con:
         unfinished = await con.fetch(
             "SELECT id FROM intake_jobs WHERE status IN ('queued', 'running') ORDER BY created_at"
         )
     for row in unfinished:
-        await process_job(pool, row["id"], chunk_rows)
+        await process_job(pool, row["id"], chunk_rows, timeout_ms)
 
 
 async def fetch_job(con: Executor, job_id: uuid.UUID) -> asyncpg.Record | None:
     return await con.fetchrow(
         "SELECT id, enterprise_id, format, status, total_rows, processed_rows, accepted_rows,"
-        " rejected_rows, created_at, finished_at FROM intake_jobs WHERE id = $1",
+        " rejected_rows, failure, created_at, finished_at FROM intake_jobs WHERE id = $1",
         job_id,
     )
 

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TextIO
 
 import orjson
 from pydantic import ValidationError
@@ -25,20 +25,50 @@ class RowError(ValueError):
     """Why one uploaded row was refused, phrased for the person who uploaded it."""
 
 
-def split_jsonl(text: str) -> Iterator[tuple[int, str]]:
-    """Non-blank lines with their 1-based line numbers."""
-    for number, line in enumerate(text.splitlines(), start=1):
+class UploadError(ValueError):
+    """An upload that cannot be split into rows at all (a broken CSV record), with its line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+
+
+def _readable(source: str | TextIO) -> TextIO:
+    return io.StringIO(source, newline="") if isinstance(source, str) else source
+
+
+def split_jsonl(source: str | TextIO) -> Iterator[tuple[int, str]]:
+    """Non-blank lines with their 1-based line numbers, read one line at a time.
+
+    A line longer than MAX_LINE_BYTES is cut just past the limit (parse_row then refuses it)
+    and the rest skipped, so one endless line cannot fill the memory.
+    """
+    stream = _readable(source)
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(("\n", "\r")):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(("\n", "\r")):
+                pass
         if line.strip():
-            yield number, line
+            yield number, line.rstrip("\r\n")
 
 
-def split_csv(text: str) -> Iterator[tuple[int, str]]:
-    """Each CSV record as a JSON object keyed by the header, numbered by its first line."""
-    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=EXTRA_CELLS)
-    line = reader.line_num + 1
-    for record in reader:
-        yield line, orjson.dumps(record).decode()
+def split_csv(source: str | TextIO) -> Iterator[tuple[int, str]]:
+    """Each CSV record as a JSON object keyed by the header, numbered by its first line.
+
+    The csv module's field size limit bounds what one record can hold in memory.
+    """
+    reader = csv.DictReader(_readable(source), restkey=EXTRA_CELLS)
+    line = 1
+    try:
+        _ = reader.fieldnames  # the header, so the first record is numbered after it
         line = reader.line_num + 1
+        for record in reader:
+            yield line, orjson.dumps(record).decode()
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise UploadError(line, f"not a readable CSV record: {exc}") from None
 
 
 def _nest_csv(record: dict[str, Any]) -> dict[str, Any]:

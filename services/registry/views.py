@@ -55,6 +55,7 @@ class IntakeJobView(BaseModel):
     accepted_rows: int
     rejected_rows: int
     progress_percent: float
+    failure: str | None = None
     created_at: datetime
     finished_at: datetime | None
 
@@ -95,6 +96,7 @@ def job_view(r: asyncpg.Record) -> IntakeJobView:
         accepted_rows=r["accepted_rows"],
         rejected_rows=r["rejected_rows"],
         progress_percent=round(100.0 * done / total, 1) if total else 100.0,
+        failure=r["failure"],
         created_at=r["created_at"],
         finished_at=r["finished_at"],
     )

@@ -28,3 +28,9 @@ class Forbidden(DomainError):
 
 class Unprocessable(DomainError):
     status = 422
+
+
+class TooMany(DomainError):
+    """A per-tenant limit on work in progress is reached; the message names the limit."""
+
+    status = 429
