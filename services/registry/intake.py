@@ -53,6 +53,15 @@ CLAIM_END = (
 CLAIM = (
     "DELETE FROM intake_rows WHERE job_id = $1 AND line_no BETWEEN $2 AND $3 RETURNING line_no, raw"
 )
+# Set for the claim alone: row-level security's filters defeat the planner's estimates, so it
+# may pick a whole-table or whole-job scan; with these off, only the ordered key range remains.
+INDEX_RANGE_ONLY = (
+    "SELECT set_config('enable_seqscan', 'off', true),"
+    " set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)"
+)
+_PLANNER_DEFAULTS = (
+    "SELECT set_config('enable_seqscan', 'on', true), set_config('enable_bitmapscan', 'on', true)"
+)
 _UNFINISHED = (
     "SELECT count(*) FROM intake_jobs WHERE enterprise_id = $1 AND status IN ('queued', 'running')"
 )
@@ -183,10 +192,10 @@ async def _claim(
     con: Connection, job_id: uuid.UUID, start: int, limit: int
 ) -> tuple[int, list[asyncpg.Record]] | None:
     """The next chunk's rows by key range, or None when the job has no rows left."""
-    await con.execute("SELECT set_config('enable_seqscan', 'off', true)")
+    await con.execute(INDEX_RANGE_ONLY)
     end = await con.fetchval(CLAIM_END, job_id, start, limit)
     rows = [] if end is None else await con.fetch(CLAIM, job_id, start, end)
-    await con.execute("SELECT set_config('enable_seqscan', 'on', true)")
+    await con.execute(_PLANNER_DEFAULTS)
     return None if end is None else (end, rows)
 
 
