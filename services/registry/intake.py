@@ -164,7 +164,7 @@ async def process_job(
             if failures > TRANSIENT_RETRIES:
                 await _fail(pool, job_id, "the database was unavailable; upload again")
                 return
-            log.warning("intake chunk failed, retrying", extra={"error": repr(exc)})
+            log.warning("intake chunk failed, retrying: %r", exc, extra={"job_id": str(job_id)})
             await asyncio.sleep(0.5 * 2**failures)
             continue
         except Exception:

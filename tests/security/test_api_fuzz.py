@@ -33,6 +33,7 @@ from tests.security.fuzzing import AnyCase, FuzzTarget, FuzzTest, fuzz_schema
 from tests.security.matching_matrix import lending
 from tests.security.matrix import Mint, SeedContext, Tenant
 from tests.security.scoring_matrix import scored
+from tests.support.environment import environment
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
 
@@ -88,7 +89,10 @@ MATCHING = _schemas("matching", MATCHING_RULES)
 async def registry_spec(infra: InfraInfo, jwks_path: Any) -> ServiceSpec:
     from registry.app import spec
 
-    service = spec()
+    # Each generated upload becomes a job of the one owner; the per-enterprise limit on
+    # unfinished jobs (tests/integration/test_intake_limits.py) would turn most into 429s.
+    with environment({"INTAKE_MAX_RUNNING_JOBS": "1000000"}):
+        service = spec()
     await prepare(service)
     return service
 
