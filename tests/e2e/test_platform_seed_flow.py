@@ -87,6 +87,10 @@ def test_seed_flow_reaches_every_lender_feed_and_the_ledger_verifies(platform, m
             f"{audit}/v1/disclosures/crf", params={"quarter": "2026Q1", "format": "csv"}
         )
         assert crf.status_code == 200 and crf.text.startswith("lender_id")
+        # The seed flow never makes a CERF loan on a project the taxonomy rules out.
+        disclosed = client.get(f"{audit}/v1/disclosures/crf", params={"quarter": "2026Q4"})
+        assert disclosed.status_code == 200, disclosed.text
+        assert "not_eligible" not in {row["field"] for row in disclosed.json()["rows"]}
         project = ranking["items"][0]["project_id"]
         lineage = client.get(f"{audit}/v1/projects/{project}/lineage").json()["items"]
         assert [i["step"] for i in lineage][:2] == ["registered", "scored"]
