@@ -26,6 +26,7 @@ from schemas.deals import (
     DealResponded,
     DealResponse,
     Disbursement,
+    Offer,
     OfferEnd,
     Repayment,
 )
@@ -223,6 +224,19 @@ async def _locked_deal(
     return deal, mandate
 
 
+async def _require_live_project(con: Connection, deal: Deal) -> None:
+    """No offer and no tranche (not even on a loan already running) once the project is
+    withdrawn or its newest version is scored `rejected`."""
+    standing = await repository.project_standing(con, deal.project_id)
+    if standing is None:
+        return
+    if standing.withdrawn:
+        raise Conflict(f"project {deal.project_id} was withdrawn by its owner", field="project_id")
+    if standing.rejected:
+        reason = rejection_reason(standing.project_version, standing.flags)
+        raise Conflict(reason, field="project_id")
+
+
 async def answer_deal(
     pool: asyncpg.Pool, deal_id: uuid.UUID, response: DealResponse, lender_id: uuid.UUID
 ) -> DealResponded:
@@ -231,6 +245,8 @@ async def answer_deal(
     the same commit. The mandate row's lock makes concurrent offers take turns."""
     async with acting_for(pool, Role.LENDER, lender_id) as con:
         deal, mandate = await _locked_deal(con, deal_id, lender_id)
+        if isinstance(response, Offer | Disbursement):
+            await _require_live_project(con, deal)
         event = respond(deal, mandate, response, at=_now())
         if isinstance(response, Disbursement):
             await repository.record_disbursement(

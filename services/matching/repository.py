@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from matching.mandates import Mandate
 from schemas.deals import DealMatched, Offer
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered, MandateClosed, MandateVersion
-from schemas.scoring import CarbonReductionField, ProjectScored
+from schemas.scoring import CarbonReductionField, Flag, ProjectScored
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.db import Connection, Executor
 
@@ -214,6 +215,28 @@ async def withdraw_projects(con: Connection, project_ids: Sequence[uuid.UUID]) -
         " SET withdrawn = true",
         sorted(set(project_ids)),
     )
+
+
+@dataclass(frozen=True)
+class ProjectStanding:
+    """Whether a project may still be lent to: its newest stored version, and why not."""
+
+    project_version: int
+    withdrawn: bool
+    rejected: bool
+    flags: tuple[Flag, ...]
+
+
+async def project_standing(con: Executor, project_id: uuid.UUID) -> ProjectStanding | None:
+    row = await con.fetchrow(
+        "SELECT project_version, withdrawn, rejected, scored->'flags' AS flags FROM projects"
+        " WHERE project_id = $1",
+        project_id,
+    )
+    if row is None:
+        return None
+    flags = tuple(Flag.model_validate(f, extra="ignore") for f in row["flags"] or ())
+    return ProjectStanding(row["project_version"], row["withdrawn"], row["rejected"], flags)
 
 
 # Generated columns of `projects` (migrations 0003 and 0005) hold each score's facts, so a

@@ -208,3 +208,32 @@ async def test_withdrawal_wins_over_events_of_the_project_that_arrive_after_it(
     history = await scoring.client.get(f"/v1/scores/{late_id}/history", headers=regulator)
     assert history.status_code == 404, history.text  # scoring never scored it
     assert _about(await _feed(matching, lender, headers), str(late_id)) == []
+
+
+async def test_no_further_tranche_once_a_running_loan_s_project_is_scored_rejected(
+    registry, scoring, matching, mint
+):
+    lender, headers, _ = await open_mandate(matching, mint, **ACCEPTS_ANYTHING)
+    watcher, watcher_headers, _ = await open_mandate(matching, mint, **ACCEPTS_ANYTHING)
+    project_id, owner = await register_project(registry, mint)
+    deal = await deal_for(matching, lender, headers, project_id)
+    await deal_for(matching, watcher, watcher_headers, project_id)
+    url = f"/v1/deals/{deal['deal_id']}/responses"
+    assert (await matching.client.post(url, json=_offer(), headers=headers)).status_code == 201
+    tranche = {"kind": "disbursed", "amount_cny": "5000000.00", "disbursed_on": "2026-03-01"}
+    first = await matching.client.post(url, json={"response": tranche}, headers=headers)
+    assert first.status_code == 201, first.text
+
+    changed = await registry.client.put(
+        f"/v1/projects/{project_id}", json=data_centre_body(activity=NOT_IMPROVED), headers=owner
+    )
+    assert changed.status_code == 200, changed.text
+
+    async def seen_by_matching():  # the watcher's open deal leaves with the rejected version
+        feed = await _feed(matching, watcher, watcher_headers)
+        return _about(feed, project_id, "deal.withdrawn.v1")
+
+    await eventually(seen_by_matching, timeout_s=180)
+    second = await matching.client.post(url, json={"response": tranche}, headers=headers)
+    assert second.status_code == 409, second.text
+    assert "rejected" in second.text and "pue_not_improved" in second.text
