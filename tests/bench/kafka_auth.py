@@ -174,8 +174,10 @@ def main(
     for label, (produced, consumed) in asyncio.run(measure(records, rounds)).items():
         typer.echo(
             f"{label:<20} produce {statistics.median(produced):>9,.0f} rec/s"
+            f" ({min(produced):,.0f}-{max(produced):,.0f})"
             f"  consume {statistics.median(consumed):>9,.0f} rec/s"
-            f"  ({records:,} x {VALUE_BYTES} B, {rounds} rounds, median)"
+            f" ({min(consumed):,.0f}-{max(consumed):,.0f})"
+            f"  [{records:,} x {VALUE_BYTES} B, {rounds} rounds: median (range)]"
         )
 
 
