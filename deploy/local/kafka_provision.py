@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from deploy.local.kafka_auth import ADMIN, CONTROLLER, new_password
@@ -51,3 +54,23 @@ def lender_credentials(
     access = admin_access(bootstrap, users)
     principal = run_blocking(provision_lender(access, lender_id, password, replication))
     return str(principal), password
+
+
+def lenders_credentials(
+    bootstrap: str, users: dict[str, str], lender_ids: Iterable[uuid.UUID], path: Path
+) -> dict[str, dict[str, str]]:
+    """Principals for many lenders at once (the seeded ones), kept in a 0600 JSON file.
+
+    A lender already in the file keeps its password, so a second `make up` changes nothing a
+    running bank consumer relies on.
+    """
+    saved: dict[str, dict[str, str]] = json.loads(path.read_text()) if path.exists() else {}
+    access = admin_access(bootstrap, users)
+    for lender_id in lender_ids:
+        entry = saved.get(str(lender_id)) or {"password": new_password()}
+        principal = run_blocking(provision_lender(access, lender_id, entry["password"]))
+        saved[str(lender_id)] = {"username": str(principal), "password": entry["password"]}
+    path.touch(mode=0o600)
+    os.chmod(path, 0o600)
+    path.write_text(json.dumps(saved, indent=2, sort_keys=True) + "\n")
+    return saved

@@ -158,7 +158,21 @@ def up(seed: bool = True) -> None:
         subprocess.run(
             [PYTHON, str(ROOT / "deploy" / "seed.py")], cwd=ROOT, env=os.environ, check=True
         )
+        _seeded_lenders_kafka_principals()
     typer.echo(f"logs: {state_dir() / 'logs'}   stop with: make down")
+
+
+def _seeded_lenders_kafka_principals() -> None:
+    """Each seeded lender gets a Kafka principal that reads only its own deal feed."""
+    from deploy.local.kafka_provision import lenders_credentials
+    from matching.seeds import load_lender_seeds
+
+    info = ensure_started()
+    lenders = load_lender_seeds(ROOT / "seeds" / "lenders.json")
+    path = state_dir() / "lender-kafka-credentials.json"
+    ids = [lender.lender_id for lender in lenders]
+    lenders_credentials(info.bootstrap_servers, info.kafka_users, ids, path)
+    typer.echo(f"lenders' Kafka credentials (each reads only its own deal feed): {path}")
 
 
 @app.command()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import stat
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,3 +146,28 @@ async def test_a_lender_reads_its_own_deal_feed_and_not_another_lenders(
         await _read(me, DEALS.name, f"lender-{own}-all")
     assert not (await _write_refusals(admin, [lender_feed_topic(own)]))[lender_feed_topic(own)]
     assert (await _write_refusals(me, [lender_feed_topic(own)]))[lender_feed_topic(own)]
+
+
+async def test_seeded_lenders_get_principals_that_keep_their_passwords(
+    infra: InfraInfo, topics: None, tmp_path: Path
+) -> None:
+    _local_only(infra)
+    from deploy.local.kafka_provision import lenders_credentials
+
+    lenders, path = [uuid.uuid4(), uuid.uuid4()], tmp_path / "lenders.json"
+    args = (infra.bootstrap_servers, infra.kafka_users, lenders, path)
+    first = await asyncio.to_thread(lenders_credentials, *args)
+    again = await asyncio.to_thread(lenders_credentials, *args)
+    own, other = (first[str(lender)] for lender in lenders)
+    me = infra.kafka_access().as_user(own["username"], own["password"])
+    producer = AIOKafkaProducer(**infra.kafka_access().client_options())
+    async with producer:
+        await producer.send_and_wait(lender_feed_topic(lenders[0]), b"deal")
+
+    assert again == first and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert own["username"] == f"lender-{lenders[0]}" and own["password"] != other["password"]
+    assert [r.value for r in await _read(me, lender_feed_topic(lenders[0]), own["username"])] == [
+        b"deal"
+    ]
+    with pytest.raises(TopicAuthorizationFailedError):
+        await _read(me, lender_feed_topic(lenders[1]), own["username"])
