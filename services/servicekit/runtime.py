@@ -106,7 +106,9 @@ async def serve_relay(spec: ServiceSpec, stop: asyncio.Event) -> None:
         )
 
 
-async def _repeat(duty: Duty, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
+async def repeat(duty: Duty, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
+    """Run `duty` after every `every_s` seconds until `stop`; a failure of the database or the
+    network is logged and retried at the next tick, anything else is a bug and ends the role."""
     while True:
         try:
             await asyncio.wait_for(stop.wait(), timeout=duty.every_s)
@@ -127,7 +129,7 @@ async def serve_duties(spec: ServiceSpec, stop: asyncio.Event) -> None:
     async with AsyncExitStack() as stack:
         pool = await create_pool(s.database_url, s.db_schema, min_size=1, max_size=1)
         stack.push_async_callback(pool.close)
-        await asyncio.gather(*(_repeat(d, pool, stop) for d in spec.duties))
+        await asyncio.gather(*(repeat(d, pool, stop) for d in spec.duties))
 
 
 async def serve_consumer(
