@@ -19,6 +19,7 @@ from tests.security.expectations import (
     LENDER_WRITE,
 )
 from tests.security.matrix import (
+    READERS,
     Caller,
     Endpoint,
     Mint,
@@ -181,7 +182,12 @@ ROWS = (
         fresh=True,
         state=(f"{DEAL}/loan",),
     ),
-    Endpoint("GET", f"{DEAL}/loan", DEAL_PARTIES_READ),
+    Endpoint(  # a loan's two parties: its lender and the project's enterprise
+        "GET",
+        f"{DEAL}/loan",
+        DEAL_PARTIES_READ,
+        sees=READERS | {Caller.ENTERPRISE_OWN, Caller.LENDER_OWN},
+    ),
     Endpoint(
         "GET",
         "/v1/projects/{project_id}/lenders",
