@@ -7,7 +7,8 @@ import time
 import uuid
 from collections.abc import Callable
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from servicekit.kafka_access import KafkaAccess
 
@@ -38,6 +39,76 @@ async def read_until(
     finally:
         await consumer.stop()
     return kept
+
+
+async def read_to_end(
+    access: KafkaAccess,
+    topic: str,
+    *,
+    keep: Callable[[ConsumerRecord[bytes, bytes]], bool] = lambda _: True,
+    timeout_s: float = 60.0,
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every kept record of `topic` up to its end offsets as of this call, from the beginning.
+
+    The end is taken first, so the answer is exact however full the topic is: a test proving
+    that something was published only once reads everything written before it asks, rather
+    than whatever a fixed time window happens to reach. Not reaching the end fails loudly.
+    """
+    consumer = AIOKafkaConsumer(**access.client_options(), enable_auto_commit=False)
+    await consumer.start()
+    kept: list[ConsumerRecord[bytes, bytes]] = []
+    try:
+        partitions = await _partitions_of(access, topic)
+        ends = await consumer.end_offsets(partitions)
+        pending = {tp: end for tp, end in ends.items() if end > 0}
+        consumer.assign(list(pending))
+        if pending:
+            await consumer.seek_to_beginning(*pending)
+        deadline = time.monotonic() + timeout_s
+        while pending:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"{topic} not read to its end within {timeout_s}s")
+            batches = await consumer.getmany(*pending, timeout_ms=500)
+            for tp, records in batches.items():
+                kept.extend(r for r in records if r.offset < pending[tp] and keep(r))
+            for tp in list(pending):
+                if await consumer.position(tp) >= pending[tp]:
+                    del pending[tp]
+    finally:
+        await consumer.stop()
+    return kept
+
+
+async def _partitions_of(access: KafkaAccess, topic: str) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(**access.client_options(), client_id="test-partitions")
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [TopicPartition(topic, int(p["partition"])) for p in described["partitions"]]
+
+
+async def wait_until_consumed(
+    access: KafkaAccess, group: str, tp: TopicPartition, offset: int, *, timeout_s: float = 60.0
+) -> None:
+    """Wait until consumer group `group` has committed past `offset` on `tp`.
+
+    Inbox consumers commit only after the database transaction holding the record's effects
+    committed (servicekit.inbox), so this proves those effects, outbox rows included, exist.
+    """
+    admin = AIOKafkaAdminClient(**access.client_options(), client_id="test-offsets")
+    await admin.start()
+    try:
+
+        async def committed_past() -> bool:
+            offsets = await admin.list_consumer_group_offsets(group, partitions=[tp])
+            meta = offsets.get(tp)
+            return meta is not None and meta.offset > offset
+
+        await eventually(committed_past, timeout_s=timeout_s)
+    finally:
+        await admin.close()
 
 
 async def eventually(
