@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from deploy.local.infra import InfraInfo, ensure_started
+from tests.support import environment as _environment  # noqa: F401 - snapshots os.environ first
 from tests.support.services import RunningService, running_service
 
 KEYS_DIR = Path(os.environ.get("GREENLINK_STATE_DIR", ".greenlink")) / "test-keys"
@@ -17,7 +18,11 @@ KEYS_DIR = Path(os.environ.get("GREENLINK_STATE_DIR", ".greenlink")) / "test-key
 
 @pytest.fixture(scope="session")
 def infra() -> Iterator[InfraInfo]:
-    """Start (or reuse) the local Kafka and PostgreSQL once per test session."""
+    """Start (or reuse) the local Kafka and PostgreSQL once per test session.
+
+    Services built in this process read these variables; tests of the launcher itself use
+    tests.support.environment.without_session_infra() so they see the environment as it was.
+    """
     info = ensure_started()
     os.environ.update(info.environment())
     os.environ.setdefault("GREENLINK_ENV", "test")

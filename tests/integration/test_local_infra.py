@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from servicekit.kafka_access import KafkaAccess
+from tests.support.environment import configured_outside, only, without_session_infra
 
 if TYPE_CHECKING:
     from deploy.local.infra import InfraInfo
@@ -43,30 +43,44 @@ def infra() -> Any:
     return load_infra()
 
 
-@pytest.fixture(scope="module")
-def local(infra: Any) -> InfraInfo:
-    info: InfraInfo = infra.ensure_started()
+def external_kafka() -> bool:
+    return configured_outside("KAFKA_BOOTSTRAP_SERVERS")
+
+
+def external_infrastructure() -> bool:
+    return external_kafka() or configured_outside("DATABASE_URL")
+
+
+def ensure_started(infra: Any, brokers: int = 1) -> InfraInfo:
+    """The launcher as it behaves outside the test session, whose own variables it must not see."""
+    with only(without_session_infra()):
+        info: InfraInfo = infra.ensure_started(brokers=brokers)
     return info
 
 
+@pytest.fixture(scope="module")
+def local(infra: Any) -> InfraInfo:
+    return ensure_started(infra)
+
+
 def launcher_env(**overrides: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
-    }
-    return {**env, **overrides}
+    return {**without_session_infra(), **overrides}
 
 
 def test_second_start_returns_same_ports_and_pids(infra: Any, local: InfraInfo) -> None:
-    again: InfraInfo = infra.ensure_started()
+    if external_infrastructure():
+        pytest.skip("external infrastructure configured")
+    again = ensure_started(infra)
 
     assert again == local
+    assert "postgres" in local.pids and any(c.startswith("kafka") for c in local.pids), local.pids
     running = {row.component: row.pid for row in infra.status() if row.running}
     for component, pid in local.pids.items():
         assert running[component] == pid
 
 
 def test_cli_in_another_process_reuses_running_services(local: InfraInfo) -> None:
-    if local.pids == {}:
+    if external_infrastructure():
         pytest.skip("external infrastructure configured")
     result = subprocess.run(
         [sys.executable, str(INFRA_PATH), "env"],
@@ -157,7 +171,7 @@ async def test_postgres_commits_and_rolls_back_transactions(local: InfraInfo) ->
 
 def test_concurrent_cold_starts_share_one_cluster(infra: Any, tmp_path: Path) -> None:
     """Two processes racing on an empty state folder must end up with one Kafka and one PG."""
-    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or os.environ.get("DATABASE_URL"):
+    if external_infrastructure():
         pytest.skip("external infrastructure configured")
     env = launcher_env(
         GREENLINK_STATE_DIR=str(tmp_path / "state"), GREENLINK_CACHE_DIR=str(infra.cache_dir())
@@ -185,9 +199,9 @@ def test_concurrent_cold_starts_share_one_cluster(infra: Any, tmp_path: Path) ->
 async def test_three_brokers_keep_accepting_acks_all_after_one_is_killed(
     infra: Any,
 ) -> None:
-    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+    if external_kafka():
         pytest.skip("external Kafka configured")
-    info: InfraInfo = infra.ensure_started(brokers=3)
+    info = ensure_started(infra, brokers=3)
     topic = f"infra-chaos-{uuid4().hex[:8]}"
     try:
         await create_topic(info.kafka_access(), topic, replicas=3)
