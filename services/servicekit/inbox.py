@@ -2,9 +2,11 @@
 
 The Kafka offset is committed only after the database commit, so a crash replays the batch
 and the inbox turns the replay into a no-op. Handlers run as the service itself (`SYSTEM`
-in servicekit.rls), since one batch holds many tenants' events. Records that cannot be parsed
-or validated go to the topic's dead-letter twin with the reason in headers; database outages
-are retried.
+in servicekit.rls), since one batch holds many tenants' events. Only records that break their
+contract (cannot be parsed or validated, wrong provenance) or that a handler explicitly calls
+poison (`PoisonEvent`) go to the topic's dead-letter twin with the reason in headers. Any other
+handler error is a bug, not the event's fault: it is logged, counted and retried with backoff
+while the partition waits, so a good event is never parked. Database outages are retried too.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from servicekit.logs import event_id_var, trace_id_var
 from servicekit.metrics import (
     EVENTS_CONSUMED,
     EVENTS_DUPLICATE,
+    HANDLER_FAILURES,
     TRANSIENT_RETRIES,
 )
 from servicekit.provenance import check_provenance
@@ -62,7 +65,11 @@ class PoisonEvent(Exception):
     """A handler's verdict that an event can never be applied (it goes to the DLQ)."""
 
 
-POISON_ERRORS = (PoisonEvent, ValueError, ValidationError, KeyError, asyncpg.DataError)
+# A record breaking its contract: undecodable, failing validation, of an unknown type.
+CONTRACT_ERRORS = (PoisonEvent, ValueError, ValidationError, KeyError, asyncpg.DataError)
+# What a handler may raise to park an event: its explicit verdict, or data the database refuses.
+# A ValueError or KeyError from a handler is a bug and is retried (InboxConsumer.run).
+HANDLER_POISON = (PoisonEvent, asyncpg.DataError)
 
 
 def parse_record(
@@ -110,7 +117,11 @@ class InboxConsumer:
                 failures = 0
             except Exception as exc:  # uncommitted offsets are read again after the pause
                 failures += 1
-                log.exception("consumer batch failed, retrying", extra={"error": repr(exc)})
+                HANDLER_FAILURES.labels(self.service).inc()
+                log.exception(
+                    "consumer batch failed; the partition waits and the batch is retried",
+                    extra={"consumer": self.name, "attempt": failures, "error": repr(exc)},
+                )
                 await asyncio.sleep(min(self.retry_initial_s * 2**failures, self.retry_max_s))
                 await self._rewind_to_committed()
 
@@ -130,7 +141,7 @@ class InboxConsumer:
         for record in records:
             try:
                 delivered = parse_record(record, self.handlers)
-            except POISON_ERRORS as exc:
+            except CONTRACT_ERRORS as exc:
                 await self.dead_letter(record, exc)
                 continue
             if delivered is not None:
@@ -159,14 +170,14 @@ class InboxConsumer:
             return
         try:
             await self._apply(events)
-        except POISON_ERRORS as exc:
+        except HANDLER_POISON as exc:
             if len(events) == 1:
                 await self.dead_letter(events[0].record, exc)
                 return
             for event in events:
                 try:
                     await self._apply([event])
-                except POISON_ERRORS as exc:
+                except HANDLER_POISON as exc:
                     await self.dead_letter(event.record, exc)
 
     async def _apply(self, events: list[Delivered]) -> None:

@@ -23,6 +23,11 @@ DEAD_LETTERS = Counter(
     "greenlink_dead_letters_total", "Records sent to a dead-letter topic", ["service", "topic"]
 )
 OUTBOX_LAG = Gauge("greenlink_outbox_unpublished", "Outbox rows not yet published", ["service"])
+HANDLER_FAILURES = Counter(
+    "greenlink_handler_failures_total",
+    "Batches a handler failed on; the partition waits and the batch is retried",
+    ["service"],
+)
 TRANSIENT_RETRIES = Counter(
     "greenlink_transient_retries_total", "Batches retried after a transient failure", ["service"]
 )

@@ -7,16 +7,17 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from prometheus_client import REGISTRY
 
 from schemas.envelope import Envelope
 from schemas.project import ProjectWithdrawn
 from schemas.topics import PROJECTS
 from servicekit.db import create_pool
-from servicekit.inbox import InboxConsumer
+from servicekit.inbox import Delivered, InboxConsumer, PoisonEvent
 from servicekit.kafka import make_consumer, make_producer
 from servicekit.migrations import migrate
 from tests.support.inbox_probe import probe_package, probe_schema, record_effects
-from tests.support.kafka import eventually, read_until
+from tests.support.kafka import eventually, read_to_end, read_until
 
 pytestmark = pytest.mark.integration
 
@@ -113,3 +114,85 @@ async def test_malformed_event_goes_to_the_dlq_with_its_reason_and_the_partition
     assert any("version" in reason for reason in reasons)
     assert any("JSON" in reason or "json" in reason.lower() for reason in reasons)
     assert all(dict(r.headers)["dlq_source_topic"] == PROJECTS.name.encode() for r in dead)
+
+
+@pytest.fixture
+async def faulty_probe(infra, topics, tmp_path):
+    """An inbox consumer whose handler raises while a project is listed in `failing`."""
+    schema = probe_schema()
+    await migrate(infra.database_url, schema, probe_package(tmp_path))
+    pool = await create_pool(infra.database_url, schema)
+    producer = make_producer(infra.kafka_access(), "probe")
+    consumer = make_consumer(infra.kafka_access(), schema, [PROJECTS.name])
+    failing: dict[str, type[Exception]] = {}
+    attempts: list[str] = []
+
+    async def record_unless_failing(con, events: list[Delivered]) -> None:
+        for event in events:
+            attempts.append(event.envelope.subject)
+            if event.envelope.subject in failing:
+                raise failing[event.envelope.subject]("a bug in the handler, not in the event")
+        await record_effects(con, events)
+
+    await producer.start()
+    await consumer.start()
+    inbox = InboxConsumer(
+        name=schema,
+        service=schema,
+        pool=pool,
+        consumer=consumer,
+        producer=producer,
+        handlers={ProjectWithdrawn.event_type: record_unless_failing},
+        retry_initial_s=0.05,
+        retry_max_s=0.5,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(inbox.run(stop))
+    yield pool, producer, failing, attempts, schema
+    failing.clear()
+    stop.set()
+    await task
+    await consumer.stop()
+    await producer.stop()
+    await pool.close()
+
+
+@pytest.mark.parametrize("error", [ValueError, KeyError])
+async def test_a_handler_error_is_retried_while_the_partition_waits_and_never_dead_letters(
+    faulty_probe, infra, error
+):
+    pool, producer, failing, attempts, service = faulty_probe
+    key = str(uuid.uuid4()).encode()
+    good, after = _envelope(uuid.uuid4()), _envelope(uuid.uuid4())
+    failing[good.subject] = error
+    await producer.send_and_wait(PROJECTS.name, good.to_bytes(), key=key)
+    await producer.send_and_wait(PROJECTS.name, after.to_bytes(), key=key)
+
+    await eventually(lambda: attempts.count(good.subject) >= 3)
+    # The partition waits: the later event on the same key is not applied past the failing one.
+    assert await _effects(pool, uuid.UUID(good.subject)) == 0
+    assert await _effects(pool, uuid.UUID(after.subject)) == 0
+    failures = REGISTRY.get_sample_value("greenlink_handler_failures_total", {"service": service})
+    assert failures is not None and failures >= 2
+
+    del failing[good.subject]  # the bug is fixed: the very same event now applies, once
+    await eventually(lambda: _effects(pool, uuid.UUID(after.subject)))
+    assert await _effects(pool, uuid.UUID(good.subject)) == 1
+    parked = await read_to_end(infra.kafka_access(), PROJECTS.dlq, keep=lambda r: r.key == key)
+    assert parked == []
+
+
+async def test_a_handler_marks_an_event_poison_only_explicitly(faulty_probe, infra):
+    pool, producer, failing, _, _ = faulty_probe
+    key = str(uuid.uuid4()).encode()
+    refused, after = _envelope(uuid.uuid4()), _envelope(uuid.uuid4())
+    failing[refused.subject] = PoisonEvent
+    await producer.send_and_wait(PROJECTS.name, refused.to_bytes(), key=key)
+    await producer.send_and_wait(PROJECTS.name, after.to_bytes(), key=key)
+
+    await eventually(lambda: _effects(pool, uuid.UUID(after.subject)))
+    parked = await read_until(
+        infra.kafka_access(), PROJECTS.dlq, lambda got: len(got) >= 1, keep=lambda r: r.key == key
+    )
+    assert b"PoisonEvent" in dict(parked[0].headers)["dlq_reason"]
+    assert await _effects(pool, uuid.UUID(refused.subject)) == 0
