@@ -6,8 +6,8 @@ transaction, so a job interrupted by a restart resumes at the first unprocessed 
 writes a row twice.
 
 A chunk is claimed by primary-key range from the job's cursor (`job_id = $1 AND line_no
-BETWEEN $2 AND $3`), with sequential scans switched off for the claim and a statement timeout
-on the whole chunk: whatever the table's statistics, the claim reads only the rows it takes.
+BETWEEN $2 AND $3`), with sequential and bitmap scans switched off for the claim and a
+statement timeout on the whole chunk: whatever the statistics, the claim reads only its rows.
 A chunk that times out is retried at half the size; a job that cannot go on is marked failed
 with the reason instead of sitting at 0 %.
 """
