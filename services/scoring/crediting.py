@@ -137,6 +137,12 @@ def _storage(p: ProjectSpec, _: FactorSet) -> list[Override]:
     return _bound("curtailment_avoided_mwh", a.curtailment_avoided_mwh, bound, rule)
 
 
+def _impossible_output(p: ProjectSpec, factors: FactorSet) -> list[Override]:
+    """Output above capacity × 8,760 h is rejected, and still never credited above what the
+    plant would deliver at its type's norm: a rejected score's tonnes feed reports too."""
+    return _capacity_factor(p, factors) or _storage(p, factors)
+
+
 def _capture(p: ProjectSpec, _: FactorSet) -> list[Override]:
     a = p.activity
     if a.capture_electricity_mwh is None or not a.co2_captured_t:
@@ -171,6 +177,7 @@ def _declared(p: ProjectSpec, factors: FactorSet) -> list[Override]:
 
 INPUT_RULES: dict[str, Callable[[ProjectSpec, FactorSet], list[Override]]] = {
     "capacity_factor_above_norm": _capacity_factor,
+    "generation_exceeds_capacity": _impossible_output,
     "sink_rate_above_norm": _sink_rate,
     "pue_below_best_practice": _pue,
     "coal_rate_outside_range": _coal_rates,

@@ -249,3 +249,14 @@ def test_an_honest_project_is_credited_in_full_and_its_trace_is_unchanged(
     record = score_one(make_project(T.WIND, capacity_mw=50, annual_generation_mwh=110_000), factors)
     assert record.annual_tco2e == record.computed_annual_tco2e
     assert not any(name.startswith(("credited_", "ceiling_")) for name in record.trace)
+
+
+def test_physically_impossible_generation_is_rejected_and_credited_no_more_than_the_norm(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    at_norm = make_project(T.WIND, capacity_mw=10, annual_generation_mwh=0.45 * 87_600)
+    impossible = make_project(T.WIND, capacity_mw=10, annual_generation_mwh=1.5 * 87_600)
+    honest, claimed = score_one(at_norm, factors), score_one(impossible, factors)
+    assert claimed.rejected and claimed.score_0_100 == 0
+    assert claimed.annual_tco2e == pytest.approx(honest.annual_tco2e)
+    assert claimed.trace["credited_annual_generation_mwh"][0] == pytest.approx(0.45 * 87_600)
