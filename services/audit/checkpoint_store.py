@@ -19,8 +19,9 @@ from schemas.ledger import LedgerCheckpointed, Reason
 from servicekit.db import Connection, Executor
 from servicekit.errors import Conflict
 from servicekit.outbox import enqueue
+from servicekit.provenance import source_of
 
-SOURCE = "audit"
+SOURCE = source_of("audit")  # the topic owner's name, as provenance checks expect
 COLUMNS = "id, seq, hash, reason, requested_by, created_at, signed_at, key_id, signature"
 
 

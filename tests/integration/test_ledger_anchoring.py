@@ -213,7 +213,7 @@ async def test_checkpoints_are_signed_published_and_served_but_never_ledgered(
 
     records = await read_until(infra.kafka_access(), CHECKPOINTS.name, bool, keep=ours)
     envelope = orjson.loads(records[0].value)
-    assert envelope["source"] == "audit" and envelope["type"] == "ledger.checkpointed.v1"
+    assert envelope["source"] == "greenlink/audit" and envelope["type"] == "ledger.checkpointed.v1"
     data = envelope["data"]
     assert (data["seq"], data["hash"], data["signature"]) == (
         checkpoint["seq"], checkpoint["hash"], checkpoint["signature"],

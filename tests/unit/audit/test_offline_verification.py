@@ -141,7 +141,7 @@ def test_exports_read_as_saved_pages_or_as_json_lines(tmp_path: Path) -> None:
 def test_checkpoints_read_off_the_topic_anchor_the_export_as_well() -> None:
     entries = ledger()
     published = [
-        {"type": "ledger.checkpointed.v1", "source": "audit", "data": c}
+        {"type": "ledger.checkpointed.v1", "source": "greenlink/audit", "data": c}
         for c in checkpoints(entries)
     ]
     verdict = verify_export(served(ledger("987654321.00")), published, SIGNER.public_key)
