@@ -25,6 +25,7 @@ from schemas.catalog import model_for
 from schemas.envelope import Envelope, EventData
 from servicekit.db import Connection
 from servicekit.dlq import send_to_dlq
+from servicekit.kafka import rewind_to_committed
 from servicekit.logs import event_id_var, trace_id_var
 from servicekit.metrics import (
     EVENTS_CONSUMED,
@@ -123,16 +124,7 @@ class InboxConsumer:
                     extra={"consumer": self.name, "attempt": failures, "error": repr(exc)},
                 )
                 await asyncio.sleep(min(self.retry_initial_s * 2**failures, self.retry_max_s))
-                await self._rewind_to_committed()
-
-    async def _rewind_to_committed(self) -> None:
-        """Seek every assigned partition back to its committed offset, so nothing is skipped."""
-        for tp in self.consumer.assignment():
-            committed = await self.consumer.committed(tp)
-            if committed is None:
-                await self.consumer.seek_to_beginning(tp)
-            else:
-                self.consumer.seek(tp, committed)
+                await rewind_to_committed(self.consumer)
 
     async def _process_partition(
         self, tp: TopicPartition, records: Sequence[ConsumerRecord[bytes, bytes]]

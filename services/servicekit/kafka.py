@@ -48,6 +48,16 @@ def make_consumer(access: KafkaAccess, group_id: str, topics: Iterable[str]) -> 
     )
 
 
+async def rewind_to_committed(consumer: AIOKafkaConsumer) -> None:
+    """Seek every assigned partition back to its committed offset, so a retry skips nothing."""
+    for tp in consumer.assignment():
+        committed = await consumer.committed(tp)
+        if committed is None:
+            await consumer.seek_to_beginning(tp)
+        else:
+            consumer.seek(tp, committed)
+
+
 def all_topic_names(topics: Iterable[Topic] = TOPICS) -> list[str]:
     """Every topic of the registry with its dead-letter twin."""
     return [name for t in topics for name in (t.name, t.dlq)]

@@ -19,7 +19,7 @@ from schemas.envelope import Envelope
 from schemas.lender_feed import lender_feed_topic
 from schemas.topics import DEALS
 from servicekit.dlq import send_to_dlq
-from servicekit.kafka import create_topics, make_consumer, make_producer
+from servicekit.kafka import create_topics, make_consumer, make_producer, rewind_to_committed
 from servicekit.provenance import check_provenance
 from servicekit.settings import ServiceSettings
 
@@ -88,15 +88,7 @@ class LenderFeeds:
                 failures += 1
                 log.warning("lender feed copy failed, retrying", extra={"error": repr(exc)})
                 await asyncio.sleep(min(0.2 * 2**failures, 10.0))
-                await self._rewind()
-
-    async def _rewind(self) -> None:
-        for tp in self.consumer.assignment():
-            committed = await self.consumer.committed(tp)
-            if committed is None:
-                await self.consumer.seek_to_beginning(tp)
-            else:
-                self.consumer.seek(tp, committed)
+                await rewind_to_committed(self.consumer)
 
 
 async def run_lender_feeds(settings: ServiceSettings, stop: asyncio.Event) -> None:
