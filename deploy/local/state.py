@@ -22,9 +22,10 @@ class InfraError(RuntimeError):
 def state_dir() -> Path:
     """Everything mutable lives in one ignored folder so `reset` is a single delete."""
     root = Path(os.environ.get("GREENLINK_STATE_DIR") or REPO_ROOT / ".greenlink").resolve()
-    if not root.exists():
-        root.mkdir(parents=True)
-        (root / ".gitignore").write_text("*\n")
+    root.mkdir(parents=True, exist_ok=True)  # concurrent first starts race to create it
+    ignore = root / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
     return root
 
 
