@@ -27,6 +27,8 @@ status:
 
 test: install lint  ## the whole suite against real Kafka and PostgreSQL
 	$(PY) -m pytest -p no:cacheprovider -q; rc=$$?; \
+	echo "Kafka and PostgreSQL started for the tests are still running under .greenlink/" \
+		"(the next run reuses them); stop them with: make down"; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 test-fast: install  ## unit tests only, no infrastructure

@@ -15,10 +15,12 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
+from _pytest.mark.expression import Expression
 from aiokafka import AIOKafkaConsumer
 
 from deploy.local.infra import InfraInfo
@@ -32,6 +34,22 @@ from tests.support.kafka import eventually
 from tests.support.services import RunningService
 
 ASSIGNMENT_TIMEOUT_S = 60.0
+FUZZ_MODULE = "test_api_fuzz.py"
+FUZZ_MARKERS = frozenset({"security", "integration"})
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Skip importing the fuzzing module when `-m` selects none of its tests: importing it
+    builds every service's OpenAPI schema and Schemathesis's tests, seconds of work."""
+    markexpr = str(config.getoption("markexpr") or "")
+    if collection_path.name != FUZZ_MODULE or not markexpr:
+        return None
+    selected = Expression.compile(markexpr).evaluate(_fuzz_marker)
+    return None if selected else True
+
+
+def _fuzz_marker(name: str, /, **_: str | int | bool | None) -> bool:
+    return name in FUZZ_MARKERS
 
 
 def isolated_spec(make_spec: Callable[[], ServiceSpec], **settings: str) -> ServiceSpec:
