@@ -6,6 +6,7 @@ a path or body, which is what makes object-level checks trustworthy.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -16,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import jwt
 import orjson
 from fastapi import Depends, HTTPException, Request
@@ -48,19 +50,29 @@ class Principal:
 
 
 class TokenVerifier:
-    """Verifies RS256/ES256 tokens against keys from a JWKS file or URL."""
+    """Verifies RS256/ES256 tokens against keys from a JWKS file or URL.
+
+    Keys from a URL are fetched with a non-blocking client, one fetch at a time, so a slow
+    identity provider delays only the requests that need a new key, never the event loop.
+    """
 
     CACHE_SIZE = 10_000
     CACHE_TTL_S = 60.0
+    JWKS_MAX_AGE_S = 300.0
+    JWKS_MIN_REFETCH_S = 10.0
+    JWKS_TIMEOUT_S = 10.0
 
     def __init__(self, settings: ServiceSettings) -> None:
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
-        self._url_client = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
+        self._url = settings.jwks_url
         self._path = Path(settings.jwks_path or default_jwks_path())
         self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._remote: jwt.PyJWKSet | None = None
+        self._fetched_at = -float("inf")
+        self._fetching = asyncio.Lock()
 
-    def verify(self, token: str) -> Principal:
+    async def verify(self, token: str) -> Principal:
         """Signature checks dominate a request's CPU, so a token verified in the last minute
         (and not yet expired) is trusted again without repeating them."""
         now = time.time()
@@ -68,26 +80,43 @@ class TokenVerifier:
         if hit is not None and hit[0] > now:
             self._verified.move_to_end(token)
             return hit[1]
-        principal, expires_at = self._verify_signed(token)
+        principal, expires_at = self._verify_signed(token, await self._key(token))
         self._verified[token] = (min(expires_at, now + self.CACHE_TTL_S), principal)
         if len(self._verified) > self.CACHE_SIZE:
             self._verified.popitem(last=False)
         return principal
 
-    def _key(self, token: str) -> jwt.PyJWK:
-        if self._url_client is not None:
-            return self._url_client.get_signing_key_from_jwt(token)
+    async def _key(self, token: str) -> jwt.PyJWK:
         kid = jwt.get_unverified_header(token).get("kid")
-        keys = _load_jwks(self._path, self._path.stat().st_mtime)
+        if self._url is None:
+            keys = _load_jwks(self._path, self._path.stat().st_mtime)
+        else:
+            keys = await self._remote_keys(kid)
         for key in keys.keys:
             if key.key_id == kid:
                 return key
         raise jwt.InvalidTokenError("unknown signing key")
 
-    def _verify_signed(self, token: str) -> tuple[Principal, float]:
+    async def _remote_keys(self, kid: object) -> jwt.PyJWKSet:
+        """The provider's key set: refetched when stale, or when an unknown key id appears
+        (a rotation), but at most once per `JWKS_MIN_REFETCH_S` so random ids cannot flood it."""
+        async with self._fetching:
+            age = time.monotonic() - self._fetched_at
+            known = self._remote is not None and any(k.key_id == kid for k in self._remote.keys)
+            stale = age > self.JWKS_MAX_AGE_S or (not known and age > self.JWKS_MIN_REFETCH_S)
+            if self._remote is None or stale:
+                assert self._url is not None
+                async with httpx.AsyncClient(timeout=self.JWKS_TIMEOUT_S) as client:
+                    response = await client.get(self._url)
+                    response.raise_for_status()
+                self._remote = jwt.PyJWKSet.from_dict(orjson.loads(response.content))
+                self._fetched_at = time.monotonic()
+            return self._remote
+
+    def _verify_signed(self, token: str, key: jwt.PyJWK) -> tuple[Principal, float]:
         claims = jwt.decode(
             token,
-            self._key(token),
+            key,
             algorithms=["RS256", "ES256"],
             audience=self.audience,
             issuer=self.issuer,
@@ -133,7 +162,7 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() or None
 
 
-def authenticate(request: Request, token: str) -> Principal:
+async def authenticate(request: Request, token: str) -> Principal:
     """Verify once per request (rate limiting and the endpoint share the answer); 401 if bad."""
     cached = request.scope.get(_VERIFIED)
     if cached is not None and cached[0] == token:
@@ -141,8 +170,8 @@ def authenticate(request: Request, token: str) -> Principal:
     else:
         verifier: TokenVerifier = request.app.state.verifier
         try:
-            outcome = verifier.verify(token)
-        except (jwt.PyJWTError, ValueError, OSError) as exc:
+            outcome = await verifier.verify(token)
+        except (jwt.PyJWTError, ValueError, OSError, httpx.HTTPError) as exc:
             # The reason names a check or a key id, never the token, so it may go to the log.
             log.info("bearer token refused", extra={"reason": f"{type(exc).__name__}: {exc}"[:300]})
             outcome = HTTPException(401, INVALID_TOKEN, {"WWW-Authenticate": "Bearer"})
@@ -152,14 +181,14 @@ def authenticate(request: Request, token: str) -> Principal:
     return outcome
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """401 unless a valid bearer token is presented."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
-    return authenticate(request, credentials.credentials)
+    return await authenticate(request, credentials.credentials)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

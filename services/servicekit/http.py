@@ -16,6 +16,7 @@ import asyncpg
 from aiokafka import AIOKafkaClient
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
@@ -73,7 +74,7 @@ def create_app(
             await app.state.kafka.close()
             await app.state.pool.close()
 
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app = _fastapi(settings, title=title, description=description, lifespan=lifespan)
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
     app.state.write_buckets = TokenBuckets(settings.rate_limit_writes_per_minute)
@@ -85,6 +86,14 @@ def create_app(
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=guards)
     return app
+
+
+def _fastapi(settings: ServiceSettings, **options: Any) -> FastAPI:
+    """The app with its OpenAPI document; interactive docs only outside production, with their
+    scripts served by the service itself so no page ever loads code from a public CDN."""
+    if settings.is_development:
+        return FastAPIOffline(version="1.0.0", static_url="/docs/assets", **options)
+    return FastAPI(version="1.0.0", docs_url=None, redoc_url=None, **options)
 
 
 def _add_metrics_middleware(app: FastAPI, service: str) -> None:

@@ -57,12 +57,12 @@ class TokenBuckets:
         return (1.0 - bucket.tokens) / self.refill_per_s
 
 
-def client_key(request: Request) -> str:
+async def client_key(request: Request) -> str:
     """The verified subject when a valid token came, else the peer address."""
     token = bearer_token(request)
     if token is not None:
         try:
-            return f"sub:{authenticate(request, token).subject}"
+            return f"sub:{(await authenticate(request, token)).subject}"
         except HTTPException:
             pass
     return f"ip:{request.client.host if request.client else 'unknown'}"
@@ -73,7 +73,7 @@ async def limit_writes(request: Request) -> None:
     if request.method not in WRITE_METHODS:
         return
     buckets: TokenBuckets = request.app.state.write_buckets
-    wait_s = buckets.take(client_key(request))
+    wait_s = buckets.take(await client_key(request))
     if wait_s > 0:
         raise HTTPException(
             429,

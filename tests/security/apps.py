@@ -31,10 +31,13 @@ def offline_app(service: str) -> FastAPI:
 
 
 def api_routes(app: FastAPI) -> set[tuple[str, str]]:
-    """(method, path template) of every API route; docs and operational endpoints excluded."""
+    """(method, path template) of every API route; docs pages (outside the OpenAPI document)
+    and operational endpoints excluded."""
     return {
         (method, str(route.path))
         for route in iter_route_contexts(app.routes)
-        if isinstance(route.original_route, APIRoute) and route.path not in OPERATIONAL
+        if isinstance(route.original_route, APIRoute)
+        and route.original_route.include_in_schema
+        and route.path not in OPERATIONAL
         for method in route.methods or ()
     }
