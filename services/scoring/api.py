@@ -23,7 +23,7 @@ from scoring.calculate import score_one
 from scoring.context import ScoringContext
 from scoring.errors import ActivityDataError
 from scoring.events import scored_event
-from scoring.methodologies import MethodologyInfo, catalogue
+from scoring.methodology_catalogue import MethodologyInfo, catalogue
 from scoring.ranking import rank
 from scoring.views import (
     Estimate,

@@ -19,7 +19,7 @@ from schemas.scoring import Flag, FlagSeverity, ScoreComponents, Taxonomy
 from scoring.crediting import credit, side_by_side
 from scoring.errors import ActivityDataError
 from scoring.factors import FactorSet
-from scoring.methodologies import METHODOLOGY_OF_TYPE
+from scoring.methodology_catalogue import METHODOLOGY_OF_TYPE
 from scoring.model import PlausibilityModel
 from scoring.plausibility import assess
 from scoring.quality import data_quality_tier

@@ -1,6 +1,6 @@
 """Conservative crediting: a claim above its norm is credited at the conservative bound.
 
-A norm flag (`checks`, `operating_norms`, the peer model) says a claim is beyond what real
+A norm flag (`checks`, a family's own checks, the peer model) says a claim is beyond what real
 projects reach. The platform does not believe it, so the claim is credited at:
 - the methodology's conservative default when the methodology has one (a sink rate no forest
   reaches counts as no measurement: the factor set's default rate applies), else
@@ -16,58 +16,23 @@ conservative value (and it carries a warn flag besides), so exaggeration cannot 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from schemas.physical_limits import HOURS_PER_YEAR
 from schemas.project import DeclaredFactor, ProjectSpec
 from schemas.scoring import Flag
-from schemas.vocabulary import ProjectType
-from scoring.checks import (
-    CAPACITY_FACTOR_NORMS,
-    COAL_RATE_RANGE_GCE_PER_KWH,
-    DECLARED_FACTOR_RATIO,
-    MONEY_INTENSITY_CEILING,
-    PUE_BEST_PRACTICE,
-)
+from scoring.checks import DECLARED_FACTOR_RATIO, MONEY_INTENSITY_CEILING
+from scoring.credit_rules import Credit, CreditRule, Override, bound
 from scoring.errors import ActivityDataError
 from scoring.factors import FactorSet
+from scoring.families import CAPACITY_FACTOR_NORMS, FAMILY_OF
 from scoring.intensity import IntensityRow
-from scoring.methodologies import compute
+from scoring.methodology_catalogue import compute
 from scoring.model import PlausibilityModel
-from scoring.operating_norms import (
-    MAX_KM_PER_VEHICLE_YEAR,
-    MAX_STORAGE_CYCLES_PER_YEAR,
-    MIN_CAPTURE_MWH_PER_T,
-    MIN_EAF_MWH_PER_T,
-)
-from scoring.workings import FIELD_UNITS, MethodologyResult, TraceEntry
+from scoring.workings import MethodologyResult, TraceEntry
 
-SINK_DEFAULTS = {
-    ProjectType.FORESTRY: "sink.forest_default_tco2e_per_ha_yr",
-    ProjectType.WETLAND: "sink.wetland_default_tco2e_per_ha_yr",
-}
 DECLARED = "declared_factor"
-
-
-@dataclass(frozen=True, slots=True)
-class Credit:
-    """One claim credited below what was claimed: both values, the unit and the rule."""
-
-    name: str
-    claimed: float
-    credited: float
-    unit: str
-    rule: str
-
-
-@dataclass(frozen=True, slots=True)
-class Override:
-    """An input replaced for the credited calculation (`None`: the methodology's default)."""
-
-    field: str
-    value: float | None
-    credit: Credit
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,86 +44,20 @@ class Credited:
     credits: tuple[Credit, ...]
 
 
-def _bound(field: str, claimed: float, bound: float, rule: str) -> list[Override]:
-    return [Override(field, bound, Credit(field, claimed, bound, FIELD_UNITS[field], rule))]
-
-
 def _capacity_factor(p: ProjectSpec, _: FactorSet) -> list[Override]:
     a, norm = p.activity, CAPACITY_FACTOR_NORMS.get(p.type)
     if a.annual_generation_mwh is None or not a.capacity_mw or norm is None:
         return []
-    bound = norm * a.capacity_mw * HOURS_PER_YEAR
+    most = norm * a.capacity_mw * HOURS_PER_YEAR
     rule = f"capacity_factor_above_norm: credited at capacity × 8,760 h × {norm:.0%}"
-    return _bound("annual_generation_mwh", a.annual_generation_mwh, bound, rule)
-
-
-def _sink_rate(p: ProjectSpec, factors: FactorSet) -> list[Override]:
-    claimed, key = p.activity.sequestration_tco2e_per_ha, SINK_DEFAULTS.get(p.type)
-    if claimed is None or key is None:
-        return []
-    default = factors.get(key).value
-    field = "sequestration_tco2e_per_ha"
-    rule = f"sink_rate_above_norm: credited at the conservative default {key}"
-    return [Override(field, None, Credit(field, claimed, default, FIELD_UNITS[field], rule))]
-
-
-def _pue(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    after = p.activity.pue_after
-    rule = f"pue_below_best_practice: credited at {PUE_BEST_PRACTICE}"
-    return [] if after is None else _bound("pue_after", after, PUE_BEST_PRACTICE, rule)
-
-
-def _coal_rates(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    a, (low, high) = p.activity, COAL_RATE_RANGE_GCE_PER_KWH
-    found = []
-    rule = f"coal_rate_outside_range: credited within {low:g}-{high:g} gce/kWh"
-    before, after = a.coal_rate_before_gce_per_kwh, a.coal_rate_after_gce_per_kwh
-    if before is not None and before > high:
-        found += _bound("coal_rate_before_gce_per_kwh", before, high, rule)
-    if after is not None and after < low:
-        found += _bound("coal_rate_after_gce_per_kwh", after, low, rule)
-    return found
-
-
-def _distance(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    km = p.activity.annual_km_per_vehicle
-    rule = f"annual_distance_implausible: credited at {MAX_KM_PER_VEHICLE_YEAR:,.0f} km"
-    return [] if km is None else _bound("annual_km_per_vehicle", km, MAX_KM_PER_VEHICLE_YEAR, rule)
-
-
-def _storage(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    a = p.activity
-    if a.curtailment_avoided_mwh is None or not a.storage_energy_mwh:
-        return []
-    bound = MAX_STORAGE_CYCLES_PER_YEAR * a.storage_energy_mwh
-    rule = (
-        f"storage_cycles_exceed_physical_limit: credited at {MAX_STORAGE_CYCLES_PER_YEAR:g} cycles"
-    )
-    return _bound("curtailment_avoided_mwh", a.curtailment_avoided_mwh, bound, rule)
+    return bound("annual_generation_mwh", a.annual_generation_mwh, most, rule)
 
 
 def _impossible_output(p: ProjectSpec, factors: FactorSet) -> list[Override]:
     """Output above capacity × 8,760 h is rejected, and still never credited above what the
     plant would deliver at its type's norm: a rejected score's tonnes feed reports too."""
-    return _capacity_factor(p, factors) or _storage(p, factors)
-
-
-def _capture(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    a = p.activity
-    if a.capture_electricity_mwh is None or not a.co2_captured_t:
-        return []
-    bound = MIN_CAPTURE_MWH_PER_T * a.co2_captured_t
-    rule = f"capture_energy_implausible: credited at {MIN_CAPTURE_MWH_PER_T} MWh/t captured"
-    return _bound("capture_electricity_mwh", a.capture_electricity_mwh, bound, rule)
-
-
-def _arc_furnace(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    a = p.activity
-    if a.project_electricity_mwh is None or not a.steel_output_t:
-        return []
-    bound = MIN_EAF_MWH_PER_T * a.steel_output_t
-    rule = f"electricity_intensity_implausible: credited at {MIN_EAF_MWH_PER_T} MWh/t steel"
-    return _bound("project_electricity_mwh", a.project_electricity_mwh, bound, rule)
+    output_bound = FAMILY_OF[p.type].output_bound
+    return _capacity_factor(p, factors) or (output_bound(p, factors) if output_bound else [])
 
 
 def _declared(p: ProjectSpec, factors: FactorSet) -> list[Override]:
@@ -167,26 +66,21 @@ def _declared(p: ProjectSpec, factors: FactorSet) -> list[Override]:
         return []
     official = factors.values[declared.factor].value
     low, high = official / DECLARED_FACTOR_RATIO, official * DECLARED_FACTOR_RATIO
-    bound = min(max(declared.value, low), high)
+    credited = min(max(declared.value, low), high)
     rule = (
         f"declared_factor_far_from_default: credited within {DECLARED_FACTOR_RATIO:g}× {factors.id}"
     )
     unit = factors.values[declared.factor].unit
-    return [Override(DECLARED, bound, Credit(declared.factor, declared.value, bound, unit, rule))]
+    credit = Credit(declared.factor, declared.value, credited, unit, rule)
+    return [Override(DECLARED, credited, credit)]
 
 
-INPUT_RULES: dict[str, Callable[[ProjectSpec, FactorSet], list[Override]]] = {
+SHARED_RULES: dict[str, CreditRule] = {
     "capacity_factor_above_norm": _capacity_factor,
     "generation_exceeds_capacity": _impossible_output,
-    "sink_rate_above_norm": _sink_rate,
-    "pue_below_best_practice": _pue,
-    "coal_rate_outside_range": _coal_rates,
-    "annual_distance_implausible": _distance,
-    "storage_cycles_exceed_physical_limit": _storage,
-    "capture_energy_implausible": _capture,
-    "electricity_intensity_implausible": _arc_furnace,
     "declared_factor_far_from_default": _declared,
 }
+"""Credit rules of the shared norms; each family adds its own (`Family.credit_rules`)."""
 
 
 def _conservative(p: ProjectSpec, overrides: list[Override]) -> ProjectSpec:
@@ -228,7 +122,8 @@ def credit(
     if not flags and p.claimed_annual_tco2e is None:
         return Credited(computed.annual_tco2e, computed, ())  # most projects: nothing to cap
     codes = {f.code for f in flags}
-    overrides = [o for code in codes & INPUT_RULES.keys() for o in INPUT_RULES[code](p, factors)]
+    rules = {**SHARED_RULES, **FAMILY_OF[p.type].credit_rules}
+    overrides = [o for code in codes & rules.keys() for o in rules[code](p, factors)]
     result = computed
     if overrides:
         try:

@@ -17,7 +17,7 @@ import orjson
 from schemas.project import ProjectSpec
 from schemas.scoring import CarbonReductionField, Taxonomy
 from schemas.vocabulary import ProjectType
-from scoring import plan
+from scoring.families import carbon_peak_recognitions
 
 TABLE_PATH = Path(__file__).with_name("taxonomy_2025.json")
 HIGH_ENERGY_HIGH_EMISSION_NOTE = (
@@ -51,7 +51,7 @@ BASE_TAGS: MappingProxyType[ProjectType, Taxonomy] = MappingProxyType(_load(TABL
 def tag(project: ProjectSpec) -> Taxonomy:
     """The type's tags plus plan targets the project meets; 两高 projects lose CERF eligibility."""
     base = BASE_TAGS[project.type]
-    extra = plan.recognitions(project)
+    extra = carbon_peak_recognitions(project)
     if not extra and not project.high_energy_high_emission:
         return base
     update: dict[str, object] = {"plan_recognitions": base.plan_recognitions + extra}

@@ -15,10 +15,11 @@ from schemas.project import DeclaredFactor, ProjectSpec
 from schemas.scoring import FlagSeverity
 from schemas.vocabulary import ProjectType
 from scoring.calculate import ScoreRecord, score_one
-from scoring.checks import CAPACITY_FACTOR_NORMS, MONEY_INTENSITY_CEILING
+from scoring.checks import MONEY_INTENSITY_CEILING
 from scoring.factors import FactorSet, default_factor_set
+from scoring.families import CAPACITY_FACTOR_NORMS
 from scoring.intensity import IntensityRow
-from scoring.methodologies import compute
+from scoring.methodology_catalogue import compute
 from scoring.model import PlausibilityModel, train
 from scoring.synthetic import synthetic_project, synthetic_projects
 

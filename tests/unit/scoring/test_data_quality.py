@@ -9,7 +9,7 @@ import pytest
 from schemas.project import ProjectSpec
 from schemas.vocabulary import ProjectType
 from scoring.factors import FactorSet
-from scoring.methodologies import compute
+from scoring.methodology_catalogue import compute
 from scoring.quality import data_quality_tier
 
 pytestmark = pytest.mark.unit

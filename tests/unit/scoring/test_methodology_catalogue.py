@@ -12,7 +12,7 @@ from schemas.project import ProjectSpec
 from schemas.vocabulary import Fuel, ProjectType
 from scoring.errors import InvalidActivityData, MissingActivityData
 from scoring.factors import FactorSet
-from scoring.methodologies import METHODOLOGIES, METHODOLOGY_OF_TYPE, catalogue, compute
+from scoring.methodology_catalogue import METHODOLOGIES, METHODOLOGY_OF_TYPE, catalogue, compute
 from scoring.synthetic import synthetic_project
 
 pytestmark = pytest.mark.unit

@@ -14,7 +14,7 @@ from schemas.vocabulary import ProjectType
 from scoring.calculate import ScoreRecord, score_one
 from scoring.factors import FactorSet
 from scoring.intensity import IntensityRow
-from scoring.methodologies import compute
+from scoring.methodology_catalogue import compute
 from scoring.plausibility import MIN_PEERS, PlausibilityModel, assess, hard_checks, train
 from scoring.synthetic import synthetic_projects
 

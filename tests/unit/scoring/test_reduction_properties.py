@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from schemas.project import ProjectSpec
 from schemas.vocabulary import Fuel, ProjectType
 from scoring.factors import FactorSet
-from scoring.methodologies import compute
+from scoring.methodology_catalogue import compute
 from scoring.quality import data_quality_tier
 from scoring.synthetic import synthetic_project
 

@@ -9,7 +9,7 @@ import pytest
 from schemas.project import ProjectSpec
 from schemas.vocabulary import Fuel, ProjectType
 from scoring.factors import FactorSet
-from scoring.methodologies import compute
+from scoring.methodology_catalogue import compute
 
 BuildProject = Callable[..., ProjectSpec]
 

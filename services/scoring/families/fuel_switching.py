@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from schemas.vocabulary import Fuel, ProjectType
+from schemas.project import ProjectSpec
+from schemas.vocabulary import Fuel, ProjectFamily, ProjectType
 from scoring.errors import InvalidActivityData
-from scoring.methodologies.base import (
+from scoring.families.family import Family
+from scoring.methodology import (
     Methodology,
     auxiliary_tco2e,
     fuel_combustion_tco2e,
@@ -53,4 +55,22 @@ METHODOLOGIES = (
             ("project_fuel_gj", "project_electricity_mwh"),
         ),
     ),
+)
+
+
+def coal_phase_out_targets(p: ProjectSpec) -> tuple[str, ...]:
+    """The plan's priority: coal giving way to gas, or else to electricity."""
+    a = p.activity
+    if a.baseline_fuel is not Fuel.COAL:
+        return ()
+    to_gas = a.project_fuel is Fuel.NATURAL_GAS and a.project_fuel_gj
+    return (
+        "Hunan plan priority: coal to gas"
+        if to_gas
+        else "Hunan plan priority: coal to electricity",
+    )
+
+
+FAMILY = Family(
+    ProjectFamily.FUEL_SWITCHING, METHODOLOGIES, carbon_peak_targets=coal_phase_out_targets
 )

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from schemas.vocabulary import ProjectType
-from scoring.methodologies.base import (
+from schemas.project import ProjectSpec
+from schemas.scoring import Flag
+from schemas.vocabulary import ProjectFamily, ProjectType
+from scoring import carbon_peak_plan
+from scoring.credit_rules import Override, bound
+from scoring.factors import FactorSet
+from scoring.families.family import Family
+from scoring.flags import reject, warn
+from scoring.methodology import (
     COAL_PER_TCE,
     Methodology,
     auxiliary_tco2e,
     displaced_grid_tco2e,
 )
 from scoring.workings import MethodologyResult, Workings
+
+COAL_RATE_RANGE_GCE_PER_KWH = (250.0, 450.0)  # Chinese coal units, best to worst
 
 VERSION = "1.0.0"
 SMALL_SCALE_LIMIT_GWH = 60.0
@@ -103,4 +112,62 @@ METHODOLOGIES = (
             "annual_generation_mwh",
         ),
     ),
+)
+
+
+def coal_rate_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:
+    """An upgrade must lower the coal rate, and both rates must be those of a real unit."""
+    a = p.activity
+    before, after = a.coal_rate_before_gce_per_kwh, a.coal_rate_after_gce_per_kwh
+    if p.type is not ProjectType.COAL_POWER_UPGRADE or before is None or after is None:
+        return []
+    low, high = COAL_RATE_RANGE_GCE_PER_KWH
+    if after >= before:
+        return [
+            reject(
+                "coal_rate_not_improved",
+                "coal_rate_after_gce_per_kwh",
+                f"coal rate after {after:g} is not below before {before:g} gce/kWh",
+            )
+        ]
+    if not (low <= after and before <= high):
+        return [
+            warn(
+                "coal_rate_outside_range",
+                "coal_rate_before_gce_per_kwh",
+                f"coal rates {before:g} → {after:g} gce/kWh fall outside the "
+                f"{low:g}-{high:g} gce/kWh range of Chinese coal units",
+            )
+        ]
+    return []
+
+
+def credit_coal_rates(p: ProjectSpec, _: FactorSet) -> list[Override]:
+    """Rates outside the range of real units are credited at its nearest end."""
+    a, (low, high) = p.activity, COAL_RATE_RANGE_GCE_PER_KWH
+    found = []
+    rule = f"coal_rate_outside_range: credited within {low:g}-{high:g} gce/kWh"
+    before, after = a.coal_rate_before_gce_per_kwh, a.coal_rate_after_gce_per_kwh
+    if before is not None and before > high:
+        found += bound("coal_rate_before_gce_per_kwh", before, high, rule)
+    if after is not None and after < low:
+        found += bound("coal_rate_after_gce_per_kwh", after, low, rule)
+    return found
+
+
+def coal_upgrade_targets(p: ProjectSpec) -> tuple[str, ...]:
+    """The plan's priority: upgrading coal units above 300 gce/kWh."""
+    before = p.activity.coal_rate_before_gce_per_kwh or 0.0
+    if p.type is ProjectType.COAL_POWER_UPGRADE and before > carbon_peak_plan.COAL_RATE_ABOVE:
+        return (f"Hunan plan priority: coal unit upgrade ({before:g} gce/kWh > 300)",)
+    return ()
+
+
+FAMILY = Family(
+    ProjectFamily.ENERGY_EFFICIENCY,
+    METHODOLOGIES,
+    checks=coal_rate_checks,
+    capacity_factor_norms={ProjectType.WASTE_HEAT_POWER: 0.95},
+    credit_rules={"coal_rate_outside_range": credit_coal_rates},
+    carbon_peak_targets=coal_upgrade_targets,
 )

@@ -1,4 +1,7 @@
-"""Which methodology scores each project type, and the catalogue `GET /v1/methodologies` lists."""
+"""Which methodology scores each project type, and the catalogue `GET /v1/methodologies` lists.
+
+Methodologies live in their family's module (`scoring.families`); this is their index.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +10,11 @@ from pydantic import BaseModel, ConfigDict
 from schemas.project import ProjectSpec
 from schemas.vocabulary import ProjectType
 from scoring.factors import FactorSet
-from scoring.methodologies import (
-    buildings,
-    ccus,
-    data_centre,
-    efficiency,
-    fuel_switch,
-    industrial,
-    renewables,
-    sinks,
-    storage,
-    transport,
-)
-from scoring.methodologies.base import Methodology
+from scoring.families import FAMILIES
+from scoring.methodology import Methodology
 from scoring.workings import MethodologyResult
 
-METHODOLOGIES: tuple[Methodology, ...] = (
-    *renewables.METHODOLOGIES,
-    *efficiency.METHODOLOGIES,
-    *fuel_switch.METHODOLOGIES,
-    *buildings.METHODOLOGIES,
-    *data_centre.METHODOLOGIES,
-    *transport.METHODOLOGIES,
-    *sinks.METHODOLOGIES,
-    *industrial.METHODOLOGIES,
-    *storage.METHODOLOGIES,
-    *ccus.METHODOLOGIES,
-)
+METHODOLOGIES: tuple[Methodology, ...] = tuple(m for f in FAMILIES for m in f.methodologies)
 METHODOLOGY_OF_TYPE: dict[ProjectType, Methodology] = {
     project_type: m for m in METHODOLOGIES for project_type in m.applicable_types
 }

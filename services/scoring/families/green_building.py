@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from schemas.vocabulary import ProjectType
-from scoring.methodologies.base import Methodology, auxiliary_tco2e, displaced_grid_tco2e
-from scoring.methodologies.efficiency import savings_tco2e
+from schemas.vocabulary import ProjectFamily, ProjectType
+from scoring.families.energy_efficiency import savings_tco2e
+from scoring.families.family import Family
+from scoring.methodology import Methodology, auxiliary_tco2e, displaced_grid_tco2e
 from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -74,4 +75,11 @@ METHODOLOGIES = (
         types=(ProjectType.ROOFTOP_PV,),
         required=("annual_generation_mwh",),
     ),
+)
+
+
+FAMILY = Family(
+    ProjectFamily.GREEN_BUILDING,
+    METHODOLOGIES,
+    capacity_factor_norms={ProjectType.ROOFTOP_PV: 0.25},
 )

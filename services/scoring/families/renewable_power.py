@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 
-from schemas.vocabulary import ProjectType
-from scoring.methodologies.base import Methodology, auxiliary_tco2e, displaced_grid_tco2e
+from schemas.project import ProjectSpec
+from schemas.scoring import Flag
+from schemas.vocabulary import ProjectFamily, ProjectType
+from scoring.families.family import Family
+from scoring.flags import warn
+from scoring.methodology import Methodology, auxiliary_tco2e, displaced_grid_tco2e
 from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -125,4 +129,36 @@ METHODOLOGIES = (
         types=(ProjectType.WASTE_TO_ENERGY,),
         required=("annual_generation_mwh",),
     ),
+)
+
+
+def hydro_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:
+    """A reservoir too large for its capacity earns nothing under ACM0002: say so up front."""
+    a = p.activity
+    if p.type is not ProjectType.HYDRO or not a.capacity_mw or not a.reservoir_area_km2:
+        return []
+    density = a.capacity_mw / a.reservoir_area_km2
+    if density > HYDRO_PD_ELIGIBLE_W_PER_M2:
+        return []
+    return [
+        warn(
+            "hydro_power_density_low",
+            "reservoir_area_km2",
+            f"power density {density:.2f} W/m² ≤ 4: ACM0002 credits nothing",
+        )
+    ]
+
+
+FAMILY = Family(
+    ProjectFamily.RENEWABLE_POWER,
+    METHODOLOGIES,
+    checks=hydro_checks,
+    capacity_factor_norms={
+        ProjectType.SOLAR_PV: 0.25,
+        ProjectType.WIND: 0.45,
+        ProjectType.HYDRO: 0.70,
+        ProjectType.BIOMASS: 0.95,
+        ProjectType.GEOTHERMAL: 0.95,
+        ProjectType.WASTE_TO_ENERGY: 0.95,
+    },
 )
