@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt deploy/local/system-deps.sh
+$(STAMP): pyproject.toml constraints.txt deploy/local/system-deps.sh deploy/local/browser.py
 	bash deploy/local/system-deps.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(PY) -m deploy.local.browser
 	touch $(STAMP)
 
 up: install  ## start Kafka, PostgreSQL and every service, then load seeds/

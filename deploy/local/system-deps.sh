@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Java 17, Maven and PostgreSQL 15 binaries are what the local launchers need.
+# Java 17, Maven and PostgreSQL 15 binaries are what the local launchers need; the console's
+# browser tests drive the distribution's Chromium (with CJK fonts for Chinese pages) and fetch
+# axe-core with npm.
 # Installs what is missing when run as root on Debian; otherwise says what to install.
 set -euo pipefail
 
@@ -10,6 +12,11 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
     missing+=(postgresql-15)
 fi
 command -v python3.11 >/dev/null 2>&1 || missing+=(python3.11 python3.11-venv)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    missing+=(fonts-noto-cjk)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
