@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from deploy.local.infra import InfraInfo, ensure_started
 from tests.support import environment as _environment  # noqa: F401 - snapshots os.environ first
@@ -104,3 +105,23 @@ async def matching(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningSe
 
     async with running_service(spec()) as service:
         yield service
+
+
+@pytest.fixture(scope="session")
+async def console(
+    registry: RunningService,
+    scoring: RunningService,
+    matching: RunningService,
+    audit: RunningService,
+) -> AsyncIterator[FastAPI]:
+    """The console in this process over the four services above."""
+    from tests.support.console import console_app
+
+    clients = {
+        "registry": registry.client,
+        "scoring": scoring.client,
+        "matching": matching.client,
+        "audit": audit.client,
+    }
+    async with console_app(clients) as app:
+        yield app

@@ -30,7 +30,10 @@ SERVICES: dict[str, tuple[int, tuple[str, ...]]] = {
     "scoring": (8002, ("api", "relay", "consume")),
     "matching": (8003, ("api", "relay", "consume")),
     "audit": (8004, ("api", "relay", "consume")),
+    "console": (8005, ("api",)),
 }
+# Where a person starts on each service: the console's pages, the others' OpenAPI docs.
+FRONT_PAGE = {"console": "/"}
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 
@@ -124,7 +127,7 @@ def _wait_ready(timeout_s: float = 120) -> None:
                 )
                 raise typer.Exit(1)
             time.sleep(0.5)
-        typer.echo(f"  {name:<9} ready   http://127.0.0.1:{port}/docs")
+        typer.echo(f"  {name:<9} ready   http://127.0.0.1:{port}{FRONT_PAGE.get(name, '/docs')}")
 
 
 @app.command()

@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol
 
 import httpx
 import jwt
 import orjson
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-
-from servicekit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 # One body for every refused token: the library's reason would tell a forger which check failed.
@@ -49,6 +47,19 @@ class Principal:
         return self.tenant is not None and self.tenant == tenant
 
 
+class TokenSettings(Protocol):
+    """Where the keys are and what a token must say: services' and the console's settings."""
+
+    @property
+    def jwt_issuer(self) -> str: ...
+    @property
+    def jwt_audience(self) -> str: ...
+    @property
+    def jwks_url(self) -> str | None: ...
+    @property
+    def jwks_path(self) -> str | None: ...
+
+
 class TokenVerifier:
     """Verifies RS256/ES256 tokens against keys from a JWKS file or URL.
 
@@ -62,7 +73,7 @@ class TokenVerifier:
     JWKS_MIN_REFETCH_S = 10.0
     JWKS_TIMEOUT_S = 10.0
 
-    def __init__(self, settings: ServiceSettings) -> None:
+    def __init__(self, settings: TokenSettings) -> None:
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
         self._url = settings.jwks_url

@@ -7,14 +7,18 @@ import inspect
 from pathlib import Path
 
 from pydantic import AliasChoices
+from pydantic_settings import BaseSettings
 
 from servicekit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[3]
+# The console is a client of the services, with no database and no Kafka: its deployment has
+# checks of its own (test_console_deploy.py).
+CLIENTS = ("console",)
 SERVICES = sorted(
     p.name
     for p in (ROOT / "services").iterdir()
-    if (p / "config.py").is_file() and p.name != "servicekit"
+    if (p / "config.py").is_file() and p.name not in ("servicekit", *CLIENTS)
 )
 
 
@@ -38,7 +42,7 @@ def default_port(service: str) -> int:
     return port
 
 
-def env_names(settings: type[ServiceSettings]) -> set[str]:
+def env_names(settings: type[BaseSettings]) -> set[str]:
     """Environment variables the settings read: an alias where one is set, else the field name."""
     names: set[str] = set()
     for name, field in settings.model_fields.items():

@@ -1,0 +1,48 @@
+"""Driving the console over HTTP as a browser would: cookies kept, forms posted with CSRF."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "the page carries no CSRF token"
+    return found.group(1)
+
+
+@asynccontextmanager
+async def console_app(clients: Mapping[str, httpx.AsyncClient]) -> AsyncIterator[FastAPI]:
+    """The console in this process, calling the services' in-process apps."""
+    from console.app import build_app
+    from console.config import ConsoleSettings
+
+    app = build_app(ConsoleSettings(), clients)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+def browser(app: FastAPI) -> httpx.AsyncClient:
+    """A cookie-keeping client, as one person's browser."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console")
+
+
+@asynccontextmanager
+async def signed_in(
+    app: FastAPI, role: str, tenant: uuid.UUID | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser that went through the development sign-in page as `role` (and `tenant`)."""
+    async with browser(app) as client:
+        page = await client.get("/signin")
+        form = {"role": role, "tenant": str(tenant or ""), "csrf_token": csrf_of(page.text)}
+        answer = await client.post("/signin/dev", data=form)
+        assert answer.status_code == 303, answer.text
+        yield client

@@ -1,0 +1,50 @@
+"""Amounts, dates and messages as each language's reader expects them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from console import i18n
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("amount", "chinese", "english"),
+    [
+        (Decimal("220000000.00"), "2.20 亿元", "CNY 220,000,000.00"),
+        ("3500000", "350.00 万元", "CNY 3,500,000.00"),
+        ("9999.5", "9,999.50 元", "CNY 9,999.50"),
+        ("12345678901.23", "123.46 亿元", "CNY 12,345,678,901.23"),
+    ],
+)
+def test_amounts_in_wan_and_yi_for_chinese_readers_and_full_for_english(
+    amount: object, chinese: str, english: str
+) -> None:
+    assert i18n.money(amount, "zh") == chinese
+    assert i18n.money(amount, "en") == english
+
+
+@pytest.mark.parametrize("bad", [None, "NaN", "Infinity", "abc"])
+def test_an_amount_that_is_not_a_number_shows_a_dash(bad: object) -> None:
+    assert i18n.money(bad, "zh") == "—"
+
+
+def test_times_are_shown_in_china_standard_time_the_readers_way() -> None:
+    moment = datetime(2026, 3, 1, 16, 30, tzinfo=UTC)
+    assert i18n.when(moment, "zh") == "2026年3月2日 00:30"
+    assert i18n.when(moment, "en") == "2 Mar 2026, 00:30"
+    assert i18n.when("2026-03-01", "zh") == "2026年3月1日"
+
+
+def test_both_catalogues_hold_the_same_messages() -> None:
+    assert set(i18n.catalogue("zh")) == set(i18n.catalogue("en"))
+
+
+def test_the_language_comes_from_the_query_then_the_cookie_then_chinese() -> None:
+    assert i18n.pick("en", "zh") == "en"
+    assert i18n.pick(None, "en") == "en"
+    assert i18n.pick("fr", None) == "zh"
