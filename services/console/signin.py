@@ -110,7 +110,7 @@ async def dev_signin(
         )
     jwks = Path(config.jwks_path) if config.jwks_path else None
     token = mint(chosen, tenant_id, jwks_path=jwks)
-    principal = request.app.state.verifier.verify(token)
+    principal = await request.app.state.verifier.verify(token)
     name = organisations.name_of(tenant_id) or (
         f"{chosen} {tenant_id}" if tenant_id else str(chosen)
     )
@@ -146,7 +146,7 @@ async def oidc_callback(request: Request) -> Response:
     token = str(answer.get("access_token", ""))
     verifier: TokenVerifier = request.app.state.verifier
     try:
-        principal = verifier.verify(token)
+        principal = await verifier.verify(token)
     except (jwt.PyJWTError, ValueError, OSError) as exc:
         raise HTTPException(403, "the identity provider's token names no GreenLink role") from exc
     userinfo = answer.get("userinfo") or {}
