@@ -19,6 +19,7 @@ from seeds.synthetic.profiles import PROFILES, TYPES
 from seeds.synthetic.projects import build_project, wan
 from seeds.synthetic.sectors import SECTORS, Sector
 from seeds.synthetic.shapes import CRF, GB, GFE, GG, GL, GLS, Maker, Profile, Row, Span
+from seeds.synthetic.specs import synthetic_spec, synthetic_specs
 from seeds.synthetic.streams import SyntheticRow, synthetic_projects, synthetic_rows
 
 __all__ = [
@@ -67,5 +68,7 @@ __all__ = [
     "synthetic_enterprises",
     "synthetic_projects",
     "synthetic_rows",
+    "synthetic_spec",
+    "synthetic_specs",
     "wan",
 ]

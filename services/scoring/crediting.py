@@ -111,6 +111,17 @@ def _ceilings(
     return found
 
 
+def _rerun(
+    p: ProjectSpec, overrides: list[Override], factors: FactorSet, computed: MethodologyResult
+) -> MethodologyResult:
+    if not overrides:
+        return computed
+    try:
+        return compute(_conservative(p, overrides), factors)
+    except ActivityDataError:
+        return computed
+
+
 def credit(
     p: ProjectSpec,
     computed: MethodologyResult,
@@ -124,12 +135,12 @@ def credit(
     codes = {f.code for f in flags}
     rules = {**SHARED_RULES, **FAMILY_OF[p.type].credit_rules}
     overrides = [o for code in codes & rules.keys() for o in rules[code](p, factors)]
-    result = computed
-    if overrides:
-        try:
-            result = compute(_conservative(p, overrides), factors)
-        except ActivityDataError:
-            result = computed
+    result = _rerun(p, overrides, factors, computed)
+    if len(overrides) > 1 and any(o.field == DECLARED for o in overrides):
+        # A declared factor pulled toward the official one raises the result where the factor
+        # counts against the project (grid power a capture unit draws): keep the declared one.
+        kept = _rerun(p, [o for o in overrides if o.field != DECLARED], factors, computed)
+        result = min(result, kept, key=lambda r: r.annual_tco2e)
     annual = min(computed.annual_tco2e, result.annual_tco2e)
     credits = [o.credit for o in overrides]
     for name, ceiling, rule in _ceilings(p, computed.annual_tco2e, codes, model):

@@ -7,7 +7,7 @@ import gc
 
 
 def scoring_lines(scale: float) -> list[str]:
-    from scoring.bench import run
+    from tests.bench.scoring_batches import run
 
     r = run(n=int(20_000 * scale), batch_size=1_000, naive_n=int(2_000 * scale), repeats=2)
     return [

@@ -3,10 +3,10 @@ trace shows claimed and credited side by side, and exaggeration never buys a hig
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +21,7 @@ from scoring.families import CAPACITY_FACTOR_NORMS
 from scoring.intensity import IntensityRow
 from scoring.methodology_catalogue import compute
 from scoring.model import PlausibilityModel, train
-from scoring.synthetic import synthetic_project, synthetic_projects
+from seeds.synthetic.specs import synthetic_spec, synthetic_specs
 
 pytestmark = pytest.mark.unit
 T = ProjectType
@@ -39,7 +39,7 @@ def _with(p: ProjectSpec, **activity: Any) -> ProjectSpec:
 
 
 def _base(project_type: ProjectType, seed: int) -> ProjectSpec:
-    return synthetic_project(np.random.default_rng(seed), project_type)
+    return synthetic_spec(random.Random(seed), project_type)
 
 
 def _sink(draw: st.DrawFn, seed: int) -> Twins:
@@ -119,7 +119,7 @@ def _claimed(draw: st.DrawFn, seed: int) -> Twins:
 
 def _money(draw: st.DrawFn, seed: int) -> Twins:
     """Energy saved beyond 50 tCO2e/yr per 10,000 CNY: the honest twin saves exactly that."""
-    base = _base(T.ENERGY_EFFICIENCY, seed)
+    base = _with(_base(T.ENERGY_EFFICIENCY, seed), electricity_saved_mwh=None)  # fuel savings only
     per_tce = score_one(_with(base, energy_saved_tce=1_000.0), FACTORS).annual_tco2e / 1_000
     honest = MONEY_INTENSITY_CEILING * float(base.capex_cny) / 1e4 / per_tce
     return _with(base, energy_saved_tce=honest), _with(
@@ -160,7 +160,7 @@ def test_an_exaggerated_project_never_outranks_its_honest_twin(pair: Twins) -> N
 @pytest.fixture(scope="module")
 def peers() -> PlausibilityModel:
     """A peer model over synthetic projects of every type, as the service trains one."""
-    projects = synthetic_projects(3_000, seed=11)
+    projects = synthetic_specs(3_000, seed=11)
     return train([IntensityRow.of(p, compute(p, FACTORS).annual_tco2e) for p in projects])
 
 
@@ -261,3 +261,17 @@ def test_physically_impossible_generation_is_rejected_and_credited_no_more_than_
     assert claimed.rejected and claimed.score_0_100 == 0
     assert claimed.annual_tco2e == pytest.approx(honest.annual_tco2e)
     assert claimed.trace["credited_annual_generation_mwh"][0] == pytest.approx(0.45 * 87_600)
+
+
+def test_a_high_declared_grid_factor_does_not_let_understated_capture_energy_earn_more() -> None:
+    """Where grid power counts against a project, pulling its declared factor down to 1.5× the
+    official one is not conservative: it must not lift an understated electricity claim above
+    the honest twin's credit."""
+    base = _base(T.CCUS, 0)
+    declared = DeclaredFactor(factor="grid_electricity_tco2_per_mwh", value=0.8325, source="PDD")
+    base = base.model_copy(update={"declared_factor": declared})
+    honest = _with(base, co2_captured_t=59_000.0, capture_electricity_mwh=2_950.0)
+    understated = _with(base, co2_captured_t=59_000.0, capture_electricity_mwh=590.0)
+    h, u = (score_one(p, FACTORS) for p in (honest, understated))
+    assert "capture_energy_implausible" in {f.code for f in u.flags}
+    assert u.annual_tco2e <= h.annual_tco2e

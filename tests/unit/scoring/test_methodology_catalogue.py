@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 
 from schemas.project import ProjectSpec
@@ -13,7 +13,7 @@ from schemas.vocabulary import Fuel, ProjectType
 from scoring.errors import InvalidActivityData, MissingActivityData
 from scoring.factors import FactorSet
 from scoring.methodology_catalogue import METHODOLOGIES, METHODOLOGY_OF_TYPE, catalogue, compute
-from scoring.synthetic import synthetic_project
+from seeds.synthetic.specs import synthetic_spec
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]
@@ -46,7 +46,8 @@ def test_catalogue_cites_the_cdm_methodologies_by_id() -> None:
 def test_each_methodology_scores_a_typical_project_of_its_type(
     factors: FactorSet, project_type: ProjectType
 ) -> None:
-    project = synthetic_project(np.random.default_rng(7), project_type)
+    typical = synthetic_spec(random.Random(7), project_type)
+    project = typical.model_copy(update={"declared_factor": None})  # the official factors
     result = compute(project, factors)
     assert math.isfinite(result.annual_tco2e) and result.annual_tco2e > 0
     assert result.annual_tco2e == pytest.approx(
@@ -61,7 +62,7 @@ def test_each_methodology_scores_a_typical_project_of_its_type(
 def test_a_missing_required_field_is_named_in_the_error(
     factors: FactorSet, project_type: ProjectType
 ) -> None:
-    project = synthetic_project(np.random.default_rng(11), project_type)
+    project = synthetic_spec(random.Random(11), project_type)
     methodology = METHODOLOGY_OF_TYPE[project_type]
     first = methodology.required[0]
     stripped = project.model_copy(

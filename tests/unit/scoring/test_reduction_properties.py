@@ -3,10 +3,10 @@ reduction project, and a declared factor that replaces the default and lowers da
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +16,7 @@ from schemas.vocabulary import Fuel, ProjectType
 from scoring.factors import FactorSet
 from scoring.methodology_catalogue import compute
 from scoring.quality import data_quality_tier
-from scoring.synthetic import synthetic_project
+from seeds.synthetic.specs import synthetic_spec
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]
@@ -69,7 +69,7 @@ def _scaled(project: ProjectSpec, k: float) -> ProjectSpec:
 def test_reduction_scales_linearly_with_activity(
     factors: FactorSet, project_type: ProjectType, seed: int, k: float
 ) -> None:
-    project = synthetic_project(np.random.default_rng(seed), project_type)
+    project = synthetic_spec(random.Random(seed), project_type)
     base = compute(project, factors).annual_tco2e
     assert compute(_scaled(project, k), factors).annual_tco2e == pytest.approx(k * base, rel=1e-9)
 

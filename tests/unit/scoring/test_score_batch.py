@@ -21,7 +21,7 @@ from schemas.vocabulary import FAMILY_OF_TYPE, ProjectType
 from scoring.calculate import ScoreRecord, Unscorable, score_batch, score_one
 from scoring.events import scored_event
 from scoring.factors import FactorSet
-from scoring.synthetic import synthetic_projects
+from seeds.synthetic.specs import synthetic_specs
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]
@@ -39,7 +39,7 @@ def test_a_batch_keeps_its_order_and_isolates_unscorable_projects(
 
 
 def test_a_score_does_not_depend_on_the_rest_of_the_batch(factors: FactorSet) -> None:
-    projects = synthetic_projects(300, seed=4)
+    projects = synthetic_specs(300, seed=4)
     together = score_batch(projects, factors)
     alone = [score_one(p, factors) for p in projects[:25]]
     assert [r.score_0_100 for r in alone] == [r.score_0_100 for r in together[:25]]  # type: ignore[union-attr]
@@ -86,9 +86,7 @@ def test_abatement_cost_is_decimal_to_the_fen_and_absent_without_reduction(
 
 def test_scores_stay_within_0_and_100(factors: FactorSet) -> None:
     records = [
-        r
-        for r in score_batch(synthetic_projects(500, seed=2), factors)
-        if isinstance(r, ScoreRecord)
+        r for r in score_batch(synthetic_specs(500, seed=2), factors) if isinstance(r, ScoreRecord)
     ]
     assert len(records) == 500
     assert all(0.0 <= r.score_0_100 <= 100.0 for r in records)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.bench import run
+from tests.bench.scoring_batches import run
 
 pytestmark = pytest.mark.unit
 

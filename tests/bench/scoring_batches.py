@@ -1,8 +1,9 @@
 """Scoring throughput: batches versus a naive one-project-at-a-time loop, in one process.
 
-`python -m scoring.bench --n 50000` prints a JSON line; `make bench` reads it. Rates divide by
-the process's CPU time, i.e. projects per second per core, which other load on the machine does
-not distort. Design target: ≥ 20,000 projects/s per core in batches.
+`python -m tests.bench.scoring_batches --n 50000` prints a JSON line; `make bench` reads it.
+Rates divide by the process's CPU time, i.e. projects per second per core, which other load on
+the machine does not distort. Projects come from `seeds.synthetic`, the profiles the demo and
+load files use. Design target: ≥ 20,000 projects/s per core in batches.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from scoring.factors import FactorSet, default_factor_set
 from scoring.intensity import IntensityRow
 from scoring.model import PlausibilityModel, train
 from scoring.ranking import rank
-from scoring.synthetic import synthetic_projects
+from seeds.synthetic.specs import synthetic_specs
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class BenchResult:
 
 
 def _trained_model(factors: FactorSet, seed: int) -> PlausibilityModel:
-    peers = synthetic_projects(2_000, seed=seed + 1)
+    peers = synthetic_specs(2_000, seed=seed + 1)
     scored = score_batch(peers, factors)
     rows = [
         IntensityRow.of(p, s.annual_tco2e)
@@ -61,7 +62,7 @@ def run(
     """Score `n` synthetic projects in batches, and `naive_n` of them one by one."""
     factors = default_factor_set()
     model = _trained_model(factors, seed)
-    projects = synthetic_projects(n, seed=seed)
+    projects = synthetic_specs(n, seed=seed)
     sample = projects[: min(naive_n, n)]
     batches = [projects[i : i + batch_size] for i in range(0, n, batch_size)]
     batch_rate = _rate(n, lambda: [score_batch(b, factors, model) for b in batches], repeats)
