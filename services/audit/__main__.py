@@ -9,10 +9,10 @@ import orjson
 import typer
 
 from audit.app import spec
-from audit.checkpoint import load_public_key
-from audit.export_client import fetch_export
-from audit.replay import rebuild_views
-from audit.verify_export import items_in, verify_export
+from audit.ledger.checkpoint import load_public_key
+from audit.ledger.fetch_export import fetch_export
+from audit.ledger.verify_export import items_in, verify_export
+from audit.read_model.replay import rebuild_views
 from servicekit.db import create_pool
 from servicekit.runtime import build_cli
 

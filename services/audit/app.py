@@ -7,14 +7,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from audit import checkpoint_store
-from audit.checkpoint_store import Anchoring
+from audit.api.ledger import router as ledger_router
+from audit.api.lineage import router as lineage_router
+from audit.api.reports import router as reports_router
 from audit.config import AuditSettings
 from audit.handlers import handlers_for
-from audit.ledger_api import router as ledger_router
-from audit.lineage_api import router as lineage_router
-from audit.reports_api import router as reports_router
-from audit.signing_key import signer_for
+from audit.ledger import checkpoint_store
+from audit.ledger.checkpoint_store import Anchoring
+from audit.ledger.signing_key import signer_for
 from schemas.catalog import TOPIC_OF_EVENT
 from schemas.export.topology import ledgered_topics
 from servicekit.http import create_app

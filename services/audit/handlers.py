@@ -8,9 +8,11 @@ from collections.abc import Mapping, Sequence
 import asyncpg
 from prometheus_client import Counter, Gauge
 
-from audit import checkpoint_store, ledger_store, readmodel
-from audit.checkpoint_store import Anchoring
-from audit.facts import Recorded
+from audit.ledger import checkpoint_store
+from audit.ledger import store as ledger_store
+from audit.ledger.checkpoint_store import Anchoring
+from audit.read_model import writes as read_model
+from audit.read_model.table_rows import Recorded
 from schemas.envelope import Envelope, EventData
 from servicekit.db import Connection
 from servicekit.inbox import Delivered, Handler
@@ -65,18 +67,18 @@ async def apply_views(con: Connection, recorded: Sequence[Recorded]) -> None:
     out of the ledger; the gap is recorded, counted and mended by a replay of the views."""
     try:
         async with con.transaction():
-            await readmodel.apply(con, recorded)
+            await read_model.apply(con, recorded)
         return
     except VIEW_ERRORS:
         pass
     for one in recorded:
         try:
             async with con.transaction():
-                await readmodel.apply(con, [one])
+                await read_model.apply(con, [one])
         except VIEW_ERRORS as exc:
             VIEW_GAPS.labels(one.event.event_type).inc()
             log.warning(
                 "read model refused a ledger entry",
                 extra={"seq": one.seq, "event_id": str(one.event_id), "error": repr(exc)},
             )
-            await readmodel.note_gap(con, one, exc)
+            await read_model.note_gap(con, one, exc)

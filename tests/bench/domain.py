@@ -47,7 +47,7 @@ def live_facts_lines(database_url: str, scale: float) -> list[str]:
 
 
 def audit_lines(database_url: str, scale: float) -> list[str]:
-    from audit.bench import run_bench
+    from tests.bench.audit_ledger import run_bench
 
     a = asyncio.run(run_bench(database_url, entries=int(50_000 * scale)))
     return [

@@ -102,8 +102,8 @@ def assert_seeds_left_a_signed_checkpoint(client: httpx.Client, audit: str) -> N
     """With its default settings the ledger anchors itself during the seeds alone: the seeds
     cross a multiple of AUDIT_CHECKPOINT_EVERY, which signs that head (the state may be reused
     from earlier runs, so any periodic checkpoint counts)."""
-    from audit.checkpoint import load_public_key, signature_holds
-    from audit.verify_export import signed_head
+    from audit.ledger.checkpoint import load_public_key, signature_holds
+    from audit.ledger.verify_export import signed_head
 
     latest = client.get(f"{audit}/v1/ledger/checkpoints/latest")
     assert latest.status_code == 200, latest.text

@@ -16,8 +16,8 @@ import pytest
 
 import audit.app as audit_app
 from audit.handlers import record
-from audit.ledger import chain_hash, link
-from audit.verification import verify_ledger
+from audit.ledger.chain import chain_hash, link
+from audit.ledger.verify_stored import verify_ledger
 from deploy.local.infra import InfraInfo
 from schemas.envelope import Envelope
 from servicekit.db import create_pool

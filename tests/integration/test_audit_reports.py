@@ -17,7 +17,7 @@ import pytest
 
 import audit.app as audit_app
 from audit.handlers import record
-from audit.replay import READ_MODELS, rebuild_views
+from audit.read_model.replay import READ_MODELS, rebuild_views
 from deploy.local.infra import InfraInfo
 from schemas.catalog import TOPIC_OF_EVENT
 from schemas.envelope import Envelope, EventData

@@ -19,15 +19,15 @@ import orjson
 import pytest
 
 import audit.app as audit_app
-from audit import checkpoint_store
-from audit.checkpoint import load_public_key, signature_holds
-from audit.checkpoint_store import Anchoring
 from audit.config import AuditSettings
-from audit.export_client import fetch_export
 from audit.handlers import record
-from audit.ledger import canonical_json, chain_hash
-from audit.signing_key import signer_for
-from audit.verify_export import signed_head
+from audit.ledger import checkpoint_store
+from audit.ledger.chain import canonical_json, chain_hash
+from audit.ledger.checkpoint import load_public_key, signature_holds
+from audit.ledger.checkpoint_store import Anchoring
+from audit.ledger.fetch_export import fetch_export
+from audit.ledger.signing_key import signer_for
+from audit.ledger.verify_export import signed_head
 from deploy.local.infra import InfraInfo
 from schemas.envelope import Envelope, EventData
 from schemas.topics import CHECKPOINTS

@@ -11,8 +11,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from audit.checkpoint import Signer
-from audit.checkpoint_store import Anchoring
+from audit.ledger.checkpoint import Signer
+from audit.ledger.checkpoint_store import Anchoring
 from schemas.catalog import TOPIC_OF_EVENT
 from schemas.deals import (
     DealMatched,

@@ -9,7 +9,7 @@ import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from audit.checkpoint import (
+from audit.ledger.checkpoint import (
     Signer,
     from_b64url,
     key_id_of,

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from audit.disclosure import CrfFigures, crf_table
-from audit.flows import FinancingRow
-from audit.periods import parse_quarter
+from audit.reports.cerf_disclosure import CrfFigures, crf_table
+from audit.reports.flows import FinancingRow
+from audit.reports.periods import parse_quarter
 
 pytestmark = pytest.mark.unit
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audit.export import csv_response
-from audit.report_views import CrfRowView
+from audit.api.csv_export import csv_response
+from audit.reports.views import CrfRowView
 
 pytestmark = pytest.mark.unit
 

@@ -10,8 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.flows import Dimension, FinancingRow, FlowQuery, current_offers, flow_groups, flow_total
-from audit.periods import Period
+from audit.reports.flows import (
+    Dimension,
+    FinancingRow,
+    FlowQuery,
+    current_offers,
+    flow_groups,
+    flow_total,
+)
+from audit.reports.periods import Period
 
 pytestmark = pytest.mark.unit
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from audit.ledger import GENESIS_HASH, Entry, canonical_json, chain_hash, checkpoint_due, link
-from audit.verify import Break, ChainWalk, StoredEntry
+from audit.ledger.chain import GENESIS_HASH, Entry, canonical_json, chain_hash, checkpoint_due, link
+from audit.ledger.chain_walk import Break, ChainWalk, StoredEntry
 from schemas.envelope import Envelope
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from audit.scorecard import Answer, MatchedDeal, scorecard
+from audit.reports.scorecard import Answer, MatchedDeal, scorecard
 
 pytestmark = pytest.mark.unit
 

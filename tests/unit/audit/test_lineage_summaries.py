@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.lineage import step_of, summarise
+from audit.read_model.lineage import step_of, summarise
 
 pytestmark = pytest.mark.unit
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from audit.disclosure import crf_loans, crf_table
-from audit.flows import Dimension, FinancingRow, FlowQuery, flow_groups, flow_total
-from audit.periods import Period, parse_quarter
-from audit.refinancing import refinancing_table
+from audit.reports.cerf_disclosure import crf_loans, crf_table
+from audit.reports.cerf_refinancing import refinancing_table
+from audit.reports.flows import Dimension, FinancingRow, FlowQuery, flow_groups, flow_total
+from audit.reports.periods import Period, parse_quarter
 
 pytestmark = pytest.mark.unit
 

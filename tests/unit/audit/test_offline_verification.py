@@ -11,9 +11,9 @@ import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from audit.checkpoint import Signer, b64url
-from audit.ledger import GENESIS_HASH, Entry, link
-from audit.verify_export import items_in, verify_export
+from audit.ledger.chain import GENESIS_HASH, Entry, link
+from audit.ledger.checkpoint import Signer, b64url
+from audit.ledger.verify_export import items_in, verify_export
 from schemas.envelope import Envelope
 
 pytestmark = pytest.mark.unit

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from audit.facts import deal_row, response_row
+from audit.read_model.table_rows import deal_row, response_row
 from schemas.deals import DealMatched, DealResponded
 from tests.unit.audit.samples import Deal, scored
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from audit.periods import Period, china_date, parse_quarter, period_label
+from audit.reports.periods import Period, china_date, parse_quarter, period_label
 
 pytestmark = pytest.mark.unit
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from audit.config import AuditSettings
-from audit.signing_key import signer_for
+from audit.ledger.signing_key import signer_for
 
 pytestmark = pytest.mark.unit
 

@@ -7,14 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from audit import access, queries
-from audit.disclosure import CRF_INSTRUMENT, crf_loans, crf_table
-from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
-from audit.flows import Dimension, FlowQuery, flow_groups, flow_total
-from audit.periods import Period, parse_quarter
-from audit.queries import FinancingFilter
-from audit.refinancing import refinancing_table
-from audit.report_views import (
+from audit.api import access
+from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.read_model import queries
+from audit.read_model.queries import FinancingFilter
+from audit.reports.cerf_disclosure import CRF_INSTRUMENT, crf_loans, crf_table
+from audit.reports.cerf_refinancing import refinancing_table
+from audit.reports.flows import Dimension, FlowQuery, flow_groups, flow_total
+from audit.reports.periods import Period, parse_quarter
+from audit.reports.scorecard import scorecard
+from audit.reports.views import (
     CrfDisclosure,
     CrfFiguresView,
     CrfLoanView,
@@ -27,7 +29,6 @@ from audit.report_views import (
     ResponseTimesView,
     ScorecardView,
 )
-from audit.scorecard import scorecard
 from schemas.fields import IsoDate
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.auth import CurrentPrincipal, Role, require_role

@@ -15,8 +15,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from audit.checkpoint import Signer
 from audit.config import AuditSettings
+from audit.ledger.checkpoint import Signer
 
 
 def _mint(path: Path) -> None:

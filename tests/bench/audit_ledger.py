@@ -1,5 +1,5 @@
 """Ledger throughput: batched append and streamed verify, beside a one-event-per-transaction
-baseline, on synthetic deal answers in a throwaway schema. `python -m audit.bench`."""
+baseline, on synthetic deal answers in a throwaway schema. `python -m tests.bench.audit_ledger`."""
 
 from __future__ import annotations
 
@@ -17,16 +17,17 @@ from pathlib import Path
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from audit.checkpoint import Signer
-from audit.checkpoint_store import Anchoring
+import audit
 from audit.handlers import record
-from audit.verification import verify_ledger
+from audit.ledger.checkpoint import Signer
+from audit.ledger.checkpoint_store import Anchoring
+from audit.ledger.verify_stored import verify_ledger
 from schemas.deals import DealResponded, Disbursement, Offer
 from schemas.envelope import Envelope, EventData
 from servicekit.db import create_pool
 from servicekit.migrations import scratch_schema
 
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(audit.__file__).parent  # its migrations
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from audit.checkpoint import Signer, b64url
-from audit.ledger import Entry, checkpoint_due
+from audit.ledger.chain import Entry, checkpoint_due
+from audit.ledger.checkpoint import Signer, b64url
 from schemas.ledger import LedgerCheckpointed, Reason
 from servicekit.db import Connection, Executor
 from servicekit.errors import Conflict

@@ -21,9 +21,9 @@ from typing import Any
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from audit.checkpoint import SignedHead, from_b64url, signature_holds
-from audit.ledger import GENESIS_HASH, EntryIndex
-from audit.verify import Break, ChainWalk, StoredEntry, index_of_body
+from audit.ledger.chain import GENESIS_HASH, EntryIndex
+from audit.ledger.chain_walk import Break, ChainWalk, StoredEntry, index_of_body
+from audit.ledger.checkpoint import SignedHead, from_b64url, signature_holds
 from schemas.ledger import LedgerCheckpointed
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import asyncpg
 
-from audit.ledger import Entry, EntryIndex, link
-from audit.verify import StoredEntry
+from audit.ledger.chain import Entry, EntryIndex, link
+from audit.ledger.chain_walk import StoredEntry
 from schemas.envelope import Envelope
 from servicekit.db import Connection, Executor, insert_rows
 

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from audit.periods import Period, period_label
+from audit.reports.periods import Period, period_label
 
 ZERO = Decimal(0)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
-from audit import facts
-from audit.facts import Recorded
+from audit.read_model import table_rows
+from audit.read_model.table_rows import Recorded
 from schemas.deals import DealMatched, DealOfferClosed, DealRepaid, DealResponded, DealWithdrawn
 from schemas.envelope import EventData
 from schemas.lending import LenderRegistered
@@ -75,28 +75,30 @@ def _typed(batch: Sequence[Recorded], cls: type[E]) -> list[tuple[Recorded, E]]:
 
 
 async def _projects(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [facts.project_row(e) for _, e in _typed(batch, ProjectVersion)]
+    rows = [table_rows.project_row(e) for _, e in _typed(batch, ProjectVersion)]
     await con.executemany(UPSERT_PROJECT, rows)
 
 
 async def _withdrawals(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [facts.withdrawal_row(e) for _, e in _typed(batch, ProjectWithdrawn)]
+    rows = [table_rows.withdrawal_row(e) for _, e in _typed(batch, ProjectWithdrawn)]
     await con.executemany(WITHDRAW_PROJECT, rows)
 
 
 async def _scores(con: Connection, batch: Sequence[Recorded]) -> None:
     scored = [e for _, e in _typed(batch, ProjectScored)]
-    await con.executemany(INSERT_PROJECT_FROM_SCORE, [facts.scored_project_row(e) for e in scored])
-    await con.executemany(UPSERT_SCORE, [facts.score_row(e) for e in scored])
+    await con.executemany(
+        INSERT_PROJECT_FROM_SCORE, [table_rows.scored_project_row(e) for e in scored]
+    )
+    await con.executemany(UPSERT_SCORE, [table_rows.score_row(e) for e in scored])
 
 
 async def _lenders(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [facts.lender_row(e) for _, e in _typed(batch, LenderRegistered)]
+    rows = [table_rows.lender_row(e) for _, e in _typed(batch, LenderRegistered)]
     await con.executemany(INSERT_LENDER, rows)
 
 
 async def _deals(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [facts.deal_row(r.seq, e) for r, e in _typed(batch, DealMatched)]
+    rows = [table_rows.deal_row(r.seq, e) for r, e in _typed(batch, DealMatched)]
     await con.executemany(INSERT_DEAL, rows)
 
 
@@ -106,17 +108,19 @@ async def _deal_withdrawals(con: Connection, batch: Sequence[Recorded]) -> None:
 
 
 async def _responses(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [facts.response_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealResponded)]
+    rows = [table_rows.response_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealResponded)]
     await con.executemany(INSERT_RESPONSE, rows)
 
 
 async def _repayments(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [facts.repayment_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealRepaid)]
+    rows = [table_rows.repayment_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealRepaid)]
     await con.executemany(INSERT_RESPONSE, rows)
 
 
 async def _offers_closed(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [facts.offer_closed_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealOfferClosed)]
+    rows = [
+        table_rows.offer_closed_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealOfferClosed)
+    ]
     await con.executemany(INSERT_RESPONSE, rows)
 
 

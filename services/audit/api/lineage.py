@@ -8,10 +8,11 @@ import asyncpg
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from audit import access, queries
-from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
-from audit.lineage import step_of, summarise
-from audit.views import LineageEntry
+from audit.api import access
+from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.ledger.views import LineageEntry
+from audit.read_model import queries
+from audit.read_model.lineage import step_of, summarise
 from servicekit.auth import CurrentPrincipal, Role, require_role
 from servicekit.errors import NotFound
 from servicekit.http import Pool

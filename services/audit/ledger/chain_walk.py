@@ -15,7 +15,7 @@ from datetime import datetime
 
 import orjson
 
-from audit.ledger import EntryIndex, chain_hash, project_id_in
+from audit.ledger.chain import EntryIndex, chain_hash, project_id_in
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncpg
 from pydantic import ValidationError
 
-from audit import ledger_store
-from audit.facts import Recorded
 from audit.handlers import apply_views
+from audit.ledger import store as ledger_store
+from audit.read_model.table_rows import Recorded
 from schemas.catalog import EVENT_MODELS
 from schemas.envelope import Envelope, EventData
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from audit.disclosure import CENTS, TONNE_PLACES, CrfFigures, CrfLoan
-from audit.flows import FlowTotals
-from audit.scorecard import ResponseTimes
+from audit.reports.cerf_disclosure import CENTS, TONNE_PLACES, CrfFigures, CrfLoan
+from audit.reports.flows import FlowTotals
+from audit.reports.scorecard import ResponseTimes
 
 
 class FlowFigures(BaseModel):

@@ -5,7 +5,7 @@ projects, loan amount, the amount-weighted average rate, and the annual tCO2e th
 (attributed as loan / project capex × annual tCO2e of the latest score). Per row, at the
 quarter's end: the loans, their outstanding balance (drawn minus repaid), and the central bank's
 refinancing: the share of each tranche's principal and the rate in force on the day it was paid
-out, from the sourced rule table (audit/refinancing.py).
+out, from the sourced rule table (audit/reports/cerf_refinancing.py).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from audit.flows import ZERO, FinancingRow, attributed_tco2e
-from audit.periods import Quarter
-from audit.refinancing import RefinancingTable, refinancing_table
+from audit.reports.cerf_refinancing import RefinancingTable, refinancing_table
+from audit.reports.flows import ZERO, FinancingRow, attributed_tco2e
+from audit.reports.periods import Quarter
 
 CRF_INSTRUMENT = "carbon_reduction_facility_loan"
 ALL_FIELDS = "all"

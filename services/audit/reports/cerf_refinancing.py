@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-RULES_PATH = Path(__file__).resolve().parents[2] / "seeds" / "cerf-refinancing.json"
+RULES_PATH = Path(__file__).resolve().parents[3] / "seeds" / "cerf-refinancing.json"
 
 
 class RefinancingRule(BaseModel):

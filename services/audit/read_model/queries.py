@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import asyncpg
 
-from audit.flows import FinancingRow
-from audit.ledger_store import STORED as ENTRY_COLUMNS
-from audit.periods import china_date
-from audit.scorecard import Answer, MatchedDeal
+from audit.ledger.store import STORED as ENTRY_COLUMNS
+from audit.reports.flows import FinancingRow
+from audit.reports.periods import china_date
+from audit.reports.scorecard import Answer, MatchedDeal
 from servicekit.db import Executor
 
 FINANCING = """

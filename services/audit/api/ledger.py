@@ -9,11 +9,19 @@ import asyncpg
 import orjson
 from fastapi import APIRouter, Query, Request, Response, status
 
-from audit import access, checkpoint_store, queries
-from audit.checkpoint import ALGORITHM, Signer, b64url, key_id_of, public_jwk, public_pem
-from audit.export import CSV_RESPONSE, Format, csv_response, wants_csv
-from audit.verification import verify_ledger
-from audit.views import BreakView, CheckpointView, LedgerEntryView, SigningKeyView, VerifyReport
+from audit.api import access
+from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.ledger import checkpoint_store
+from audit.ledger.checkpoint import ALGORITHM, Signer, b64url, key_id_of, public_jwk, public_pem
+from audit.ledger.verify_stored import verify_ledger
+from audit.ledger.views import (
+    BreakView,
+    CheckpointView,
+    LedgerEntryView,
+    SigningKeyView,
+    VerifyReport,
+)
+from audit.read_model import queries
 from schemas.fields import IsoDateTime
 from servicekit.auth import CurrentPrincipal, Role, require_role
 from servicekit.errors import NotFound, Unprocessable

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from audit.flows import FinancingRow, FlowQuery, FlowTotals, flow_total
+from audit.reports.flows import FinancingRow, FlowQuery, FlowTotals, flow_total
 
 
 @dataclass(frozen=True)

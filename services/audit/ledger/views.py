@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from audit.verify import Break
+from audit.ledger.chain_walk import Break
 
 
 class LedgerEntryView(BaseModel):
@@ -59,8 +59,8 @@ class VerifyReport(BaseModel):
 class CheckpointView(BaseModel):
     """A chain head as recorded; signed ones verify offline with the signing key.
 
-    The signature (base64url, no padding) covers the statement of `audit/checkpoint.py` built
-    from seq, hash, signed_at and key_id; checkpoints from before signing have none.
+    The signature (base64url, no padding) covers the statement of `audit/ledger/checkpoint.py`,
+    built from seq, hash, signed_at and key_id; checkpoints from before signing have none.
     """
 
     id: int

@@ -1,0 +1,1 @@
+"""The hash-chained ledger: sealing, storage, signed checkpoints and their verification."""

@@ -1,0 +1,1 @@
+"""Regulator reports from the read model: financing flows, CERF disclosures, scorecards. Pure."""
