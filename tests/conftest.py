@@ -44,9 +44,9 @@ def jwks_path() -> Path:
 
 @pytest.fixture(scope="session")
 async def topics(infra: InfraInfo) -> None:
-    from servicekit.kafka import ensure_topics
+    from servicekit.kafka import all_topic_names, create_topics
 
-    await ensure_topics(infra.kafka_access())
+    await create_topics(infra.kafka_access(), all_topic_names())
 
 
 def random_tenant() -> uuid.UUID:

@@ -18,7 +18,6 @@ METHODOLOGIES: tuple[Methodology, ...] = tuple(m for f in FAMILIES for m in f.me
 METHODOLOGY_OF_TYPE: dict[ProjectType, Methodology] = {
     project_type: m for m in METHODOLOGIES for project_type in m.applicable_types
 }
-METHODOLOGY_BY_ID: dict[str, Methodology] = {m.id: m for m in METHODOLOGIES}
 
 
 class MethodologyInfo(BaseModel):

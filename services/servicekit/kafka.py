@@ -92,10 +92,3 @@ async def create_topics(
         log.info("topics created", extra={"topics": [t.name for t in wanted]})
     finally:
         await admin.close()
-
-
-async def ensure_topics(
-    access: KafkaAccess, replication_factor: int = 1, topics: Iterable[Topic] = TOPICS
-) -> None:
-    """Create the registry's topics and DLQs that do not exist yet (as an administrator)."""
-    await create_topics(access, all_topic_names(topics), replication_factor)

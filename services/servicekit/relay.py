@@ -33,7 +33,6 @@ async def publish_once(
     *,
     batch_max: int,
     service: str,
-    mark_sql: str = MARK,
 ) -> int:
     """Publish one claimed batch; returns how many rows left the outbox."""
     async with pool.acquire() as con, con.transaction():
@@ -50,7 +49,7 @@ async def publish_once(
             for r in rows
         ]
         await asyncio.gather(*futures)
-        await con.execute(mark_sql, [r["seq"] for r in rows])
+        await con.execute(MARK, [r["seq"] for r in rows])
     for r in rows:
         EVENTS_PRODUCED.labels(service, r["topic"]).inc()
     return len(rows)

@@ -7,7 +7,9 @@ import random
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
 
 from schemas.envelope import Envelope
@@ -84,6 +86,25 @@ async def test_concurrent_transactions_committing_out_of_order_publish_each_even
     await pool.close()
 
 
+class _SessionDiesAfterProduce:
+    """A producer after whose first acknowledged record the relay's database session is
+    killed, so the relay dies between producing its batch and marking it published."""
+
+    def __init__(self, producer: Any, pool: asyncpg.Pool) -> None:
+        self._producer, self._pool, self._killed = producer, pool, False
+
+    async def send(self, *args: Any, **kwargs: Any) -> Any:
+        acked = await self._producer.send(*args, **kwargs)
+        await acked
+        if not self._killed:
+            self._killed = await self._pool.fetchval(
+                "SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE state = 'idle in transaction' AND query LIKE '%SKIP LOCKED%'"
+                " AND pid <> pg_backend_pid()"
+            )
+        return acked
+
+
 async def test_relay_dying_after_produce_republishes_and_never_loses(infra, topics, tmp_path):
     _, pool = await _outbox_pool(infra, tmp_path)
     enterprise = uuid.uuid4()
@@ -93,9 +114,10 @@ async def test_relay_dying_after_produce_republishes_and_never_loses(infra, topi
     await producer.start()
     try:
         # The relay's own database session dies right after Kafka acknowledged the batch.
-        crash = "SELECT pg_terminate_backend(pg_backend_pid()), $1::bigint[]"
+        dying = _SessionDiesAfterProduce(producer, pool)
         with pytest.raises(Exception):  # noqa: B017 - any connection error is the crash
-            await relay.publish_once(pool, producer, batch_max=100, service="test", mark_sql=crash)
+            await relay.publish_once(pool, dying, batch_max=100, service="test")
+        assert dying._killed
         assert await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 5
         assert await relay.publish_once(pool, producer, batch_max=100, service="test") == 5
     finally:
