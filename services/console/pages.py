@@ -47,7 +47,7 @@ def render(
         "lang": lang,
         "t": partial(i18n.translate, lang),
         "money": partial(i18n.money, lang=lang),
-        "number": partial(i18n.number, lang=lang),
+        "number": lambda value, places=2: i18n.number(value, lang, places),
         "when": partial(i18n.when, lang=lang),
         "csrf": csrf_token(request),
         "switch_url": partial(switch_url, request),

@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -46,3 +47,21 @@ async def signed_in(
         answer = await client.post("/signin/dev", data=form)
         assert answer.status_code == 303, answer.text
         yield client
+
+
+def project_form(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A project body (tests.support.samples) as the new-project form posts it."""
+    form: dict[str, Any] = {}
+    for name, value in body.items():
+        if name == "activity":
+            form |= {f"activity.{k}": str(v) for k, v in value.items()}
+        elif name == "instruments":
+            form["instruments"] = list(value)
+        elif name == "declared_factor":
+            form |= {f"declared_factor.{k}": str(v) for k, v in value.items()}
+        elif isinstance(value, bool):
+            if value:
+                form[name] = "on"
+        elif not isinstance(value, list):
+            form[name] = str(value)
+    return form

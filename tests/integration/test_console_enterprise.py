@@ -1,0 +1,175 @@
+"""An enterprise's pages over the real services: register, preview, see it scored, upload."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import orjson
+import pytest
+from fastapi import FastAPI
+
+from tests.support.console import csrf_of, project_form, signed_in
+from tests.support.samples import enterprise_body, project_body
+
+pytestmark = pytest.mark.integration
+METHODOLOGY = "re-wind-solar"  # the wind farm sample's methodology
+HUNAN_GRID_FACTOR = "0.4976"
+
+
+async def _registered(registry, mint) -> uuid.UUID:
+    enterprise_id = uuid.uuid4()
+    answer = await registry.client.post(
+        "/v1/enterprises", json=enterprise_body(), headers=mint("enterprise", enterprise_id)
+    )
+    assert answer.status_code == 201
+    return enterprise_id
+
+
+async def _project_count(registry, mint, enterprise_id: uuid.UUID) -> int:
+    answer = await registry.client.get("/v1/projects", headers=mint("enterprise", enterprise_id))
+    return len(answer.json()["items"])
+
+
+async def test_an_enterprise_registers_itself_through_the_profile_form(
+    console: FastAPI, registry, mint
+) -> None:
+    enterprise_id = uuid.uuid4()
+    body = enterprise_body()
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise")
+        assert 'action="/enterprise/profile"' in page.text
+        form = {k: body[k] for k in ("name", "credit_code", "city", "industry")}
+        answer = await client.post(
+            "/enterprise/profile", data=form | {"csrf_token": csrf_of(page.text)}
+        )
+        assert answer.status_code == 303
+        assert body["credit_code"] in (await client.get("/enterprise")).text
+
+
+async def test_a_registered_project_is_shown_with_its_score_trace_once_scored(
+    console: FastAPI, registry, scoring, mint
+) -> None:
+    enterprise_id = await _registered(registry, mint)
+    name = f"浏阳风电 {uuid.uuid4().hex[:6]}"
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise/projects/new")
+        form = project_form(project_body(name=name)) | {"csrf_token": csrf_of(page.text)}
+        answer = await client.post("/enterprise/projects", data=form)
+        assert answer.status_code == 303
+        detail_url = answer.headers["location"]
+        for _ in range(100):
+            detail = await client.get(detail_url)
+            if METHODOLOGY in detail.text:
+                break
+            await asyncio.sleep(0.2)
+    assert detail.status_code == 200
+    assert name in detail.text
+    assert METHODOLOGY in detail.text  # the methodology of the score's trace
+    assert "计算过程" in detail.text
+
+
+async def test_the_registrys_refusal_comes_back_beside_its_field_and_registers_nothing(
+    console: FastAPI, registry, mint
+) -> None:
+    enterprise_id = await _registered(registry, mint)
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise/projects/new")
+        form = project_form(project_body(capex_cny="-5")) | {"csrf_token": csrf_of(page.text)}
+        answer = await client.post("/enterprise/projects", data=form)
+    assert answer.status_code == 422
+    assert 'id="capex_cny-error"' in answer.text
+    assert 'value="-5"' in answer.text  # what was typed stays in the form
+    assert await _project_count(registry, mint, enterprise_id) == 0
+
+
+async def test_a_number_field_holding_letters_is_named_before_any_service_is_called(
+    console: FastAPI, registry, mint
+) -> None:
+    enterprise_id = await _registered(registry, mint)
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise/projects/new")
+        form = project_form(project_body()) | {
+            "tenor_months": "ten",
+            "activity.capacity_mw": "fifty",
+            "csrf_token": csrf_of(page.text),
+        }
+        answer = await client.post("/enterprise/projects", data=form)
+    assert answer.status_code == 422
+    assert 'id="tenor_months-error"' in answer.text
+    assert 'id="activity-capacity_mw-error"' in answer.text
+    assert await _project_count(registry, mint, enterprise_id) == 0
+
+
+async def test_the_estimate_preview_shows_methodology_factor_and_tonnes_without_registering(
+    console: FastAPI, registry, scoring, mint
+) -> None:
+    enterprise_id = await _registered(registry, mint)
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise/projects/new")
+        token = csrf_of(page.text)
+        form = project_form(project_body()) | {"csrf_token": token}
+        fragment = await client.post("/enterprise/estimate", data=form, headers={"X-Fragment": "1"})
+        whole = await client.post("/enterprise/estimate", data=form)
+    assert fragment.status_code == 200
+    assert METHODOLOGY in fragment.text and "<html" not in fragment.text
+    assert HUNAN_GRID_FACTOR in fragment.text and "tCO2" in fragment.text
+    assert whole.status_code == 200 and "<html" in whole.text and METHODOLOGY in whole.text
+    assert await _project_count(registry, mint, enterprise_id) == 0
+
+
+async def test_an_impossible_claim_is_named_in_the_preview(
+    console: FastAPI, registry, scoring, mint
+) -> None:
+    enterprise_id = await _registered(registry, mint)
+    impossible = project_body(activity={"capacity_mw": 1.0, "annual_generation_mwh": 100000.0})
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise/projects/new")
+        form = project_form(impossible) | {"csrf_token": csrf_of(page.text)}
+        answer = await client.post("/enterprise/estimate", data=form, headers={"X-Fragment": "1"})
+    assert answer.status_code == 422
+    assert "activity.annual_generation_mwh" in answer.text
+
+
+async def test_a_bulk_upload_shows_its_progress_and_offers_the_refused_lines_as_csv(
+    console: FastAPI, registry, mint
+) -> None:
+    enterprise_id = await _registered(registry, mint)
+    good = orjson.dumps(project_body(name=f"批量 {uuid.uuid4().hex[:6]}"))
+    bad = orjson.dumps(project_body(tenor_months=0))
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise/uploads")
+        answer = await client.post(
+            "/enterprise/uploads",
+            data={"csrf_token": csrf_of(page.text)},
+            files={"file": ("projects.jsonl", good + b"\n" + bad + b"\n", "application/x-ndjson")},
+        )
+        assert answer.status_code == 303
+        job_url = answer.headers["location"]
+        for _ in range(100):
+            progress = await client.get(job_url)
+            if "已完成" in progress.text:
+                break
+            await asyncio.sleep(0.2)
+        errors = await client.get(f"{job_url}/errors.csv")
+    assert "<progress" in progress.text and "已完成" in progress.text
+    assert errors.status_code == 200
+    assert errors.headers["content-type"].startswith("text/csv")
+    lines = errors.text.strip().splitlines()
+    assert lines[0] == "line,reason" and lines[1].startswith("2,")
+    assert "tenor_months" in lines[1]
+
+
+async def test_an_upload_of_another_kind_of_file_is_named_and_sent_nowhere(
+    console: FastAPI, registry, mint
+) -> None:
+    enterprise_id = await _registered(registry, mint)
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise/uploads")
+        answer = await client.post(
+            "/enterprise/uploads",
+            data={"csrf_token": csrf_of(page.text)},
+            files={"file": ("projects.xlsx", b"PK\x03\x04", "application/octet-stream")},
+        )
+    assert answer.status_code == 422
+    assert 'id="file-error"' in answer.text
