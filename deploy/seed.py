@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import time
 import uuid
 from decimal import Decimal
@@ -19,6 +20,8 @@ import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+if __package__ in (None, ""):  # run as a script: `seeds` is a package of the repository root
+    sys.path.insert(0, str(ROOT))
 TENANTS = uuid.UUID("6f1c1b52-8d7e-4d8a-9a43-5b0f3c0e2a11")
 REGISTRY = os.environ.get("REGISTRY_URL", "http://127.0.0.1:8001")
 MATCHING = os.environ.get("MATCHING_URL", "http://127.0.0.1:8003")
@@ -82,7 +85,7 @@ def load_enterprises_and_projects(client: httpx.Client) -> tuple[int, int]:
 
 def load_lenders(client: httpx.Client) -> tuple[int, int]:
     """Lenders and their mandates from seeds/lenders.json, each acting as itself."""
-    from matching.seeds import load_lender_seeds
+    from seeds.lenders import load_lender_seeds
 
     lenders = load_lender_seeds(SEEDS / "lenders.json")
     new_mandates = 0
@@ -104,7 +107,7 @@ def load_lenders(client: httpx.Client) -> tuple[int, int]:
 def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, int]:
     """A demo of lenders at work: interest in some deals, offers on others, and loans drawn in
     tranches and partly repaid, so flows, disclosures and scorecards have balances to show."""
-    from matching.seeds import load_lender_seeds
+    from seeds.lenders import load_lender_seeds
 
     counts = {
         "interest": 0,

@@ -168,7 +168,7 @@ def up(seed: bool = True) -> None:
 def _seeded_lenders_kafka_principals() -> None:
     """Each seeded lender gets a Kafka principal that reads only its own deal feed."""
     from deploy.local.kafka_provision import lenders_credentials
-    from matching.seeds import load_lender_seeds
+    from seeds.lenders import load_lender_seeds
 
     info = ensure_started()
     lenders = load_lender_seeds(ROOT / "seeds" / "lenders.json")

@@ -8,12 +8,12 @@ from pathlib import Path
 import asyncpg
 from fastapi import FastAPI
 
-from matching.api import router
-from matching.book_keeper import BookKeeper
+from matching.api.routes import router
 from matching.config import MatchingSettings
-from matching.deals import china_date
-from matching.feed_signals import FeedSignals
 from matching.handlers import consumer_handlers, expire_offers
+from matching.lending.deals import china_date
+from matching.repository.book_keeper import BookKeeper
+from matching.repository.feed_signals import FeedSignals
 from schemas.topics import MANDATES, PROJECTS, SCORES
 from servicekit.http import create_app
 from servicekit.lender_feeds import run_lender_feeds

@@ -12,14 +12,25 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
-from matching import repository
-from matching.book_keeper import BookKeeper
-from matching.deals import Deal
-from matching.mandates import Mandate
-from matching.matcher import MandateBook, Match
-from matching.rematch import reconcile, withdraw_all
-from matching.responses import close_offer, repay, respond
-from matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
+from matching.lending.deals import Deal
+from matching.lending.mandates import Mandate
+from matching.lending.responses import close_offer, repay, respond
+from matching.matching.matcher import MandateBook, Match
+from matching.matching.rematch import reconcile, withdraw_all
+from matching.matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
+from matching.repository import (
+    deals as deal_store,
+)
+from matching.repository import (
+    feeds as feed_store,
+)
+from matching.repository import (
+    lenders as lender_store,
+)
+from matching.repository import (
+    projects as project_store,
+)
+from matching.repository.book_keeper import BookKeeper
 from schemas.deals import (
     DealOfferClosed,
     DealRepaid,
@@ -52,7 +63,7 @@ def _now() -> datetime:
 async def _publish(con: Connection, events: Sequence[EventData]) -> None:
     """Deal events go to each lender's feed and, through the outbox, to Kafka."""
     if events:
-        await repository.append_to_feeds(con, events)
+        await feed_store.append_to_feeds(con, events)
         await enqueue(con, events, source=SOURCE)
 
 
@@ -70,7 +81,7 @@ async def _settle(
     now = _now()
     result = reconcile(scope, matches, at=now)
     if scored is None:
-        scored = await repository.live_scores(con, [m.project.project_id for m in result.opened])
+        scored = await project_store.live_scores(con, [m.project.project_id for m in result.opened])
     opening = {m.project.project_id for m in result.opened} & scored.keys()
     shown = {pid: deal_project(scored[pid]) for pid in opening}  # once per project, not deal
     fresh = [
@@ -79,9 +90,9 @@ async def _settle(
         if (score := scored.get(m.project.project_id)) is not None
         and score.project_version == m.project.project_version
     ]
-    opened = await repository.insert_deals(con, fresh)
+    opened = await deal_store.insert_deals(con, fresh)
     withdrawn_ids = {w.deal_id for w in result.withdrawn}
-    await repository.save_deal_states(con, [d for d in scope if d.deal_id in withdrawn_ids])
+    await deal_store.save_deal_states(con, [d for d in scope if d.deal_id in withdrawn_ids])
     await _publish(con, [*opened, *result.withdrawn])
 
 
@@ -96,7 +107,7 @@ async def _withdraw_rejected(
         reason = rejection_reason(score.project_version, score.flags)
         own = [d for d in deals if d.project_id == score.project_id]
         withdrawn += withdraw_all(own, reason, at=now)
-    await repository.save_deal_states(con, deals)
+    await deal_store.save_deal_states(con, deals)
     await _publish(con, withdrawn)
 
 
@@ -105,12 +116,12 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
 
     async def on_scored(con: Connection, events: list[Delivered]) -> None:
         book = await keeper.sync(con)
-        fresh = await repository.keep_newer_scores(
+        fresh = await project_store.keep_newer_scores(
             con, [e.data for e in events if isinstance(e.data, ProjectScored)]
         )
         if not fresh:
             return
-        existing = await repository.deals_of_projects(con, [s.project_id for s in fresh])
+        existing = await deal_store.deals_of_projects(con, [s.project_id for s in fresh])
         sound = {s.project_id: s for s in fresh if not is_rejected(s)}
         rejected = [s for s in fresh if s.project_id not in sound]
         await _withdraw_rejected(con, rejected, [d for d in existing if d.project_id not in sound])
@@ -119,16 +130,16 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
 
     async def on_project_withdrawn(con: Connection, events: list[Delivered]) -> None:
         ids = [e.data.project_id for e in events if isinstance(e.data, ProjectWithdrawn)]
-        await repository.withdraw_projects(con, ids)
-        deals = await repository.deals_of_projects(con, ids)
+        await project_store.withdraw_projects(con, ids)
+        deals = await deal_store.deals_of_projects(con, ids)
         withdrawn = withdraw_all(deals, "project withdrawn by its owner", at=_now())
-        await repository.save_deal_states(con, deals)
+        await deal_store.save_deal_states(con, deals)
         await _publish(con, withdrawn)
 
     async def on_mandate(con: Connection, events: list[Delivered]) -> None:
         await keeper.sync(con)
         for mandate_id in dict.fromkeys(getattr(e.data, "mandate_id") for e in events):  # noqa: B009
-            mandate = await repository.load_mandate(con, mandate_id)
+            mandate = await lender_store.load_mandate(con, mandate_id)
             if mandate is not None:
                 await rematch_mandate(con, mandate)
 
@@ -143,14 +154,14 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
 
 async def rematch_mandate(con: Connection, mandate: Mandate) -> None:
     """Match every live project against one changed mandate; close its deals if it closed."""
-    deals = await repository.deals_of_mandate(con, mandate.mandate_id)
+    deals = await deal_store.deals_of_mandate(con, mandate.mandate_id)
     if mandate.closed or mandate.at_capacity:
         reason = "mandate closed" if mandate.closed else "mandate capacity exhausted"
         withdrawn = withdraw_all(deals, reason, at=_now(), keep_committed=True)
-        await repository.save_deal_states(con, deals)
+        await deal_store.save_deal_states(con, deals)
         await _publish(con, withdrawn)
         return
-    matches = MandateBook([mandate]).match(await repository.live_project_facts(con))
+    matches = MandateBook([mandate]).match(await project_store.live_project_facts(con))
     await _settle(con, deals, matches)
 
 
@@ -162,7 +173,7 @@ async def register_lender(
 ) -> LenderRegistered:
     event = LenderRegistered(**dict(spec), lender_id=lender_id, registered_at=_now())
     async with acting_for(pool, Role.LENDER, lender_id) as con:
-        if not await repository.insert_lender(con, event):
+        if not await lender_store.insert_lender(con, event):
             raise Conflict("this lender is already registered", field="lender_id")
         await enqueue(con, [event], source=SOURCE)
     return event
@@ -170,16 +181,16 @@ async def register_lender(
 
 async def register_mandate(pool: asyncpg.Pool, spec: MandateSpec, lender_id: uuid.UUID) -> Mandate:
     async with acting_for(pool, Role.LENDER, lender_id) as con:
-        if not await repository.fetch_lender(con, lender_id):
+        if not await lender_store.fetch_lender(con, lender_id):
             raise Forbidden("register the lender before its mandates", field="lender")
         mandate, event = Mandate.register(spec, lender_id=lender_id, at=_now())
-        await repository.save_mandate_version(con, event)
+        await lender_store.save_mandate_version(con, event)
         await enqueue(con, [event], source=SOURCE)
     return mandate
 
 
 async def _own_mandate(con: Connection, mandate_id: uuid.UUID, lender_id: uuid.UUID) -> Mandate:
-    mandate = await repository.load_mandate(con, mandate_id, lock=True)
+    mandate = await lender_store.load_mandate(con, mandate_id, lock=True)
     if mandate is None or mandate.lender_id != lender_id:
         raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
     return mandate
@@ -195,7 +206,7 @@ async def update_mandate(
     async with acting_for(pool, Role.LENDER, lender_id) as con:
         mandate = await _own_mandate(con, mandate_id, lender_id)
         event = mandate.update(spec, at=_now(), expected_version=expected_version)
-        await repository.save_mandate_version(con, event)
+        await lender_store.save_mandate_version(con, event)
         await enqueue(con, [event], source=SOURCE)
     return mandate
 
@@ -206,7 +217,7 @@ async def close_mandate(
     async with acting_for(pool, Role.LENDER, lender_id) as con:
         mandate = await _own_mandate(con, mandate_id, lender_id)
         event = mandate.close(reason=reason, at=_now())
-        await repository.close_mandate(con, event)
+        await lender_store.close_mandate(con, event)
         await enqueue(con, [event], source=SOURCE)
     return mandate
 
@@ -215,11 +226,11 @@ async def _locked_deal(
     con: Connection, deal_id: uuid.UUID, lender_id: uuid.UUID | None
 ) -> tuple[Deal, Mandate]:
     """The deal and its mandate, locked in that order (every writer takes them so)."""
-    found = await repository.lock_deal(con, deal_id)
+    found = await deal_store.lock_deal(con, deal_id)
     if found is None or (lender_id is not None and found[0].lender_id != lender_id):
         raise NotFound(f"deal {deal_id} not found", field="deal_id")
     deal = found[0]
-    mandate = await repository.load_mandate(con, deal.mandate_id, lock=True)
+    mandate = await lender_store.load_mandate(con, deal.mandate_id, lock=True)
     assert mandate is not None
     return deal, mandate
 
@@ -227,7 +238,7 @@ async def _locked_deal(
 async def _require_live_project(con: Connection, deal: Deal) -> None:
     """No offer and no tranche (not even on a loan already running) once the project is
     withdrawn or its newest version is scored `rejected`."""
-    standing = await repository.project_standing(con, deal.project_id)
+    standing = await project_store.project_standing(con, deal.project_id)
     if standing is None:
         return
     if standing.withdrawn:
@@ -249,17 +260,17 @@ async def answer_deal(
             await _require_live_project(con, deal)
         event = respond(deal, mandate, response, at=_now())
         if isinstance(response, Disbursement):
-            await repository.record_disbursement(
+            await deal_store.record_disbursement(
                 con, deal, response.amount_cny, response.disbursed_on
             )
-        await repository.save_deal_states(con, [deal])
+        await deal_store.save_deal_states(con, [deal])
         await _publish(con, [event])
         if mandate.at_capacity:
             # Deals another answer holds are skipped, not waited for: that answer holds its
             # deal and waits for the mandate, and meets the exhausted mandate when it gets it.
             others = [
                 d
-                for d in await repository.deals_of_mandate(
+                for d in await deal_store.deals_of_mandate(
                     con, mandate.mandate_id, skip_locked=True
                 )
                 if d.deal_id != deal.deal_id
@@ -267,7 +278,7 @@ async def answer_deal(
             withdrawn = withdraw_all(
                 others, "mandate capacity exhausted", at=_now(), keep_committed=True
             )
-            await repository.save_deal_states(con, others)
+            await deal_store.save_deal_states(con, others)
             await _publish(con, withdrawn)
     return event
 
@@ -276,7 +287,7 @@ async def _close(
     con: Connection, deal: Deal, mandate: Mandate, cause: OfferEnd, reason: str
 ) -> DealOfferClosed:
     event = close_offer(deal, mandate, cause, at=_now(), reason=reason)
-    await repository.save_deal_states(con, [deal])
+    await deal_store.save_deal_states(con, [deal])
     await _publish(con, [event])
     return event
 
@@ -299,7 +310,7 @@ async def decline_offer(
     service: an enterprise never writes a lender's rows itself.
     """
     async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
-        row = await repository.fetch_deal(con, deal_id)
+        row = await deal_store.fetch_deal(con, deal_id)
     if row is None or row["enterprise_id"] != enterprise_id:
         raise NotFound(f"deal {deal_id} not found", field="deal_id")
     async with acting_for(pool, SYSTEM, None) as con:
@@ -314,8 +325,8 @@ async def record_repayment(
     async with acting_for(pool, Role.LENDER, lender_id) as con:
         deal, mandate = await _locked_deal(con, deal_id, lender_id)
         event = repay(deal, mandate, repayment, at=_now())
-        await repository.record_repayment(con, deal, repayment.amount_cny, repayment.repaid_on)
-        await repository.save_deal_states(con, [deal])
+        await deal_store.record_repayment(con, deal, repayment.amount_cny, repayment.repaid_on)
+        await deal_store.save_deal_states(con, [deal])
         await _publish(con, [event])
     return event
 
@@ -327,7 +338,7 @@ async def expire_offers(pool: asyncpg.Pool, today: date, batch: int = 200) -> in
     re-checked under its lock, so an offer expires once and only once.
     """
     async with acting_for(pool, SYSTEM, None) as con:
-        due = await repository.offers_past(con, today, batch)
+        due = await deal_store.offers_past(con, today, batch)
     expired = 0
     for deal_id in due:
         async with acting_for(pool, SYSTEM, None) as con:

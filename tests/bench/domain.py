@@ -19,7 +19,7 @@ def scoring_lines(scale: float) -> list[str]:
 
 
 def matching_lines(scale: float) -> list[str]:
-    from matching.bench import bench_matching, bench_rematch
+    from tests.bench.matching_book import bench_matching, bench_rematch
 
     gc.collect()
     m = bench_matching(projects=int(20_000 * scale), mandates=10_000, naive_projects=20)
@@ -36,7 +36,7 @@ def matching_lines(scale: float) -> list[str]:
 
 
 def live_facts_lines(database_url: str, scale: float) -> list[str]:
-    from matching.bench_store import bench_live_facts
+    from tests.bench.matching_live_facts import bench_live_facts
 
     r = asyncio.run(bench_live_facts(database_url, projects=int(50_000 * scale)))
     return [

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from matching.deals import china_date
 from matching.handlers import expire_offers
+from matching.lending.deals import china_date
 from servicekit.db import create_pool
 from servicekit.rls import SYSTEM, acting_for
 from tests.support.deals import (

@@ -12,8 +12,8 @@ import pytest
 
 import matching.app as matching_app
 from deploy.local.infra import InfraInfo
-from matching import repository
 from matching.config import MatchingSettings
+from matching.repository import feeds as feed_store
 from schemas.deals import DealWithdrawn
 from servicekit.db import create_pool
 from servicekit.rls import SYSTEM, act_for
@@ -56,7 +56,7 @@ async def test_a_stream_that_would_poll_only_every_ten_minutes_gets_a_new_entry_
                 await asyncio.sleep(1)  # the stream has read its empty feed and waits
                 async with pool.acquire() as con, con.transaction():
                     await act_for(con, SYSTEM, None)
-                    await repository.append_to_feeds(con, [_withdrawn(lender)])
+                    await feed_store.append_to_feeds(con, [_withdrawn(lender)])
                 # Polling alone would answer after 300 s; the notification answers at once.
                 answer = await asyncio.wait_for(stream, 60)
     finally:
@@ -80,7 +80,7 @@ async def test_only_streams_of_the_lender_whose_feed_grew_are_woken(
         with signals.follow(lender) as grew, signals.follow(other) as untouched:
             async with pool.acquire() as con, con.transaction():
                 await act_for(con, SYSTEM, None)
-                await repository.append_to_feeds(con, [_withdrawn(lender)])
+                await feed_store.append_to_feeds(con, [_withdrawn(lender)])
             await asyncio.wait_for(grew.wait(), 30)
             await asyncio.sleep(0.5)
             assert not untouched.is_set()

@@ -112,13 +112,14 @@ async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, ma
     await deal_for(matching, lender, headers, project_id)
     before = await _settled_feed(matching, lender, headers)
 
-    from matching import handlers, repository
+    from matching import handlers
+    from matching.repository import lenders as lender_store
     from servicekit.rls import SYSTEM, act_for
 
     pool = matching.client._transport.app.state.pool
     async with pool.acquire() as con, con.transaction():
         await act_for(con, SYSTEM, None)  # matching's tables are under row-level security
-        mandate = await repository.load_mandate(con, uuid.UUID(mandate_id))
+        mandate = await lender_store.load_mandate(con, uuid.UUID(mandate_id))
         assert mandate is not None
         await handlers.rematch_mandate(con, mandate)
     after = await _feed(matching, lender, headers)

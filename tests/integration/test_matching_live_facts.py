@@ -12,14 +12,14 @@ import pytest
 
 import matching.app as matching_app
 from deploy.local.infra import InfraInfo
-from matching import repository
-from matching.bench_store import bench_live_facts
-from matching.scored import facts_from_scored
+from matching.matching.scored import facts_from_scored
+from matching.repository import projects as project_store
 from schemas.scoring import CarbonReductionField, Flag, FlagSeverity, ProjectScored, Taxonomy
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.db import create_pool
 from servicekit.migrations import scratch_schema
 from servicekit.rls import SYSTEM, act_for
+from tests.bench.matching_live_facts import bench_live_facts
 from tests.unit.matching.test_scored import scored_event
 
 pytestmark = pytest.mark.integration
@@ -81,10 +81,10 @@ async def test_live_facts_read_in_sql_equal_the_facts_of_the_parsed_scores(
     stored = [*scores, withdrawn, rejected]
     async with pool.acquire() as con, con.transaction():
         await act_for(con, SYSTEM, None)
-        assert len(await repository.keep_newer_scores(con, stored)) == len(stored)
-        await repository.withdraw_projects(con, [withdrawn.project_id])
-        facts = {f.project_id: f for f in await repository.live_project_facts(con)}
-        whole = await repository.live_scores(con, [s.project_id for s in stored])
+        assert len(await project_store.keep_newer_scores(con, stored)) == len(stored)
+        await project_store.withdraw_projects(con, [withdrawn.project_id])
+        facts = {f.project_id: f for f in await project_store.live_project_facts(con)}
+        whole = await project_store.live_scores(con, [s.project_id for s in stored])
     assert facts == {s.project_id: facts_from_scored(s) for s in scores}
     assert whole == {s.project_id: s for s in scores}
 
@@ -97,20 +97,20 @@ async def test_a_withdrawal_waits_for_a_rematch_opening_deals_on_the_project(
     score = scored_event(project_id=uuid.uuid4())
     async with pool.acquire() as con, con.transaction():
         await act_for(con, SYSTEM, None)
-        await repository.keep_newer_scores(con, [score])
+        await project_store.keep_newer_scores(con, [score])
     async with pool.acquire() as rematch, pool.acquire() as withdrawal:
         async with rematch.transaction():
             await act_for(rematch, SYSTEM, None)
-            assert list(await repository.live_scores(rematch, [score.project_id]))
+            assert list(await project_store.live_scores(rematch, [score.project_id]))
             with pytest.raises(asyncpg.exceptions.LockNotAvailableError):
                 async with withdrawal.transaction():
                     await act_for(withdrawal, SYSTEM, None)
                     await withdrawal.execute("SET LOCAL lock_timeout = '300ms'")
-                    await repository.withdraw_projects(withdrawal, [score.project_id])
+                    await project_store.withdraw_projects(withdrawal, [score.project_id])
         async with withdrawal.transaction():
             await act_for(withdrawal, SYSTEM, None)
-            await repository.withdraw_projects(withdrawal, [score.project_id])
-            assert await repository.live_scores(withdrawal, [score.project_id]) == {}
+            await project_store.withdraw_projects(withdrawal, [score.project_id])
+            assert await project_store.live_scores(withdrawal, [score.project_id]) == {}
 
 
 async def test_the_live_facts_benchmark_reads_every_stored_project_both_ways(

@@ -29,9 +29,9 @@ import matching.app as matching_app
 import scoring.app as scoring_app
 from deploy.local.infra import InfraInfo
 from matching import handlers as matching_handlers
-from matching import repository as matching_repository
-from matching.book_keeper import BookKeeper
-from matching.mandates import Mandate
+from matching.lending.mandates import Mandate
+from matching.repository import deals as deal_store
+from matching.repository.book_keeper import BookKeeper
 from schemas.envelope import Envelope, EventData
 from schemas.lending import LenderSpec, MandateSpec
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
@@ -194,7 +194,7 @@ async def _look(pool: asyncpg.Pool, project_id: uuid.UUID) -> Seen:
             " AND payload->'project'->'flags' @> '[{\"severity\": \"reject\"}]'",
             str(project_id),
         )
-        planned = await matching_repository.open_deals(con, None)  # the allocation plan's input
+        planned = await deal_store.open_deals(con, None)  # the allocation plan's input
     return Seen(
         frozenset(r["deal_id"] for r in deals),
         sum(r["state"] in OPEN for r in deals),

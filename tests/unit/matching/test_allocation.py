@@ -10,17 +10,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import matching.allocation as allocation
-from matching.allocation import AllocationPlan, OpenDeal, greedy_allocation, plan_allocation
-from matching.allocation_problem import Problem
-from matching.facts import ProjectFacts
-from matching.mandates import Mandate
-from matching.matcher import MandateBook
-from matching.synthetic import example_mandate, example_project, example_spec
+import matching.allocation.allocation_plan as allocation
+from matching.allocation.allocation_plan import (
+    AllocationPlan,
+    OpenDeal,
+    assemble_plan,
+    plan_allocation,
+)
+from matching.allocation.problem import Problem, build_problem
+from matching.allocation.solvers import greedy_amounts
+from matching.lending.mandates import Mandate
+from matching.matching.matcher import MandateBook
+from matching.matching.project_facts import ProjectFacts
 from schemas.lending import ConcentrationLimits
 from schemas.vocabulary import City, ProjectFamily
+from tests.support.matching_samples import example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
+
+
+def greedy_allocation(deals: list[OpenDeal], mandates: list[Mandate]) -> AllocationPlan:
+    """The baseline: deals with the most tCO2e per CNY take all the room they can first."""
+    problem = build_problem(deals, mandates)
+    amounts = greedy_amounts(problem)
+    financed = problem.financed_tco2e(amounts)
+    return assemble_plan(problem, amounts, "greedy", "greedy by tCO2e per CNY", financed, None)
+
 
 MILLION = Decimal("1000000.00")
 ENTERPRISES = [uuid.UUID(int=i, version=4) for i in range(1, 4)]

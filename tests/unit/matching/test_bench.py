@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.bench import bench_matching, bench_rematch
+from tests.bench.matching_book import bench_matching, bench_rematch
 
 pytestmark = pytest.mark.unit
 

@@ -8,15 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from matching.constraints import satisfies
-from matching.errors import CapacityExceeded, ConcentrationExceeded, TermsOutsideMandate
-from matching.mandates import Mandate
-from matching.matcher import MandateBook
-from matching.responses import respond
-from matching.synthetic import example_mandate, example_project, example_spec
+from matching.lending.errors import CapacityExceeded, ConcentrationExceeded, TermsOutsideMandate
+from matching.lending.mandates import Mandate
+from matching.lending.responses import respond
+from matching.matching.constraints import satisfies
+from matching.matching.matcher import MandateBook
 from schemas.deals import Disbursement, Offer
 from schemas.lending import ConcentrationLimits
 from schemas.vocabulary import Instrument
+from tests.support.matching_samples import example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 

@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from matching.mandates import Mandate
-from matching.matcher import explain
-from matching.synthetic import example_mandate, example_project, example_spec
+from matching.lending.mandates import Mandate
+from matching.matching.matcher import explain
 from schemas.catalog import TOPIC_OF_EVENT, model_for
 from schemas.deals import DealMatched, DealProject
 from schemas.lending import ConcentrationLimits, LenderRegistered, LenderSpec, MandateSpec
 from schemas.topics import DEALS, MANDATES
+from tests.support.matching_samples import example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 

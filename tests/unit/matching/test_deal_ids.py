@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from matching.deals import deal_id
-from matching.matcher import MandateBook
-from matching.rematch import reconcile
-from matching.synthetic import example_mandate, example_project
+from matching.lending.deals import deal_id
+from matching.matching.matcher import MandateBook
+from matching.matching.rematch import reconcile
+from tests.support.matching_samples import example_mandate, example_project
 
 pytestmark = pytest.mark.unit
 

@@ -8,14 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from matching.deals import Deal, DealState
-from matching.errors import CapacityExceeded, InvalidTransition, TermsOutsideMandate
-from matching.mandates import Mandate
-from matching.matcher import MandateBook
-from matching.responses import close_offer, repay, respond
-from matching.synthetic import example_mandate, example_project, example_spec
+from matching.lending.deals import Deal, DealState
+from matching.lending.errors import CapacityExceeded, InvalidTransition, TermsOutsideMandate
+from matching.lending.mandates import Mandate
+from matching.lending.responses import close_offer, repay, respond
+from matching.matching.matcher import MandateBook
 from schemas.deals import Disbursement, Offer, OfferEnd, Repayment
 from schemas.vocabulary import Instrument
+from tests.support.matching_samples import example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.constraints import satisfies
-from matching.facts import ProjectFacts
-from matching.mandates import Mandate
-from matching.matcher import MandateBook, explain
+from matching.lending.mandates import Mandate
+from matching.matching.constraints import satisfies
+from matching.matching.matcher import MandateBook, explain
+from matching.matching.project_facts import ProjectFacts
 from schemas.lending import ConcentrationLimits, Exclusion, MandateSpec
 from schemas.vocabulary import City, Instrument, ProjectFamily
 

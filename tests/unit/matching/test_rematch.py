@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from matching.deals import DealState
-from matching.matcher import MandateBook
-from matching.rematch import reconcile, withdraw_all
-from matching.synthetic import example_mandate, example_project, example_spec
+from matching.lending.deals import DealState
+from matching.matching.matcher import MandateBook
+from matching.matching.rematch import reconcile, withdraw_all
 from schemas.deals import Offer
 from schemas.vocabulary import Instrument
+from tests.support.matching_samples import example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 

@@ -8,21 +8,21 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from matching.deals import Deal, DealState
-from matching.errors import (
+from matching.lending.deals import Deal, DealState
+from matching.lending.errors import (
     IneligibleInstrument,
     InvalidTransition,
     MandateClosedError,
     TermsOutsideMandate,
 )
-from matching.mandates import Mandate
-from matching.matcher import MandateBook
-from matching.responses import respond
-from matching.synthetic import example_mandate, example_project, example_spec
+from matching.lending.mandates import Mandate
+from matching.lending.responses import respond
+from matching.matching.matcher import MandateBook
 from schemas.deals import DealResponded, Decline, Disbursement, Interest, Offer
 from schemas.envelope import Envelope
 from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import Instrument
+from tests.support.matching_samples import example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 

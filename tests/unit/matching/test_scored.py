@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from matching.matcher import MandateBook
-from matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
-from matching.synthetic import example_mandate, example_project, example_spec
+from matching.matching.matcher import MandateBook
+from matching.matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
 from schemas.deals import DealMatched, DealProject
 from schemas.envelope import Envelope
 from schemas.scoring import (
@@ -23,6 +22,7 @@ from schemas.scoring import (
     Taxonomy,
 )
 from schemas.vocabulary import Instrument
+from tests.support.matching_samples import example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 

@@ -6,12 +6,12 @@ import orjson
 import pytest
 
 from deploy.seed import SEEDS, offer_instrument
-from matching.seeds import load_lender_seeds
 from schemas.eligibility import ineligibility
 from schemas.project import ProjectSpec
 from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import Instrument
 from scoring.taxonomy import tag
+from seeds.lenders import load_lender_seeds
 
 pytestmark = pytest.mark.unit
 

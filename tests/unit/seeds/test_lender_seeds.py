@@ -6,10 +6,30 @@ from datetime import UTC, datetime
 
 import pytest
 
-from matching.seeds import load_lender_seeds, seed_events
+from matching.lending.mandates import Mandate
 from schemas.lending import LenderRegistered, MandateRegistered
+from seeds.lenders import LenderSeed, load_lender_seeds
 
 pytestmark = pytest.mark.unit
+
+
+def seed_events(
+    seeds: list[LenderSeed], *, at: datetime
+) -> list[LenderRegistered | MandateRegistered]:
+    """The registration events that loading the seeds publishes, lenders before mandates."""
+    events: list[LenderRegistered | MandateRegistered] = []
+    for lender in seeds:
+        events.append(
+            LenderRegistered(
+                **lender.spec().model_dump(), lender_id=lender.lender_id, registered_at=at
+            )
+        )
+        for seed in lender.mandates:
+            _, registered = Mandate.register(
+                seed.spec(), lender_id=lender.lender_id, at=at, mandate_id=seed.mandate_id
+            )
+            events.append(registered)
+    return events
 
 
 def test_the_seeds_hold_at_least_fifteen_lenders_of_every_kind() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from matching.deals import Deal
-from matching.errors import IneligibleInstrument
+from matching.lending.deals import Deal
+from matching.lending.errors import IneligibleInstrument
 from schemas.deals import DealResponse, Disbursement, Offer
 from schemas.eligibility import CERF_FIELD, ineligibility
 

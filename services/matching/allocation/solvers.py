@@ -15,7 +15,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
-from matching.allocation_problem import Problem
+from matching.allocation.problem import Problem
 
 FEN_PER_UNIT = 1_000_000
 

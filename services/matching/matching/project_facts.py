@@ -1,15 +1,12 @@
-"""The project facts matching needs, and exact money conversions shared by every check."""
+"""The facts of one scored project version that matching and allocation test against mandates."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from schemas.vocabulary import City, Instrument, ProjectFamily
-
-FEN_PER_CNY = 100
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +39,3 @@ class ProjectFacts:
     def tco2e_per_cny(self) -> float:
         """Annual tCO2e financed per CNY lent (PCAF attribution amount / capex)."""
         return self.annual_tco2e / float(self.capex_cny)
-
-
-def to_fen(amount: Decimal) -> int:
-    """Exact integer fen of a CNY amount (fractions of a fen are dropped)."""
-    return int((amount * FEN_PER_CNY).to_integral_value(rounding=ROUND_DOWN))
-
-
-def from_fen(fen: int) -> Decimal:
-    """CNY with two places from integer fen."""
-    return (Decimal(fen) / FEN_PER_CNY).quantize(CENT)
-
-
-def cny(amount: Decimal) -> str:
-    """Readable CNY amount for explanations and error messages."""
-    return f"{amount:,.2f} CNY"

@@ -10,9 +10,9 @@ from decimal import Decimal
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.exposure import ZERO
-from matching.facts import to_fen
-from matching.mandates import Mandate
+from matching.lending.exposure import ZERO
+from matching.lending.mandates import Mandate
+from matching.money import to_fen
 from schemas.lending import Exclusion
 from schemas.vocabulary import City, Instrument, ProjectFamily
 

@@ -17,13 +17,10 @@ from fastapi import APIRouter, Header, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from matching import handlers, repository
-from matching.allocation import plan_allocation
-from matching.allocation_problem import OpenDeal
-from matching.feed_signals import FeedSignals
-from matching.mandates import Mandate
-from matching.scored import facts_from_scored
-from matching.views import (
+from matching import handlers
+from matching.allocation.allocation_plan import plan_allocation
+from matching.allocation.problem import OpenDeal
+from matching.api.views import (
     AllocationPlanView,
     DealView,
     FeedEntry,
@@ -38,6 +35,12 @@ from matching.views import (
     RepaymentLine,
     Tranche,
 )
+from matching.lending.mandates import Mandate
+from matching.matching.scored import facts_from_scored
+from matching.repository import deals as deal_store
+from matching.repository import feeds as feed_store
+from matching.repository import lenders as lender_store
+from matching.repository.feed_signals import FeedSignals
 from schemas.deals import (
     DealMatched,
     DealOfferClosed,
@@ -98,7 +101,7 @@ async def get_lender(lender_id: uuid.UUID, principal: CurrentPrincipal, pool: Po
     if not _may_read(principal, lender_id):
         raise NotFound(f"lender {lender_id} not found", field="lender_id")
     async with acting_as(pool, principal) as con:
-        row = await repository.fetch_lender(con, lender_id)
+        row = await lender_store.fetch_lender(con, lender_id)
     if row is None:
         raise NotFound(f"lender {lender_id} not found", field="lender_id")
     return LenderView(**{k: v for k, v in row.items() if k in LenderView.model_fields})
@@ -133,7 +136,7 @@ async def list_mandates(
     """A lender's own mandates; regulators see every mandate."""
     lender = None if principal.role in READERS else _lender(principal)
     async with acting_as(pool, principal) as con:
-        rows = await repository.list_mandates(con, lender, decode_cursor(after), limit)
+        rows = await lender_store.list_mandates(con, lender, decode_cursor(after), limit)
     return Page(
         items=[_mandate_view(r) for r in rows],
         next_cursor=next_cursor([r["seq"] for r in rows], limit),
@@ -147,9 +150,9 @@ async def get_mandate(
     """One mandate with what its offers reserve, what it has lent and the room it has left."""
     require_role(principal, *LENDER_OR_READERS)
     async with acting_as(pool, principal) as con:
-        row = await repository.fetch_mandate_row(con, mandate_id)
-        money = await repository.mandate_balance(con, mandate_id)
-        mandate = await repository.load_mandate(con, mandate_id)
+        row = await lender_store.fetch_mandate_row(con, mandate_id)
+        money = await lender_store.mandate_balance(con, mandate_id)
+        mandate = await lender_store.load_mandate(con, mandate_id)
     if row is None or mandate is None or not _may_read(principal, row["lender_id"]):
         raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
     view = _mandate_view(row)
@@ -210,7 +213,7 @@ async def deal_feed(
     """The lender's deal feed in order (matched, withdrawn, answered), paged by cursor."""
     _feed_owner(principal, lender_id)
     async with acting_as(pool, principal) as con:
-        rows = await repository.feed_page(con, lender_id, decode_cursor(after), limit)
+        rows = await feed_store.feed_page(con, lender_id, decode_cursor(after), limit)
     items = [_entry(r) for r in rows]
     cursor = encode_cursor(items[-1].position) if items else after
     return FeedPage(items=items, next_cursor=cursor)
@@ -271,7 +274,7 @@ async def deal_stream(
             while max_events is None or sent < max_events:
                 grew.clear()  # before the read: an append after it wakes the wait below
                 async with acting_as(pool, principal) as con:  # one short transaction
-                    rows = await repository.feed_page(con, lender_id, position, 100)
+                    rows = await feed_store.feed_page(con, lender_id, position, 100)
                 for r in rows[: None if max_events is None else max_events - sent]:
                     entry = _entry(r)
                     position = entry.position
@@ -299,7 +302,7 @@ async def get_deal(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) 
     """One deal of the calling lender, with its explanation and state."""
     require_role(principal, *LENDER_OR_READERS)
     async with acting_as(pool, principal) as con:
-        row = await repository.fetch_deal(con, deal_id)
+        row = await deal_store.fetch_deal(con, deal_id)
     if row is None or not _may_read(principal, row["lender_id"]):
         raise NotFound(f"deal {deal_id} not found", field="deal_id")
     return DealView(**{k: v for k, v in row.items() if k in DealView.model_fields})
@@ -351,8 +354,8 @@ async def deal_loan(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool)
     regulators may read it."""
     require_role(principal, Role.LENDER, Role.ENTERPRISE, *READERS)
     async with acting_as(pool, principal) as con:
-        found = await repository.lock_deal(con, deal_id, lock=False)
-        tranches, repaid = await repository.loan_movements(con, deal_id)
+        found = await deal_store.lock_deal(con, deal_id, lock=False)
+        tranches, repaid = await deal_store.loan_movements(con, deal_id)
     if found is None or not (
         principal.role in READERS
         or principal.owns(
@@ -383,8 +386,8 @@ async def interested_lenders(
     """Which lenders have shown interest in, offered on or funded the caller's project."""
     require_role(principal, Role.ENTERPRISE, *READERS)
     async with acting_as(pool, principal) as con:
-        owner = await repository.project_owner(con, project_id)
-        rows = await repository.interested_lenders(con, project_id)
+        owner = await deal_store.project_owner(con, project_id)
+        rows = await deal_store.interested_lenders(con, project_id)
     if owner is None or not (principal.role in READERS or principal.owns(owner)):
         raise NotFound(f"project {project_id} not found", field="project_id")
     return [
@@ -415,7 +418,7 @@ async def allocation_plan(
     if principal.role not in READERS:
         lender_id = _lender(principal)
     async with acting_as(pool, principal) as con:
-        rows = await repository.open_deals(con, lender_id)
+        rows = await deal_store.open_deals(con, lender_id)
         deals = [
             OpenDeal(
                 r["deal_id"],
@@ -427,7 +430,7 @@ async def allocation_plan(
         mandates = [
             m
             for m in [
-                await repository.load_mandate(con, mid)
+                await lender_store.load_mandate(con, mid)
                 for mid in sorted({d.mandate_id for d in deals})
             ]
             if m is not None

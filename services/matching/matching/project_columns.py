@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.book import Bools, fen_or_unbounded, instrument_mask
-from matching.facts import ProjectFacts, to_fen
+from matching.matching.book import Bools, fen_or_unbounded, instrument_mask
+from matching.matching.project_facts import ProjectFacts
+from matching.money import to_fen
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.book import CITY_INDEX, FAMILY_INDEX, Cell, MandateColumns
-from matching.constraints import constraint_outcomes
-from matching.deals import Deal, deal_id
-from matching.facts import ProjectFacts
-from matching.fit import FitInputs, fit_parts, fit_scores
-from matching.mandates import Mandate
-from matching.project_columns import ProjectColumns
+from matching.lending.deals import Deal, deal_id
+from matching.lending.mandates import Mandate
+from matching.matching.book import CITY_INDEX, FAMILY_INDEX, Cell, MandateColumns
+from matching.matching.constraints import constraint_outcomes
+from matching.matching.fit import FitInputs, fit_parts, fit_scores
+from matching.matching.project_columns import ProjectColumns
+from matching.matching.project_facts import ProjectFacts
 from schemas.deals import MatchExplanation
 
 

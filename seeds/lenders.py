@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from matching.mandates import Mandate
 from schemas.fields import LongText
-from schemas.lending import LenderRegistered, LenderSpec, MandateRegistered, MandateSpec
+from schemas.lending import LenderSpec, MandateSpec
 
-SEEDS_FILE = Path(__file__).resolve().parents[2] / "seeds" / "lenders.json"
+SEEDS_FILE = Path(__file__).resolve().parent / "lenders.json"
 
 
 class MandateSeed(MandateSpec):
@@ -50,22 +48,3 @@ def parse_lender_seeds(raw: str | bytes) -> list[LenderSeed]:
 
 def load_lender_seeds(path: Path = SEEDS_FILE) -> list[LenderSeed]:
     return parse_lender_seeds(path.read_bytes())
-
-
-def seed_events(
-    seeds: list[LenderSeed], *, at: datetime
-) -> list[LenderRegistered | MandateRegistered]:
-    """The registration events that loading the seeds publishes, lenders before mandates."""
-    events: list[LenderRegistered | MandateRegistered] = []
-    for lender in seeds:
-        events.append(
-            LenderRegistered(
-                **lender.spec().model_dump(), lender_id=lender.lender_id, registered_at=at
-            )
-        )
-        for seed in lender.mandates:
-            _, registered = Mandate.register(
-                seed.spec(), lender_id=lender.lender_id, at=at, mandate_id=seed.mandate_id
-            )
-            events.append(registered)
-    return events

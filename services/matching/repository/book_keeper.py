@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from matching import repository
-from matching.matcher import MandateBook
+from matching.matching.matcher import MandateBook
+from matching.repository import lenders as lender_store
 from servicekit.db import Executor
 
 
@@ -17,7 +17,7 @@ class BookKeeper:
     revision: int = 0
 
     async def sync(self, con: Executor) -> MandateBook:
-        changed, self.revision = await repository.mandates_changed_since(con, self.revision)
+        changed, self.revision = await lender_store.mandates_changed_since(con, self.revision)
         for mandate in changed:
             self.book.refresh(mandate)
         return self.book

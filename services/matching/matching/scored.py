@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from matching.facts import ProjectFacts
-from matching.matcher import Match, explain
+from matching.matching.matcher import Match, explain
+from matching.matching.project_facts import ProjectFacts
 from schemas.deals import DealMatched, DealProject
 from schemas.eligibility import eligible_instruments, reject_flags
 from schemas.scoring import ProjectScored

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from matching.facts import ProjectFacts, cny
-from matching.mandates import Mandate
+from matching.lending.mandates import Mandate
+from matching.matching.project_facts import ProjectFacts
+from matching.money import cny
 from schemas.deals import ConstraintOutcome
 from schemas.lending import Exclusion
 

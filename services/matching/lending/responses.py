@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from matching.deals import Deal, DealState, china_date
-from matching.eligibility import check_eligible
-from matching.errors import InvalidTransition, TermsOutsideMandate
-from matching.facts import cny
-from matching.mandates import Mandate
+from matching.lending.deals import Deal, DealState, china_date
+from matching.lending.eligibility import check_eligible
+from matching.lending.errors import InvalidTransition, TermsOutsideMandate
+from matching.lending.mandates import Mandate
+from matching.money import cny
 from schemas.deals import (
     DealOfferClosed,
     DealRepaid,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from matching import repository
-from matching.facts import ProjectFacts
-from matching.synthetic import enterprise_pool, synthetic_project
+import matching.app
+from matching.matching.project_facts import ProjectFacts
+from matching.repository import projects as project_store
 from schemas.scoring import (
     CarbonReductionField,
     Flag,
@@ -29,8 +29,9 @@ from schemas.vocabulary import FAMILY_OF_TYPE
 from servicekit.db import Executor, create_pool
 from servicekit.migrations import scratch_schema
 from servicekit.rls import SYSTEM, act_for
+from tests.support.matching_samples import enterprise_pool, synthetic_project
 
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(matching.app.__file__).parent
 SCORED_AT = datetime(2026, 1, 5, tzinfo=UTC)
 TYPE_OF_FAMILY = {family: kind for kind, family in FAMILY_OF_TYPE.items()}
 # A calculation trace as long as a real one: it is what makes stored snapshots large.
@@ -100,11 +101,11 @@ async def bench_live_facts(
                     ]
                     async with con.transaction():
                         await act_for(con, SYSTEM, None)
-                        await repository.keep_newer_scores(con, batch)
+                        await project_store.keep_newer_scores(con, batch)
                 async with con.transaction():
                     await act_for(con, SYSTEM, None)
                     started = time.perf_counter()
-                    read = len(await repository.live_project_facts(con))
+                    read = len(await project_store.live_project_facts(con))
                     columns_s = time.perf_counter() - started
                     started = time.perf_counter()
                     parsed = await _parse_every_snapshot(con)

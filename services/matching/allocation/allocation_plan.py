@@ -14,13 +14,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from matching.allocation_problem import OpenDeal, Problem, build_problem
-from matching.allocation_reasons import deal_reason, group_slack
-from matching.allocation_solvers import greedy_amounts, milp_amounts
-from matching.facts import cny, from_fen, to_fen
-from matching.mandates import Mandate
+from matching.allocation.problem import OpenDeal, Problem, build_problem
+from matching.allocation.reasons import deal_reason, group_slack
+from matching.allocation.solvers import greedy_amounts, milp_amounts
+from matching.lending.mandates import Mandate
+from matching.money import cny, from_fen, to_fen
 
-__all__ = ["AllocationLine", "AllocationPlan", "OpenDeal", "ProjectAllocation"]
+__all__ = [
+    "AllocationLine",
+    "AllocationPlan",
+    "OpenDeal",
+    "ProjectAllocation",
+    "assemble_plan",
+    "plan_allocation",
+]
 
 
 @dataclass(frozen=True)
@@ -59,14 +66,6 @@ class AllocationPlan:
     projects: tuple[ProjectAllocation, ...]
 
 
-def greedy_allocation(deals: Sequence[OpenDeal], mandates: Sequence[Mandate]) -> AllocationPlan:
-    """The baseline: deals with the most tCO2e per CNY take all the room they can first."""
-    problem = build_problem(deals, mandates)
-    amounts = greedy_amounts(problem)
-    financed = problem.financed_tco2e(amounts)
-    return _plan(problem, amounts, "greedy", "greedy by tCO2e per CNY", financed, None)
-
-
 def plan_allocation(
     deals: Sequence[OpenDeal], mandates: Sequence[Mandate], *, time_limit_s: float = 10.0
 ) -> AllocationPlan:
@@ -79,24 +78,26 @@ def plan_allocation(
     except (ValueError, RuntimeError) as error:
         amounts, note = None, f"HiGHS failed ({error})"
     if amounts is None:
-        return _plan(problem, greedy, "greedy", f"{note}; greedy plan used", greedy_tco2e, None)
+        return assemble_plan(
+            problem, greedy, "greedy", f"{note}; greedy plan used", greedy_tco2e, None
+        )
     milp_tco2e = problem.financed_tco2e(amounts)
     broken = problem.violations(amounts)
     if broken:
         note = f"{note} but its plan broke {broken[0]}; greedy plan used"
-        return _plan(problem, greedy, "greedy", note, greedy_tco2e, milp_tco2e)
+        return assemble_plan(problem, greedy, "greedy", note, greedy_tco2e, milp_tco2e)
     if milp_tco2e < greedy_tco2e:
         note = (
             f"{note} but financed {milp_tco2e:,.1f} tCO2e a year, less than greedy's "
             f"{greedy_tco2e:,.1f}; greedy plan used"
         )
-        return _plan(problem, greedy, "greedy", note, greedy_tco2e, milp_tco2e)
+        return assemble_plan(problem, greedy, "greedy", note, greedy_tco2e, milp_tco2e)
     gain = milp_tco2e - greedy_tco2e
     note = f"{note}; {gain:,.1f} tCO2e a year more than greedy's {greedy_tco2e:,.1f}"
-    return _plan(problem, amounts, "milp", note, greedy_tco2e, milp_tco2e)
+    return assemble_plan(problem, amounts, "milp", note, greedy_tco2e, milp_tco2e)
 
 
-def _plan(
+def assemble_plan(
     problem: Problem,
     amounts: list[int],
     method: Literal["milp", "greedy"],
@@ -104,6 +105,7 @@ def _plan(
     greedy_tco2e: float,
     milp_tco2e: float | None,
 ) -> AllocationPlan:
+    """The plan of one solver's amounts (fen per deal), with a reason for every deal and project."""
     slack = group_slack(problem, amounts)
     lines = tuple(
         AllocationLine(

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from matching.errors import (
+from matching.lending.errors import (
     CapacityExceeded,
     ConcentrationExceeded,
     MandateClosedError,
     TermsOutsideMandate,
     VersionConflict,
 )
-from matching.exposure import ZERO, Exposure, LimitUse
-from matching.facts import cny
+from matching.lending.exposure import ZERO, Exposure, LimitUse
+from matching.money import cny
 from schemas.lending import (
     MandateClosed,
     MandateRegistered,

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from matching.deals import Deal
-from matching.matcher import Match
+from matching.lending.deals import Deal
+from matching.matching.matcher import Match
 from schemas.deals import DealWithdrawn
 
 

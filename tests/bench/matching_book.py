@@ -8,12 +8,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from matching.constraints import satisfies
-from matching.facts import ProjectFacts
-from matching.fit import fit_parts
-from matching.mandates import Mandate
-from matching.matcher import MandateBook, Match
-from matching.synthetic import synthetic_book
+from matching.lending.mandates import Mandate
+from matching.matching.constraints import satisfies
+from matching.matching.fit import fit_parts
+from matching.matching.matcher import MandateBook, Match
+from matching.matching.project_facts import ProjectFacts
+from tests.support.matching_samples import synthetic_book
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def bench_rematch(
 
 
 def main(argv: Sequence[str] = ()) -> None:
-    """`python -m matching.bench [projects] [mandates] [rematch_projects]`: JSON on stdout."""
+    """`python -m tests.bench.matching_book [projects] [mandates] [rematch_projects]`: JSON out."""
     sizes = [int(a) for a in argv]
     projects, mandates, rematch = (sizes + [20_000, 10_000, 100_000][len(sizes) :])[:3]
     report = {

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.facts import ProjectFacts, cny, from_fen, to_fen
-from matching.mandates import Mandate
+from matching.lending.mandates import Mandate
+from matching.matching.project_facts import ProjectFacts
+from matching.money import cny, from_fen, to_fen
 from schemas.deals import FitPart
 
 WEIGHTS: dict[str, float] = {"score": 40.0, "intensity": 25.0, "ticket": 25.0, "city": 10.0}

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from matching.facts import ProjectFacts
-from matching.mandates import Mandate
+from matching.lending.mandates import Mandate
+from matching.matching.project_facts import ProjectFacts
 from schemas.lending import ConcentrationLimits, Exclusion, MandateSpec
 from schemas.vocabulary import City, Instrument, ProjectFamily
 

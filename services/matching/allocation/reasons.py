@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matching.allocation_problem import Problem
-from matching.facts import cny, from_fen
+from matching.allocation.problem import Problem
+from matching.money import cny, from_fen
 
 
 def _intensity(problem: Problem, i: int) -> str:

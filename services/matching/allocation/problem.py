@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matching.facts import ProjectFacts, to_fen
-from matching.mandates import Mandate
-from matching.matcher import Match
+from matching.lending.mandates import Mandate
+from matching.matching.matcher import Match
+from matching.matching.project_facts import ProjectFacts
+from matching.money import to_fen
 
 
 @dataclass(frozen=True)
