@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -22,14 +21,12 @@ def build_app(config: RegistrySettings | None = None) -> FastAPI:
     config = config or settings()
 
     async def resume_intake(app: FastAPI) -> None:
-        app.state.intake_tasks = set()
-        task = asyncio.create_task(
+        app.state.intake_workers = intake.IntakeWorkers()
+        app.state.intake_workers.start(
             intake.resume_unfinished(
                 app.state.pool, config.intake_chunk_rows, config.intake_statement_timeout_ms
             )
         )
-        app.state.intake_tasks.add(task)
-        task.add_done_callback(app.state.intake_tasks.discard)
 
     return create_app(
         config,

@@ -19,9 +19,10 @@ import enum
 import io
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 import asyncpg
 
@@ -94,8 +95,9 @@ async def check_capacity(pool: asyncpg.Pool, enterprise_id: uuid.UUID, max_runni
 
 async def create_job(
     pool: asyncpg.Pool, enterprise_id: uuid.UUID, fmt: str, upload: IO[bytes], max_running: int
-) -> uuid.UUID:
-    """Stage every row of a spooled upload under a new job, a bounded chunk at a time."""
+) -> asyncpg.Record:
+    """Stage every row of a spooled upload under a new job, a bounded chunk at a time; the
+    job as committed, queued with its row count."""
     job_id = uuid.uuid4()
     async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
         if not await repository.enterprise_exists(con, enterprise_id):
@@ -127,7 +129,9 @@ async def create_job(
         await insert_many(con, "intake_rows", _STAGED, chunk)
         total += len(chunk)
         await con.execute("UPDATE intake_jobs SET total_rows = $2 WHERE id = $1", job_id, total)
-    return job_id
+        job = await fetch_job(con, job_id)
+    assert job is not None
+    return job
 
 
 async def process_job(
@@ -275,3 +279,16 @@ async def fetch_errors(
         after_line,
         limit,
     )
+
+
+@dataclass
+class IntakeWorkers:
+    """The jobs this process works through in the background, held so none is collected
+    mid-way; the app keeps one (`app.state.intake_workers`)."""
+
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)

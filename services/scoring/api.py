@@ -1,8 +1,9 @@
 """Scoring HTTP API: scores with their trace, rankings, methodologies, factor sets, estimates.
 
-Reads run in a transaction acting as the caller (servicekit.rls), so row-level security agrees
-with the checks made here. Operators' commands rescore every tenant's projects: the service
-does that work as itself (`SYSTEM`) once the caller is known to be an admin.
+Who may call each endpoint is a named policy (servicekit.policies). Reads run on a connection
+acting as the caller (servicekit.http_deps), so row-level security agrees with the checks made
+here. Operators' commands rescore every tenant's projects: the service does that work as
+itself (`ServiceConnection`) once the admin policy has admitted the caller.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from asyncpg import Record
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
 from schemas.project import ProjectSpec, ProjectVersion
 from schemas.scoring import Flag
@@ -35,28 +36,17 @@ from scoring.views import (
     ScoreView,
     Standing,
 )
-from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
+from servicekit.http_deps import CallerConnection, ServiceConnection, app_state
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
-from servicekit.rls import SYSTEM, acting_as
+from servicekit.policies import ENTERPRISE_READ, Admin, AnyCaller, EnterpriseReader, Reader
+from servicekit.rls import SYSTEM, act_as
 
 router = APIRouter(prefix="/v1", tags=["scoring"])
-READERS = (Role.REGULATOR, Role.ADMIN)
-OWNER_OR_READERS = (Role.ENTERPRISE, *READERS)
 NIL = uuid.UUID(int=0)
 FactorSetId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
-
-
-def _context(request: Request) -> ScoringContext:
-    context: ScoringContext = request.app.state.scoring_context
-    return context
-
-
-def _may_read(principal: Principal, owner: uuid.UUID) -> bool:
-    """403 for a role with no business here; False for another enterprise's project."""
-    require_role(principal, *OWNER_OR_READERS)
-    return principal.role in READERS or principal.owns(owner)
+Context = Annotated[ScoringContext, Depends(app_state("scoring_context", ScoringContext))]
 
 
 def _status(row: Record) -> str:
@@ -69,22 +59,20 @@ def _status(row: Record) -> str:
 @router.get("/scores/{project_id}")
 async def get_score(
     project_id: uuid.UUID,
-    principal: CurrentPrincipal,
-    pool: Pool,
+    principal: EnterpriseReader,
+    con: CallerConnection,
     factor_set_id: FactorSetId = None,
 ) -> ScoreView:
     """A project's current score (or the one made with a given factor set) and its trace."""
-    require_role(principal, *OWNER_OR_READERS)
-    async with acting_as(pool, principal) as con:
-        row = await repository.score_of(con, project_id, factor_set_id)
-    if row is None or not _may_read(principal, row["enterprise_id"]):
+    row = await repository.score_of(con, project_id, factor_set_id)
+    if row is None or not ENTERPRISE_READ.may_see(principal, row["enterprise_id"]):
         raise NotFound(f"no score for project {project_id}", field="project_id")
     status = _status(row)
     standing = None
     if row["current"] and status == "scored":
         # Ranks count every tenant's scores; only the counts leave this transaction.
-        async with acting_as(pool, SYSTEM) as con:
-            found = await repository.standing_of(con, row["score"], row["type"], row["city"])
+        await act_as(con, SYSTEM)
+        found = await repository.standing_of(con, row["score"], row["type"], row["city"])
         standing = Standing(**dict(found.items())) if found else None
     return ScoreView(
         project_id=row["project_id"],
@@ -102,23 +90,21 @@ async def get_score(
 
 @router.get("/scores/{project_id}/history")
 async def score_history(
-    project_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
+    project_id: uuid.UUID, principal: EnterpriseReader, con: CallerConnection
 ) -> list[ScoreHistoryEntry]:
     """Every score a project has had: per version, factor set and model."""
-    require_role(principal, *OWNER_OR_READERS)
-    async with acting_as(pool, principal) as con:
-        rows = await repository.score_history(con, project_id)
-        latest = await repository.score_of(con, project_id, None)
+    rows = await repository.score_history(con, project_id)
+    latest = await repository.score_of(con, project_id, None)
     owner = latest["enterprise_id"] if latest else None
-    if not rows or owner is None or not _may_read(principal, owner):
+    if not rows or owner is None or not ENTERPRISE_READ.may_see(principal, owner):
         raise NotFound(f"no score for project {project_id}", field="project_id")
     return [ScoreHistoryEntry(**dict(r.items())) for r in rows]
 
 
 @router.get("/rankings")
 async def rankings(
-    principal: CurrentPrincipal,
-    pool: Pool,
+    principal: Reader,
+    con: CallerConnection,
     limit: Limit = 50,
     after: Cursor = None,
     type: ProjectType | None = None,
@@ -126,9 +112,7 @@ async def rankings(
 ) -> Page[RankedProject]:
     """Projects ranked by score, best first, with percentiles overall, in type and in city;
     rejected and withdrawn projects are not ranked (see `/v1/rankings/rejected`)."""
-    require_role(principal, *READERS)
-    async with acting_as(pool, principal) as con:
-        rows = await repository.current_scores(con)
+    rows = await repository.current_scores(con)
     standings = rank(
         [r["score"] for r in rows], [r["type"] for r in rows], [r["city"] for r in rows]
     )
@@ -160,18 +144,16 @@ async def rankings(
 
 @router.get("/rankings/rejected")
 async def rejected_projects(
-    principal: CurrentPrincipal,
-    pool: Pool,
+    principal: Reader,
+    con: CallerConnection,
     limit: Limit = 50,
     after: Cursor = None,
     type: ProjectType | None = None,
     city: City | None = None,
 ) -> Page[RejectedProject]:
     """Projects whose current score is rejected, newest first, with the reasons: never ranked."""
-    require_role(principal, *READERS)
     start = decode_cursor(after)
-    async with acting_as(pool, principal) as con:
-        rows = await repository.rejected_scores(con, type, city, start, limit + 1)
+    rows = await repository.rejected_scores(con, type, city, start, limit + 1)
     items = [
         RejectedProject(
             project_id=r["project_id"],
@@ -189,13 +171,13 @@ async def rejected_projects(
 
 
 @router.get("/methodologies")
-async def methodologies(principal: CurrentPrincipal) -> list[MethodologyInfo]:
+async def methodologies(principal: AnyCaller) -> list[MethodologyInfo]:
     """Every methodology with its formula, version, source and required activity data."""
     return catalogue()
 
 
 @router.get("/factor-sets")
-async def factor_sets(principal: CurrentPrincipal, pool: Pool) -> list[FactorSetView]:
+async def factor_sets(principal: AnyCaller, pool: Pool) -> list[FactorSetView]:
     """Emission-factor sets, each value with its unit and source; one is active."""
     return [
         FactorSetView(id=s.id, version=s.version, active=active, body=s.model_dump(mode="json"))
@@ -206,31 +188,25 @@ async def factor_sets(principal: CurrentPrincipal, pool: Pool) -> list[FactorSet
 @router.post("/factor-sets/{factor_set_id}/activate")
 async def activate_factor_set(
     factor_set_id: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")],
-    principal: CurrentPrincipal,
-    pool: Pool,
-    request: Request,
+    principal: Admin,
+    con: ServiceConnection,
+    context: Context,
 ) -> RescoreResult:
     """Make a factor set active and rescore every active project with it (a replay)."""
-    require_role(principal, Role.ADMIN)
-    context = _context(request)
-    async with acting_as(pool, SYSTEM) as con:
-        if not await repository.activate_factor_set(con, factor_set_id):
-            raise NotFound(f"factor set {factor_set_id!r} not found", field="factor_set_id")
-        count = await handlers.rescore_all(con, context)
-        active = await context.active(con)
+    if not await repository.activate_factor_set(con, factor_set_id):
+        raise NotFound(f"factor set {factor_set_id!r} not found", field="factor_set_id")
+    count = await handlers.rescore_all(con, context)
+    active = await context.active(con)
     return RescoreResult(
         rescored=count, factor_set_id=active.factors.id, model_version=active.model_version
     )
 
 
 @router.post("/models/train")
-async def train_model(principal: CurrentPrincipal, pool: Pool, request: Request) -> RescoreResult:
+async def train_model(principal: Admin, con: ServiceConnection, context: Context) -> RescoreResult:
     """Retrain the plausibility model from the database and rescore with it."""
-    require_role(principal, Role.ADMIN)
-    context = _context(request)
-    async with acting_as(pool, SYSTEM) as con:
-        count = await handlers.retrain_and_rescore(con, context)
-        active = await context.active(con)
+    count = await handlers.retrain_and_rescore(con, context)
+    active = await context.active(con)
     return RescoreResult(
         rescored=count, factor_set_id=active.factors.id, model_version=active.model_version
     )
@@ -238,10 +214,10 @@ async def train_model(principal: CurrentPrincipal, pool: Pool, request: Request)
 
 @router.post("/estimate")
 async def estimate(
-    spec: ProjectSpec, principal: CurrentPrincipal, pool: Pool, request: Request
+    spec: ProjectSpec, principal: AnyCaller, pool: Pool, context: Context
 ) -> Estimate:
     """Score a project description without registering it; impossible claims get a 422."""
-    active = await _context(request).active(pool)
+    active = await context.active(pool)
     try:
         record = score_one(spec, active.factors, active.model)
     except ActivityDataError as exc:

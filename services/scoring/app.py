@@ -7,7 +7,6 @@ from pathlib import Path
 import asyncpg
 from fastapi import FastAPI
 
-from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.topics import PROJECTS
 from scoring import repository
 from scoring.api import router
@@ -55,15 +54,10 @@ async def load_shipped_factor_sets(config: ScoringSettings) -> None:
 def spec() -> ServiceSpec:
     config = settings()
     context = ScoringContext()
-    on_versions, on_withdrawn = project_handlers(context, config)
     consumer = ConsumerSpec(
         name="scoring-projects",
         topics=(PROJECTS.name,),
-        handlers={
-            ProjectRegistered.event_type: on_versions,
-            ProjectUpdated.event_type: on_versions,
-            ProjectWithdrawn.event_type: on_withdrawn,
-        },
+        handlers=project_handlers(context, config),
     )
     return ServiceSpec(
         settings=config,

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from schemas.project import ProjectVersion, ProjectWithdrawn
+from schemas.project import ProjectRegistered, ProjectUpdated, ProjectVersion, ProjectWithdrawn
 from schemas.scoring import ProjectScored
 from scoring import repository
 from scoring.calculate import Unscorable, score_batch
@@ -16,8 +16,8 @@ from scoring.context import Active, ScoringContext
 from scoring.events import scored_event
 from scoring.intensity import IntensityRow
 from scoring.model import train
+from servicekit.consumers import Batch, HandlerTable, on
 from servicekit.db import Connection
-from servicekit.inbox import Delivered, Handler
 from servicekit.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -70,23 +70,23 @@ async def score_versions(
     return fresh
 
 
-def project_handlers(context: ScoringContext, settings: ScoringSettings) -> tuple[Handler, Handler]:
-    """Inbox handlers for the projects topic, sharing one context."""
+def project_handlers(context: ScoringContext, settings: ScoringSettings) -> HandlerTable:
+    """Scoring's consumer of the projects topic: new versions are scored, withdrawals kept."""
 
-    async def on_versions(con: Connection, events: list[Delivered]) -> None:
-        versions = [e.data for e in events if isinstance(e.data, ProjectVersion)]
-        newer = await repository.keep_newer_versions(con, versions)
+    async def on_versions(con: Connection, events: Batch[ProjectVersion]) -> None:
+        newer = await repository.keep_newer_versions(con, events.data)
         if await _retrain_due(con, settings):
             await retrain_and_rescore(con, context)
             return
         await score_versions(con, newer, await context.active(con))
 
-    async def on_withdrawn(con: Connection, events: list[Delivered]) -> None:
-        await repository.mark_withdrawn(
-            con, [e.data for e in events if isinstance(e.data, ProjectWithdrawn)]
-        )
+    async def on_withdrawn(con: Connection, events: Batch[ProjectWithdrawn]) -> None:
+        await repository.mark_withdrawn(con, events.data)
 
-    return on_versions, on_withdrawn
+    return HandlerTable(
+        on(ProjectRegistered, ProjectUpdated, handle=on_versions),
+        on(ProjectWithdrawn, handle=on_withdrawn),
+    )
 
 
 async def _retrain_due(con: Connection, settings: ScoringSettings) -> bool:

@@ -7,14 +7,18 @@ contract (cannot be parsed or validated, wrong provenance) or that a handler exp
 poison (`PoisonEvent`) go to the topic's dead-letter twin with the reason in headers. Any other
 handler error is a bug, not the event's fault: it is logged, counted and retried with backoff
 while the partition waits, so a good event is never parked. Database outages are retried too.
+
+Which handler takes which event is the service's table (servicekit.consumers); a batch a
+handler refuses is isolated record by record (servicekit.batches).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Container, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -22,11 +26,12 @@ from aiokafka.errors import CommitFailedError
 from pydantic import ValidationError
 
 from schemas.catalog import model_for
-from schemas.envelope import Envelope, EventData
+from schemas.envelope import Envelope
+from servicekit.batches import apply_isolating
+from servicekit.consumers import Delivered, HandlerTable
 from servicekit.db import Connection
 from servicekit.dlq import send_to_dlq
 from servicekit.kafka import rewind_to_committed
-from servicekit.logs import event_id_var, trace_id_var
 from servicekit.metrics import (
     EVENTS_CONSUMED,
     EVENTS_DUPLICATE,
@@ -36,6 +41,7 @@ from servicekit.metrics import (
 from servicekit.provenance import check_provenance
 from servicekit.rls import SYSTEM, act_for
 
+__all__ = ["CONTRACT_ERRORS", "Delivered", "Handler", "Handlers", "InboxConsumer", "PoisonEvent"]
 log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -50,16 +56,9 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Delivered:
-    """A validated event with the envelope and Kafka position it arrived with."""
-
-    envelope: Envelope
-    data: EventData
-    record: ConsumerRecord[bytes, bytes]
-
-
-Handler = Callable[[Connection, list[Delivered]], Awaitable[None]]
+# A handler not yet declared in a table: it takes every type it is named for, untyped.
+Handler = Callable[[Connection, list[Delivered[Any]]], Awaitable[None]]
+Handlers = HandlerTable | Mapping[str, Handler]
 
 
 class PoisonEvent(Exception):
@@ -74,8 +73,8 @@ HANDLER_POISON = (PoisonEvent, asyncpg.DataError)
 
 
 def parse_record(
-    record: ConsumerRecord[bytes, bytes], handled: Mapping[str, Handler]
-) -> Delivered | None:
+    record: ConsumerRecord[bytes, bytes], handled: Container[str]
+) -> Delivered[Any] | None:
     """Validate a record tolerantly (unknown fields ignored); raises for the dead-letter path.
 
     Returns None for a well-formed event of a type this consumer has no interest in. An event
@@ -101,10 +100,14 @@ class InboxConsumer:
     pool: asyncpg.Pool
     consumer: AIOKafkaConsumer
     producer: AIOKafkaProducer
-    handlers: Mapping[str, Handler]
+    handlers: Handlers
     batch_max: int = 2000
     retry_initial_s: float = 0.2
     retry_max_s: float = 10.0
+    table: HandlerTable = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.table = as_table(self.handlers)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Consume until `stop` is set."""
@@ -129,10 +132,10 @@ class InboxConsumer:
     async def _process_partition(
         self, tp: TopicPartition, records: Sequence[ConsumerRecord[bytes, bytes]]
     ) -> None:
-        good: list[Delivered] = []
+        good: list[Delivered[Any]] = []
         for record in records:
             try:
-                delivered = parse_record(record, self.handlers)
+                delivered = parse_record(record, self.table)
             except CONTRACT_ERRORS as exc:
                 await self.dead_letter(record, exc)
                 continue
@@ -144,7 +147,7 @@ class InboxConsumer:
         except CommitFailedError as exc:
             log.warning("offset commit failed after rebalance", extra={"error": str(exc)})
 
-    async def _apply_with_retry(self, events: list[Delivered]) -> None:
+    async def _apply_with_retry(self, events: list[Delivered[Any]]) -> None:
         delay = self.retry_initial_s
         while True:
             try:
@@ -156,23 +159,15 @@ class InboxConsumer:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.retry_max_s)
 
-    async def _apply_isolating_poison(self, events: list[Delivered]) -> None:
+    async def _apply_isolating_poison(self, events: list[Delivered[Any]]) -> None:
         """Apply the batch at once; if a handler rejects it, apply one by one to find why."""
-        if not events:
-            return
-        try:
-            await self._apply(events)
-        except HANDLER_POISON as exc:
-            if len(events) == 1:
-                await self.dead_letter(events[0].record, exc)
-                return
-            for event in events:
-                try:
-                    await self._apply([event])
-                except HANDLER_POISON as exc:
-                    await self.dead_letter(event.record, exc)
 
-    async def _apply(self, events: list[Delivered]) -> None:
+        async def park(event: Delivered[Any], exc: BaseException) -> None:
+            await self.dead_letter(event.record, exc)
+
+        await apply_isolating(events, self._apply, HANDLER_POISON, park)
+
+    async def _apply(self, events: Sequence[Delivered[Any]]) -> None:
         async with self.pool.acquire() as con, con.transaction():
             # A batch holds many tenants' events: handlers work as the service itself.
             await act_for(con, SYSTEM, None)
@@ -186,10 +181,7 @@ class InboxConsumer:
             fresh = [e for e in events if e.envelope.id in fresh_ids]
             fresh = list({e.envelope.id: e for e in reversed(fresh)}.values())[::-1]
             EVENTS_DUPLICATE.labels(self.service).inc(len(events) - len(fresh))
-            for event_type, group in _runs_by_type(fresh):
-                trace_id_var.set(group[0].envelope.trace_id)
-                event_id_var.set(str(group[0].envelope.id))
-                await self.handlers[event_type](con, group)
+            await self.table.dispatch(con, fresh)
         for e in fresh:
             EVENTS_CONSUMED.labels(self.service, e.record.topic).inc()
 
@@ -198,12 +190,8 @@ class InboxConsumer:
         await send_to_dlq(self.producer, self.name, self.service, record, exc)
 
 
-def _runs_by_type(events: list[Delivered]) -> list[tuple[str, list[Delivered]]]:
-    """Consecutive events of one type, so a handler sees a batch without reordering."""
-    runs: list[tuple[str, list[Delivered]]] = []
-    for event in events:
-        if runs and runs[-1][0] == event.envelope.type:
-            runs[-1][1].append(event)
-        else:
-            runs.append((event.envelope.type, [event]))
-    return runs
+def as_table(handlers: Handlers) -> HandlerTable:
+    """A service's table as it is, or a mapping of type names to handlers read as a table."""
+    if isinstance(handlers, HandlerTable):
+        return handlers
+    return HandlerTable.untyped(handlers)

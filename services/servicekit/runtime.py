@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,7 @@ import uvloop
 from fastapi import FastAPI
 
 from servicekit.db import create_pool
-from servicekit.inbox import Handler, InboxConsumer
+from servicekit.inbox import Handlers, InboxConsumer
 from servicekit.kafka import create_topics, make_consumer, make_producer
 from servicekit.kafka_acls import writable_topics
 from servicekit.logs import configure_logging
@@ -31,11 +31,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """One consumer group: its inbox name, the topics it reads and a handler per event type."""
+    """One consumer group: its inbox name, the topics it reads and its handler table."""
 
     name: str
     topics: tuple[str, ...]
-    handlers: Mapping[str, Handler]
+    handlers: Handlers
 
 
 Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]

@@ -73,12 +73,7 @@ async def scoring_world(infra: InfraInfo) -> AsyncIterator[Scoring]:
             await act_for(con, SYSTEM, None)
             sets = list(load_factor_sets(config.factor_set_dir).values())
             await repository.sync_factor_sets(con, sets)
-        on_versions, on_withdrawn = project_handlers(ScoringContext(), config)
-        handlers = {
-            ProjectRegistered.event_type: on_versions,
-            ProjectUpdated.event_type: on_versions,
-            ProjectWithdrawn.event_type: on_withdrawn,
-        }
+        handlers = project_handlers(ScoringContext(), config)
         inbox = InboxConsumer(
             "scoring-projects", "scoring", pool, cast(Any, None), cast(Any, None), handlers
         )

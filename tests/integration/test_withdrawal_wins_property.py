@@ -87,15 +87,8 @@ async def world(infra: InfraInfo) -> AsyncIterator[World]:
             await act_for(con, SYSTEM, None)
             sets = list(load_factor_sets(config.factor_set_dir).values())
             await scoring_repository.sync_factor_sets(con, sets)
-        on_versions, on_withdrawn = project_handlers(ScoringContext(), config)
         scoring_inbox = _inbox(
-            "scoring-projects",
-            scoring_pool,
-            {
-                ProjectRegistered.event_type: on_versions,
-                ProjectUpdated.event_type: on_versions,
-                ProjectWithdrawn.event_type: on_withdrawn,
-            },
+            "scoring-projects", scoring_pool, project_handlers(ScoringContext(), config)
         )
         matching_inbox = _inbox(
             "matching-deals", matching_pool, matching_handlers.consumer_handlers(BookKeeper())

@@ -25,7 +25,7 @@ def _fuzz_module_imported(markexpr: str) -> bool:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     assert "fuzzing module imported:" in done.stdout, done.stdout + done.stderr

@@ -1,0 +1,56 @@
+"""Request dependencies for what every endpoint needs besides its caller: a connection scoped
+to that caller's row-level-security settings, and the app's typed settings and state.
+
+The connection's transaction ends when the endpoint function returns (`scope="function"`),
+before the answer is sent, so a slow client never holds a pooled connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+
+from servicekit.auth import CurrentPrincipal
+from servicekit.db import Connection
+from servicekit.http import Pool
+from servicekit.rls import SYSTEM, acting_as
+
+T = TypeVar("T")
+
+
+async def caller_connection(pool: Pool, principal: CurrentPrincipal) -> AsyncIterator[Connection]:
+    """A transaction that sees only what the caller may see (servicekit.rls)."""
+    async with acting_as(pool, principal) as con:
+        yield con
+
+
+async def service_connection(pool: Pool) -> AsyncIterator[Connection]:
+    """A transaction acting as the service itself: only for work an endpoint's policy has
+    already admitted, such as an admin's rescore of every tenant's projects."""
+    async with acting_as(pool, SYSTEM) as con:
+        yield con
+
+
+CallerConnection = Annotated[Connection, Depends(caller_connection, scope="function")]
+ServiceConnection = Annotated[Connection, Depends(service_connection, scope="function")]
+
+
+def app_state(name: str, kind: type[T]) -> Callable[[Request], T]:
+    """A dependency reading `app.state.<name>`, checked to be a `kind` (the settings, a
+    context the composition root built), so endpoints get a typed value."""
+
+    def read(request: Request) -> T:
+        value = getattr(request.app.state, name)
+        if not isinstance(value, kind):
+            raise TypeError(f"app.state.{name} is {type(value).__name__}, not {kind.__name__}")
+        return value
+
+    read.__name__ = f"app_state_{name}"
+    return read
+
+
+def app_settings(kind: type[T]) -> Callable[[Request], T]:
+    """The service's own settings class, as the composition root gave it to the app."""
+    return app_state("settings", kind)

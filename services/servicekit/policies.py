@@ -1,0 +1,81 @@
+"""Who may call an endpoint, named once, as FastAPI dependencies every service shares.
+
+Each policy mirrors a row kind of the BOLA matrix (tests/security/expectations.py): a role
+outside the policy gets 403; an enterprise or lender inside it sees only its own objects
+(`Policy.may_see`, which the endpoint turns into 404 so another tenant's object stays
+unknown); regulators and admins see every tenant's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException
+
+from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
+
+READERS = frozenset({Role.REGULATOR, Role.ADMIN})
+TENANT_ROLES = frozenset({Role.ENTERPRISE, Role.LENDER})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The roles an endpoint admits; callable, so it is its own FastAPI dependency."""
+
+    name: str
+    roles: tuple[Role, ...]
+
+    def __call__(self, principal: CurrentPrincipal) -> Principal:
+        """403 unless the caller holds one of the policy's roles; a tenant role must name
+        its tenant."""
+        require_role(principal, *self.roles)
+        if principal.role in TENANT_ROLES:
+            tenant_of(principal)
+        return principal
+
+    @staticmethod
+    def sees_all(principal: Principal) -> bool:
+        """Regulators and admins read every tenant's objects."""
+        return principal.role in READERS
+
+    def may_see(self, principal: Principal, owner: uuid.UUID | None) -> bool:
+        """False for an object of another tenant (answer 404, not 403)."""
+        return self.sees_all(principal) or (owner is not None and principal.owns(owner))
+
+    @staticmethod
+    def own_tenant(principal: Principal) -> uuid.UUID | None:
+        """The tenant whose objects a list shows: the caller's, or None (every tenant's)."""
+        return None if Policy.sees_all(principal) else principal.tenant
+
+
+_READERS = (Role.REGULATOR, Role.ADMIN)
+ENTERPRISE_READ = Policy("an enterprise's own objects, or readers", (Role.ENTERPRISE, *_READERS))
+OWNER_WRITE = Policy("the owning enterprise only", (Role.ENTERPRISE,))
+LENDER_READ = Policy("a lender's own objects, or readers", (Role.LENDER, *_READERS))
+LENDER_WRITE = Policy("the owning lender only", (Role.LENDER,))
+DEAL_PARTIES_READ = Policy(
+    "a deal's lender and enterprise, or readers", (Role.ENTERPRISE, Role.LENDER, *_READERS)
+)
+EACH_LENDER_ITS_OWN = Policy("every lender its own items, or readers", (Role.LENDER, *_READERS))
+READERS_ONLY = Policy("regulators and admins", _READERS)
+ADMIN_ONLY = Policy("admins", (Role.ADMIN,))
+EVERYONE = Policy("every signed-in caller", tuple(Role))
+
+EnterpriseReader = Annotated[Principal, Depends(ENTERPRISE_READ)]
+OwningEnterprise = Annotated[Principal, Depends(OWNER_WRITE)]
+LenderReader = Annotated[Principal, Depends(LENDER_READ)]
+OwningLender = Annotated[Principal, Depends(LENDER_WRITE)]
+DealPartyReader = Annotated[Principal, Depends(DEAL_PARTIES_READ)]
+EachLender = Annotated[Principal, Depends(EACH_LENDER_ITS_OWN)]
+Reader = Annotated[Principal, Depends(READERS_ONLY)]
+Admin = Annotated[Principal, Depends(ADMIN_ONLY)]
+AnyCaller = Annotated[Principal, Depends(EVERYONE)]
+
+
+def tenant_of(principal: Principal) -> uuid.UUID:
+    """The tenant an enterprise or lender acts for; 403 for a token that names none."""
+    if principal.tenant is None:
+        raise HTTPException(403, f"a {principal.role} token must name its tenant")
+    return principal.tenant
