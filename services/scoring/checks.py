@@ -95,6 +95,6 @@ def hard_checks(project: ProjectSpec, annual_tco2e: float, factors: FactorSet) -
     return (
         _physical(project)
         + _generation(project)
-        + FAMILY_OF[project.type].checks(project, annual_tco2e)
+        + FAMILY_OF[project.type].flags(project, annual_tco2e)
         + _money_and_claims(project, annual_tco2e, factors)
     )

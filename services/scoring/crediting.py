@@ -133,7 +133,7 @@ def credit(
     if not flags and p.claimed_annual_tco2e is None:
         return Credited(computed.annual_tco2e, computed, ())  # most projects: nothing to cap
     codes = {f.code for f in flags}
-    rules = {**SHARED_RULES, **FAMILY_OF[p.type].credit_rules}
+    rules = {**SHARED_RULES, **FAMILY_OF[p.type].all_credit_rules}
     overrides = [o for code in codes & rules.keys() for o in rules[code](p, factors)]
     result = _rerun(p, overrides, factors, computed)
     if len(overrides) > 1 and any(o.field == DECLARED for o in overrides):

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from schemas.project import ProjectSpec
-from schemas.scoring import Flag
 from schemas.vocabulary import ProjectFamily, ProjectType
-from scoring.credit_rules import Override, bound
-from scoring.factors import FactorSet
+from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.flags import warn
 from scoring.methodology import Methodology, fuel_combustion_tco2e, grid_import_tco2e
 from scoring.workings import MethodologyResult, Workings
 
@@ -45,37 +41,20 @@ METHODOLOGIES = (
 )
 
 
-def capture_energy_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:
-    """Capturing and compressing a tonne of CO2 takes more electricity than claimed."""
-    a = p.activity
-    if not a.co2_captured_t or a.capture_electricity_mwh is None:
-        return []
-    per_t = a.capture_electricity_mwh / a.co2_captured_t
-    if per_t >= MIN_CAPTURE_MWH_PER_T:
-        return []
-    return [
-        warn(
-            "capture_energy_implausible",
-            "capture_electricity_mwh",
-            f"{per_t:.3f} MWh per tonne captured is below the {MIN_CAPTURE_MWH_PER_T} MWh/t"
-            " that capture and compression need (typically 0.1-0.4)",
-        )
-    ]
-
-
-def credit_capture_energy(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    """Capture electricity below what capture needs is credited at the least it needs."""
-    a = p.activity
-    if a.capture_electricity_mwh is None or not a.co2_captured_t:
-        return []
-    least = MIN_CAPTURE_MWH_PER_T * a.co2_captured_t
-    rule = f"capture_energy_implausible: credited at {MIN_CAPTURE_MWH_PER_T} MWh/t captured"
-    return bound("capture_electricity_mwh", a.capture_electricity_mwh, least, rule)
+CAPTURE_ENERGY = ActivityNorm(
+    code="capture_energy_implausible",
+    field="capture_electricity_mwh",
+    per="co2_captured_t",
+    limit=MIN_CAPTURE_MWH_PER_T,
+    floor=True,
+    reason="{value:.3f} MWh per tonne captured is below the {limit} MWh/t"
+    " that capture and compression need (typically 0.1-0.4)",
+    rule="capture_energy_implausible: credited at {limit} MWh/t captured",
+)
 
 
 FAMILY = Family(
     ProjectFamily.CCUS,
     METHODOLOGIES,
-    checks=capture_energy_checks,
-    credit_rules={"capture_energy_implausible": credit_capture_energy},
+    norms=(CAPTURE_ENERGY,),
 )

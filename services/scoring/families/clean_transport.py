@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from schemas.project import ProjectSpec
-from schemas.scoring import Flag
 from schemas.vocabulary import Fuel, ProjectFamily, ProjectType
-from scoring.credit_rules import Override, bound
 from scoring.errors import InvalidActivityData
-from scoring.factors import FactorSet
+from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.flags import warn
 from scoring.methodology import Methodology, grid_import_tco2e
 from scoring.workings import MethodologyResult, Workings
 
@@ -64,31 +60,20 @@ METHODOLOGIES = (
 )
 
 
-def distance_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:
-    """No bus or truck runs more than about 550 km every day of the year."""
-    km = p.activity.annual_km_per_vehicle
-    if not km or km <= MAX_KM_PER_VEHICLE_YEAR:
-        return []
-    return [
-        warn(
-            "annual_distance_implausible",
-            "annual_km_per_vehicle",
-            f"{km:,.0f} km per vehicle a year is above the "
-            f"{MAX_KM_PER_VEHICLE_YEAR:,.0f} km a vehicle can run (about 550 km a day)",
-        )
-    ]
-
-
-def credit_distance(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    """A distance no vehicle runs is credited at the most one does."""
-    km = p.activity.annual_km_per_vehicle
-    rule = f"annual_distance_implausible: credited at {MAX_KM_PER_VEHICLE_YEAR:,.0f} km"
-    return [] if km is None else bound("annual_km_per_vehicle", km, MAX_KM_PER_VEHICLE_YEAR, rule)
+DISTANCE = ActivityNorm(
+    code="annual_distance_implausible",
+    field="annual_km_per_vehicle",
+    per=None,
+    limit=MAX_KM_PER_VEHICLE_YEAR,
+    floor=False,
+    reason="{value:,.0f} km per vehicle a year is above the {limit:,.0f} km a vehicle can run"
+    " (about 550 km a day)",
+    rule="annual_distance_implausible: credited at {limit:,.0f} km",
+)
 
 
 FAMILY = Family(
     ProjectFamily.CLEAN_TRANSPORT,
     METHODOLOGIES,
-    checks=distance_checks,
-    credit_rules={"annual_distance_implausible": credit_distance},
+    norms=(DISTANCE,),
 )

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from schemas.project import ProjectSpec
-from schemas.scoring import Flag
 from schemas.vocabulary import ProjectFamily, ProjectType
-from scoring.credit_rules import Override, bound
-from scoring.factors import FactorSet
+from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.flags import warn
 from scoring.methodology import Methodology, auxiliary_tco2e, displaced_grid_tco2e
 from scoring.workings import MethodologyResult, Workings
 
@@ -42,40 +38,21 @@ METHODOLOGIES = (
 )
 
 
-def cycle_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:
-    """More full cycles a year than a grid battery can deliver."""
-    a = p.activity
-    if not a.storage_energy_mwh or not a.curtailment_avoided_mwh:
-        return []
-    cycles = a.curtailment_avoided_mwh / a.storage_energy_mwh
-    if cycles <= MAX_STORAGE_CYCLES_PER_YEAR:
-        return []
-    return [
-        warn(
-            "storage_cycles_exceed_physical_limit",
-            "curtailment_avoided_mwh",
-            f"{cycles:,.0f} full cycles a year exceeds the "
-            f"~{MAX_STORAGE_CYCLES_PER_YEAR:.0f} a grid battery can deliver (1.5 a day)",
-        )
-    ]
-
-
-def credit_cycles(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    """Energy beyond what the cycles allow is credited at the most they deliver."""
-    a = p.activity
-    if a.curtailment_avoided_mwh is None or not a.storage_energy_mwh:
-        return []
-    most = MAX_STORAGE_CYCLES_PER_YEAR * a.storage_energy_mwh
-    rule = (
-        f"storage_cycles_exceed_physical_limit: credited at {MAX_STORAGE_CYCLES_PER_YEAR:g} cycles"
-    )
-    return bound("curtailment_avoided_mwh", a.curtailment_avoided_mwh, most, rule)
+CYCLES = ActivityNorm(
+    code="storage_cycles_exceed_physical_limit",
+    field="curtailment_avoided_mwh",
+    per="storage_energy_mwh",
+    limit=MAX_STORAGE_CYCLES_PER_YEAR,
+    floor=False,
+    reason="{value:,.0f} full cycles a year exceeds the ~{limit:.0f} a grid battery can deliver"
+    " (1.5 a day)",
+    rule="storage_cycles_exceed_physical_limit: credited at {limit:g} cycles",
+)
 
 
 FAMILY = Family(
     ProjectFamily.ENERGY_STORAGE,
     METHODOLOGIES,
-    checks=cycle_checks,
-    credit_rules={"storage_cycles_exceed_physical_limit": credit_cycles},
-    output_bound=credit_cycles,
+    norms=(CYCLES,),
+    output_bound=CYCLES.credit,
 )

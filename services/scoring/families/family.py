@@ -15,6 +15,7 @@ from schemas.project import ProjectSpec
 from schemas.scoring import Flag
 from schemas.vocabulary import FAMILY_OF_TYPE, ProjectFamily, ProjectType
 from scoring.credit_rules import CreditRule
+from scoring.families.activity_norm import ActivityNorm
 from scoring.methodology import Methodology
 
 Checks = Callable[[ProjectSpec, float], list[Flag]]
@@ -35,6 +36,9 @@ class Family:
     family: ProjectFamily
     methodologies: tuple[Methodology, ...]
     checks: Checks = no_checks
+    """Checks of the family's own beyond its `norms`."""
+    norms: tuple[ActivityNorm, ...] = ()
+    """Norms on claimed activity values: each flags a claim beyond it and credits it."""
     capacity_factor_norms: Mapping[ProjectType, float] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -44,6 +48,17 @@ class Family:
     output_bound: CreditRule | None = None
     """Credited output of a plant without a capacity-factor norm whose output is impossible."""
     carbon_peak_targets: PlanTargets | None = None
+
+    def flags(self, project: ProjectSpec, annual_tco2e: float) -> list[Flag]:
+        """Every flag the family's own checks and norms raise on `project`."""
+        return self.checks(project, annual_tco2e) + [
+            f for n in self.norms for f in n.check(project)
+        ]
+
+    @property
+    def all_credit_rules(self) -> Mapping[str, CreditRule]:
+        """Flag code → credit rule, for `credit_rules` and every norm."""
+        return {**self.credit_rules, **{n.code: n.credit for n in self.norms}}
 
     @property
     def types(self) -> tuple[ProjectType, ...]:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from schemas.project import ProjectSpec
-from schemas.scoring import Flag
 from schemas.vocabulary import ProjectFamily, ProjectType
-from scoring.credit_rules import Override, bound
-from scoring.factors import FactorSet
+from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.flags import warn
 from scoring.methodology import Methodology, auxiliary_tco2e
 from scoring.workings import MethodologyResult, Workings
 
@@ -45,38 +41,20 @@ METHODOLOGIES = (
 )
 
 
-def furnace_energy_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:
-    """An arc furnace cannot melt a tonne of scrap on less electricity than physics allows."""
-    a = p.activity
-    electricity = a.project_electricity_mwh
-    if not a.steel_output_t or electricity is None:
-        return []
-    per_t = electricity / a.steel_output_t
-    if per_t >= MIN_EAF_MWH_PER_T:
-        return []
-    return [
-        warn(
-            "electricity_intensity_implausible",
-            "project_electricity_mwh",
-            f"{per_t:.3f} MWh per tonne of steel is below the {MIN_EAF_MWH_PER_T} MWh/t"
-            " an electric-arc furnace needs (typically 0.35-0.6)",
-        )
-    ]
-
-
-def credit_furnace_energy(p: ProjectSpec, _: FactorSet) -> list[Override]:
-    """Electricity below what a furnace needs is credited at the least it needs."""
-    a = p.activity
-    if a.project_electricity_mwh is None or not a.steel_output_t:
-        return []
-    least = MIN_EAF_MWH_PER_T * a.steel_output_t
-    rule = f"electricity_intensity_implausible: credited at {MIN_EAF_MWH_PER_T} MWh/t steel"
-    return bound("project_electricity_mwh", a.project_electricity_mwh, least, rule)
+FURNACE_ENERGY = ActivityNorm(
+    code="electricity_intensity_implausible",
+    field="project_electricity_mwh",
+    per="steel_output_t",
+    limit=MIN_EAF_MWH_PER_T,
+    floor=True,
+    reason="{value:.3f} MWh per tonne of steel is below the {limit} MWh/t"
+    " an electric-arc furnace needs (typically 0.35-0.6)",
+    rule="electricity_intensity_implausible: credited at {limit} MWh/t steel",
+)
 
 
 FAMILY = Family(
     ProjectFamily.INDUSTRIAL_PROCESS,
     METHODOLOGIES,
-    checks=furnace_energy_checks,
-    credit_rules={"electricity_intensity_implausible": credit_furnace_energy},
+    norms=(FURNACE_ENERGY,),
 )
