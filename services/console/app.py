@@ -13,7 +13,18 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from console import bank, enterprise, errors, home, i18n, regulator, signin
+from console import (
+    bank,
+    bank_reports,
+    deals,
+    enterprise,
+    errors,
+    home,
+    i18n,
+    mandates,
+    regulator,
+    signin,
+)
 from console.backends import Backends
 from console.config import ConsoleSettings
 from servicekit.auth import TokenVerifier
@@ -80,8 +91,9 @@ def build_app(
         https_only=config.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (home.router, signin.router, enterprise.router, bank.router, regulator.router):
-        app.include_router(router)
+    routers = (home, signin, enterprise, bank, deals, mandates, bank_reports, regulator)
+    for module in routers:
+        app.include_router(module.router)
     return app
 
 

@@ -34,15 +34,11 @@ def switch_url(request: Request, lang: str) -> str:
     return f"{request.url.path}?{urlencode(query)}"
 
 
-def render(
-    request: Request,
-    template: str,
-    context: Mapping[str, Any] | None = None,
-    *,
-    status_code: int = 200,
-) -> HTMLResponse:
+def base_context(request: Request) -> dict[str, Any]:
+    """What every template may use: the user, the language and its formatters, the CSRF token."""
     lang = lang_of(request)
-    base: dict[str, Any] = {
+    return {
+        "request": request,
         "user": current_user(request),
         "lang": lang,
         "t": partial(i18n.translate, lang),
@@ -52,6 +48,15 @@ def render(
         "csrf": csrf_token(request),
         "switch_url": partial(switch_url, request),
     }
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(
-        request, template, base | dict(context or {}), status_code=status_code
+        request, template, base_context(request) | dict(context or {}), status_code=status_code
     )

@@ -6,18 +6,18 @@ field holding letters) is named back to the user before any service is called.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from console import forms
+from console.forms import text
 from schemas.project import ActivityData
 from schemas.vocabulary import City, Fuel, Instrument, ProjectType
 
 INTEGER_ACTIVITY = frozenset({"fleet_size"})
 CHOICE_ACTIVITY = frozenset({"baseline_fuel", "project_fuel"})
 ACTIVITY_FIELDS = tuple(ActivityData.model_fields)
-MAX_TEXT = 4000
 
 
 @dataclass
@@ -28,65 +28,46 @@ class ParsedProject:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _text(form: Mapping[str, Any], name: str) -> str:
-    value = form.get(name, "")
-    return value.strip()[:MAX_TEXT] if isinstance(value, str) else ""
-
-
-def _number(raw: str, name: str, errors: dict[str, str], *, integer: bool) -> float | int | None:
-    if not raw:
-        return None
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        errors[name] = "form.error.integer" if integer else "form.error.number"
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        errors[name] = "form.error.number"
-        return None
-    return value
-
-
 def parse(form: Mapping[str, Any], instruments: list[str]) -> ParsedProject:
     """Form fields → the ProjectSpec JSON; validation of values is left to the services."""
     parsed = ParsedProject()
     body, errors = parsed.body, parsed.errors
     for name in ("name", "description", "type", "city", "county"):
-        if value := _text(form, name):
+        if value := text(form, name):
             body[name] = value
     for name in ("capex_cny", "financing_need_cny"):
-        if value := _text(form, name):
+        if value := text(form, name):
             body[name] = value  # money travels as a decimal string, never a float
     for name in ("tenor_months", "lifetime_years"):
-        number = _number(_text(form, name), name, errors, integer=True)
+        number = forms.number(text(form, name), name, errors, integer=True)
         if number is not None:
             body[name] = number
     for name in ("construction_start", "operation_date"):
-        if value := _text(form, name):
+        if value := text(form, name):
             body[name] = value
     body["instruments"] = [i for i in instruments if isinstance(i, str)][:10]
-    body["high_energy_high_emission"] = _text(form, "high_energy_high_emission") == "on"
+    body["high_energy_high_emission"] = text(form, "high_energy_high_emission") == "on"
     activity: dict[str, Any] = {}
     for name in ACTIVITY_FIELDS:
-        raw = _text(form, f"activity.{name}")
+        raw = text(form, f"activity.{name}")
         if name in CHOICE_ACTIVITY:
             if raw:
                 activity[name] = raw
             continue
-        number = _number(raw, f"activity.{name}", errors, integer=name in INTEGER_ACTIVITY)
+        number = forms.number(raw, f"activity.{name}", errors, integer=name in INTEGER_ACTIVITY)
         if number is not None:
             activity[name] = number
     body["activity"] = activity
-    claimed = _number(
-        _text(form, "claimed_annual_tco2e"), "claimed_annual_tco2e", errors, integer=False
+    claimed = forms.number(
+        text(form, "claimed_annual_tco2e"), "claimed_annual_tco2e", errors, integer=False
     )
     if claimed is not None:
         body["claimed_annual_tco2e"] = claimed
-    factor = _number(
-        _text(form, "declared_factor.value"), "declared_factor.value", errors, integer=False
+    factor = forms.number(
+        text(form, "declared_factor.value"), "declared_factor.value", errors, integer=False
     )
-    if factor is not None or _text(form, "declared_factor.source"):
-        body["declared_factor"] = {"value": factor, "source": _text(form, "declared_factor.source")}
+    if factor is not None or text(form, "declared_factor.source"):
+        body["declared_factor"] = {"value": factor, "source": text(form, "declared_factor.source")}
     return parsed
 
 

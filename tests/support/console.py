@@ -65,3 +65,19 @@ def project_form(body: Mapping[str, Any]) -> dict[str, Any]:
         elif not isinstance(value, list):
             form[name] = str(value)
     return form
+
+
+def mandate_form(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A mandate body (tests.support.samples) as the mandate form posts it."""
+    form: dict[str, Any] = {}
+    for name, value in body.items():
+        if name == "limits":
+            form |= {f"limits.{k}": str(v) for k, v in value.items() if v is not None}
+        elif isinstance(value, list):
+            form[name] = list(value)
+        elif isinstance(value, bool):
+            if value:
+                form[name] = "on"
+        elif value is not None:
+            form[name] = str(value)
+    return form
