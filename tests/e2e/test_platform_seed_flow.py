@@ -83,12 +83,12 @@ def test_seed_flow_reaches_every_lender_feed_and_the_ledger_verifies(platform, m
             eventually_sync(repaid)
             total = client.get(f"{audit}/v1/flows").json()["total"]
             assert 0 < Decimal(total["outstanding_cny"]) < Decimal(total["disbursed_cny"])
-        crf = client.get(
-            f"{audit}/v1/disclosures/crf", params={"quarter": "2026Q1", "format": "csv"}
+        cerf = client.get(
+            f"{audit}/v1/disclosures/cerf", params={"quarter": "2026Q1", "format": "csv"}
         )
-        assert crf.status_code == 200 and crf.text.startswith("lender_id")
+        assert cerf.status_code == 200 and cerf.text.startswith("lender_id")
         # The seed flow never makes a CERF loan on a project the taxonomy rules out.
-        disclosed = client.get(f"{audit}/v1/disclosures/crf", params={"quarter": "2026Q4"})
+        disclosed = client.get(f"{audit}/v1/disclosures/cerf", params={"quarter": "2026Q4"})
         assert disclosed.status_code == 200, disclosed.text
         assert "not_eligible" not in {row["field"] for row in disclosed.json()["rows"]}
         project = ranking["items"][0]["project_id"]

@@ -292,7 +292,7 @@ async def test_the_ledger_lists_a_projects_entries_and_exports_them_as_csv(
     "path",
     [
         "/v1/ledger", "/v1/ledger/verify", "/v1/ledger/checkpoints", "/v1/flows",
-        "/v1/disclosures/crf?quarter=2026Q1", f"/v1/projects/{uuid.uuid4()}/lineage",
+        "/v1/disclosures/cerf?quarter=2026Q1", f"/v1/projects/{uuid.uuid4()}/lineage",
         f"/v1/lenders/{uuid.uuid4()}/scorecard",
     ],
 )  # fmt: skip

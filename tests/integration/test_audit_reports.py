@@ -191,12 +191,12 @@ async def test_flows_filter_by_date_and_export_csv(
     ]  # fmt: skip
 
 
-async def test_crf_disclosure_reports_quarter_year_and_inception_per_field(
+async def test_cerf_disclosure_reports_quarter_year_and_inception_per_field(
     audit: RunningService, story: Story, mint: Any
 ) -> None:
     lender_id = str(story.financed.lender_id)
     table = await get(
-        audit, "/v1/disclosures/crf", mint("regulator"), quarter="2026Q1", lender_id=lender_id
+        audit, "/v1/disclosures/cerf", mint("regulator"), quarter="2026Q1", lender_id=lender_id
     )
     assert [r["field"] for r in table["rows"]] == ["clean_energy", "all"]
     figures = {
@@ -217,7 +217,7 @@ async def test_crf_disclosure_reports_quarter_year_and_inception_per_field(
     assert (loan["refinancing_share"], loan["refinancing_rate_percent"]) == ("0.60", "1.25")
     assert all(rule["source"] and rule["valid_from"] for rule in table["refinancing_rules"])
     next_year = await get(
-        audit, "/v1/disclosures/crf", mint("regulator"), quarter="2027Q1", lender_id=lender_id
+        audit, "/v1/disclosures/cerf", mint("regulator"), quarter="2027Q1", lender_id=lender_id
     )
     assert next_year["rows"][0]["quarter"]["projects"] == 0
     assert next_year["rows"][0]["since_inception"] == figures
@@ -227,12 +227,12 @@ async def test_a_lender_reads_only_its_own_disclosure_rows(
     audit: RunningService, story: Story, mint: Any
 ) -> None:
     own = mint("lender", story.financed.lender_id)
-    rows = (await get(audit, "/v1/disclosures/crf", own, quarter="2026Q1"))["rows"]
+    rows = (await get(audit, "/v1/disclosures/cerf", own, quarter="2026Q1"))["rows"]
     assert {r["lender_id"] for r in rows} == {str(story.financed.lender_id)}
     params = {"quarter": "2026Q1", "lender_id": str(story.declined.lender_id)}
-    other = await audit.client.get("/v1/disclosures/crf", params=params, headers=own)
+    other = await audit.client.get("/v1/disclosures/cerf", params=params, headers=own)
     assert other.status_code == 403
-    bad = await audit.client.get("/v1/disclosures/crf", params={"quarter": "2026Q9"}, headers=own)
+    bad = await audit.client.get("/v1/disclosures/cerf", params={"quarter": "2026Q9"}, headers=own)
     assert bad.status_code == 422 and bad.json()["field"] == "quarter"
 
 

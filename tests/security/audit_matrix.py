@@ -46,7 +46,7 @@ ROWS = (
     Endpoint("GET", "/v1/flows", READERS_ONLY),
     Endpoint(
         "GET",
-        "/v1/disclosures/crf",
+        "/v1/disclosures/cerf",
         expect(
             enterprise_own=403,
             enterprise_other=403,

@@ -11,16 +11,16 @@ from audit.api import access
 from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
 from audit.read_model import queries
 from audit.read_model.queries import FinancingFilter
-from audit.reports.cerf_disclosure import CRF_INSTRUMENT, crf_loans, crf_table
+from audit.reports.cerf_disclosure import CERF_INSTRUMENT, cerf_loans, cerf_table
 from audit.reports.cerf_refinancing import refinancing_table
 from audit.reports.flows import Dimension, FlowQuery, flow_groups, flow_total
 from audit.reports.periods import Period, parse_quarter
 from audit.reports.scorecard import scorecard
 from audit.reports.views import (
-    CrfDisclosure,
-    CrfFiguresView,
-    CrfLoanView,
-    CrfRowView,
+    CerfDisclosure,
+    CerfFiguresView,
+    CerfLoanView,
+    CerfRowView,
     DeclineReason,
     FlowFigures,
     FlowGroupView,
@@ -97,8 +97,8 @@ async def financing_flows(
     return report
 
 
-@router.get("/disclosures/crf", response_model=CrfDisclosure, responses=CSV_RESPONSE)
-async def crf_disclosure(
+@router.get("/disclosures/cerf", response_model=CerfDisclosure, responses=CSV_RESPONSE)
+async def cerf_disclosure(
     request: Request,
     principal: CurrentPrincipal,
     pool: Pool,
@@ -113,7 +113,7 @@ async def crf_disclosure(
     ],
     lender_id: uuid.UUID | None = None,
     format: Format = None,
-) -> CrfDisclosure | Response:
+) -> CerfDisclosure | Response:
     """Carbon-reduction-facility loans per lender and field: quarter, year to date, inception;
     each loan's outstanding balance and the central bank's refinancing from the rule table."""
     scope = access.lender_scope(principal, lender_id)
@@ -121,24 +121,24 @@ async def crf_disclosure(
         q = parse_quarter(quarter)
     except ValueError as exc:
         raise Unprocessable(str(exc), field="quarter") from None
-    where = FinancingFilter(lender_id=scope, instrument=CRF_INSTRUMENT)
+    where = FinancingFilter(lender_id=scope, instrument=CERF_INSTRUMENT)
     financing = await queries.financing_rows(pool, where)
     rules = refinancing_table()
-    table = crf_table(financing, q, rules)
+    table = cerf_table(financing, q, rules)
     names = await queries.lender_names(pool, sorted({r.lender_id for r in table}))
-    disclosure = CrfDisclosure(
+    disclosure = CerfDisclosure(
         quarter=q.label,
         quarter_start=q.first_day,
         quarter_end=q.last_day,
-        instrument=CRF_INSTRUMENT,
+        instrument=CERF_INSTRUMENT,
         rows=[
-            CrfRowView(
+            CerfRowView(
                 lender_id=r.lender_id,
                 lender_name=names.get(r.lender_id),
                 field=r.field,
-                quarter=CrfFiguresView.of(r.quarter),
-                year_to_date=CrfFiguresView.of(r.year_to_date),
-                since_inception=CrfFiguresView.of(r.since_inception),
+                quarter=CerfFiguresView.of(r.quarter),
+                year_to_date=CerfFiguresView.of(r.year_to_date),
+                since_inception=CerfFiguresView.of(r.since_inception),
                 loans=r.loans,
                 outstanding_cny=r.outstanding_cny,
                 refinanced_cny=r.refinanced_cny,
@@ -146,12 +146,12 @@ async def crf_disclosure(
             )
             for r in table
         ],
-        loans=[CrfLoanView.of(loan) for loan in crf_loans(financing, q.last_day, rules)],
+        loans=[CerfLoanView.of(loan) for loan in cerf_loans(financing, q.last_day, rules)],
         facility=rules.facility,
         refinancing_rules=[RefinancingRuleView(**rule.model_dump()) for rule in rules.rules],
     )
     if wants_csv(request, format):
-        return csv_response(disclosure.rows, f"crf-{q.label}", model=CrfRowView)
+        return csv_response(disclosure.rows, f"cerf-{q.label}", model=CerfRowView)
     return disclosure
 
 

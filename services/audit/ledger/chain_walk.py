@@ -1,4 +1,5 @@
-"""Re-walking the chain: the first entry whose seal, position or index does not hold.
+"""Re-walking the chain (both verifications use it): the first entry whose seal, position or
+index does not hold.
 
 The walk is fed in batches so a ledger of millions of rows never sits in memory. It finds
 altered entries (the recomputed hash differs), deleted ones (a gap in seq, or a prev_hash that

@@ -21,7 +21,7 @@ SELECT r.kind, r.deal_id, r.ledger_seq, r.disbursed_on, r.repaid_on, r.responded
        r.instrument, r.rate_percent, r.lender_id, r.project_id, r.city, r.family,
        COALESCE(p.county, d.county) AS county,
        COALESCE(s.category_code, d.category_code) AS category,
-       COALESCE(s.crf_field, d.crf_field) AS crf_field,
+       COALESCE(s.cerf_field, d.cerf_field) AS cerf_field,
        COALESCE(s.capex_cny, p.capex_cny, d.capex_cny) AS capex_cny,
        COALESCE(s.annual_tco2e, d.annual_tco2e) AS annual_tco2e
 FROM responses r
@@ -73,7 +73,7 @@ def _financing_row(r: asyncpg.Record) -> FinancingRow:
         r["county"],
         r["family"],
         r["category"],
-        r["crf_field"],
+        r["cerf_field"],
         r["capex_cny"],
         _tonnes(r["annual_tco2e"]),
     )

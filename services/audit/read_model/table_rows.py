@@ -1,4 +1,4 @@
-"""Read-model rows taken from events: the facts flows, disclosures and scorecards rest on.
+"""Read-model table rows taken from events: what flows, disclosures and scorecards rest on.
 
 Pure: each function maps one typed event to the tuple its table stores.
 """

@@ -36,12 +36,12 @@ UPDATE projects SET status = 'withdrawn', updated_at = $3 WHERE project_id = $1 
 """
 UPSERT_SCORE = """
 INSERT INTO project_scores (project_id, project_version, score, annual_tco2e, capex_cny,
-    category_code, category, crf_field, icma_category, scored_at)
+    category_code, category, cerf_field, icma_category, scored_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (project_id) DO UPDATE SET project_version = EXCLUDED.project_version,
     score = EXCLUDED.score, annual_tco2e = EXCLUDED.annual_tco2e, capex_cny = EXCLUDED.capex_cny,
     category_code = EXCLUDED.category_code, category = EXCLUDED.category,
-    crf_field = EXCLUDED.crf_field, icma_category = EXCLUDED.icma_category,
+    cerf_field = EXCLUDED.cerf_field, icma_category = EXCLUDED.icma_category,
     scored_at = EXCLUDED.scored_at
 WHERE (project_scores.project_version, project_scores.scored_at)
     <= (EXCLUDED.project_version, EXCLUDED.scored_at)
@@ -52,7 +52,7 @@ ON CONFLICT (lender_id) DO NOTHING
 """
 INSERT_DEAL = """
 INSERT INTO deals (deal_id, ledger_seq, lender_id, mandate_id, project_id, project_version,
-    enterprise_id, city, county, family, capex_cny, annual_tco2e, category_code, crf_field,
+    enterprise_id, city, county, family, capex_cny, annual_tco2e, category_code, cerf_field,
     fit_score, matched_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 ON CONFLICT (deal_id) DO NOTHING

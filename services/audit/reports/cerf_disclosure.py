@@ -20,7 +20,7 @@ from audit.reports.cerf_refinancing import RefinancingTable, refinancing_table
 from audit.reports.flows import ZERO, FinancingRow, attributed_tco2e
 from audit.reports.periods import Quarter
 
-CRF_INSTRUMENT = "carbon_reduction_facility_loan"
+CERF_INSTRUMENT = "carbon_reduction_facility_loan"
 ALL_FIELDS = "all"
 UNCLASSIFIED = "unclassified"
 CENTS = Decimal("0.01")
@@ -29,7 +29,7 @@ TONNE_PLACES = Decimal("0.001")
 
 
 @dataclass(frozen=True)
-class CrfFigures:
+class CerfFigures:
     projects: int
     loan_amount_cny: Decimal
     weighted_rate_percent: Decimal | None
@@ -37,7 +37,7 @@ class CrfFigures:
 
 
 @dataclass(frozen=True)
-class CrfLoan:
+class CerfLoan:
     """One facility loan at a quarter's end, and what the central bank refinances of it."""
 
     deal_id: uuid.UUID
@@ -55,31 +55,31 @@ class CrfLoan:
 
 
 @dataclass(frozen=True)
-class CrfRow:
+class CerfRow:
     lender_id: uuid.UUID
     field: str
-    quarter: CrfFigures
-    year_to_date: CrfFigures
-    since_inception: CrfFigures
+    quarter: CerfFigures
+    year_to_date: CerfFigures
+    since_inception: CerfFigures
     loans: int = 0
     outstanding_cny: Decimal = ZERO
     refinanced_cny: Decimal = ZERO
     refinancing_rate_percent: Decimal | None = None
 
 
-def is_crf_disbursement(row: FinancingRow) -> bool:
-    return row.kind == "disbursed" and row.instrument == CRF_INSTRUMENT
+def is_cerf_disbursement(row: FinancingRow) -> bool:
+    return row.kind == "disbursed" and row.instrument == CERF_INSTRUMENT
 
 
-def crf_loans(
+def cerf_loans(
     rows: Iterable[FinancingRow], last: date, table: RefinancingTable | None = None
-) -> list[CrfLoan]:
+) -> list[CerfLoan]:
     """Every facility loan with money paid out by `last`, its balance and its refinancing."""
     rules = table or refinancing_table()
     paid: dict[uuid.UUID, list[FinancingRow]] = {}
     repaid: dict[uuid.UUID, Decimal] = {}
     for row in rows:
-        if row.instrument != CRF_INSTRUMENT or row.on > last:
+        if row.instrument != CERF_INSTRUMENT or row.on > last:
             continue
         if row.kind == "disbursed":
             paid.setdefault(row.deal_id, []).append(row)
@@ -100,11 +100,11 @@ def crf_loans(
         drawn = sum((t.amount_cny for t in tranches), ZERO)
         back = repaid.get(deal_id, ZERO)
         loans.append(
-            CrfLoan(
+            CerfLoan(
                 deal_id,
                 first.lender_id,
                 first.project_id,
-                first.crf_field or UNCLASSIFIED,
+                first.cerf_field or UNCLASSIFIED,
                 first.on,
                 drawn.quantize(CENTS),
                 back.quantize(CENTS),
@@ -118,7 +118,7 @@ def crf_loans(
     return loans
 
 
-def _weighted_rate(loans: Iterable[CrfLoan]) -> Decimal | None:
+def _weighted_rate(loans: Iterable[CerfLoan]) -> Decimal | None:
     chosen = list(loans)
     refinanced = sum((loan.refinanced_cny for loan in chosen), ZERO)
     if not refinanced:
@@ -127,7 +127,7 @@ def _weighted_rate(loans: Iterable[CrfLoan]) -> Decimal | None:
     return (weight / refinanced).quantize(RATE_PLACES)
 
 
-def figures(rows: Iterable[FinancingRow], first: date | None, last: date) -> CrfFigures:
+def figures(rows: Iterable[FinancingRow], first: date | None, last: date) -> CerfFigures:
     """The four disclosed figures over disbursements dated first..last (inclusive)."""
     amount = rated_amount = weighted = tonnes = ZERO
     projects: set[uuid.UUID] = set()
@@ -141,22 +141,22 @@ def figures(rows: Iterable[FinancingRow], first: date | None, last: date) -> Crf
             weighted += row.amount_cny * row.rate_percent
         tonnes += attributed_tco2e(row) or ZERO
     rate = (weighted / rated_amount).quantize(RATE_PLACES) if rated_amount else None
-    return CrfFigures(len(projects), amount.quantize(CENTS), rate, tonnes.quantize(TONNE_PLACES))
+    return CerfFigures(len(projects), amount.quantize(CENTS), rate, tonnes.quantize(TONNE_PLACES))
 
 
-def crf_table(
+def cerf_table(
     rows: Iterable[FinancingRow], quarter: Quarter, table: RefinancingTable | None = None
-) -> list[CrfRow]:
+) -> list[CerfRow]:
     """Rows per (lender, field) plus an `all` row per lender, sorted by lender then field."""
     rows = list(rows)
     cells: dict[tuple[uuid.UUID, str], list[FinancingRow]] = {}
     for row in rows:
-        if not is_crf_disbursement(row) or row.on > quarter.last_day:
+        if not is_cerf_disbursement(row) or row.on > quarter.last_day:
             continue
-        for field_name in (row.crf_field or UNCLASSIFIED, ALL_FIELDS):
+        for field_name in (row.cerf_field or UNCLASSIFIED, ALL_FIELDS):
             cells.setdefault((row.lender_id, field_name), []).append(row)
-    loans: dict[tuple[uuid.UUID, str], list[CrfLoan]] = {}
-    for loan in crf_loans(rows, quarter.last_day, table):
+    loans: dict[tuple[uuid.UUID, str], list[CerfLoan]] = {}
+    for loan in cerf_loans(rows, quarter.last_day, table):
         for field_name in (loan.field, ALL_FIELDS):
             loans.setdefault((loan.lender_id, field_name), []).append(loan)
     result = []
@@ -165,7 +165,7 @@ def crf_table(
     ):
         held = loans.get(key, [])
         result.append(
-            CrfRow(
+            CerfRow(
                 key[0],
                 key[1],
                 figures(cell, quarter.first_day, quarter.last_day),

@@ -50,7 +50,7 @@ class FinancingRow:
     county: str | None
     family: str
     category: str | None
-    crf_field: str | None
+    cerf_field: str | None
     capex_cny: Decimal | None
     annual_tco2e: Decimal | None
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from audit.reports.cerf_disclosure import CENTS, TONNE_PLACES, CrfFigures, CrfLoan
+from audit.reports.cerf_disclosure import CENTS, TONNE_PLACES, CerfFigures, CerfLoan
 from audit.reports.flows import FlowTotals
 from audit.reports.scorecard import ResponseTimes
 
@@ -62,34 +62,34 @@ class FlowReport(BaseModel):
     total: FlowFigures
 
 
-class CrfFiguresView(BaseModel):
+class CerfFiguresView(BaseModel):
     projects: int
     loan_amount_cny: Decimal
     weighted_rate_percent: Decimal | None
     annual_tco2e_driven: Decimal
 
     @classmethod
-    def of(cls, f: CrfFigures) -> CrfFiguresView:
+    def of(cls, f: CerfFigures) -> CerfFiguresView:
         return cls(**f.__dict__)
 
 
-class CrfRowView(BaseModel):
+class CerfRowView(BaseModel):
     """One lender and field; `loans`, `outstanding_cny` and the refinancing stand at the
     quarter's end (since inception)."""
 
     lender_id: uuid.UUID
     lender_name: str | None
     field: str
-    quarter: CrfFiguresView
-    year_to_date: CrfFiguresView
-    since_inception: CrfFiguresView
+    quarter: CerfFiguresView
+    year_to_date: CerfFiguresView
+    since_inception: CerfFiguresView
     loans: int
     outstanding_cny: Decimal
     refinanced_cny: Decimal
     refinancing_rate_percent: Decimal | None
 
 
-class CrfLoanView(BaseModel):
+class CerfLoanView(BaseModel):
     """One facility loan: its balance and the refinancing rule of the day it was paid out."""
 
     deal_id: uuid.UUID
@@ -105,7 +105,7 @@ class CrfLoanView(BaseModel):
     refinancing_rate_percent: Decimal | None
 
     @classmethod
-    def of(cls, loan: CrfLoan) -> CrfLoanView:
+    def of(cls, loan: CerfLoan) -> CerfLoanView:
         return cls(**{k: v for k, v in loan.__dict__.items() if k in cls.model_fields})
 
 
@@ -118,14 +118,14 @@ class RefinancingRuleView(BaseModel):
     note: str
 
 
-class CrfDisclosure(BaseModel):
+class CerfDisclosure(BaseModel):
     quarter: str
     quarter_start: date
     quarter_end: date
     instrument: str
     currency: str = "CNY"
-    rows: list[CrfRowView]
-    loans: list[CrfLoanView]
+    rows: list[CerfRowView]
+    loans: list[CerfLoanView]
     facility: str
     refinancing_rules: list[RefinancingRuleView]
 

@@ -31,7 +31,7 @@ from schemas.lending import LenderRegistered
 from schemas.scoring import ProjectScored, ScoreComponents, Taxonomy
 
 T0 = datetime(2026, 2, 2, 1, 0, tzinfo=UTC)
-CRF = "carbon_reduction_facility_loan"
+CERF = "carbon_reduction_facility_loan"
 
 
 def scored(project_id: uuid.UUID, enterprise_id: uuid.UUID, **overrides: object) -> ProjectScored:
@@ -39,7 +39,7 @@ def scored(project_id: uuid.UUID, enterprise_id: uuid.UUID, **overrides: object)
         "project_id": project_id, "enterprise_id": enterprise_id, "project_version": 1,
         "project_name": "浏阳风电场 Liuyang wind farm", "type": "wind",
         "family": "renewable_power", "city": "changsha", "county": "浏阳市",
-        "instruments": ("green_loan", CRF), "financing_need_cny": Decimal("220000000.00"),
+        "instruments": ("green_loan", CERF), "financing_need_cny": Decimal("220000000.00"),
         "capex_cny": Decimal("320000000.00"), "tenor_months": 180, "lifetime_years": 20,
         "high_energy_high_emission": False, "annual_tco2e": 64000.0, "lifetime_tco2e": 1280000.0,
         "tco2e_per_10k_cny": 2.0, "abatement_cost_cny_per_tco2e": Decimal("250.00"),
@@ -98,7 +98,7 @@ class Deal:
             offer_in_force=offer, responded_at=T0 + timedelta(hours=hours),
         )  # fmt: skip
 
-    def financed(self, amount: str, rate: str, on: date, instrument: str = CRF) -> list[EventData]:
+    def financed(self, amount: str, rate: str, on: date, instrument: str = CERF) -> list[EventData]:
         """Matched, interest after 3 h, an offer, then the money."""
         offer = Offer(
             instrument=instrument, amount_cny=Decimal(amount), rate_percent=Decimal(rate),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from audit.api.csv_export import csv_response
-from audit.reports.views import CrfRowView
+from audit.reports.views import CerfRowView
 
 pytestmark = pytest.mark.unit
 
 
 def test_empty_disclosure_csv_still_has_its_header() -> None:
-    response = csv_response([], "crf-2026Q1", model=CrfRowView)
+    response = csv_response([], "cerf-2026Q1", model=CerfRowView)
     header = bytes(response.body).decode().splitlines()[0]
     assert header.startswith("lender_id,lender_name,field,quarter_projects")

@@ -50,7 +50,7 @@ def financing_rows(draw: st.DrawFn) -> list[FinancingRow]:
                 county=draw(st.sampled_from([None, "浏阳市", "长沙县"])),
                 family=draw(st.sampled_from(["renewable_power", "clean_transport"])),
                 category=draw(st.sampled_from([None, "3", "4"])),
-                crf_field=None,
+                cerf_field=None,
                 capex_cny=CAPEX[project],
                 annual_tco2e=TONNES[project],
             )

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from audit.reports.cerf_disclosure import crf_loans, crf_table
+from audit.reports.cerf_disclosure import cerf_loans, cerf_table
 from audit.reports.cerf_refinancing import refinancing_table
 from audit.reports.flows import Dimension, FinancingRow, FlowQuery, flow_groups, flow_total
 from audit.reports.periods import Period, parse_quarter
@@ -18,12 +18,12 @@ from audit.reports.periods import Period, parse_quarter
 pytestmark = pytest.mark.unit
 
 LENDER, PROJECT, DEAL = uuid.UUID(int=1), uuid.UUID(int=2), uuid.UUID(int=3)
-CRF = "carbon_reduction_facility_loan"
+CERF = "carbon_reduction_facility_loan"
 
 
 def row(kind: str, seq: int, on: date, amount: str, deal: uuid.UUID = DEAL) -> FinancingRow:
     return FinancingRow(
-        kind, deal, seq, on, Decimal(amount), CRF, Decimal("3.10"), LENDER, PROJECT,
+        kind, deal, seq, on, Decimal(amount), CERF, Decimal("3.10"), LENDER, PROJECT,
         "changsha", None, "renewable_power", "3", "clean_energy",
         Decimal("100000000.00"), Decimal(20000),
     )  # fmt: skip
@@ -61,7 +61,7 @@ def test_outstanding_is_the_balance_at_the_end_of_each_period_not_a_net_flow() -
 
 def test_the_rule_table_is_sourced_dated_and_gives_the_rule_of_a_loans_day() -> None:
     table = refinancing_table()
-    assert table.instrument == CRF
+    assert table.instrument == CERF
     assert all(len(rule.source) > 40 for rule in table.rules)
     launch = table.rule_on(date(2021, 11, 8))
     assert launch is not None
@@ -74,7 +74,7 @@ def test_the_rule_table_is_sourced_dated_and_gives_the_rule_of_a_loans_day() -> 
 def test_each_facility_loan_shows_its_balance_and_the_refinancing_of_its_tranches_days() -> None:
     late = [replace(r, on=date(2026, 3, 1)) for r in ROWS if r.kind == "disbursed"][:1]
     rows = [*ROWS, replace(late[0], deal_id=uuid.UUID(int=9), seq=9)]
-    loans = {loan.deal_id: loan for loan in crf_loans(rows, date(2026, 3, 31))}
+    loans = {loan.deal_id: loan for loan in cerf_loans(rows, date(2026, 3, 31))}
     first = loans[DEAL]
     assert (first.disbursed_cny, first.repaid_cny, first.outstanding_cny) == (
         Decimal("50000000.00"),
@@ -84,7 +84,7 @@ def test_each_facility_loan_shows_its_balance_and_the_refinancing_of_its_tranche
     assert first.refinanced_cny == Decimal("30000000.00")  # 60% of both 2025 tranches
     assert first.refinancing_rate_percent == Decimal("1.75")  # the rule of its first tranche
     assert loans[uuid.UUID(int=9)].refinancing_rate_percent == Decimal("1.25")
-    (cell, *_) = [r for r in crf_table(rows, parse_quarter("2026Q1")) if r.field == "clean_energy"]
+    (cell, *_) = [r for r in cerf_table(rows, parse_quarter("2026Q1")) if r.field == "clean_energy"]
     assert (cell.loans, cell.outstanding_cny) == (2, Decimal("55000000.00"))
     assert cell.refinanced_cny == Decimal("42000000.00")
     # 12M at 1.75 (Feb 2025), 18M at 1.50 (Jun 2025), 12M at 1.25 (Mar 2026): 63M / 42M

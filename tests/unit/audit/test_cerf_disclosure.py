@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from audit.reports.cerf_disclosure import CrfFigures, crf_table
+from audit.reports.cerf_disclosure import CerfFigures, cerf_table
 from audit.reports.flows import FinancingRow
 from audit.reports.periods import parse_quarter
 
@@ -22,11 +22,11 @@ FACTS = {  # capex CNY, annual tCO2e, facility field
     P3: (Decimal("40000000.00"), Decimal(5000), "energy_conservation_environmental_protection"),
     P4: (Decimal("20000000.00"), Decimal(4000), "carbon_reduction_technology"),
 }
-CRF = "carbon_reduction_facility_loan"
+CERF = "carbon_reduction_facility_loan"
 
 
 def paid(seq: int, lender: uuid.UUID, project: uuid.UUID, on: date, amount: str, rate: str,
-         instrument: str = CRF) -> FinancingRow:  # fmt: skip
+         instrument: str = CERF) -> FinancingRow:  # fmt: skip
     capex, tonnes, field = FACTS[project]
     return FinancingRow(
         "disbursed",
@@ -58,14 +58,14 @@ ROWS = [
 ]
 
 
-def figures(projects: int, amount: str, rate: str, tonnes: str) -> CrfFigures:
-    return CrfFigures(projects, Decimal(amount), Decimal(rate), Decimal(tonnes))
+def figures(projects: int, amount: str, rate: str, tonnes: str) -> CerfFigures:
+    return CerfFigures(projects, Decimal(amount), Decimal(rate), Decimal(tonnes))
 
 
-def table(quarter: str) -> dict[tuple[uuid.UUID, str], tuple[CrfFigures, ...]]:
+def table(quarter: str) -> dict[tuple[uuid.UUID, str], tuple[CerfFigures, ...]]:
     return {
         (r.lender_id, r.field): (r.quarter, r.year_to_date, r.since_inception)
-        for r in crf_table(ROWS, parse_quarter(quarter))
+        for r in cerf_table(ROWS, parse_quarter(quarter))
     }
 
 
@@ -93,16 +93,16 @@ def test_second_quarter_separates_quarter_year_to_date_and_inception() -> None:
         figures(2, "30000000.00", "1.7667", "5200.000"),
         figures(2, "60000000.00", "1.7583", "11200.000"),
     )
-    empty = CrfFigures(0, Decimal("0.00"), None, Decimal("0.000"))
+    empty = CerfFigures(0, Decimal("0.00"), None, Decimal("0.000"))
     assert got[(BANK_B, "carbon_reduction_technology")][0] == empty
 
 
 def test_only_facility_loans_disbursed_by_the_quarter_end_count() -> None:
-    rows = crf_table(ROWS, parse_quarter("2025Q4"))
+    rows = cerf_table(ROWS, parse_quarter("2025Q4"))
     assert [(r.lender_id, r.field) for r in rows] == [(BANK_A, "clean_energy"), (BANK_A, "all")]
     assert rows[0].since_inception.loan_amount_cny == Decimal("30000000.00")
 
 
 def test_rows_are_ordered_by_lender_with_the_all_row_last() -> None:
-    fields = [r.field for r in crf_table(ROWS, parse_quarter("2026Q1")) if r.lender_id == BANK_A]
+    fields = [r.field for r in cerf_table(ROWS, parse_quarter("2026Q1")) if r.lender_id == BANK_A]
     assert fields == ["clean_energy", "energy_conservation_environmental_protection", "all"]
