@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import uuid
 import zlib
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import asyncpg
@@ -80,19 +78,3 @@ async def migrate(
         await con.execute("SELECT pg_advisory_unlock_all()")
         await con.close()
     return applied
-
-
-@asynccontextmanager
-async def scratch_schema(database_url: str, prefix: str, service_dir: Path) -> AsyncIterator[str]:
-    """A freshly migrated schema of its own, dropped afterwards: benchmarks measure on empty
-    tables, and leave nothing behind even when they fail."""
-    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    try:
-        await migrate(database_url, schema, service_dir)
-        yield schema
-    finally:
-        con = await asyncpg.connect(database_url)
-        try:
-            await con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        finally:
-            await con.close()

@@ -25,7 +25,7 @@ from audit.ledger.verify_stored import verify_ledger
 from schemas.deals import DealResponded, Disbursement, Offer
 from schemas.envelope import Envelope, EventData
 from servicekit.db import create_pool
-from servicekit.migrations import scratch_schema
+from tests.support.scratch_schema import scratch_schema
 
 PACKAGE_DIR = Path(audit.__file__).parent  # its migrations
 

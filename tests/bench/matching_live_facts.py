@@ -27,9 +27,9 @@ from schemas.scoring import (
 )
 from schemas.vocabulary import FAMILY_OF_TYPE
 from servicekit.db import Executor, create_pool
-from servicekit.migrations import scratch_schema
 from servicekit.rls import SYSTEM, act_for
 from tests.support.matching_samples import enterprise_pool, synthetic_project
+from tests.support.scratch_schema import scratch_schema
 
 PACKAGE_DIR = Path(matching.app.__file__).parent
 SCORED_AT = datetime(2026, 1, 5, tzinfo=UTC)

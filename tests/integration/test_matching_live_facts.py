@@ -17,9 +17,9 @@ from matching.repository import projects as project_store
 from schemas.scoring import CarbonReductionField, Flag, FlagSeverity, ProjectScored, Taxonomy
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.db import create_pool
-from servicekit.migrations import scratch_schema
 from servicekit.rls import SYSTEM, act_for
 from tests.bench.matching_live_facts import bench_live_facts
+from tests.support.scratch_schema import scratch_schema
 from tests.unit.matching.test_scored import scored_event
 
 pytestmark = pytest.mark.integration

@@ -36,9 +36,9 @@ from scoring.factors import load_factor_sets
 from scoring.handlers import project_handlers
 from servicekit.db import create_pool
 from servicekit.inbox import Delivered, InboxConsumer
-from servicekit.migrations import scratch_schema
 from servicekit.rls import SYSTEM, act_for
 from tests.support.samples import data_centre_body
+from tests.support.scratch_schema import scratch_schema
 
 pytestmark = pytest.mark.integration
 NOT_IMPROVED = {"it_load_kw": 5000.0, "pue_before": 1.5, "pue_after": 1.5}  # rejected

@@ -44,9 +44,9 @@ from scoring.factors import load_factor_sets
 from scoring.handlers import project_handlers
 from servicekit.db import create_pool
 from servicekit.inbox import Delivered, InboxConsumer
-from servicekit.migrations import scratch_schema
 from servicekit.rls import SYSTEM, act_for
 from tests.support.samples import data_centre_body, lender_body, mandate_body
+from tests.support.scratch_schema import scratch_schema
 
 pytestmark = pytest.mark.integration
 
