@@ -1,0 +1,56 @@
+"""The regulator's charts and map are plain SVG: every figure is in the markup, names escaped."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from console.regulator.charts import Bar, Series, bar_chart, line_chart
+from console.regulator.hunan_map import SEATS, hunan_map
+from schemas.vocabulary import City
+
+pytestmark = pytest.mark.unit
+
+
+def shown(value: Decimal) -> str:
+    return f"{value:.2f} CNY"
+
+
+def test_bars_run_largest_first_with_lengths_in_proportion():
+    svg = bar_chart("c", "By city", [Bar("small", Decimal(50)), Bar("big", Decimal(200))], shown)
+    assert svg.index("big") < svg.index("small")
+    widths = [float(w) for w in re.findall(r'<rect x="\d+" y="[\d.]+" width="([\d.]+)"', svg)]
+    assert widths == [330.0, 82.5]
+    assert "200.00 CNY" in svg and "50.00 CNY" in svg
+
+
+def test_a_chart_with_nothing_financed_still_draws_without_dividing_by_zero():
+    svg = bar_chart("c", "By lender", [Bar("none yet", Decimal(0))], shown)
+    assert 'width="0.0"' in svg
+    assert "<desc" in line_chart("t", "Over time", [], [], shown)
+
+
+def test_names_are_escaped_so_a_project_name_cannot_inject_markup():
+    svg = bar_chart("c", "<b>t</b>", [Bar("<script>x</script>", Decimal(1))], shown)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_a_line_chart_names_each_series_value_for_screen_readers():
+    svg = line_chart(
+        "t", "Disbursed", ["2026Q1", "2026Q2"], [Series("Changsha", [Decimal(1), Decimal(3)])],
+        shown,
+    )  # fmt: skip
+    assert "Changsha: 2026Q1 1.00 CNY, 2026Q2 3.00 CNY" in svg
+    assert svg.count("<circle") == 2
+
+
+def test_the_map_marks_every_city_with_area_in_proportion_to_money():
+    names = {city: city.value.title() for city in City}
+    values = {City.CHANGSHA: Decimal(400), City.HENGYANG: Decimal(100)}
+    svg = hunan_map("Hunan", values, names, shown)
+    radius = dict(re.findall(r'data-city="(\w+)".*?r="([\d.]+)"', svg))
+    assert set(radius) == {c.value for c in SEATS} == {c.value for c in City}
+    assert float(radius["changsha"]) == pytest.approx(2 * float(radius["hengyang"]))
+    assert float(radius["loudi"]) == 4.0  # nothing financed: a small hollow ring
