@@ -12,25 +12,16 @@ import httpx
 import pytest
 
 from tests.support.kafka import eventually
-from tests.support.processes import ROOT, ServiceProcess, free_port
+from tests.support.platform import running_platform
+from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.e2e
-SERVICES = ("registry", "scoring", "matching", "audit")
 
 
 @pytest.fixture(scope="module")
 def platform(infra, jwks_path):
-    env = {
-        **infra.environment(),
-        "GREENLINK_JWKS_PATH": str(jwks_path),
-        "GREENLINK_ENV": "test",
-    }
-    running = {
-        name: ServiceProcess(name, "all", env, port=free_port()).start() for name in SERVICES
-    }
-    yield running
-    for process in running.values():
-        process.stop()
+    with running_platform(infra, jwks_path) as running:
+        yield running
 
 
 def test_seed_flow_reaches_every_lender_feed_and_the_ledger_verifies(platform, mint, jwks_path):

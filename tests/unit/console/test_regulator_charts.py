@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from console.regulator.charts import Bar, Series, bar_chart, line_chart
-from console.regulator.hunan_map import SEATS, hunan_map
+from console.charts import Bar, Series, bar_chart, line_chart
+from console.hunan_map import SEATS, hunan_map
 from schemas.vocabulary import City
 
 pytestmark = pytest.mark.unit
