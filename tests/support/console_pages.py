@@ -1,0 +1,97 @@
+"""Finding and visiting the console's pages the way a person does: sign in, follow links.
+
+Pages are discovered from each role's home page and its navigation, one page per path shape
+(a project's detail page stands for all of them), so a page added to the console is checked
+and photographed without being listed here.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from playwright.async_api import Page
+
+ROLE_HOME = {"enterprise": "/enterprise", "lender": "/bank", "regulator": "/regulator"}
+ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+")
+NOT_PAGES = (".csv", ".json", "/stream", "/events", "/download")
+
+
+@dataclass(frozen=True)
+class Visit:
+    path: str
+    status: int
+    server_ms: float  # request sent to last byte received: the console's rendering time
+    load_ms: float  # until the load event: what a person waits for
+
+
+def shape(path: str) -> str:
+    """The path with ids replaced, so /bank/deals/<a> and /bank/deals/<b> count as one page."""
+    return ID.sub("{id}", path)
+
+
+def page_name(role: str, path: str) -> str:
+    """enterprise-home, bank-deals-detail, regulator-ledger: a file name a person can read."""
+    rest = shape(urlsplit(path).path).strip("/").split("/")[1:]
+    return "-".join([role, *("detail" if p == "{id}" else p for p in rest or ["home"])])
+
+
+async def sign_in(page: Page, role: str, tenant: uuid.UUID | None = None) -> None:
+    """The development sign-in form, as a person fills it."""
+    await page.goto("/signin")
+    await page.check(f'input[name="role"][value="{role}"]')
+    if tenant is not None:
+        # The list offers the seeded organisations; the form takes any tenant, as here.
+        await page.eval_on_selector(
+            "#tenant",
+            "(select, id) => { if (![...select.options].some(o => o.value === id)) "
+            "select.add(new Option(id, id)); select.value = id; }",
+            str(tenant),
+        )
+    await page.click('form[action="/signin/dev"] button[type="submit"]')
+    await page.wait_for_url(f"**{ROLE_HOME[role]}**")
+
+
+async def visit(page: Page, path: str) -> Visit:
+    response = await page.goto(path, wait_until="load")
+    assert response is not None, path
+    timing = await page.evaluate(
+        """() => { const n = performance.getEntriesByType('navigation')[0];
+                   return [n.responseEnd - n.requestStart, n.loadEventEnd - n.startTime]; }"""
+    )
+    return Visit(path, response.status, float(timing[0]), float(timing[1]))
+
+
+async def links_on(page: Page, prefix: str) -> list[str]:
+    hrefs: list[str] = await page.eval_on_selector_all(
+        "a[href]:not([download])", "links => links.map(a => a.getAttribute('href'))"
+    )
+    found = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.netloc or not parts.path.startswith(prefix) or parts.path.endswith(NOT_PAGES):
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+async def role_pages(page: Page, role: str, limit: int = 30) -> list[str]:
+    """Every page of the role reachable from its home, one per path shape, home first."""
+    home = ROLE_HOME[role]
+    seen_shapes: set[str] = set()
+    pages: list[str] = []
+    queue = [home]
+    while queue and len(pages) < limit:
+        path = queue.pop(0)
+        key = shape(urlsplit(path).path)
+        if key in seen_shapes:
+            continue
+        seen_shapes.add(key)
+        pages.append(path)
+        await page.goto(path)
+        queue.extend(
+            p for p in await links_on(page, home) if shape(urlsplit(p).path) not in seen_shapes
+        )
+    return pages
