@@ -48,7 +48,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], shown: Format) -> 
         y = 8 + i * row_h
         length = float(bar.value / top) * bar_w
         rows.append(
-            f'<g><title>{escape(bar.label)}: {escape(shown(bar.value))}</title>'
+            f"<g><title>{escape(bar.label)}: {escape(shown(bar.value))}</title>"
             f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="{INK}" '
             f'font-size="13">{escape(bar.label)}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 8}" '

@@ -58,7 +58,10 @@ async def service_health(backends: Backends, name: Service) -> ServiceHealth:
         return health
     health.reachable = True
     health.ready = ready.status_code == 200
-    body = ready.json() if ready.headers.get("content-type", "").startswith("application/json") else {}
+    try:
+        body = ready.json()
+    except ValueError:
+        body = {}
     health.checks = {k: str(v) for k, v in body.items() if k != "status"}
     if metrics.status_code == 200:
         read_metrics(health, metrics.text)

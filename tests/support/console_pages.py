@@ -28,13 +28,17 @@ class Visit:
 
 
 def shape(path: str) -> str:
-    """The path with ids replaced, so /bank/deals/<a> and /bank/deals/<b> count as one page."""
-    return ID.sub("{id}", path)
+    """The path with ids replaced and the names of its query parameters, so /bank/deals/<a>
+    and /bank/deals/<b> count as one page, and a search with a query as another."""
+    parts = urlsplit(path)
+    names = sorted({p.split("=")[0] for p in parts.query.split("&") if p} - {"lang"})
+    return ID.sub("{id}", parts.path) + (f"?{'&'.join(names)}" if names else "")
 
 
 def page_name(role: str, path: str) -> str:
     """enterprise-home, bank-deals-detail, regulator-ledger: a file name a person can read."""
-    rest = shape(urlsplit(path).path).strip("/").split("/")[1:]
+    rest = ID.sub("{id}", urlsplit(path).path).strip("/").split("/")[1:]
+    rest += [name for name in shape(path).partition("?")[2].split("&") if name]
     return "-".join([role, *("detail" if p == "{id}" else p for p in rest or ["home"])])
 
 
@@ -85,13 +89,11 @@ async def role_pages(page: Page, role: str, limit: int = 30) -> list[str]:
     queue = [home]
     while queue and len(pages) < limit:
         path = queue.pop(0)
-        key = shape(urlsplit(path).path)
+        key = shape(path)
         if key in seen_shapes:
             continue
         seen_shapes.add(key)
         pages.append(path)
         await page.goto(path)
-        queue.extend(
-            p for p in await links_on(page, home) if shape(urlsplit(p).path) not in seen_shapes
-        )
+        queue.extend(p for p in await links_on(page, home) if shape(p) not in seen_shapes)
     return pages

@@ -54,3 +54,19 @@ def test_the_map_marks_every_city_with_area_in_proportion_to_money():
     assert set(radius) == {c.value for c in SEATS} == {c.value for c in City}
     assert float(radius["changsha"]) == pytest.approx(2 * float(radius["hengyang"]))
     assert float(radius["loudi"]) == 4.0  # nothing financed: a small hollow ring
+
+
+def test_pipeline_health_reads_dead_letters_per_topic_and_the_outbox_backlog():
+    from console.pipeline import ServiceHealth, read_metrics
+
+    health = ServiceHealth("scoring")
+    read_metrics(
+        health,
+        "# TYPE greenlink_dead_letters_total counter\n"
+        'greenlink_dead_letters_total{service="scoring",topic="projects.v1.dlq"} 3.0\n'
+        'greenlink_dead_letters_total{service="scoring",topic="deals.v1.dlq"} 1.0\n'
+        "# TYPE greenlink_outbox_unpublished gauge\n"
+        'greenlink_outbox_unpublished{service="scoring"} 7.0\n',
+    )
+    assert health.dead_letters == {"projects.v1.dlq": 3, "deals.v1.dlq": 1}
+    assert health.dead_letter_total == 4 and health.outbox_unpublished == 7
