@@ -8,7 +8,7 @@ from pathlib import Path
 import asyncpg
 from fastapi import FastAPI
 
-from matching.api.routes import router
+from matching.api import allocation_plan, deals, feeds, lenders, mandates
 from matching.config import MatchingSettings
 from matching.handlers import consumer_handlers, expire_offers
 from matching.lending.deals import china_date
@@ -35,7 +35,7 @@ def build_app(config: MatchingSettings) -> FastAPI:
 
     app = create_app(
         config,
-        [router],
+        [r.router for r in (lenders, mandates, feeds, deals, allocation_plan)],
         title="GreenLink matching",
         description="Lenders' mandates, matched deal feeds, responses and capacity allocation.",
         on_startup=[listen],

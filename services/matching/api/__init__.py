@@ -1,1 +1,1 @@
-"""Matching's HTTP routers."""
+"""Matching's HTTP API, one router per resource; `access` holds the checks they share."""

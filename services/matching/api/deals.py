@@ -1,0 +1,128 @@
+"""One deal and its loan: the lender's answers, the enterprise's decline, repayments, and the
+lenders that answered a project."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from matching import handlers
+from matching.api.access import LENDER_OR_READERS, READERS, lender_of, may_read
+from matching.api.views import DealView, InterestedLender, LoanView, RepaymentLine, Tranche
+from matching.repository import deals as deal_store
+from schemas.deals import DealOfferClosed, DealRepaid, DealResponded, DealResponse, Repayment
+from schemas.fields import LongText
+from servicekit.auth import CurrentPrincipal, Role, require_role, require_tenant
+from servicekit.errors import NotFound
+from servicekit.http import Pool
+from servicekit.rls import acting_as
+
+router = APIRouter(prefix="/v1", tags=["matching"])
+
+
+class ResponseBody(BaseModel):
+    """A lender's answer to a deal: interest, decline, offer or disbursed."""
+
+    model_config = ConfigDict(extra="forbid")
+    response: DealResponse = Field(discriminator="kind")
+
+
+@router.get("/deals/{deal_id}")
+async def get_deal(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> DealView:
+    """One deal of the calling lender, with its explanation and state."""
+    require_role(principal, *LENDER_OR_READERS)
+    async with acting_as(pool, principal) as con:
+        row = await deal_store.fetch_deal(con, deal_id)
+    if row is None or not may_read(principal, row["lender_id"]):
+        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    return DealView(**{k: v for k, v in row.items() if k in DealView.model_fields})
+
+
+@router.post("/deals/{deal_id}/responses", status_code=status.HTTP_201_CREATED)
+async def answer_deal(
+    deal_id: uuid.UUID, body: ResponseBody, principal: CurrentPrincipal, pool: Pool
+) -> DealResponded:
+    """Answer a deal: interest, decline (with reason), offer, or disbursed (draws capacity)."""
+    return await handlers.answer_deal(pool, deal_id, body.response, lender_of(principal))
+
+
+class OfferClosing(BaseModel):
+    """Why an offer is withdrawn or declined (shown to the other side)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: LongText = ""
+
+
+@router.post("/deals/{deal_id}/offer/withdrawal", status_code=status.HTTP_201_CREATED)
+async def withdraw_offer(
+    deal_id: uuid.UUID, body: OfferClosing, principal: CurrentPrincipal, pool: Pool
+) -> DealOfferClosed:
+    """The lender takes its live offer back; the undrawn amount returns to the mandate."""
+    return await handlers.withdraw_offer(pool, deal_id, body.reason, lender_of(principal))
+
+
+@router.post("/deals/{deal_id}/offer/decline", status_code=status.HTTP_201_CREATED)
+async def decline_offer(
+    deal_id: uuid.UUID, body: OfferClosing, principal: CurrentPrincipal, pool: Pool
+) -> DealOfferClosed:
+    """The enterprise turns down an offer on its own project; the reservation is released."""
+    enterprise = require_tenant(principal, Role.ENTERPRISE)
+    return await handlers.decline_offer(pool, deal_id, body.reason, enterprise)
+
+
+@router.post("/deals/{deal_id}/repayments", status_code=status.HTTP_201_CREATED)
+async def record_repayment(
+    deal_id: uuid.UUID, body: Repayment, principal: CurrentPrincipal, pool: Pool
+) -> DealRepaid:
+    """The lender books principal repaid; a revolving mandate gets the capacity back."""
+    return await handlers.record_repayment(pool, deal_id, body, lender_of(principal))
+
+
+@router.get("/deals/{deal_id}/loan")
+async def deal_loan(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> LoanView:
+    """A deal's offer, tranches, repayments and balance: its lender, the project's owner and
+    regulators may read it."""
+    require_role(principal, Role.LENDER, Role.ENTERPRISE, *READERS)
+    async with acting_as(pool, principal) as con:
+        found = await deal_store.lock_deal(con, deal_id, lock=False)
+        tranches, repaid = await deal_store.loan_movements(con, deal_id)
+    if found is None or not (
+        principal.role in READERS
+        or principal.owns(
+            found[0].lender_id if principal.role is Role.LENDER else found[0].enterprise_id
+        )
+    ):
+        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    deal = found[0]
+    return LoanView(
+        deal_id=deal.deal_id,
+        lender_id=deal.lender_id,
+        mandate_id=deal.mandate_id,
+        project_id=deal.project_id,
+        enterprise_id=deal.enterprise_id,
+        state=deal.state,
+        offer=deal.offer.model_dump(mode="json") if deal.offer else None,
+        offer_open=deal.offer_open,
+        balance=deal.balance,
+        tranches=[Tranche(**dict(r.items())) for r in tranches],
+        repayments=[RepaymentLine(**dict(r.items())) for r in repaid],
+    )
+
+
+@router.get("/projects/{project_id}/lenders")
+async def interested_lenders(
+    project_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
+) -> list[InterestedLender]:
+    """Which lenders have shown interest in, offered on or funded the caller's project."""
+    require_role(principal, Role.ENTERPRISE, *READERS)
+    async with acting_as(pool, principal) as con:
+        owner = await deal_store.project_owner(con, project_id)
+        rows = await deal_store.interested_lenders(con, project_id)
+    if owner is None or not (principal.role in READERS or principal.owns(owner)):
+        raise NotFound(f"project {project_id} not found", field="project_id")
+    return [
+        InterestedLender(**{k: v for k, v in r.items() if k in InterestedLender.model_fields})
+        for r in rows
+    ]

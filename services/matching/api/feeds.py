@@ -1,0 +1,142 @@
+"""A lender's deal feed, paged by cursor or live as server-sent events resuming after
+`Last-Event-ID` with no gap or repeat."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from matching.api.access import may_read
+from matching.api.views import FeedEntry, FeedPage
+from matching.repository import feeds as feed_store
+from matching.repository.feed_signals import FeedSignals
+from schemas.deals import DealMatched, DealOfferClosed, DealRepaid, DealResponded, DealWithdrawn
+from servicekit.auth import CurrentPrincipal, Principal
+from servicekit.errors import NotFound
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from servicekit.rls import acting_as
+
+router = APIRouter(prefix="/v1", tags=["matching"])
+DEAL_EVENTS = (DealMatched, DealWithdrawn, DealResponded, DealOfferClosed, DealRepaid)
+
+
+def _entry(r: object) -> FeedEntry:
+    row = dict(r.items())  # type: ignore[attr-defined]
+    return FeedEntry(
+        position=row["position"],
+        deal_id=row["deal_id"],
+        event_type=row["event_type"],
+        event=row["payload"],
+        at=row["at"],
+    )
+
+
+def _feed_owner(principal: Principal, lender_id: uuid.UUID) -> None:
+    if not may_read(principal, lender_id):
+        raise NotFound(f"lender {lender_id} not found", field="lender_id")
+
+
+@router.get("/lenders/{lender_id}/deals")
+async def deal_feed(
+    lender_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    limit: Limit = 100,
+    after: Cursor = None,
+) -> FeedPage:
+    """The lender's deal feed in order (matched, withdrawn, answered), paged by cursor."""
+    _feed_owner(principal, lender_id)
+    async with acting_as(pool, principal) as con:
+        rows = await feed_store.feed_page(con, lender_id, decode_cursor(after), limit)
+    items = [_entry(r) for r in rows]
+    cursor = encode_cursor(items[-1].position) if items else after
+    return FeedPage(items=items, next_cursor=cursor)
+
+
+FEED_POSITION = r"^[0-9]{1,18}$"
+
+
+FEED_EVENT = {
+    "type": "object",
+    "required": ["id", "event", "data"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "pattern": FEED_POSITION,
+            "description": "The entry's feed position: send it back as Last-Event-ID to resume.",
+        },
+        "event": {"type": "string", "enum": [t.event_type for t in DEAL_EVENTS]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": "The FeedEntry as JSON.",
+        },
+    },
+}
+
+
+STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "One server-sent event per feed entry, oldest first",
+        "content": {"text/event-stream": {"schema": FEED_EVENT}},
+    }
+}
+
+
+@router.get(
+    "/lenders/{lender_id}/deals/stream",
+    response_class=EventSourceResponse,
+    responses=STREAM_RESPONSES,
+)
+async def deal_stream(
+    lender_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    request: Request,
+    after: Cursor = None,
+    last_event_id: Annotated[str, Header(pattern=FEED_POSITION)] = "",
+    max_events: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    idle_timeout_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
+) -> EventSourceResponse:
+    """Live feed as server-sent events; resumes after `Last-Event-ID` with no gap or repeat."""
+    _feed_owner(principal, lender_id)
+    position = int(last_event_id) if last_event_id else decode_cursor(after)
+    poll_s: float = request.app.state.settings.feed_poll_s
+    signals: FeedSignals = request.app.state.feed_signals
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        nonlocal position
+        sent, clock = 0, asyncio.get_running_loop().time
+        idle_since = clock()
+        with signals.follow(lender_id) as grew:
+            while max_events is None or sent < max_events:
+                grew.clear()  # before the read: an append after it wakes the wait below
+                async with acting_as(pool, principal) as con:  # one short transaction
+                    rows = await feed_store.feed_page(con, lender_id, position, 100)
+                for r in rows[: None if max_events is None else max_events - sent]:
+                    entry = _entry(r)
+                    position = entry.position
+                    sent += 1
+                    yield ServerSentEvent(
+                        data=entry.model_dump_json(), id=str(entry.position), event=entry.event_type
+                    )
+                if rows:
+                    idle_since = clock()
+                    continue
+                wait_s = poll_s
+                if idle_timeout_s is not None:
+                    left = idle_timeout_s - (clock() - idle_since)
+                    if left <= 0:
+                        return
+                    wait_s = min(wait_s, left)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(grew.wait(), wait_s)
+
+    return EventSourceResponse(events(), ping=15)

@@ -1,0 +1,107 @@
+"""A lender's mandates: what it finances, in versions, and what each has committed and left."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, ConfigDict
+
+from matching import handlers
+from matching.api.access import LENDER_OR_READERS, READERS, lender_of, may_read
+from matching.api.views import MandateAccepted, MandateView
+from matching.repository import lenders as lender_store
+from schemas.fields import LongText
+from schemas.lending import MandateSpec
+from servicekit.auth import CurrentPrincipal, require_role
+from servicekit.errors import NotFound
+from servicekit.http import Pool
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.rls import acting_as
+
+router = APIRouter(prefix="/v1", tags=["matching"])
+
+
+class Closing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: LongText = ""
+
+
+def _mandate_view(row: object) -> MandateView:
+    r = dict(row.items())  # type: ignore[attr-defined]
+    terms = {k: v for k, v in r["snapshot"].items() if k in MandateSpec.model_fields}
+    return MandateView(
+        mandate_id=r["mandate_id"],
+        lender_id=r["lender_id"],
+        version=r["version"],
+        closed=r["closed"],
+        terms=terms,
+        updated_at=r["updated_at"],
+    )
+
+
+@router.post("/mandates", status_code=status.HTTP_201_CREATED)
+async def register_mandate(
+    spec: MandateSpec, principal: CurrentPrincipal, pool: Pool
+) -> MandateAccepted:
+    """Say what the lender finances; matching projects start arriving in its feed."""
+    mandate = await handlers.register_mandate(pool, spec, lender_of(principal))
+    return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=False)
+
+
+@router.get("/mandates")
+async def list_mandates(
+    principal: CurrentPrincipal, pool: Pool, limit: Limit = 50, after: Cursor = None
+) -> Page[MandateView]:
+    """A lender's own mandates; regulators see every mandate."""
+    lender = None if principal.role in READERS else lender_of(principal)
+    async with acting_as(pool, principal) as con:
+        rows = await lender_store.list_mandates(con, lender, decode_cursor(after), limit)
+    return Page(
+        items=[_mandate_view(r) for r in rows],
+        next_cursor=next_cursor([r["seq"] for r in rows], limit),
+    )
+
+
+@router.get("/mandates/{mandate_id}")
+async def get_mandate(
+    mandate_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
+) -> MandateView:
+    """One mandate with what its offers reserve, what it has lent and the room it has left."""
+    require_role(principal, *LENDER_OR_READERS)
+    async with acting_as(pool, principal) as con:
+        row = await lender_store.fetch_mandate_row(con, mandate_id)
+        money = await lender_store.mandate_balance(con, mandate_id)
+        mandate = await lender_store.load_mandate(con, mandate_id)
+    if row is None or mandate is None or not may_read(principal, row["lender_id"]):
+        raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
+    view = _mandate_view(row)
+    view.disbursed_cny, view.repaid_cny = money["disbursed_cny"], money["repaid_cny"]
+    view.outstanding_cny, view.reserved_cny = money["outstanding_cny"], money["reserved_cny"]
+    view.remaining_capacity_cny = mandate.remaining_capacity_cny
+    return view
+
+
+@router.put("/mandates/{mandate_id}")
+async def update_mandate(
+    mandate_id: uuid.UUID,
+    spec: MandateSpec,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    expected_version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> MandateAccepted:
+    """New terms become the next version; live projects are matched again."""
+    mandate = await handlers.update_mandate(
+        pool, mandate_id, spec, lender_of(principal), expected_version
+    )
+    return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=False)
+
+
+@router.post("/mandates/{mandate_id}/close")
+async def close_mandate(
+    mandate_id: uuid.UUID, body: Closing, principal: CurrentPrincipal, pool: Pool
+) -> MandateAccepted:
+    """Stop a mandate; its open deals are withdrawn, offers and disbursements stand."""
+    mandate = await handlers.close_mandate(pool, mandate_id, body.reason, lender_of(principal))
+    return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=True)
