@@ -25,7 +25,7 @@ __all__ = [
     "AllocationPlan",
     "OpenDeal",
     "ProjectAllocation",
-    "assemble_plan",
+    "assemble_allocation_plan",
     "plan_allocation",
 ]
 
@@ -78,26 +78,26 @@ def plan_allocation(
     except (ValueError, RuntimeError) as error:
         amounts, note = None, f"HiGHS failed ({error})"
     if amounts is None:
-        return assemble_plan(
+        return assemble_allocation_plan(
             problem, greedy, "greedy", f"{note}; greedy plan used", greedy_tco2e, None
         )
     milp_tco2e = problem.financed_tco2e(amounts)
     broken = problem.violations(amounts)
     if broken:
         note = f"{note} but its plan broke {broken[0]}; greedy plan used"
-        return assemble_plan(problem, greedy, "greedy", note, greedy_tco2e, milp_tco2e)
+        return assemble_allocation_plan(problem, greedy, "greedy", note, greedy_tco2e, milp_tco2e)
     if milp_tco2e < greedy_tco2e:
         note = (
             f"{note} but financed {milp_tco2e:,.1f} tCO2e a year, less than greedy's "
             f"{greedy_tco2e:,.1f}; greedy plan used"
         )
-        return assemble_plan(problem, greedy, "greedy", note, greedy_tco2e, milp_tco2e)
+        return assemble_allocation_plan(problem, greedy, "greedy", note, greedy_tco2e, milp_tco2e)
     gain = milp_tco2e - greedy_tco2e
     note = f"{note}; {gain:,.1f} tCO2e a year more than greedy's {greedy_tco2e:,.1f}"
-    return assemble_plan(problem, amounts, "milp", note, greedy_tco2e, milp_tco2e)
+    return assemble_allocation_plan(problem, amounts, "milp", note, greedy_tco2e, milp_tco2e)
 
 
-def assemble_plan(
+def assemble_allocation_plan(
     problem: Problem,
     amounts: list[int],
     method: Literal["milp", "greedy"],

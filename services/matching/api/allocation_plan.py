@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from matching.allocation.allocation_plan import plan_allocation
 from matching.allocation.problem import OpenDeal
 from matching.api.access import READERS, lender_of
-from matching.api.views import AllocationPlanView, PlanLine, PlanProject
+from matching.api.views import AllocationPlanLine, AllocationPlanProject, AllocationPlanView
 from matching.lending.mandates import Mandate
 from matching.matching.scored import facts_from_scored
 from matching.repository import deals as deal_store
@@ -27,7 +27,7 @@ from servicekit.rls import acting_as
 router = APIRouter(prefix="/v1", tags=["matching"])
 
 
-def _plan_again_what_open_offers_hold(rows: list[Any], mandates: list[Mandate]) -> None:
+def _allocate_again_what_open_offers_hold(rows: list[Any], mandates: list[Mandate]) -> None:
     """An open deal's live offer holds part of its mandate; the plan spreads that part again
     (with the deal among the candidates), so it is not counted as taken twice."""
     by_id = {m.mandate_id: m for m in mandates}
@@ -63,7 +63,7 @@ async def allocation_plan(
             ]
             if m is not None
         ]
-    _plan_again_what_open_offers_hold(rows, mandates)
+    _allocate_again_what_open_offers_hold(rows, mandates)
     limit_s: float = request.app.state.settings.allocation_time_limit_s
     plan = await asyncio.to_thread(plan_allocation, deals, mandates, time_limit_s=limit_s)
     return AllocationPlanView(
@@ -73,6 +73,6 @@ async def allocation_plan(
         greedy_financed_tco2e=plan.greedy_financed_tco2e,
         milp_financed_tco2e=plan.milp_financed_tco2e,
         open_deals=len(deals),
-        lines=[PlanLine(**asdict(line)) for line in plan.lines],
-        projects=[PlanProject(**asdict(p)) for p in plan.projects],
+        lines=[AllocationPlanLine(**asdict(line)) for line in plan.lines],
+        projects=[AllocationPlanProject(**asdict(p)) for p in plan.projects],
     )

@@ -103,7 +103,7 @@ class InterestedLender(BaseModel):
     updated_at: datetime
 
 
-class PlanLine(BaseModel):
+class AllocationPlanLine(BaseModel):
     deal_id: uuid.UUID
     project_id: uuid.UUID
     mandate_id: uuid.UUID
@@ -112,7 +112,7 @@ class PlanLine(BaseModel):
     reason: str
 
 
-class PlanProject(BaseModel):
+class AllocationPlanProject(BaseModel):
     project_id: uuid.UUID
     financing_need_cny: Decimal
     allocated_cny: Decimal
@@ -129,5 +129,5 @@ class AllocationPlanView(BaseModel):
     greedy_financed_tco2e: float
     milp_financed_tco2e: float | None
     open_deals: int
-    lines: list[PlanLine]
-    projects: list[PlanProject]
+    lines: list[AllocationPlanLine]
+    projects: list[AllocationPlanProject]

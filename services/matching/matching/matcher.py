@@ -11,9 +11,9 @@ from numpy.typing import NDArray
 
 from matching.lending.deals import Deal, deal_id
 from matching.lending.mandates import Mandate
-from matching.matching.book import CITY_INDEX, FAMILY_INDEX, Cell, MandateColumns
 from matching.matching.constraints import constraint_outcomes
 from matching.matching.fit import FitInputs, fit_parts, fit_scores
+from matching.matching.mandate_columns import CITY_INDEX, FAMILY_INDEX, Cell, MandateColumns
 from matching.matching.project_columns import ProjectColumns
 from matching.matching.project_facts import ProjectFacts
 from schemas.deals import MatchExplanation

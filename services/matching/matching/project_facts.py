@@ -16,7 +16,7 @@ class ProjectFacts:
     `plausibility_flagged` is true when scoring raised a plausibility flag that a mandate
     excluding flagged projects should refuse; `abatement_cost_cny_per_tco2e` is None when
     scoring could not compute it (such a project fails any abatement-cost ceiling). Reductions
-    may be negative: such a project fails any minimum and finances nothing in a plan.
+    may be negative: such a project fails any minimum and finances nothing in an allocation plan.
     """
 
     project_id: uuid.UUID

@@ -12,7 +12,7 @@ from schemas.scoring import ProjectScored
 
 
 def is_rejected(scored: ProjectScored) -> bool:
-    """A rejected score (any `reject` flag) is never matched, shown in a feed or planned."""
+    """A rejected score (any `reject` flag) is never matched, shown in a feed or allocated."""
     return bool(reject_flags(scored.flags))
 
 

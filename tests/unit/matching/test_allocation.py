@@ -14,7 +14,7 @@ import matching.allocation.allocation_plan as allocation
 from matching.allocation.allocation_plan import (
     AllocationPlan,
     OpenDeal,
-    assemble_plan,
+    assemble_allocation_plan,
     plan_allocation,
 )
 from matching.allocation.problem import Problem, build_problem
@@ -34,7 +34,9 @@ def greedy_allocation(deals: list[OpenDeal], mandates: list[Mandate]) -> Allocat
     problem = build_problem(deals, mandates)
     amounts = greedy_amounts(problem)
     financed = problem.financed_tco2e(amounts)
-    return assemble_plan(problem, amounts, "greedy", "greedy by tCO2e per CNY", financed, None)
+    return assemble_allocation_plan(
+        problem, amounts, "greedy", "greedy by tCO2e per CNY", financed, None
+    )
 
 
 MILLION = Decimal("1000000.00")
