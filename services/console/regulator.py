@@ -89,7 +89,7 @@ async def ledger(request: Request, user: Reader) -> Response:
 async def disclosure(request: Request, user: Reader, quarter: Quarter = None) -> Response:
     """The carbon-reduction-facility disclosure table of a quarter."""
     chosen = quarter or this_quarter()
-    table = await read(request, user, "audit", "/v1/disclosures/crf", quarter=chosen)
+    table = await read(request, user, "audit", "/v1/disclosures/cerf", quarter=chosen)
     return render(
         request,
         "regulator/disclosure.html",
@@ -102,13 +102,13 @@ async def disclosure_csv(request: Request, user: Reader, quarter: Quarter = None
     """The same table as CSV, as the audit service writes it."""
     chosen = quarter or this_quarter()
     params = {"quarter": chosen, "format": "csv"}
-    answer = await send(request, user, "audit", "GET", "/v1/disclosures/crf", params=params)
+    answer = await send(request, user, "audit", "GET", "/v1/disclosures/cerf", params=params)
     if not answer.ok:
         raise HTTPException(answer.status, detail_of(answer))
     return Response(
         str(answer.body),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="crf-{chosen}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="cerf-{chosen}.csv"'},
     )
 
 

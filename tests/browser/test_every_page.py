@@ -39,7 +39,7 @@ async def test_the_sign_in_page_is_clean_in_both_languages(chromium, console, la
         assert await problems_on(watched, "/signin", lang) == []
 
 
-@pytest.mark.parametrize("role", ["regulator"])
+@pytest.mark.parametrize("role", ROLE_HOME)
 async def test_every_page_of_the_role_is_clean_in_both_languages(chromium, console, scene, role):
     async with watched_page(chromium, base_url=console) as watched:
         await sign_in(watched.page, role, scene.tenant_of(role))
