@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from matching.lending.mandates import Mandate
-from matching.matching.constraints import satisfies
 from matching.matching.fit import fit_parts
 from matching.matching.matcher import MandateBook, Match
 from matching.matching.project_facts import ProjectFacts
-from tests.support.matching_samples import synthetic_book
+from tests.support.matching_samples import satisfies, synthetic_book
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from matching.lending.deals import Deal
 from matching.lending.mandates import Mandate
+from matching.matching.constraints import CONSTRAINTS
+from matching.matching.matcher import Match
 from matching.matching.project_facts import ProjectFacts
 from schemas.lending import ConcentrationLimits, Exclusion, MandateSpec
 from schemas.vocabulary import City, Instrument, ProjectFamily
@@ -71,7 +74,7 @@ def synthetic_mandate(rng: random.Random, enterprises: list[uuid.UUID]) -> Manda
     if rng.random() < 0.2:
         for _ in range(rng.randint(1, 3)):
             borrower = (rng.choice(enterprises), rng.choice(cities), rng.choice(spec.families))
-            room = mandate.room_for(*borrower)
+            room = room_for(mandate, *borrower)
             if room >= ticket_min:
                 mandate.lend(min(room, ticket_min * rng.randint(1, 4)), *borrower)
     return mandate
@@ -155,3 +158,34 @@ def example_project(**changes: Any) -> ProjectFacts:
         plausibility_flagged=False,
     )
     return replace(project, **changes)
+
+
+def deal_of(match: Match) -> Deal:
+    """The deal a match opens in the lender's feed, as the repository would load it back."""
+    p = match.project
+    return Deal(
+        match.deal_id,
+        match.mandate.lender_id,
+        match.mandate.mandate_id,
+        match.mandate_version,
+        p.project_id,
+        p.project_version,
+        p.enterprise_id,
+        p.city,
+        p.family,
+        p.financing_need_cny,
+        p.instruments,
+    )
+
+
+def satisfies(project: ProjectFacts, mandate: Mandate) -> bool:
+    """The naive oracle: every hard constraint checked one by one in plain Python."""
+    return all(c.holds(project, mandate) for c in CONSTRAINTS)
+
+
+def room_for(
+    mandate: Mandate, enterprise_id: uuid.UUID, city: City, family: ProjectFamily
+) -> Decimal:
+    """Most a mandate could still disburse to such a project under all its limits."""
+    rooms = [use.headroom_cny for use in mandate.limit_uses(enterprise_id, city, family)]
+    return min([mandate.remaining_capacity_cny, *rooms])

@@ -115,11 +115,6 @@ class Mandate:
             LimitUse(axis, limit, used) for axis, limit, used in candidates if limit is not None
         ]
 
-    def room_for(self, enterprise_id: uuid.UUID, city: City, family: ProjectFamily) -> Decimal:
-        """Most this mandate could still disburse to such a project under all its limits."""
-        rooms = [use.headroom_cny for use in self.limit_uses(enterprise_id, city, family)]
-        return min([self.remaining_capacity_cny, *rooms])
-
     def check_lending(
         self, amount: Decimal, enterprise_id: uuid.UUID, city: City, family: ProjectFamily
     ) -> None:

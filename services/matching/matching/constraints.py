@@ -141,11 +141,6 @@ CONSTRAINTS: tuple[Constraint, ...] = (
 )
 
 
-def satisfies(project: ProjectFacts, mandate: Mandate) -> bool:
-    """Whether the pair passes every hard constraint, checked one by one in plain Python."""
-    return all(c.holds(project, mandate) for c in CONSTRAINTS)
-
-
 def constraint_outcomes(project: ProjectFacts, mandate: Mandate) -> list[ConstraintOutcome]:
     """Every hard constraint with whether it passed and what was compared."""
     return [

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.lending.deals import Deal, deal_id
+from matching.lending.deals import deal_id
 from matching.lending.mandates import Mandate
 from matching.matching.constraints import constraint_outcomes
 from matching.matching.fit import FitInputs, fit_parts, fit_scores
@@ -37,23 +37,6 @@ class Match(NamedTuple):
             self.project.project_version,
             self.mandate.mandate_id,
             self.mandate_version,
-        )
-
-    def to_deal(self) -> Deal:
-        """The deal this match opens in the lender's feed."""
-        p = self.project
-        return Deal(
-            self.deal_id,
-            self.mandate.lender_id,
-            self.mandate.mandate_id,
-            self.mandate_version,
-            p.project_id,
-            p.project_version,
-            p.enterprise_id,
-            p.city,
-            p.family,
-            p.financing_need_cny,
-            p.instruments,
         )
 
 

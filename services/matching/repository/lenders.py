@@ -74,14 +74,6 @@ async def close_mandate(con: Connection, e: MandateClosed) -> None:
     )
 
 
-async def touch_mandate(con: Connection, mandate_id: uuid.UUID) -> None:
-    """A disbursement changed the mandate's room: the matcher's book must reload it."""
-    await con.execute(
-        "UPDATE mandates SET revision = nextval('mandate_revision') WHERE mandate_id = $1",
-        mandate_id,
-    )
-
-
 _COMMITTED = (
     "SELECT mandate_id, enterprise_id, city, family, reserved_cny, disbursed_cny, repaid_cny"
     " FROM deals WHERE mandate_id = ANY($1::uuid[]) AND (reserved_cny > 0 OR disbursed_cny > 0)"

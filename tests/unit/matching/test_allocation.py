@@ -24,7 +24,7 @@ from matching.matching.matcher import MandateBook
 from matching.matching.project_facts import ProjectFacts
 from schemas.lending import ConcentrationLimits
 from schemas.vocabulary import City, ProjectFamily
-from tests.support.matching_samples import example_mandate, example_project, example_spec
+from tests.support.matching_samples import example_mandate, example_project, example_spec, room_for
 
 pytestmark = pytest.mark.unit
 
@@ -62,7 +62,7 @@ def mandates(draw: st.DrawFn) -> Mandate:
     )
     mandate = example_mandate(spec)
     if draw(st.booleans()):
-        room = mandate.room_for(ENTERPRISES[0], CITIES[0], spec.families[0])
+        room = room_for(mandate, ENTERPRISES[0], CITIES[0], spec.families[0])
         if room >= low:
             mandate.lend(low, ENTERPRISES[0], CITIES[0], spec.families[0])
     return mandate

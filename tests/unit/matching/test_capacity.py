@@ -11,12 +11,17 @@ import pytest
 from matching.lending.errors import CapacityExceeded, ConcentrationExceeded, TermsOutsideMandate
 from matching.lending.mandates import Mandate
 from matching.lending.responses import respond
-from matching.matching.constraints import satisfies
 from matching.matching.matcher import MandateBook
 from schemas.deals import Disbursement, Offer
 from schemas.lending import ConcentrationLimits
 from schemas.vocabulary import Instrument
-from tests.support.matching_samples import example_mandate, example_project, example_spec
+from tests.support.matching_samples import (
+    deal_of,
+    example_mandate,
+    example_project,
+    example_spec,
+    satisfies,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -37,7 +42,7 @@ def disbursed(amount: str) -> Disbursement:
 
 
 def lend(mandate: Mandate, amount: str, **project_changes: object) -> None:
-    deal = MandateBook([mandate]).match([example_project(**project_changes)])[0].to_deal()
+    deal = deal_of(MandateBook([mandate]).match([example_project(**project_changes)])[0])
     respond(deal, mandate, offer(amount), at=NOW)
     respond(deal, mandate, disbursed(amount), at=NOW)
 
@@ -52,7 +57,7 @@ def test_disbursements_consume_capacity_and_exposure() -> None:
 def test_a_second_offer_beyond_what_live_offers_leave_is_refused_naming_the_remainder() -> None:
     mandate = example_mandate(example_spec(capacity_cny=Decimal("10000000.00")))
     first, second = (
-        MandateBook([mandate]).match([example_project()])[0].to_deal() for _ in range(2)
+        deal_of(MandateBook([mandate]).match([example_project()])[0]) for _ in range(2)
     )
     respond(first, mandate, offer("8000000.00"), at=NOW)
     with pytest.raises(CapacityExceeded, match=r"remaining capacity of 2,000,000\.00 CNY"):
@@ -64,7 +69,7 @@ def test_a_second_offer_beyond_what_live_offers_leave_is_refused_naming_the_rema
 def test_an_offer_beyond_remaining_capacity_is_refused_up_front() -> None:
     mandate = example_mandate(example_spec(capacity_cny=Decimal("12000000.00")))
     lend(mandate, "8000000.00")
-    deal = MandateBook([mandate]).match([example_project()])[0].to_deal()
+    deal = deal_of(MandateBook([mandate]).match([example_project()])[0])
     with pytest.raises(CapacityExceeded, match="exceeds the mandate's remaining capacity"):
         respond(deal, mandate, offer("5000000.00"), at=NOW)
 
@@ -74,7 +79,7 @@ def test_a_disbursement_past_the_enterprise_limit_is_refused() -> None:
     mandate = example_mandate(example_spec(limits=limits))
     project = example_project()
     lend(mandate, "8000000.00", enterprise_id=project.enterprise_id)
-    deal = MandateBook([mandate]).match([example_project()])[0].to_deal()
+    deal = deal_of(MandateBook([mandate]).match([example_project()])[0])
     deal.enterprise_id = project.enterprise_id
     with pytest.raises(ConcentrationExceeded, match="enterprise concentration limit"):
         respond(deal, mandate, offer("3000000.00"), at=NOW)

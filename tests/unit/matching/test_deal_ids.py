@@ -10,7 +10,7 @@ import pytest
 from matching.lending.deals import deal_id
 from matching.matching.matcher import MandateBook
 from matching.matching.rematch import reconcile
-from tests.support.matching_samples import example_mandate, example_project
+from tests.support.matching_samples import deal_of, example_mandate, example_project
 
 pytestmark = pytest.mark.unit
 
@@ -36,12 +36,12 @@ def test_matching_the_same_batch_twice_gives_the_same_deals() -> None:
     again = MandateBook([mandate]).match([project])
     assert [m.deal_id for m in first] == [m.deal_id for m in again]
     assert first[0].deal_id == deal_id(project.project_id, 2, mandate.mandate_id, 3)
-    assert first[0].to_deal().deal_id == first[0].deal_id
+    assert deal_of(first[0]).deal_id == first[0].deal_id
 
 
 def test_replaying_a_match_opens_no_second_deal() -> None:
     mandate, project = example_mandate(), example_project()
     match = MandateBook([mandate]).match([project])
-    deals = [m.to_deal() for m in match]
+    deals = [deal_of(m) for m in match]
     replay = reconcile(deals, MandateBook([mandate]).match([project]), at=NOW)
     assert replay.opened == () and replay.withdrawn == ()

@@ -15,7 +15,7 @@ from matching.lending.responses import close_offer, repay, respond
 from matching.matching.matcher import MandateBook
 from schemas.deals import Disbursement, Offer, OfferEnd, Repayment
 from schemas.vocabulary import Instrument
-from tests.support.matching_samples import example_mandate, example_project, example_spec
+from tests.support.matching_samples import deal_of, example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 
@@ -41,7 +41,7 @@ def repayment(amount: str) -> Repayment:
 
 
 def deal_on(mandate: Mandate) -> Deal:
-    return MandateBook([mandate]).match([example_project()])[0].to_deal()
+    return deal_of(MandateBook([mandate]).match([example_project()])[0])
 
 
 def mandate_of(capacity: str, *, revolving: bool = False) -> Mandate:

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.lending.mandates import Mandate
-from matching.matching.constraints import satisfies
 from matching.matching.matcher import MandateBook, explain
 from matching.matching.project_facts import ProjectFacts
 from schemas.lending import ConcentrationLimits, Exclusion, MandateSpec
 from schemas.vocabulary import City, Instrument, ProjectFamily
+from tests.support.matching_samples import satisfies
 
 pytestmark = pytest.mark.unit
 T = TypeVar("T")

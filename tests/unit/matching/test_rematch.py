@@ -13,7 +13,7 @@ from matching.matching.matcher import MandateBook
 from matching.matching.rematch import reconcile, withdraw_all
 from schemas.deals import Offer
 from schemas.vocabulary import Instrument
-from tests.support.matching_samples import example_mandate, example_project, example_spec
+from tests.support.matching_samples import deal_of, example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 
@@ -22,7 +22,7 @@ NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 def test_a_new_project_version_replaces_its_open_deal() -> None:
     mandate, project = example_mandate(), example_project()
-    old = MandateBook([mandate]).match([project])[0].to_deal()
+    old = deal_of(MandateBook([mandate]).match([project])[0])
     newer = replace(project, project_version=2)
     result = reconcile([old], MandateBook([mandate]).match([newer]), at=NOW)
     assert [m.project.project_version for m in result.opened] == [2]
@@ -33,7 +33,7 @@ def test_a_new_project_version_replaces_its_open_deal() -> None:
 
 def test_a_mandate_update_that_excludes_the_project_withdraws_its_deal() -> None:
     mandate, project = example_mandate(), example_project()
-    old = MandateBook([mandate]).match([project])[0].to_deal()
+    old = deal_of(MandateBook([mandate]).match([project])[0])
     mandate.update(example_spec(min_score=90.0), at=NOW)
     result = reconcile([old], MandateBook([mandate]).match([project]), at=NOW)
     assert result.opened == ()
@@ -42,7 +42,7 @@ def test_a_mandate_update_that_excludes_the_project_withdraws_its_deal() -> None
 
 def test_an_offered_deal_stands_and_blocks_a_duplicate_for_the_same_pair() -> None:
     mandate, project = example_mandate(), example_project()
-    old = MandateBook([mandate]).match([project])[0].to_deal()
+    old = deal_of(MandateBook([mandate]).match([project])[0])
     old.state = DealState.OFFERED
     old.offer = Offer(
         instrument=Instrument.GREEN_LOAN,
@@ -58,7 +58,7 @@ def test_an_offered_deal_stands_and_blocks_a_duplicate_for_the_same_pair() -> No
 
 def test_withdrawing_everything_skips_final_deals_and_can_keep_offers() -> None:
     mandate = example_mandate()
-    deals = [m.to_deal() for m in MandateBook([mandate]).match([example_project() for _ in "abc"])]
+    deals = [deal_of(m) for m in MandateBook([mandate]).match([example_project() for _ in "abc"])]
     deals[0].state, deals[1].state = DealState.DECLINED, DealState.OFFERED
     kept = withdraw_all(deals, "mandate at capacity", at=NOW, keep_committed=True)
     assert [w.deal_id for w in kept] == [deals[2].deal_id]

@@ -22,7 +22,7 @@ from schemas.deals import DealResponded, Decline, Disbursement, Interest, Offer
 from schemas.envelope import Envelope
 from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import Instrument
-from tests.support.matching_samples import example_mandate, example_project, example_spec
+from tests.support.matching_samples import deal_of, example_mandate, example_project, example_spec
 
 pytestmark = pytest.mark.unit
 
@@ -38,7 +38,7 @@ PAID = Disbursement(amount_cny=Decimal("6000000.00"), disbursed_on=date(2025, 6,
 
 def fresh() -> tuple[Deal, Mandate]:
     mandate = example_mandate()
-    return MandateBook([mandate]).match([example_project()])[0].to_deal(), mandate
+    return deal_of(MandateBook([mandate]).match([example_project()])[0]), mandate
 
 
 def test_interest_then_offer_then_disbursement_records_each_step() -> None:
@@ -154,7 +154,7 @@ def test_a_cerf_offer_or_disbursement_on_a_project_not_cerf_eligible_names_the_t
     cerf = OFFER.model_copy(update={"instrument": Instrument.CARBON_REDUCTION_FACILITY_LOAN})
     project = example_project(instruments=frozenset({Instrument.GREEN_LOAN, cerf.instrument}))
     mandate = example_mandate(spec)
-    deal = MandateBook([mandate]).match([project])[0].to_deal()
+    deal = deal_of(MandateBook([mandate]).match([project])[0])
     deal.carbon_reduction_facility_field = CarbonReductionField.NOT_ELIGIBLE
     with pytest.raises(IneligibleInstrument, match="not_eligible") as refused:
         respond(deal, mandate, cerf, at=NOW)
