@@ -35,6 +35,8 @@ ENTERPRISE_PAGE = _page(enterprise_own=200, enterprise_other=200)
 LENDER_OBJECT = _page(lender_own=200, lender_other=404)
 LENDER_PAGE = _page(lender_own=200, lender_other=200)
 EVERYONE = dict.fromkeys(Caller, 200)
+READER_PAGE = _page(regulator=200, admin=200)
+READERS_SEE = frozenset({Caller.REGULATOR, Caller.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,18 @@ ROWS: tuple[ConsoleRow, ...] = (
         state=DEAL_STATE,
         fresh=True,
     ),
-    ConsoleRow("GET", "/regulator", _page(regulator=200, admin=200), owner=Caller.REGULATOR),
+    *(
+        ConsoleRow("GET", path, READER_PAGE, owner=Caller.REGULATOR, query=query, sees=READERS_SEE)
+        for path, query in (
+            ("/regulator", {}),
+            ("/regulator/ledger", {}),
+            ("/regulator/disclosure", {}),
+            ("/regulator/disclosure.csv", {}),
+            ("/regulator/rankings", {}),
+            ("/regulator/lineage", {"project": "{project_id}"}),
+            ("/regulator/pipeline", {}),
+        )
+    ),
 )
 
 

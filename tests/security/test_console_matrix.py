@@ -88,7 +88,8 @@ async def test_each_console_caller_gets_what_the_matrix_says_and_nothing_of_anot
         token = await _sign_in(client, caller, world)
         before = await _owner_view(row, world, seed_context)
         if row.method == "GET":
-            response = await client.get(row.url(world), params=dict(row.query))
+            params = {k: fill(v, world) for k, v in row.query.items()}
+            response = await client.get(row.url(world), params=params)
         else:
             assert row.form is not None
             form = row.form(world) | {"csrf_token": token}
