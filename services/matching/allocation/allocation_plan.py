@@ -18,7 +18,7 @@ from matching.allocation.problem import OpenDeal, Problem, build_problem
 from matching.allocation.reasons import deal_reason, group_slack
 from matching.allocation.solvers import greedy_amounts, milp_amounts
 from matching.lending.mandates import Mandate
-from matching.money import cny, from_fen, to_fen
+from matching.lending.money import cny, from_fen, to_fen
 
 __all__ = [
     "AllocationLine",
@@ -32,7 +32,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class AllocationLine:
-    """One open deal in the plan; `financed_tco2e` is annual, attributed amount / capex."""
+    """One open deal in the allocation plan; `financed_tco2e` is annual, attributed amount /
+    capex."""
 
     deal_id: uuid.UUID
     project_id: uuid.UUID
@@ -44,7 +45,7 @@ class AllocationLine:
 
 @dataclass(frozen=True)
 class ProjectAllocation:
-    """What the plan gives one project across all its open deals, and why."""
+    """What the allocation plan gives one project across all its open deals, and why."""
 
     project_id: uuid.UUID
     financing_need_cny: Decimal

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matching.lending.mandates import Mandate
+from matching.lending.money import to_fen
 from matching.matching.matcher import Match
 from matching.matching.project_facts import ProjectFacts
-from matching.money import to_fen
 
 
 @dataclass(frozen=True)

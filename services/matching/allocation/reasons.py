@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from matching.allocation.problem import Problem
-from matching.money import cny, from_fen
+from matching.lending.money import cny, from_fen
 
 
 def _intensity(problem: Problem, i: int) -> str:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from matching.allocation.allocation_plan import plan_allocation
 from matching.allocation.problem import OpenDeal
 from matching.api.access import READERS, lender_of
-from matching.api.views import AllocationPlanLine, AllocationPlanProject, AllocationPlanView
+from matching.api.views import AllocationPlanView
 from matching.lending.mandates import Mandate
 from matching.matching.scored import facts_from_scored
 from matching.repository import deals as deal_store
@@ -66,13 +66,4 @@ async def allocation_plan(
     _allocate_again_what_open_offers_hold(rows, mandates)
     limit_s: float = request.app.state.settings.allocation_time_limit_s
     plan = await asyncio.to_thread(plan_allocation, deals, mandates, time_limit_s=limit_s)
-    return AllocationPlanView(
-        method=plan.method,
-        note=plan.note,
-        financed_tco2e=plan.financed_tco2e,
-        greedy_financed_tco2e=plan.greedy_financed_tco2e,
-        milp_financed_tco2e=plan.milp_financed_tco2e,
-        open_deals=len(deals),
-        lines=[AllocationPlanLine(**asdict(line)) for line in plan.lines],
-        projects=[AllocationPlanProject(**asdict(p)) for p in plan.projects],
-    )
+    return AllocationPlanView(**asdict(plan), open_deals=len(deals))

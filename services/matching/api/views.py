@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from matching.allocation.allocation_plan import AllocationLine, ProjectAllocation
 from schemas.deals import LoanBalance
 
 
@@ -103,23 +104,6 @@ class InterestedLender(BaseModel):
     updated_at: datetime
 
 
-class AllocationPlanLine(BaseModel):
-    deal_id: uuid.UUID
-    project_id: uuid.UUID
-    mandate_id: uuid.UUID
-    amount_cny: Decimal
-    financed_tco2e: float
-    reason: str
-
-
-class AllocationPlanProject(BaseModel):
-    project_id: uuid.UUID
-    financing_need_cny: Decimal
-    allocated_cny: Decimal
-    financed_tco2e: float
-    reason: str
-
-
 class AllocationPlanView(BaseModel):
     """Proposed spread of lender capacity over open deals, with the greedy baseline beside it."""
 
@@ -129,5 +113,5 @@ class AllocationPlanView(BaseModel):
     greedy_financed_tco2e: float
     milp_financed_tco2e: float | None
     open_deals: int
-    lines: list[AllocationPlanLine]
-    projects: list[AllocationPlanProject]
+    lines: list[AllocationLine]
+    projects: list[ProjectAllocation]

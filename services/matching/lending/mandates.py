@@ -15,7 +15,7 @@ from matching.lending.errors import (
     VersionConflict,
 )
 from matching.lending.exposure import ZERO, Exposure, LimitUse
-from matching.money import cny
+from matching.lending.money import cny
 from schemas.lending import (
     MandateClosed,
     MandateRegistered,

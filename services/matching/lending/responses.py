@@ -14,7 +14,7 @@ from matching.lending.deals import Deal, DealState, china_date
 from matching.lending.eligibility import check_eligible
 from matching.lending.errors import InvalidTransition, TermsOutsideMandate
 from matching.lending.mandates import Mandate
-from matching.money import cny
+from matching.lending.money import cny
 from schemas.deals import (
     DealOfferClosed,
     DealRepaid,

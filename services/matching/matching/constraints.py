@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matching.lending.mandates import Mandate
+from matching.lending.money import cny
 from matching.matching.project_facts import ProjectFacts
-from matching.money import cny
 from schemas.deals import ConstraintOutcome
 from schemas.lending import Exclusion
 

@@ -16,8 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching.lending.mandates import Mandate
+from matching.lending.money import cny, from_fen, to_fen
 from matching.matching.project_facts import ProjectFacts
-from matching.money import cny, from_fen, to_fen
 from schemas.deals import FitPart
 
 WEIGHTS: dict[str, float] = {"score": 40.0, "intensity": 25.0, "ticket": 25.0, "city": 10.0}

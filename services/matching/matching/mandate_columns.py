@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from matching.lending.exposure import ZERO
 from matching.lending.mandates import Mandate
-from matching.money import to_fen
+from matching.lending.money import to_fen
 from schemas.lending import Exclusion
 from schemas.vocabulary import City, Instrument, ProjectFamily
 

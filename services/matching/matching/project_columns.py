@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.lending.money import to_fen
 from matching.matching.mandate_columns import Bools, fen_or_unbounded, instrument_mask
 from matching.matching.project_facts import ProjectFacts
-from matching.money import to_fen
 
 
 @dataclass(frozen=True)
