@@ -149,8 +149,8 @@ def offer_instrument(project: dict[str, Any], offered: list[str]) -> str:
         for i in project["instruments"]
         if i in offered and ineligibility(Instrument(i), field) is None
     ]
-    crf = Instrument.CARBON_REDUCTION_FACILITY_LOAN.value
-    return crf if crf in allowed else allowed[0]
+    cerf = Instrument.CARBON_REDUCTION_FACILITY_LOAN.value
+    return cerf if cerf in allowed else allowed[0]
 
 
 def _answer(client: httpx.Client, headers: dict[str, str], deal: dict[str, Any], n: int) -> str:

@@ -18,17 +18,17 @@ from seeds.synthetic.output import CSV_COLUMNS, OutputFormat, csv_record, jsonl_
 from seeds.synthetic.profiles import PROFILES, TYPES
 from seeds.synthetic.projects import build_project, wan
 from seeds.synthetic.sectors import SECTORS, Sector
-from seeds.synthetic.shapes import CRF, GB, GFE, GG, GL, GLS, Maker, Profile, Row, Span
+from seeds.synthetic.shapes import CERF, GB, GFE, GG, GL, GLS, Maker, Profile, Row, Span
 from seeds.synthetic.specs import synthetic_spec, synthetic_specs
 from seeds.synthetic.streams import SyntheticRow, synthetic_projects, synthetic_rows
 
 __all__ = [
     "BRANDS",
+    "CERF",
     "CITIES",
     "CITY_CODES",
     "CITY_SECTORS",
     "COUNTIES",
-    "CRF",
     "CSV_COLUMNS",
     "DEFECTS",
     "DEMO_SEED",

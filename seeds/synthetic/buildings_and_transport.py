@@ -6,7 +6,7 @@ import random
 
 from schemas.vocabulary import City, Fuel, ProjectType
 from seeds.synthetic.renewable_power import power
-from seeds.synthetic.shapes import CRF, GB, GFE, GL, GLS, Maker, Profile, Row, Span
+from seeds.synthetic.shapes import CERF, GB, GFE, GL, GLS, Maker, Profile, Row, Span
 
 T = ProjectType
 C = City
@@ -83,7 +83,7 @@ BUILDINGS_AND_TRANSPORT: dict[ProjectType, Profile] = {
         _rooftop, names=("{county}{host}屋顶分布式光伏项目（{size}）",), name_en="Rooftop PV",
         summary="利用建筑屋顶建设分布式光伏，自发自用、余电上网。",
         tenor_months=(60, 120), lifetime_years=(25, 25), build_months=(3, 9),
-        instruments=(GL, CRF, GLS), weight=10,
+        instruments=(GL, CERF, GLS), weight=10,
         boost={C.CHANGSHA: 3, C.ZHUZHOU: 2, C.XIANGTAN: 2, C.HENGYANG: 1.5},
         hosts=("工业园区", "物流园", "厂房", "公交场站", "学校")),
     T.DATA_CENTRE_PUE: Profile(
@@ -92,20 +92,20 @@ BUILDINGS_AND_TRANSPORT: dict[ProjectType, Profile] = {
         name_en="Data Centre PUE Retrofit",
         summary="数据中心制冷与供配电系统改造，降低电能使用效率（PUE）。",
         tenor_months=(36, 84), lifetime_years=(10, 15), build_months=(6, 12),
-        instruments=(GL, GLS, CRF), weight=2,
+        instruments=(GL, GLS, CERF), weight=2,
         boost={C.CHANGSHA: 6, C.ZHUZHOU: 1.5, C.XIANGTAN: 1.5, C.CHENZHOU: 2},
         hosts=("算力中心", "数据中心机房", "云计算中心")),
     T.EV_BUS: Profile(
         _vehicles(slice(0, 1)), names=("{county}{size}更新项目{phase}",),
         name_en="Electric Bus Fleet", summary="以纯电动公交车替换柴油公交车，并配套建设充电设施。",
         tenor_months=(36, 96), lifetime_years=(8, 10), build_months=(3, 9),
-        instruments=(GLS, GL, CRF), weight=4,
+        instruments=(GLS, GL, CERF), weight=4,
         boost={C.CHANGSHA: 4, C.ZHUZHOU: 3, C.XIANGTAN: 2, C.HENGYANG: 2}),
     T.EV_TRUCK: Profile(
         _vehicles(slice(1, 3)), names=("{county}{size}推广应用项目{phase}",),
         name_en="Electric Truck Fleet", summary="以纯电动货车替换柴油货车，配套建设充换电站。",
         tenor_months=(36, 60), lifetime_years=(6, 8), build_months=(3, 6),
-        instruments=(GLS, GL, CRF), weight=3,
+        instruments=(GLS, GL, CERF), weight=3,
         boost={C.CHANGSHA: 3, C.YUEYANG: 2, C.HUAIHUA: 2, C.HENGYANG: 2, C.LOUDI: 1.5}),
 }
 # fmt: on

@@ -6,7 +6,7 @@ import random
 
 from schemas.vocabulary import City, Fuel, ProjectType
 from seeds.synthetic.renewable_power import power
-from seeds.synthetic.shapes import CRF, GB, GG, GL, GLS, Profile, Row, Span
+from seeds.synthetic.shapes import CERF, GB, GG, GL, GLS, Profile, Row, Span
 
 T = ProjectType
 C = City
@@ -78,7 +78,7 @@ EFFICIENCY_AND_FUEL: dict[ProjectType, Profile] = {
         name_en="Energy Efficiency Retrofit",
         summary="重点用能企业节能技术改造，降低化石能源和电力消耗。",
         tenor_months=(36, 84), lifetime_years=(10, 15), build_months=(6, 18),
-        instruments=(GL, CRF, GLS, GG), weight=8,
+        instruments=(GL, CERF, GLS, GG), weight=8,
         boost={C.LOUDI: 2, C.XIANGTAN: 2, C.ZHUZHOU: 2, C.HENGYANG: 2, C.CHENZHOU: 2,
                C.YUEYANG: 2},
         hosts=("水泥熟料生产线", "电机系统", "空压站", "工业窑炉", "锌冶炼生产线", "合成氨装置"),
@@ -87,7 +87,7 @@ EFFICIENCY_AND_FUEL: dict[ProjectType, Profile] = {
         _waste_heat, names=("{county}{host}余热发电项目（{size}）",),
         name_en="Waste Heat Power", summary="回收工业余热发电，自发自用，减少外购电。",
         tenor_months=(60, 96), lifetime_years=(15, 20), build_months=(12, 18),
-        instruments=(GL, CRF, GLS), weight=3,
+        instruments=(GL, CERF, GLS), weight=3,
         boost={C.LOUDI: 3, C.XIANGTAN: 3, C.HENGYANG: 2, C.CHENZHOU: 2, C.SHAOYANG: 2,
                C.CHANGDE: 2},
         hosts=("水泥窑", "烧结机", "转炉煤气", "硫酸装置", "玻璃窑炉"), hehe=0.3),
@@ -95,7 +95,7 @@ EFFICIENCY_AND_FUEL: dict[ProjectType, Profile] = {
         _coal, names=("{county}电厂{size}机组节能降碳改造项目",), name_en="Coal Unit Upgrade",
         summary="对供电煤耗高于300克标准煤/千瓦时的机组实施通流改造和冷端优化。",
         tenor_months=(36, 84), lifetime_years=(10, 20), build_months=(6, 12),
-        instruments=(GL, CRF, GB), weight=1.5,
+        instruments=(GL, CERF, GB), weight=1.5,
         boost={C.XIANGTAN: 3, C.YUEYANG: 3, C.CHANGSHA: 2, C.HENGYANG: 2, C.CHANGDE: 3,
                C.YIYANG: 3, C.LOUDI: 3, C.CHENZHOU: 2, C.ZHANGJIAJIE: 0.1, C.XIANGXI: 0.1},
         hehe=1.0, grid_factor=False),
@@ -103,7 +103,7 @@ EFFICIENCY_AND_FUEL: dict[ProjectType, Profile] = {
         _fuel_switch, names=("{county}{host}{size}项目",), name_en="Fuel Switch",
         summary="以天然气或电能替代燃煤、燃油，减少化石能源消费。",
         tenor_months=(36, 84), lifetime_years=(10, 15), build_months=(6, 12),
-        instruments=(GL, CRF, GG), weight=4, boost={C.ZHUZHOU: 3, C.CHANGSHA: 2, C.YUEYANG: 2},
+        instruments=(GL, CERF, GG), weight=4, boost={C.ZHUZHOU: 3, C.CHANGSHA: 2, C.YUEYANG: 2},
         hosts=("工业锅炉", "陶瓷窑炉", "烘干生产线", "集中供热站", "蒸汽锅炉"), hehe=0.1,
         grid_factor=False),
 }

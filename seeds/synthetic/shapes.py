@@ -33,7 +33,7 @@ class Profile:
     grid_factor: bool = True
 
 
-GL, CRF, GB = (
+GL, CERF, GB = (
     Instrument.GREEN_LOAN,
     Instrument.CARBON_REDUCTION_FACILITY_LOAN,
     Instrument.GREEN_BOND,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from schemas.vocabulary import City, ProjectType
-from seeds.synthetic.shapes import CRF, GB, GFE, GG, GL, GLS, Maker, Profile, Row, Span
+from seeds.synthetic.shapes import CERF, GB, GFE, GG, GL, GLS, Maker, Profile, Row, Span
 
 T = ProjectType
 C = City
@@ -78,19 +78,19 @@ SINKS_STEEL_STORAGE_CCUS: dict[ProjectType, Profile] = {
         name_en="Scrap-based EAF Steel",
         summary="以废钢为主要原料的电炉短流程炼钢，替代高炉—转炉长流程。",
         tenor_months=(96, 180), lifetime_years=(25, 30), build_months=(18, 36),
-        instruments=(GL, GB, CRF), weight=1,
+        instruments=(GL, GB, CERF), weight=1,
         boost={C.XIANGTAN: 8, C.LOUDI: 8, C.HENGYANG: 3, C.CHANGSHA: 0.3}, hehe=0.5),
     T.ENERGY_STORAGE: Profile(
         _storage, names=("{county}{size}项目",), name_en="Energy Storage",
         summary="储能电站消纳风电、光伏弃电，提升电网调节能力。",
         tenor_months=(96, 180), lifetime_years=(15, 25), build_months=(9, 18),
-        instruments=(GL, GLS, CRF, GFE), weight=4,
+        instruments=(GL, GLS, CERF, GFE), weight=4,
         boost={C.YUEYANG: 2, C.YIYANG: 2, C.CHENZHOU: 1.5}),
     T.CCUS: Profile(
         _ccus, names=("{county}{host}{size}/年二氧化碳捕集利用项目",), name_en="CCUS",
         summary="捕集工业烟气中的二氧化碳并加以利用或封存。",
         tenor_months=(60, 120), lifetime_years=(15, 20), build_months=(12, 24),
-        instruments=(GL, CRF, GFE), weight=0.5,
+        instruments=(GL, CERF, GFE), weight=0.5,
         boost={C.YUEYANG: 3, C.LOUDI: 3, C.XIANGTAN: 3, C.CHANGDE: 1.5},
         hosts=("燃煤电厂", "水泥窑", "石化装置", "钢厂"), hehe=0.3),
 }
