@@ -4,31 +4,84 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
 from deploy.local.infra import InfraInfo, ensure_started
-from tests.support import environment as _environment  # noqa: F401 - snapshots os.environ first
+from tests.support.environment import environment  # imported first: snapshots os.environ
 from tests.support.services import RunningService, running_service
 
 KEYS_DIR = Path(os.environ.get("GREENLINK_STATE_DIR", ".greenlink")) / "test-keys"
 
 
 @pytest.fixture(scope="session")
-def infra() -> Iterator[InfraInfo]:
+def infra() -> InfraInfo:
     """Start (or reuse) the local Kafka and PostgreSQL once per test session.
 
-    Services built in this process read these variables; tests of the launcher itself use
-    tests.support.environment.without_session_infra() so they see the environment as it was.
+    The process environment is left as it was: the variables services read reach only the
+    tests and fixtures that use this fixture, for the length of their own setup and call
+    (see `session_environment`), so a test of the launcher never mistakes them for its own.
     """
-    info = ensure_started()
-    os.environ.update(info.environment())
-    os.environ.setdefault("GREENLINK_ENV", "test")
-    os.environ.setdefault("OFFER_SWEEP_SECONDS", "2")  # offers past validity expire promptly
-    yield info
+    return ensure_started()
+
+
+def session_environment(info: InfraInfo) -> dict[str, str]:
+    """What a service built inside a test reads: the session's Kafka and PostgreSQL."""
+    return {
+        "GREENLINK_ENV": os.environ.get("GREENLINK_ENV", "test"),
+        # offers past validity expire promptly
+        "OFFER_SWEEP_SECONDS": os.environ.get("OFFER_SWEEP_SECONDS", "2"),
+    } | info.environment()
+
+
+class SessionEnvironment:
+    """Gives the session's infrastructure variables to the fixtures and tests that use the
+    `infra` fixture of this file, for the length of their setup and call.
+
+    Registered as a plugin (pytest_configure) rather than as this conftest's own hooks: pytest
+    calls a session-scoped fixture's setup hook only on plugins that apply at the rootdir.
+    """
+
+    @staticmethod
+    def session_infra_of(item: pytest.Item) -> InfraInfo | None:
+        """The session's infrastructure if this test (or a fixture of it) uses it and it is up.
+
+        A module may define its own `infra` fixture (the launcher tests do); only this file's
+        counts.
+        """
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.get("infra") if info else None
+        if not definitions or definitions[-1].func is not infra.__wrapped__:  # type: ignore[attr-defined]
+            return None
+        cached = definitions[-1].cached_result
+        return cached[0] if cached and isinstance(cached[0], InfraInfo) else None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(
+        self, fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+    ) -> Generator[None, object, object]:
+        """Fixtures that build services from the environment see the session's infrastructure."""
+        session = self.session_infra_of(request._pyfuncitem)
+        if session is None or fixturedef.argname == "infra":
+            return (yield)
+        with environment(session_environment(session)):
+            return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        """So does the body of every test that uses it, and nothing else, only while it runs."""
+        session = self.session_infra_of(item)
+        if session is None:
+            return (yield)
+        with environment(session_environment(session)):
+            return (yield)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(SessionEnvironment(), "greenlink-session-environment")
 
 
 @pytest.fixture(scope="session")

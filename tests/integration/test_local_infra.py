@@ -77,6 +77,15 @@ def test_second_start_returns_same_ports_and_pids(infra: Any, local: InfraInfo) 
     running = {row.component: row.pid for row in infra.status() if row.running}
     for component, pid in local.pids.items():
         assert running[component] == pid
+        assert component_of(pid) == component.split("-")[0], (component, pid)
+
+
+def component_of(pid: int) -> str:
+    """What the live process `pid` really is, from its command line, not from the launcher."""
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    if "kafka.Kafka" in command:
+        return "kafka3" if "/kafka3/" in command else "kafka"
+    return "postgres" if "postgres" in command.split()[0] else command
 
 
 def test_cli_in_another_process_reuses_running_services(local: InfraInfo) -> None:
