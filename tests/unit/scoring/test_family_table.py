@@ -7,12 +7,14 @@ from collections import Counter
 
 import pytest
 
+from schemas.project import ActivityData
 from schemas.vocabulary import FAMILY_OF_TYPE, ProjectFamily, ProjectType
 from scoring import carbon_peak_plan
 from scoring.families import FAMILIES, FAMILY_OF
 from scoring.families.family import Family, no_checks
 from scoring.methodology import Methodology
 from scoring.methodology_catalogue import METHODOLOGY_OF_TYPE
+from scoring.workings import FIELD_UNITS
 
 
 def test_every_project_type_has_exactly_one_family_entry() -> None:
@@ -60,3 +62,13 @@ def test_a_family_cannot_claim_a_type_of_another_family() -> None:
     )
     with pytest.raises(ValueError, match="types of other families"):
         Family(ProjectFamily.CCUS, (stray,))
+
+
+def test_every_activity_norm_names_activity_fields_with_units() -> None:
+    """A norm on a field the contract lacks, or without a unit, would fail only when a claim
+    first breaks it; the table says so up front."""
+    fields = set(ActivityData.model_fields)
+    for f in FAMILIES:
+        for norm in f.norms:
+            assert norm.field in fields and norm.field in FIELD_UNITS, norm.code
+            assert norm.per is None or norm.per in fields, norm.code
