@@ -22,6 +22,7 @@ import httpx
 import pytest
 from _pytest.mark.expression import Expression
 from aiokafka import AIOKafkaConsumer
+from fastapi import FastAPI
 
 from deploy.local.infra import InfraInfo
 from servicekit.db import create_pool
@@ -161,3 +162,14 @@ def seed_context(
     matrix_clients: Mapping[str, httpx.AsyncClient], mint: Mint, infra: InfraInfo
 ) -> SeedContext:
     return SeedContext(matrix_clients, mint, infra.kafka_access())
+
+
+@pytest.fixture(scope="session")
+async def matrix_console(
+    matrix_clients: Mapping[str, httpx.AsyncClient],
+) -> AsyncIterator[FastAPI]:
+    """The console over the same services the matrices use."""
+    from tests.support.console import console_app
+
+    async with console_app(matrix_clients) as app:
+        yield app

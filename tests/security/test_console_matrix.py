@@ -4,7 +4,6 @@ owner re-reads the same state through the API after a refused form)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
@@ -14,7 +13,7 @@ from fastapi import FastAPI
 from tests.security import console_matrix
 from tests.security.console_matrix import ConsoleRow
 from tests.security.matrix import Caller, SeedContext, World, fill, headers_for
-from tests.support.console import browser, console_app, csrf_of
+from tests.support.console import browser, csrf_of
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 CASES = [
@@ -30,14 +29,6 @@ TENANT_OF = {
     Caller.REGULATOR: ("regulator", None),
     Caller.ADMIN: ("admin", None),
 }
-
-
-@pytest.fixture(scope="session")
-async def matrix_console(
-    matrix_clients: Mapping[str, httpx.AsyncClient],
-) -> AsyncIterator[FastAPI]:
-    async with console_app(matrix_clients) as app:
-        yield app
 
 
 @pytest.fixture(scope="session")
