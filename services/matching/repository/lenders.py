@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 import asyncpg
@@ -46,15 +47,7 @@ async def save_mandate_version(con: Connection, e: MandateVersion) -> None:
         e.version,
         snapshot,
     )
-    await con.execute(
-        "INSERT INTO mandate_versions (mandate_id, version, event_type, snapshot, recorded_at)"
-        " VALUES ($1, $2, $3, $4, $5)",
-        e.mandate_id,
-        e.version,
-        e.event_type,
-        snapshot,
-        e.recorded_at,
-    )
+    await _record_version(con, e, e.recorded_at)
 
 
 async def close_mandate(con: Connection, e: MandateClosed) -> None:
@@ -63,6 +56,13 @@ async def close_mandate(con: Connection, e: MandateClosed) -> None:
         " updated_at = now() WHERE mandate_id = $1",
         e.mandate_id,
     )
+    await _record_version(con, e, e.closed_at)
+
+
+async def _record_version(
+    con: Connection, e: MandateVersion | MandateClosed, recorded_at: datetime
+) -> None:
+    """Every mandate event is kept in `mandate_versions`, the mandate's history."""
     await con.execute(
         "INSERT INTO mandate_versions (mandate_id, version, event_type, snapshot, recorded_at)"
         " VALUES ($1, $2, $3, $4, $5)",
@@ -70,7 +70,7 @@ async def close_mandate(con: Connection, e: MandateClosed) -> None:
         e.version,
         e.event_type,
         e.model_dump(mode="json"),
-        e.closed_at,
+        recorded_at,
     )
 
 
