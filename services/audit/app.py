@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,11 +10,11 @@ from audit.api.ledger import router as ledger_router
 from audit.api.lineage import router as lineage_router
 from audit.api.reports import router as reports_router
 from audit.config import AuditSettings
-from audit.handlers import handlers_for
+from audit.handlers import ledger_handlers
 from audit.ledger import checkpoint_store
 from audit.ledger.checkpoint_store import Anchoring
 from audit.ledger.signing_key import signer_for
-from schemas.catalog import TOPIC_OF_EVENT
+from schemas.catalog import TOPIC_OF_EVENT, model_for
 from schemas.export.topology import ledgered_topics
 from servicekit.http import create_app
 from servicekit.runtime import ConsumerSpec, Duty, ServiceSpec
@@ -41,7 +40,6 @@ def build_app(config: AuditSettings | None = None) -> FastAPI:
             "lineage, financing flows and carbon-reduction-facility disclosures, for regulators."
         ),
     )
-    app.state.signer = partial(signer_for, config)
     return app
 
 
@@ -49,12 +47,12 @@ def ledger_consumer(config: AuditSettings) -> ConsumerSpec:
     """Every topic another service writes, every event type on them: topics and types added
     later join without a change here. Audit's own checkpoints are not ledgered."""
     topics = ledgered_topics()
-    types = sorted(t for t, topic in TOPIC_OF_EVENT.items() if topic in topics)
+    models = [model_for(t) for t, topic in sorted(TOPIC_OF_EVENT.items()) if topic in topics]
     anchoring = Anchoring(signer_for(config), config.checkpoint_every)
     return ConsumerSpec(
         name=LEDGER_CONSUMER,
         topics=tuple(t.name for t in topics),
-        handlers=handlers_for(types, anchoring),
+        handlers=ledger_handlers(models, anchoring),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import asyncpg
 from prometheus_client import Counter, Gauge
@@ -14,8 +14,9 @@ from audit.ledger.checkpoint_store import Anchoring
 from audit.read_model import writes as read_model
 from audit.read_model.table_rows import Recorded
 from schemas.envelope import Envelope, EventData
+from servicekit.batches import apply_isolating
+from servicekit.consumers import Batch, HandlerTable
 from servicekit.db import Connection
-from servicekit.inbox import Delivered, Handler
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +32,13 @@ VIEW_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def ledger_handler(anchoring: Anchoring) -> Handler:
-    """One generic handler: every event type is sealed into the ledger the same way."""
+def ledger_handlers(models: Iterable[type[EventData]], anchoring: Anchoring) -> HandlerTable:
+    """One handler for every event type: each is sealed into the ledger the same way."""
 
-    async def handle(con: Connection, delivered: list[Delivered]) -> None:
+    async def seal(con: Connection, delivered: Batch) -> None:
         await record(con, [(d.envelope, d.data) for d in delivered], anchoring)
 
-    return handle
+    return HandlerTable.one_for_all(models, seal)
 
 
 async def record(
@@ -57,28 +58,20 @@ async def record(
     LEDGER_HEAD.set(entries[-1].seq)
 
 
-def handlers_for(event_types: Sequence[str], anchoring: Anchoring) -> Mapping[str, Handler]:
-    handler = ledger_handler(anchoring)
-    return {event_type: handler for event_type in event_types}
-
-
 async def apply_views(con: Connection, recorded: Sequence[Recorded]) -> None:
     """Update read models under a savepoint: a view that cannot take an event never keeps it
     out of the ledger; the gap is recorded, counted and mended by a replay of the views."""
-    try:
+
+    async def apply(batch: Sequence[Recorded]) -> None:
         async with con.transaction():
-            await read_model.apply(con, recorded)
-        return
-    except VIEW_ERRORS:
-        pass
-    for one in recorded:
-        try:
-            async with con.transaction():
-                await read_model.apply(con, [one])
-        except VIEW_ERRORS as exc:
-            VIEW_GAPS.labels(one.event.event_type).inc()
-            log.warning(
-                "read model refused a ledger entry",
-                extra={"seq": one.seq, "event_id": str(one.event_id), "error": repr(exc)},
-            )
-            await read_model.note_gap(con, one, exc)
+            await read_model.apply(con, batch)
+
+    async def note_gap(one: Recorded, exc: BaseException) -> None:
+        VIEW_GAPS.labels(one.event.event_type).inc()
+        log.warning(
+            "read model refused a ledger entry",
+            extra={"seq": one.seq, "event_id": str(one.event_id), "error": repr(exc)},
+        )
+        await read_model.note_gap(con, one, exc)
+
+    await apply_isolating(recorded, apply, VIEW_ERRORS, note_gap)

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import asyncpg
 import orjson
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from audit.api import access
 from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.config import AuditSettings
 from audit.ledger import checkpoint_store
 from audit.ledger.checkpoint import ALGORITHM, Signer, b64url, key_id_of, public_jwk, public_pem
+from audit.ledger.signing_key import signer_for
 from audit.ledger.verify_stored import verify_ledger
 from audit.ledger.views import (
     BreakView,
@@ -23,14 +24,16 @@ from audit.ledger.views import (
 )
 from audit.read_model import queries
 from schemas.fields import IsoDateTime
-from servicekit.auth import CurrentPrincipal, Role, require_role
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
+from servicekit.http_deps import app_settings
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.policies import Admin, Reader
 
 router = APIRouter(prefix="/v1", tags=["ledger"])
 Seq = Annotated[int | None, Query(ge=1, le=2**62)]
 Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
+Settings = Annotated[AuditSettings, Depends(app_settings(AuditSettings))]
 
 
 def _entry(r: asyncpg.Record) -> LedgerEntryView:
@@ -51,7 +54,7 @@ def _entry(r: asyncpg.Record) -> LedgerEntryView:
 @router.get("/ledger", response_model=Page[LedgerEntryView], responses=CSV_RESPONSE)
 async def list_ledger(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Reader,
     pool: Pool,
     limit: Limit = 100,
     after: Cursor = None,
@@ -63,7 +66,6 @@ async def list_ledger(
     format: Format = None,
 ) -> Page[LedgerEntryView] | Response:
     """Ledger entries in append order, filtered by type, subject, project and event time."""
-    access.require_reader(principal)
     where = queries.LedgerFilter(type, subject, project_id, time_from, time_to)
     rows = await queries.list_entries(pool, where, decode_cursor(after), limit)
     page = Page[LedgerEntryView](
@@ -77,17 +79,17 @@ async def list_ledger(
 @router.get("/ledger/verify", response_model=VerifyReport, responses=CSV_RESPONSE)
 async def verify(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Reader,
     pool: Pool,
+    settings: Settings,
     from_seq: Annotated[int, Query(ge=1, le=2**62)] = 1,
     to_seq: Seq = None,
     format: Format = None,
 ) -> VerifyReport | Response:
     """Re-walk the hash chain and name the first broken entry (whole ledger, or a range)."""
-    access.require_reader(principal)
     if to_seq is not None and to_seq < from_seq:
         raise Unprocessable("to_seq must not be below from_seq", field="to_seq")
-    batch = request.app.state.settings.verify_batch_rows
+    batch = settings.verify_batch_rows
     out = await verify_ledger(pool, from_seq=from_seq, to_seq=to_seq, batch_rows=batch)
     report = VerifyReport(
         ok=out.first_break is None,
@@ -119,22 +121,24 @@ def _checkpoint(r: asyncpg.Record) -> CheckpointView:
     )
 
 
-def _signer(request: Request) -> Signer:
-    signer: Signer = request.app.state.signer()
-    return signer
+def _signer(settings: Settings) -> Signer:
+    """The install's checkpoint signer (audit.ledger.signing_key)."""
+    return signer_for(settings)
+
+
+CheckpointSigner = Annotated[Signer, Depends(_signer)]
 
 
 @router.get("/ledger/checkpoints", response_model=Page[CheckpointView], responses=CSV_RESPONSE)
 async def list_checkpoints(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Reader,
     pool: Pool,
     limit: Limit = 100,
     after: Cursor = None,
     format: Format = None,
 ) -> Page[CheckpointView] | Response:
     """Signed chain heads, every N entries, every interval and on request: keep copies."""
-    access.require_reader(principal)
     rows = await checkpoint_store.listed(pool, decode_cursor(after), limit)
     ids = [r["id"] for r in rows]
     items = [_checkpoint(r) for r in rows]
@@ -145,9 +149,8 @@ async def list_checkpoints(
 
 
 @router.get("/ledger/checkpoints/latest")
-async def latest_checkpoint(principal: CurrentPrincipal, pool: Pool) -> CheckpointView:
+async def latest_checkpoint(principal: Reader, pool: Pool) -> CheckpointView:
     """The newest signed checkpoint (404 until the ledger has one)."""
-    access.require_reader(principal)
     row = await checkpoint_store.latest(pool)
     if row is None:
         raise NotFound("no signed checkpoint yet")
@@ -156,20 +159,18 @@ async def latest_checkpoint(principal: CurrentPrincipal, pool: Pool) -> Checkpoi
 
 @router.post("/ledger/checkpoints", status_code=status.HTTP_201_CREATED)
 async def create_checkpoint(
-    request: Request, principal: CurrentPrincipal, pool: Pool
+    principal: Admin, pool: Pool, signer: CheckpointSigner
 ) -> CheckpointView:
     """Sign and publish the current chain head now (operators only; this API's one write)."""
-    require_role(principal, Role.ADMIN)
     async with pool.acquire() as con:
-        row = await checkpoint_store.request(con, _signer(request), principal.subject)
+        row = await checkpoint_store.request(con, signer, principal.subject)
     return _checkpoint(row)
 
 
 @router.get("/ledger/signing-key")
-async def signing_key(request: Request, principal: CurrentPrincipal) -> SigningKeyView:
+async def signing_key(principal: Reader, signer: CheckpointSigner) -> SigningKeyView:
     """The public key checkpoints verify with, as a JWK and as PEM."""
-    access.require_reader(principal)
-    public = _signer(request).public_key
+    public = signer.public_key
     kid = key_id_of(public)
     jwk = {**public_jwk(public), "kid": kid, "use": "sig", "alg": "EdDSA"}
     return SigningKeyView(algorithm=ALGORITHM, key_id=kid, jwk=jwk, pem=public_pem(public))

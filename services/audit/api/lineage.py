@@ -8,15 +8,14 @@ import asyncpg
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from audit.api import access
 from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
 from audit.ledger.views import LineageEntry
 from audit.read_model import queries
 from audit.read_model.lineage import step_of, summarise
-from servicekit.auth import CurrentPrincipal, Role, require_role
 from servicekit.errors import NotFound
 from servicekit.http import Pool
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.policies import ENTERPRISE_READ, EnterpriseReader
 
 router = APIRouter(prefix="/v1", tags=["lineage"])
 
@@ -27,21 +26,20 @@ router = APIRouter(prefix="/v1", tags=["lineage"])
 async def project_lineage(
     request: Request,
     project_id: uuid.UUID,
-    principal: CurrentPrincipal,
+    principal: EnterpriseReader,
     pool: Pool,
     limit: Limit = 500,
     after: Cursor = None,
     format: Format = None,
 ) -> Page[LineageEntry] | Response:
     """Everything that happened to a project, in event-time order: versions, scores, deals."""
-    require_role(principal, *access.READERS, Role.ENTERPRISE)
     owner = await queries.project_owner(pool, project_id)
-    if not access.may_read_project(principal, owner):
+    if not ENTERPRISE_READ.may_see(principal, owner):
         raise NotFound(f"project {project_id} not found", field="project_id")
     rows = await queries.project_entries(pool, project_id, decode_cursor(after), limit)
     if not rows and after is None and owner is None:
         raise NotFound(f"the ledger holds no events about project {project_id}", field="project_id")
-    full = access.is_reader(principal)
+    full = ENTERPRISE_READ.sees_all(principal)
     items = [_lineage_entry(r, full) for r in rows]
     page = Page[LineageEntry](items=items, next_cursor=next_cursor([r["seq"] for r in rows], limit))
     if wants_csv(request, format):

@@ -31,9 +31,9 @@ from audit.reports.views import (
 )
 from schemas.fields import IsoDate
 from schemas.vocabulary import City, Instrument, ProjectFamily
-from servicekit.auth import CurrentPrincipal, Role, require_role
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
+from servicekit.policies import LENDER_READ, EachLender, LenderReader, Reader
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
@@ -54,7 +54,7 @@ def _dimensions(text: str | None) -> tuple[Dimension, ...]:
 @router.get("/flows", response_model=FlowReport, responses=CSV_RESPONSE)
 async def financing_flows(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Reader,
     pool: Pool,
     group_by: Annotated[str | None, Query(max_length=100, description="e.g. city,period")] = None,
     period: Period = Period.QUARTER,
@@ -70,7 +70,6 @@ async def financing_flows(
 ) -> FlowReport | Response:
     """Offered, disbursed and repaid CNY, the balance outstanding, projects and financed tCO2e,
     grouped as asked."""
-    access.require_reader(principal)
     if date_from and date_to and date_to < date_from:
         raise Unprocessable("`to` must not be before `from`", field="to")
     query = FlowQuery(_dimensions(group_by), period, date_from, date_to, instrument)
@@ -100,7 +99,7 @@ async def financing_flows(
 @router.get("/disclosures/cerf", response_model=CerfDisclosure, responses=CSV_RESPONSE)
 async def cerf_disclosure(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: EachLender,
     pool: Pool,
     quarter: Annotated[
         str,
@@ -159,18 +158,17 @@ async def cerf_disclosure(
 async def lender_scorecard(
     request: Request,
     lender_id: uuid.UUID,
-    principal: CurrentPrincipal,
+    principal: LenderReader,
     pool: Pool,
     format: Format = None,
 ) -> ScorecardView | Response:
     """How a lender answers its deals and the green financing it has provided."""
-    require_role(principal, *access.READERS, Role.LENDER)
-    if not access.may_read_lender(principal, lender_id):
+    if not LENDER_READ.may_see(principal, lender_id):
         raise NotFound(f"lender {lender_id} not found", field="lender_id")
     deals = await queries.lender_deals(pool, lender_id)
     answers = await queries.lender_answers(pool, lender_id)
     names = await queries.lender_names(pool, [lender_id])
-    if not deals and not answers and lender_id not in names and access.is_reader(principal):
+    if not deals and not answers and lender_id not in names and LENDER_READ.sees_all(principal):
         raise NotFound(f"the ledger holds nothing about lender {lender_id}", field="lender_id")
     rows = await queries.financing_rows(pool, FinancingFilter(lender_id=lender_id))
     card = scorecard(deals, answers, rows)

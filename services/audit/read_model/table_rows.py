@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic
+
+from typing_extensions import TypeVar
 
 from schemas.deals import (
     DealMatched,
@@ -24,14 +26,16 @@ from schemas.lending import LenderRegistered
 from schemas.project import ProjectVersion, ProjectWithdrawn
 from schemas.scoring import ProjectScored
 
+E = TypeVar("E", bound=EventData, default=EventData)
+
 
 @dataclass(frozen=True)
-class Recorded:
+class Recorded(Generic[E]):
     """An event as the ledger sealed it: its seq, its id and its validated body."""
 
     seq: int
     event_id: uuid.UUID
-    event: EventData
+    event: E
 
 
 def project_row(v: ProjectVersion) -> tuple[Any, ...]:

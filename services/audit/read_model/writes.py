@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from typing_extensions import TypeVar
 
 from audit.read_model import table_rows
 from audit.read_model.table_rows import Recorded
@@ -12,10 +14,10 @@ from schemas.envelope import EventData
 from schemas.lending import LenderRegistered
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectVersion, ProjectWithdrawn
 from schemas.scoring import ProjectScored
+from servicekit.batches import runs_by
 from servicekit.db import Connection
 
 E = TypeVar("E", bound=EventData)
-Writer = Callable[[Connection, Sequence[Recorded]], Awaitable[None]]
 
 UPSERT_PROJECT = """
 INSERT INTO projects (project_id, enterprise_id, version, name, type, family, city, county,
@@ -70,86 +72,79 @@ ON CONFLICT (event_id) DO NOTHING
 """
 
 
-def _typed(batch: Sequence[Recorded], cls: type[E]) -> list[tuple[Recorded, E]]:
-    return [(r, r.event) for r in batch if isinstance(r.event, cls)]
+Writer = Callable[[Connection, Sequence[Recorded[E]]], Awaitable[None]]
+WRITERS: dict[str, Writer[Any]] = {}
 
 
-async def _projects(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [table_rows.project_row(e) for _, e in _typed(batch, ProjectVersion)]
-    await con.executemany(UPSERT_PROJECT, rows)
+def _writes(*models: type[E]) -> Callable[[Writer[E]], Writer[E]]:
+    """Register a writer as the read model's one writer of `models`' events."""
+
+    def register(writer: Writer[E]) -> Writer[E]:
+        for model in models:
+            WRITERS[model.event_type] = writer
+        return writer
+
+    return register
 
 
-async def _withdrawals(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [table_rows.withdrawal_row(e) for _, e in _typed(batch, ProjectWithdrawn)]
-    await con.executemany(WITHDRAW_PROJECT, rows)
+@_writes(ProjectRegistered, ProjectUpdated)
+async def _projects(con: Connection, batch: Sequence[Recorded[ProjectVersion]]) -> None:
+    await con.executemany(UPSERT_PROJECT, [table_rows.project_row(r.event) for r in batch])
 
 
-async def _scores(con: Connection, batch: Sequence[Recorded]) -> None:
-    scored = [e for _, e in _typed(batch, ProjectScored)]
+@_writes(ProjectWithdrawn)
+async def _withdrawals(con: Connection, batch: Sequence[Recorded[ProjectWithdrawn]]) -> None:
+    await con.executemany(WITHDRAW_PROJECT, [table_rows.withdrawal_row(r.event) for r in batch])
+
+
+@_writes(ProjectScored)
+async def _scores(con: Connection, batch: Sequence[Recorded[ProjectScored]]) -> None:
+    scored = [r.event for r in batch]
     await con.executemany(
         INSERT_PROJECT_FROM_SCORE, [table_rows.scored_project_row(e) for e in scored]
     )
     await con.executemany(UPSERT_SCORE, [table_rows.score_row(e) for e in scored])
 
 
-async def _lenders(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [table_rows.lender_row(e) for _, e in _typed(batch, LenderRegistered)]
-    await con.executemany(INSERT_LENDER, rows)
+@_writes(LenderRegistered)
+async def _lenders(con: Connection, batch: Sequence[Recorded[LenderRegistered]]) -> None:
+    await con.executemany(INSERT_LENDER, [table_rows.lender_row(r.event) for r in batch])
 
 
-async def _deals(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [table_rows.deal_row(r.seq, e) for r, e in _typed(batch, DealMatched)]
-    await con.executemany(INSERT_DEAL, rows)
+@_writes(DealMatched)
+async def _deals(con: Connection, batch: Sequence[Recorded[DealMatched]]) -> None:
+    await con.executemany(INSERT_DEAL, [table_rows.deal_row(r.seq, r.event) for r in batch])
 
 
-async def _deal_withdrawals(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [(e.deal_id, e.withdrawn_at, e.reason) for _, e in _typed(batch, DealWithdrawn)]
+@_writes(DealWithdrawn)
+async def _deal_withdrawals(con: Connection, batch: Sequence[Recorded[DealWithdrawn]]) -> None:
+    rows = [(r.event.deal_id, r.event.withdrawn_at, r.event.reason) for r in batch]
     await con.executemany(WITHDRAW_DEAL, rows)
 
 
-async def _responses(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [table_rows.response_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealResponded)]
+@_writes(DealResponded)
+async def _responses(con: Connection, batch: Sequence[Recorded[DealResponded]]) -> None:
+    rows = [table_rows.response_row(r.seq, r.event_id, r.event) for r in batch]
     await con.executemany(INSERT_RESPONSE, rows)
 
 
-async def _repayments(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [table_rows.repayment_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealRepaid)]
+@_writes(DealRepaid)
+async def _repayments(con: Connection, batch: Sequence[Recorded[DealRepaid]]) -> None:
+    rows = [table_rows.repayment_row(r.seq, r.event_id, r.event) for r in batch]
     await con.executemany(INSERT_RESPONSE, rows)
 
 
-async def _offers_closed(con: Connection, batch: Sequence[Recorded]) -> None:
-    rows = [
-        table_rows.offer_closed_row(r.seq, r.event_id, e) for r, e in _typed(batch, DealOfferClosed)
-    ]
+@_writes(DealOfferClosed)
+async def _offers_closed(con: Connection, batch: Sequence[Recorded[DealOfferClosed]]) -> None:
+    rows = [table_rows.offer_closed_row(r.seq, r.event_id, r.event) for r in batch]
     await con.executemany(INSERT_RESPONSE, rows)
-
-
-WRITERS: Mapping[str, Writer] = {
-    ProjectRegistered.event_type: _projects,
-    ProjectUpdated.event_type: _projects,
-    ProjectWithdrawn.event_type: _withdrawals,
-    ProjectScored.event_type: _scores,
-    LenderRegistered.event_type: _lenders,
-    DealMatched.event_type: _deals,
-    DealWithdrawn.event_type: _deal_withdrawals,
-    DealResponded.event_type: _responses,
-    DealRepaid.event_type: _repayments,
-    DealOfferClosed.event_type: _offers_closed,
-}
 
 
 async def apply(con: Connection, batch: Sequence[Recorded]) -> None:
-    """Apply a batch in order, one writer call per run of the same event type."""
-    start = 0
-    while start < len(batch):
-        kind = batch[start].event.event_type
-        end = start
-        while end < len(batch) and batch[end].event.event_type == kind:
-            end += 1
-        writer = WRITERS.get(kind)
+    """Apply a batch in order, one writer call per run of events one writer takes."""
+    for writer, run in runs_by(batch, lambda r: WRITERS.get(r.event.event_type)):
         if writer is not None:
-            await writer(con, batch[start:end])
-        start = end
+            await writer(con, run)
 
 
 async def note_gap(con: Connection, recorded: Recorded, error: BaseException) -> None:
