@@ -43,13 +43,21 @@ from schemas.deals import (
 )
 from schemas.eligibility import rejection_reason
 from schemas.envelope import EventData
-from schemas.lending import LenderRegistered, LenderSpec, MandateSpec
+from schemas.lending import (
+    LenderRegistered,
+    LenderSpec,
+    MandateClosed,
+    MandateRegistered,
+    MandateSpec,
+    MandateUpdated,
+    MandateVersion,
+)
 from schemas.project import ProjectWithdrawn
 from schemas.scoring import ProjectScored
 from servicekit.auth import Role
+from servicekit.consumers import Batch, HandlerTable, on
 from servicekit.db import Connection
 from servicekit.errors import Conflict, Forbidden, NotFound
-from servicekit.inbox import Delivered, Handler
 from servicekit.outbox import enqueue
 from servicekit.rls import SYSTEM, acting_for
 
@@ -111,14 +119,12 @@ async def _withdraw_rejected(
     await _publish(con, withdrawn)
 
 
-def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
-    """Inbox handlers sharing the consumer's mandate book."""
+def consumer_handlers(keeper: BookKeeper) -> HandlerTable:
+    """Matching's consumer of scores, withdrawals and mandates, sharing one mandate book."""
 
-    async def on_scored(con: Connection, events: list[Delivered]) -> None:
+    async def on_scored(con: Connection, events: Batch[ProjectScored]) -> None:
         book = await keeper.sync(con)
-        fresh = await project_store.keep_newer_scores(
-            con, [e.data for e in events if isinstance(e.data, ProjectScored)]
-        )
+        fresh = await project_store.keep_newer_scores(con, events.data)
         if not fresh:
             return
         existing = await deal_store.deals_of_projects(con, [s.project_id for s in fresh])
@@ -128,28 +134,26 @@ def consumer_handlers(keeper: BookKeeper) -> dict[str, Handler]:
         matches = book.match([facts_from_scored(s) for s in sound.values()])
         await _settle(con, [d for d in existing if d.project_id in sound], matches, sound)
 
-    async def on_project_withdrawn(con: Connection, events: list[Delivered]) -> None:
-        ids = [e.data.project_id for e in events if isinstance(e.data, ProjectWithdrawn)]
+    async def on_project_withdrawn(con: Connection, events: Batch[ProjectWithdrawn]) -> None:
+        ids = [e.project_id for e in events.data]
         await project_store.withdraw_projects(con, ids)
         deals = await deal_store.deals_of_projects(con, ids)
         withdrawn = withdraw_all(deals, "project withdrawn by its owner", at=_now())
         await deal_store.save_deal_states(con, deals)
         await _publish(con, withdrawn)
 
-    async def on_mandate(con: Connection, events: list[Delivered]) -> None:
+    async def on_mandate(con: Connection, events: Batch[MandateVersion | MandateClosed]) -> None:
         await keeper.sync(con)
-        for mandate_id in dict.fromkeys(getattr(e.data, "mandate_id") for e in events):  # noqa: B009
+        for mandate_id in dict.fromkeys(e.mandate_id for e in events.data):
             mandate = await lender_store.load_mandate(con, mandate_id)
             if mandate is not None:
                 await rematch_mandate(con, mandate)
 
-    return {
-        "project.scored.v1": on_scored,
-        "project.withdrawn.v1": on_project_withdrawn,
-        "mandate.registered.v1": on_mandate,
-        "mandate.updated.v1": on_mandate,
-        "mandate.closed.v1": on_mandate,
-    }
+    return HandlerTable(
+        on(ProjectScored, handle=on_scored),
+        on(ProjectWithdrawn, handle=on_project_withdrawn),
+        on(MandateRegistered, MandateUpdated, MandateClosed, handle=on_mandate),
+    )
 
 
 async def rematch_mandate(con: Connection, mandate: Mandate) -> None:

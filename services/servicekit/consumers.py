@@ -82,15 +82,6 @@ class HandlerTable:
         """One handler for every listed model (the audit ledger takes every event alike)."""
         return cls(Route(tuple(models), handle))
 
-    @classmethod
-    def untyped(
-        cls, handlers: Mapping[str, Callable[[Connection, list[Delivered[Any]]], Awaitable[None]]]
-    ) -> HandlerTable:
-        """A table from handlers keyed by type name that take any event (no typed batch)."""
-        table = cls()
-        table._by_type.update(handlers)
-        return table
-
     @property
     def event_types(self) -> Mapping[str, TypedHandler[Any]]:
         return self._by_type

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Container, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -29,7 +29,6 @@ from schemas.catalog import model_for
 from schemas.envelope import Envelope
 from servicekit.batches import apply_isolating
 from servicekit.consumers import Delivered, HandlerTable
-from servicekit.db import Connection
 from servicekit.dlq import send_to_dlq
 from servicekit.kafka import rewind_to_committed
 from servicekit.metrics import (
@@ -41,7 +40,7 @@ from servicekit.metrics import (
 from servicekit.provenance import check_provenance
 from servicekit.rls import SYSTEM, act_for
 
-__all__ = ["CONTRACT_ERRORS", "Delivered", "Handler", "Handlers", "InboxConsumer", "PoisonEvent"]
+__all__ = ["CONTRACT_ERRORS", "Delivered", "InboxConsumer", "PoisonEvent"]
 log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -54,11 +53,6 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.TooManyConnectionsError,
     TimeoutError,
 )
-
-
-# A handler not yet declared in a table: it takes every type it is named for, untyped.
-Handler = Callable[[Connection, list[Delivered[Any]]], Awaitable[None]]
-Handlers = HandlerTable | Mapping[str, Handler]
 
 
 class PoisonEvent(Exception):
@@ -100,14 +94,10 @@ class InboxConsumer:
     pool: asyncpg.Pool
     consumer: AIOKafkaConsumer
     producer: AIOKafkaProducer
-    handlers: Handlers
+    handlers: HandlerTable
     batch_max: int = 2000
     retry_initial_s: float = 0.2
     retry_max_s: float = 10.0
-    table: HandlerTable = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.table = as_table(self.handlers)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Consume until `stop` is set."""
@@ -135,7 +125,7 @@ class InboxConsumer:
         good: list[Delivered[Any]] = []
         for record in records:
             try:
-                delivered = parse_record(record, self.table)
+                delivered = parse_record(record, self.handlers)
             except CONTRACT_ERRORS as exc:
                 await self.dead_letter(record, exc)
                 continue
@@ -181,17 +171,10 @@ class InboxConsumer:
             fresh = [e for e in events if e.envelope.id in fresh_ids]
             fresh = list({e.envelope.id: e for e in reversed(fresh)}.values())[::-1]
             EVENTS_DUPLICATE.labels(self.service).inc(len(events) - len(fresh))
-            await self.table.dispatch(con, fresh)
+            await self.handlers.dispatch(con, fresh)
         for e in fresh:
             EVENTS_CONSUMED.labels(self.service, e.record.topic).inc()
 
     async def dead_letter(self, record: ConsumerRecord[bytes, bytes], exc: BaseException) -> None:
         """Park a record on the DLQ with the reason; the partition moves on."""
         await send_to_dlq(self.producer, self.name, self.service, record, exc)
-
-
-def as_table(handlers: Handlers) -> HandlerTable:
-    """A service's table as it is, or a mapping of type names to handlers read as a table."""
-    if isinstance(handlers, HandlerTable):
-        return handlers
-    return HandlerTable.untyped(handlers)

@@ -17,8 +17,9 @@ import uvicorn
 import uvloop
 from fastapi import FastAPI
 
+from servicekit.consumers import HandlerTable
 from servicekit.db import create_pool
-from servicekit.inbox import Handlers, InboxConsumer
+from servicekit.inbox import InboxConsumer
 from servicekit.kafka import create_topics, make_consumer, make_producer
 from servicekit.kafka_acls import writable_topics
 from servicekit.logs import configure_logging
@@ -35,7 +36,7 @@ class ConsumerSpec:
 
     name: str
     topics: tuple[str, ...]
-    handlers: Handlers
+    handlers: HandlerTable
 
 
 Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]

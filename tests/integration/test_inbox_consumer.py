@@ -12,11 +12,12 @@ from prometheus_client import REGISTRY
 from schemas.envelope import Envelope
 from schemas.project import ProjectWithdrawn
 from schemas.topics import PROJECTS
-from servicekit.db import create_pool
-from servicekit.inbox import Delivered, InboxConsumer, PoisonEvent
+from servicekit.consumers import Batch, HandlerTable, on
+from servicekit.db import Connection, create_pool
+from servicekit.inbox import InboxConsumer, PoisonEvent
 from servicekit.kafka import make_consumer, make_producer
 from servicekit.migrations import migrate
-from tests.support.inbox_probe import probe_package, probe_schema, record_effects
+from tests.support.inbox_probe import probe_handlers, probe_package, probe_schema, record_effects
 from tests.support.kafka import eventually, read_to_end, read_until
 
 pytestmark = pytest.mark.integration
@@ -48,7 +49,7 @@ async def probe(infra, topics, tmp_path):
         pool=pool,
         consumer=consumer,
         producer=producer,
-        handlers={ProjectWithdrawn.event_type: record_effects},
+        handlers=probe_handlers(),
     )
     stop = asyncio.Event()
     task = asyncio.create_task(inbox.run(stop))
@@ -127,7 +128,7 @@ async def faulty_probe(infra, topics, tmp_path):
     failing: dict[str, type[Exception]] = {}
     attempts: list[str] = []
 
-    async def record_unless_failing(con, events: list[Delivered]) -> None:
+    async def record_unless_failing(con: Connection, events: Batch[ProjectWithdrawn]) -> None:
         for event in events:
             attempts.append(event.envelope.subject)
             if event.envelope.subject in failing:
@@ -142,7 +143,7 @@ async def faulty_probe(infra, topics, tmp_path):
         pool=pool,
         consumer=consumer,
         producer=producer,
-        handlers={ProjectWithdrawn.event_type: record_unless_failing},
+        handlers=HandlerTable(on(ProjectWithdrawn, handle=record_unless_failing)),
         retry_initial_s=0.05,
         retry_max_s=0.5,
     )

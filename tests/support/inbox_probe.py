@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from schemas.project import ProjectWithdrawn
+from servicekit.consumers import Batch, HandlerTable, on
 from servicekit.db import Connection
-from servicekit.inbox import Delivered
 
 EFFECTS_SQL = """
 CREATE TABLE effects (
@@ -25,12 +26,17 @@ def probe_package(tmp: Path) -> Path:
     return tmp
 
 
-async def record_effects(con: Connection, events: list[Delivered]) -> None:
+async def record_effects(con: Connection, events: Batch[ProjectWithdrawn]) -> None:
     """Deliberately not idempotent itself: only the inbox keeps effects single."""
     await con.executemany(
         "INSERT INTO effects (event_id, subject) VALUES ($1, $2)",
         [(e.envelope.id, e.envelope.subject) for e in events],
     )
+
+
+def probe_handlers() -> HandlerTable:
+    """The probe takes withdrawals, the one event type its tests publish."""
+    return HandlerTable(on(ProjectWithdrawn, handle=record_effects))
 
 
 def probe_schema() -> str:

@@ -3,9 +3,11 @@ order, and a refused batch is applied again record by record so only the bad rec
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -119,3 +121,10 @@ async def test_an_error_the_caller_retries_is_not_parked() -> None:
 
     with pytest.raises(OSError):
         await apply_isolating([1, 2], apply, (ValueError,), park)
+
+
+def test_no_consumer_filters_its_batch_by_type() -> None:
+    services = Path(__file__).resolve().parents[3] / "services"
+    filtering = re.compile(r"(isinstance|getattr)\(\w+\.(data|event),")
+    for module in services.rglob("*.py"):
+        assert not filtering.search(module.read_text()), module
