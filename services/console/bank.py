@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/bank")
 FEED_PAGE = 50
 LENDER_FIELDS = ("name", "kind", "city", "description")
 LENDER_KINDS = ("bank", "green_fund", "leasing", "guarantee")
+FEED_POSITION = re.compile(r"[0-9]{1,18}")
 
 
 @router.get("")
@@ -75,6 +77,10 @@ async def feed_stream(
     params: dict[str, str | float] = {"after": after} if after else {}
     if idle_timeout_s is not None:
         params["idle_timeout_s"] = idle_timeout_s
+    headers = {"Authorization": f"Bearer {user.token}"}
+    resume = request.headers.get("last-event-id", "")
+    if FEED_POSITION.fullmatch(resume):  # a browser reconnecting resumes where it was
+        headers["Last-Event-ID"] = resume
     client = backends(request).client("matching")
     template = TEMPLATES.get_template("bank/feed_entry.html")
     context = base_context(request)
@@ -84,7 +90,7 @@ async def feed_stream(
             "GET",
             f"/v1/lenders/{user.tenant}/deals/stream",
             params=params,
-            headers={"Authorization": f"Bearer {user.token}"},
+            headers=headers,
             timeout=None,
         ) as upstream:
             if upstream.status_code != 200:

@@ -41,6 +41,22 @@ async def test_a_new_deal_arrives_through_the_live_stream_with_its_fit_explanati
     assert "✓" in stream.text  # each passed constraint, explained
 
 
+async def test_a_reconnecting_stream_resumes_after_the_last_entry_it_had(
+    console: FastAPI, registry, scoring, matching, mint
+) -> None:
+    lender, _, name = await _deal(registry, matching, mint)
+    async with signed_in(console, "lender", lender) as client:
+        first = await client.get("/bank/feed/stream", params={"idle_timeout_s": 0.5})
+        last = [line for line in first.text.splitlines() if line.startswith("id:")][-1]
+        again = await client.get(
+            "/bank/feed/stream",
+            params={"idle_timeout_s": 0.5},
+            headers={"Last-Event-ID": last.removeprefix("id:").strip()},
+        )
+    assert name in first.text
+    assert name not in again.text
+
+
 async def test_a_lender_answers_interest_then_offers_disburses_and_books_a_repayment(
     console: FastAPI, registry, scoring, matching, mint
 ) -> None:
