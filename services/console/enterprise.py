@@ -9,11 +9,12 @@ import io
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from console import project_form
 from console.as_user import detail_of, field_errors, read, read_or_none, send
+from console.forms import text
 from console.pages import render
 from console.session import CsrfChecked, Enterprise
 
@@ -23,12 +24,31 @@ MAX_ERROR_PAGES = 2000  # 500 lines each: a million refused lines is more than a
 PROFILE_FIELDS = ("name", "credit_code", "city", "county", "industry", "contact_name")
 
 
+# How far financing has come, furthest last: the lifecycle column shows the furthest answer.
+FUNDING_STAGES = ("matched", "interested", "offered", "disbursed")
+
+
+def furthest_stage(lenders: list[Any] | None) -> str | None:
+    stages = [
+        FUNDING_STAGES.index(x["state"]) for x in lenders or [] if x["state"] in FUNDING_STAGES
+    ]
+    return FUNDING_STAGES[max(stages)] if stages else None
+
+
 async def _with_scores(request: Request, user: Enterprise, projects: list[Any]) -> list[Any]:
-    """Each project beside its current score (None until scoring has seen it)."""
-    scores = await asyncio.gather(
-        *(read_or_none(request, user, "scoring", f"/v1/scores/{p['project_id']}") for p in projects)
+    """Each project beside its current score (None until scoring has seen it) and how far its
+    financing has come."""
+    ids = [p["project_id"] for p in projects]
+    scores, lenders = await asyncio.gather(
+        asyncio.gather(*(read_or_none(request, user, "scoring", f"/v1/scores/{i}") for i in ids)),
+        asyncio.gather(
+            *(read_or_none(request, user, "matching", f"/v1/projects/{i}/lenders") for i in ids)
+        ),
     )
-    return [{"project": p, "score": s} for p, s in zip(projects, scores, strict=True)]
+    return [
+        {"project": p, "score": s, "stage": furthest_stage(ls)}
+        for p, s, ls in zip(projects, scores, lenders, strict=True)
+    ]
 
 
 @router.get("")
@@ -166,6 +186,17 @@ async def project_detail(request: Request, user: Enterprise, project_id: uuid.UU
             "lenders": lenders or [],
         },
     )
+
+
+@router.post("/projects/{project_id}/withdraw", dependencies=[CsrfChecked])
+async def withdraw(request: Request, user: Enterprise, project_id: uuid.UUID) -> Response:
+    """Take the project off the market; lenders' open deals on it close."""
+    reason = text(await request.form(), "reason")
+    path = f"/v1/projects/{project_id}/withdraw"
+    answer = await send(request, user, "registry", "POST", path, json={"reason": reason})
+    if not answer.ok:
+        raise HTTPException(answer.status, detail_of(answer))
+    return RedirectResponse(f"/enterprise/projects/{project_id}", status_code=303)
 
 
 UPLOAD_TYPES = {

@@ -173,3 +173,25 @@ async def test_an_upload_of_another_kind_of_file_is_named_and_sent_nowhere(
         )
     assert answer.status_code == 422
     assert 'id="file-error"' in answer.text
+
+
+async def test_an_enterprise_withdraws_its_project_and_its_list_shows_the_lifecycle(
+    console: FastAPI, registry, mint
+) -> None:
+    enterprise_id = await _registered(registry, mint)
+    headers = mint("enterprise", enterprise_id)
+    made = await registry.client.post("/v1/projects", json=project_body(), headers=headers)
+    project_id = made.json()["project_id"]
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        listed = await client.get("/enterprise")
+        page = await client.get(f"/enterprise/projects/{project_id}")
+        answer = await client.post(
+            f"/enterprise/projects/{project_id}/withdraw",
+            data={"reason": "项目取消", "csrf_token": csrf_of(page.text)},
+        )
+        after = await client.get(f"/enterprise/projects/{project_id}")
+    assert "待匹配" in listed.text  # no lender has answered yet
+    assert answer.status_code == 303
+    assert "已撤回" in after.text and "/withdraw" not in after.text
+    stored = await registry.client.get(f"/v1/projects/{project_id}", headers=headers)
+    assert stored.json()["status"] == "withdrawn"

@@ -120,6 +120,14 @@ ROWS: tuple[ConsoleRow, ...] = (
         _page(enterprise_own=422, enterprise_other=422),
         form=lambda w: {"file": "not a file"},
     ),
+    ConsoleRow(
+        "POST",
+        "/enterprise/projects/{project_id}/withdraw",
+        _page(enterprise_own=303, enterprise_other=404),
+        form=lambda w: {"reason": "console matrix"},
+        state=(("registry", "/v1/projects/{project_id}"),),
+        fresh=True,
+    ),
     ConsoleRow("GET", "/bank", LENDER_PAGE, owner=Caller.LENDER_OWN),
     ConsoleRow(
         "GET",
