@@ -48,3 +48,21 @@ def test_the_language_comes_from_the_query_then_the_cookie_then_chinese() -> Non
     assert i18n.pick("en", "zh") == "en"
     assert i18n.pick(None, "en") == "en"
     assert i18n.pick("fr", None) == "zh"
+
+
+def test_every_message_a_template_names_is_in_the_catalogues() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(i18n.__file__).parent
+    literal = re.compile(r"""\bt\(\s*['"]([a-z_]+(?:\.[a-z0-9_]+)+)['"]""")
+    sources = [*root.glob("templates/**/*.html"), *root.glob("*.py")]
+    named = {key for path in sources for key in literal.findall(path.read_text())}
+    coded = set(
+        re.findall(
+            r'"((?:form|signin|upload|deal)\.error\.[a-z_]+)"',
+            "".join(p.read_text() for p in root.glob("*.py")),
+        )
+    )
+    missing = (named | coded) - set(i18n.catalogue("zh"))
+    assert named and not missing, sorted(missing)
