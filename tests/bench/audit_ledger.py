@@ -25,6 +25,7 @@ from audit.ledger.verify_stored import verify_ledger
 from schemas.deals import DealResponded, Disbursement, Offer
 from schemas.envelope import Envelope, EventData
 from servicekit.db import create_pool
+from servicekit.rls import SYSTEM, acting_as
 from tests.support.scratch_schema import scratch_schema
 
 PACKAGE_DIR = Path(audit.__file__).parent  # its migrations
@@ -75,7 +76,7 @@ async def _append(
     anchoring = Anchoring(Signer(Ed25519PrivateKey.generate()), 10_000)  # a throwaway key
     started = time.perf_counter()
     for i in range(0, len(events), batch):
-        async with pool.acquire() as con, con.transaction():
+        async with acting_as(pool, SYSTEM) as con:  # as the ledger consumer
             await record(con, events[i : i + batch], anchoring)
     return time.perf_counter() - started
 

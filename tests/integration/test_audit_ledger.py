@@ -24,6 +24,7 @@ from servicekit.db import create_pool
 from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
 from servicekit.pagination import encode_cursor
+from servicekit.rls import SYSTEM, acting_as
 from tests.support.kafka import eventually
 from tests.support.services import RunningService
 from tests.unit.audit.samples import (
@@ -319,7 +320,7 @@ async def test_concurrent_appenders_build_one_unbroken_chain(infra: InfraInfo) -
             deal = Deal(scored(uuid.uuid4(), uuid.uuid4()))
             events = deal.financed("1000000.00", "2.0", date(2026, 1, worker + 1)) * 10
             batch = [(Envelope.wrap(e, source=f"worker-{worker}"), e) for e in events]
-            async with pool.acquire() as con, con.transaction():
+            async with acting_as(pool, SYSTEM) as con:  # as the ledger consumer
                 await record(con, batch, throwaway_anchoring(100))
 
     try:

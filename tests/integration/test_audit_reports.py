@@ -25,6 +25,7 @@ from schemas.project import ProjectRegistered
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
+from servicekit.rls import SYSTEM, acting_as
 from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
@@ -261,11 +262,12 @@ async def test_scorecards_show_response_times_decline_reasons_and_volume(
 
 
 async def _tables(pool: asyncpg.Pool) -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        table: [tuple(r.values()) for r in await pool.fetch(f"SELECT * FROM {table} ORDER BY 1")]
-        for table in READ_MODELS
-        if table != "view_gaps"
-    }
+    async with acting_as(pool, SYSTEM) as con:  # every tenant's rows
+        return {
+            table: [tuple(r.values()) for r in await con.fetch(f"SELECT * FROM {table} ORDER BY 1")]
+            for table in READ_MODELS
+            if table != "view_gaps"
+        }
 
 
 async def test_read_models_rebuilt_from_the_ledger_alone_are_identical(infra: InfraInfo) -> None:
@@ -280,7 +282,7 @@ async def test_read_models_rebuilt_from_the_ledger_alone_are_identical(infra: In
         events += declined.declined("outside our cities")
         batch = [(Envelope.wrap(e, source="greenlink/test"), e) for e in events]
         for _ in range(2):  # the second delivery of the same batch changes nothing
-            async with pool.acquire() as con, con.transaction():
+            async with acting_as(pool, SYSTEM) as con:  # as the ledger consumer
                 await record(con, batch, throwaway_anchoring(3))
         assert await pool.fetchval("SELECT count(*) FROM ledger") == len(events)
         assert await pool.fetchval("SELECT max(seq) FROM checkpoints") == len(events)

@@ -34,6 +34,7 @@ from schemas.topics import CHECKPOINTS
 from servicekit.db import create_pool
 from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
+from servicekit.rls import SYSTEM, acting_as
 from tests.support.kafka import eventually, read_until
 from tests.support.services import RunningService
 from tests.unit.audit.samples import Deal, lender, produce, scored
@@ -81,7 +82,7 @@ async def append(scratch: ScratchAudit, events: list[EventData], batch_size: int
     """As the ledger consumer would, in consumed batches of `batch_size` events."""
     wrapped = [(Envelope.wrap(e, source="matching"), e) for e in events]
     for i in range(0, len(wrapped), batch_size):
-        async with scratch.pool.acquire() as con, con.transaction():
+        async with acting_as(scratch.pool, SYSTEM) as con:  # as the ledger consumer
             await record(con, wrapped[i : i + batch_size], scratch.anchoring)
 
 

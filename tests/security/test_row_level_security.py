@@ -9,20 +9,26 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
 
 import asyncpg
 import pytest
 
+from audit.handlers import record
 from deploy.local.infra import InfraInfo
+from schemas.envelope import Envelope, EventData
 from servicekit.auth import Principal, Role
 from servicekit.db import create_pool
 from servicekit.kafka_access import KafkaAccess
-from servicekit.rls import SYSTEM, act_as, act_for
+from servicekit.rls import SYSTEM, act_as, act_for, acting_as
 from tests.security.matching_matrix import lending
 from tests.security.matrix import SeedContext, Tenant
 from tests.security.registry_matrix import enrolled
 from tests.security.scoring_matrix import scored
 from tests.support.services import RunningService
+from tests.unit.audit import samples as ledgered
+from tests.unit.audit.samples import Deal
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 
@@ -39,6 +45,18 @@ async def pool(infra: InfraInfo, registry: RunningService) -> AsyncIterator[asyn
     pool = await create_pool(infra.app_database_url, "registry", min_size=1, max_size=2)
     yield pool
     await pool.close()
+
+
+@asynccontextmanager
+async def _app_pool(infra: InfraInfo, service: RunningService) -> AsyncIterator[asyncpg.Pool]:
+    """The service's schema as the services' own role sees it (the fixture migrated it)."""
+    pool = await create_pool(
+        infra.app_database_url, service.spec.settings.db_schema, min_size=1, max_size=2
+    )
+    try:
+        yield pool
+    finally:
+        await pool.close()
 
 
 @pytest.fixture(scope="module")
@@ -213,11 +231,8 @@ MATCHING_TABLES = {
 async def matching_pool(
     infra: InfraInfo, isolated_matching: RunningService
 ) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(
-        infra.app_database_url, isolated_matching.spec.settings.db_schema, min_size=1, max_size=2
-    )
-    yield pool
-    await pool.close()
+    async with _app_pool(infra, isolated_matching) as pool:
+        yield pool
 
 
 @pytest.fixture(scope="module")
@@ -364,11 +379,8 @@ async def test_row_security_is_forced_on_every_matching_tenant_table(
 async def scoring_pool(
     infra: InfraInfo, isolated_scoring: RunningService
 ) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(
-        infra.app_database_url, isolated_scoring.spec.settings.db_schema, min_size=1, max_size=2
-    )
-    yield pool
-    await pool.close()
+    async with _app_pool(infra, isolated_scoring) as pool:
+        yield pool
 
 
 @pytest.fixture(scope="module")
@@ -423,3 +435,78 @@ async def _secured_tables(pool: asyncpg.Pool) -> set[str]:
         " WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"
     )
     return {r["relname"] for r in rows if r["relrowsecurity"] and r["relforcerowsecurity"]}
+
+
+# -- audit: the read models behind a lender's reports and an enterprise's lineage -------------
+
+AUDIT_TABLES = {"projects", "project_scores", "lenders", "deals", "responses"}
+
+
+@pytest.fixture(scope="module")
+async def audit_pool(infra: InfraInfo, audit: RunningService) -> AsyncIterator[asyncpg.Pool]:
+    async with _app_pool(infra, audit) as pool:
+        yield pool
+
+
+@pytest.fixture(scope="module")
+async def financed(audit_pool: asyncpg.Pool) -> tuple[Deal, Deal]:
+    """Two lenders, each with a paid-out deal on its own enterprise's project, ledgered as the
+    consumer ledgers them."""
+    a, b = (Deal(ledgered.scored(uuid.uuid4(), uuid.uuid4())) for _ in range(2))
+    events: list[EventData] = [a.score, b.score, *map(ledgered.lender, (a.lender_id, b.lender_id))]
+    events += a.financed("5000000.00", "1.75", date(2026, 3, 1))
+    events += b.financed("9000000.00", "1.75", date(2026, 3, 2))
+    async with acting_as(audit_pool, SYSTEM) as con:
+        await record(con, [(Envelope.wrap(e, source="greenlink/test"), e) for e in events],
+                     ledgered.throwaway_anchoring(10_000))  # fmt: skip
+    return a, b
+
+
+async def test_an_audit_lenders_query_without_a_filter_returns_only_its_own_rows(
+    audit_pool: asyncpg.Pool, financed: tuple[Deal, Deal]
+) -> None:
+    a, _ = financed
+    async with audit_pool.acquire() as con, con.transaction():
+        await act_for(con, Role.LENDER, a.lender_id)
+        for table in ("lenders", "deals", "responses"):
+            owners = {r[0] for r in await con.fetch(f"SELECT lender_id FROM {table}")}
+            assert owners == {a.lender_id}, table
+        for table in ("projects", "project_scores"):  # the projects it financed, no other
+            seen = {r[0] for r in await con.fetch(f"SELECT project_id FROM {table}")}
+            assert seen == {a.score.project_id}, table
+
+
+async def test_an_audit_enterprise_sees_only_its_projects_and_no_lender_rows(
+    audit_pool: asyncpg.Pool, financed: tuple[Deal, Deal]
+) -> None:
+    a, _ = financed
+    async with audit_pool.acquire() as con, con.transaction():
+        await act_for(con, Role.ENTERPRISE, a.score.enterprise_id)
+        for table in ("projects", "project_scores"):
+            seen = {r[0] for r in await con.fetch(f"SELECT project_id FROM {table}")}
+            assert seen == {a.score.project_id}, table
+        for table in ("lenders", "deals", "responses"):
+            assert await con.fetchval(f"SELECT count(*) FROM {table}") == 0, table
+
+
+async def test_audit_readers_see_every_tenant_and_nobody_named_sees_nothing(
+    audit_pool: asyncpg.Pool, financed: tuple[Deal, Deal]
+) -> None:
+    both = [d.lender_id for d in financed]
+    count = "SELECT count(DISTINCT lender_id) FROM responses WHERE lender_id = ANY($1)"
+    async with audit_pool.acquire() as con:
+        assert await con.fetchval(count, both) == 0
+        async with con.transaction():
+            await act_for(con, Role.REGULATOR, None)
+            assert await con.fetchval(count, both) == 2
+            assert await con.execute("UPDATE deals SET withdrawal_reason = 'x'") == "UPDATE 0"
+
+
+async def test_audit_read_models_are_forced_and_the_ledger_stays_one_unfiltered_chain(
+    audit_pool: asyncpg.Pool,
+) -> None:
+    assert await _secured_tables(audit_pool) == AUDIT_TABLES
+    async with audit_pool.acquire() as con, con.transaction():
+        await act_for(con, Role.LENDER, uuid.uuid4())
+        head = await con.fetchval("SELECT seq FROM ledger_head")
+        assert await con.fetchval("SELECT count(*) FROM ledger") == head > 0

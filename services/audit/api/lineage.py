@@ -13,7 +13,7 @@ from audit.ledger.views import LineageEntry
 from audit.read_model import queries
 from audit.read_model.lineage import step_of, summarise
 from servicekit.errors import NotFound
-from servicekit.http import Pool
+from servicekit.http_deps import CallerConnection
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
 from servicekit.policies import ENTERPRISE_READ, EnterpriseReader
 
@@ -27,16 +27,16 @@ async def project_lineage(
     request: Request,
     project_id: uuid.UUID,
     principal: EnterpriseReader,
-    pool: Pool,
+    con: CallerConnection,
     limit: Limit = 500,
     after: Cursor = None,
     format: Format = None,
 ) -> Page[LineageEntry] | Response:
     """Everything that happened to a project, in event-time order: versions, scores, deals."""
-    owner = await queries.project_owner(pool, project_id)
+    owner = await queries.project_owner(con, project_id)
     if not ENTERPRISE_READ.may_see(principal, owner):
         raise NotFound(f"project {project_id} not found", field="project_id")
-    rows = await queries.project_entries(pool, project_id, decode_cursor(after), limit)
+    rows = await queries.project_entries(con, project_id, decode_cursor(after), limit)
     if not rows and after is None and owner is None:
         raise NotFound(f"the ledger holds no events about project {project_id}", field="project_id")
     full = ENTERPRISE_READ.sees_all(principal)

@@ -32,7 +32,7 @@ from audit.reports.views import (
 from schemas.fields import IsoDate
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.errors import NotFound, Unprocessable
-from servicekit.http import Pool
+from servicekit.http_deps import CallerConnection
 from servicekit.policies import LENDER_READ, EachLender, LenderReader, Reader
 
 router = APIRouter(prefix="/v1", tags=["reports"])
@@ -55,7 +55,7 @@ def _dimensions(text: str | None) -> tuple[Dimension, ...]:
 async def financing_flows(
     request: Request,
     principal: Reader,
-    pool: Pool,
+    con: CallerConnection,
     group_by: Annotated[str | None, Query(max_length=100, description="e.g. city,period")] = None,
     period: Period = Period.QUARTER,
     date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
@@ -74,7 +74,7 @@ async def financing_flows(
         raise Unprocessable("`to` must not be before `from`", field="to")
     query = FlowQuery(_dimensions(group_by), period, date_from, date_to, instrument)
     where = FinancingFilter(lender_id, city, family, county, category)
-    rows = await queries.financing_rows(pool, where)
+    rows = await queries.financing_rows(con, where)
     groups = [
         FlowGroupView(key={d.value: v for d, v in g.key}, **FlowFigures.of(g.totals).model_dump())
         for g in flow_groups(rows, query)
@@ -100,7 +100,7 @@ async def financing_flows(
 async def cerf_disclosure(
     request: Request,
     principal: EachLender,
-    pool: Pool,
+    con: CallerConnection,
     quarter: Annotated[
         str,
         Query(
@@ -121,10 +121,10 @@ async def cerf_disclosure(
     except ValueError as exc:
         raise Unprocessable(str(exc), field="quarter") from None
     where = FinancingFilter(lender_id=scope, instrument=CERF_INSTRUMENT)
-    financing = await queries.financing_rows(pool, where)
+    financing = await queries.financing_rows(con, where)
     rules = refinancing_table()
     table = cerf_table(financing, q, rules)
-    names = await queries.lender_names(pool, sorted({r.lender_id for r in table}))
+    names = await queries.lender_names(con, sorted({r.lender_id for r in table}))
     disclosure = CerfDisclosure(
         quarter=q.label,
         quarter_start=q.first_day,
@@ -159,18 +159,18 @@ async def lender_scorecard(
     request: Request,
     lender_id: uuid.UUID,
     principal: LenderReader,
-    pool: Pool,
+    con: CallerConnection,
     format: Format = None,
 ) -> ScorecardView | Response:
     """How a lender answers its deals and the green financing it has provided."""
     if not LENDER_READ.may_see(principal, lender_id):
         raise NotFound(f"lender {lender_id} not found", field="lender_id")
-    deals = await queries.lender_deals(pool, lender_id)
-    answers = await queries.lender_answers(pool, lender_id)
-    names = await queries.lender_names(pool, [lender_id])
+    deals = await queries.lender_deals(con, lender_id)
+    answers = await queries.lender_answers(con, lender_id)
+    names = await queries.lender_names(con, [lender_id])
     if not deals and not answers and lender_id not in names and LENDER_READ.sees_all(principal):
         raise NotFound(f"the ledger holds nothing about lender {lender_id}", field="lender_id")
-    rows = await queries.financing_rows(pool, FinancingFilter(lender_id=lender_id))
+    rows = await queries.financing_rows(con, FinancingFilter(lender_id=lender_id))
     card = scorecard(deals, answers, rows)
     view = ScorecardView(
         lender_id=lender_id,

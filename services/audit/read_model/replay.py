@@ -10,6 +10,7 @@ from audit.ledger import store as ledger_store
 from audit.read_model.table_rows import Recorded
 from schemas.catalog import EVENT_MODELS
 from schemas.envelope import Envelope, EventData
+from servicekit.rls import SYSTEM, acting_as
 
 READ_MODELS = ("projects", "project_scores", "lenders", "deals", "responses", "view_gaps")
 MODELS: dict[str, type[EventData]] = dict(EVENT_MODELS)
@@ -30,7 +31,7 @@ def recorded_from(seq: int, body: bytes) -> Recorded | None:
 async def rebuild_views(pool: asyncpg.Pool, batch_rows: int = 5000) -> int:
     """Empty the read models and apply every ledger entry again; returns entries replayed."""
     replayed = 0
-    async with pool.acquire() as con, con.transaction():
+    async with acting_as(pool, SYSTEM) as con:  # every tenant's rows, as the consumer writes them
         await con.execute(f"TRUNCATE {', '.join(READ_MODELS)}")
         after = 0
         while True:
