@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down status test test-fast lint format contracts bench clean
+.PHONY: install up down status test test-fast lint format contracts bench clean screenshots
 
 install: $(STAMP)
 
@@ -52,6 +52,9 @@ bench: install  ## performance figures beside naive baselines measured in the sa
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || \
 		echo "wrk not installed: the API figure uses a Python client"
 	$(PY) -m tests.bench $(BENCH_ARGS)
+
+screenshots: install  ## a PNG of every console page in both languages under docs/console/, with render times
+	$(PY) -m tests.browser.screenshots
 
 clean: down
 	$(PY) deploy/local/infra.py reset

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -17,6 +18,7 @@ from schemas.vocabulary import City
 Translate = Callable[..., str]
 Shown = Callable[[Decimal], str]
 MEASURES = ("offered_cny", "disbursed_cny", "repaid_cny", "outstanding_cny")
+QUARTER = re.compile(r"\d{4}Q[1-4]")
 
 
 def _amount(group: dict[str, Any], measure: str) -> Decimal:
@@ -30,9 +32,14 @@ def lender_name(lender_id: str) -> str:
         return lender_id[:8]
 
 
+def map_label(name: str) -> str:
+    """湘西土家族苗族自治州 → 湘西州, 长沙市 → 长沙: short enough to sit under a circle."""
+    return name.replace("土家族苗族自治州", "州").removesuffix("市")
+
+
 def by_city_map(report: dict[str, Any], t: Translate, shown: Shown) -> Markup:
     values = {City(g["key"]["city"]): _amount(g, "disbursed_cny") for g in report["groups"]}
-    names = {city: t(f"city.{city.value}") for city in City}
+    names = {city: map_label(t(f"city.{city.value}")) for city in City}
     return hunan_map(t("regulator.map_title"), values, names, shown)
 
 
@@ -47,8 +54,32 @@ def bars_chart(
     return bar_chart(chart_id, title, bars[:15], shown)
 
 
+def quarters_between(first: str, last: str) -> list[str]:
+    """2025Q4, 2026Q1, ... so a quarter without money still takes its place on the axis."""
+    year, quarter = int(first[:4]), int(first[-1])
+    found: list[str] = []
+    while f"{year}Q{quarter}" <= last and len(found) < 200:
+        found.append(f"{year}Q{quarter}")
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return found
+
+
+def with_empty_quarters(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Quarters with no flow get zero flows; the balance outstanding carries over."""
+    by_period = {g["key"]["period"]: g for g in groups}
+    labels = sorted(by_period)
+    if not labels or not all(QUARTER.fullmatch(p) for p in labels):
+        return [by_period[p] for p in labels]
+    filled, outstanding = [], Decimal(0)
+    for period in quarters_between(labels[0], labels[-1]):
+        group = by_period.get(period) or {"key": {"period": period}, "outstanding_cny": outstanding}
+        outstanding = _amount(group, "outstanding_cny")
+        filled.append(group)
+    return filled
+
+
 def over_time_chart(report: dict[str, Any], t: Translate, shown: Shown) -> Markup:
-    groups = sorted(report["groups"], key=lambda g: g["key"]["period"])
+    groups = with_empty_quarters(report["groups"])
     periods = [g["key"]["period"] for g in groups]
     series = [
         Series(t(f"flow.{m.removesuffix('_cny')}"), [_amount(g, m) for g in groups])

@@ -1,8 +1,10 @@
 """`make screenshots`: a PNG of every console page in both languages, and how long each took.
 
-Run after `make up` (the console and the seeded platform answer on their usual ports). Each
-role signs in as the first seeded organisation of its kind; pages are found by following links
-from the role's home page. Server time is from the request leaving the browser to the page's
+With `make up` running, the pictures are of that console and its seeded data. Otherwise the
+run starts its own: the local Kafka and PostgreSQL, every service and the console on free
+loopback ports, and loads the seeds through the services' APIs first. Each role signs in as
+the first seeded organisation of its kind; pages are found by following links from the role's
+home page. Server time is from the request leaving the browser to the page's
 last byte (the console calling the services and rendering); load time is until the load event.
 """
 
@@ -10,17 +12,26 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
+from playwright.async_api import Page
 
+from deploy.local.state import state_dir
 from tests.support.browser import headless_chromium, watched_page
 from tests.support.console_pages import Visit, page_name, role_pages, sign_in, visit
-from tests.support.processes import ROOT
+from tests.support.platform import platform_environment, running_platform, service_urls
+from tests.support.processes import ROOT, ServiceProcess, free_port
 
 OUT = ROOT / "docs" / "console"
+VIEWPORT_WIDTH, MAX_HEIGHT_PX = 1280, 2400
 
 
 def seeded_tenants() -> dict[str, uuid.UUID | None]:
@@ -34,9 +45,21 @@ def seeded_tenants() -> dict[str, uuid.UUID | None]:
     return {**first, "regulator": None}
 
 
+async def shoot(page: Page, path: Path) -> None:
+    """The page from its top, at most MAX_HEIGHT_PX tall: a long feed shows its first screens."""
+    height = await page.evaluate("() => document.documentElement.scrollHeight")
+    clip = {"x": 0, "y": 0, "width": VIEWPORT_WIDTH, "height": min(height, MAX_HEIGHT_PX)}
+    await page.screenshot(path=str(path), full_page=True, clip=clip)  # type: ignore[arg-type]
+
+
 async def photograph(console: str, out: Path) -> list[tuple[str, str, str, Visit]]:
     taken: list[tuple[str, str, str, Visit]] = []
     async with headless_chromium() as browser:
+        async with watched_page(browser, base_url=console) as watched:
+            for lang in ("zh", "en"):
+                seen = await visit(watched.page, f"/signin?lang={lang}")
+                await shoot(watched.page, out / f"signin-{lang}.png")
+                taken.append(("anyone", f"signin-{lang}.png", lang, seen))
         for role, tenant in seeded_tenants().items():
             async with watched_page(browser, base_url=console) as watched:
                 await sign_in(watched.page, role, tenant)
@@ -46,7 +69,7 @@ async def photograph(console: str, out: Path) -> list[tuple[str, str, str, Visit
                         joiner = "&" if "?" in path else "?"
                         seen = await visit(watched.page, f"{path}{joiner}lang={lang}")
                         name = f"{page_name(role, path)}-{lang}.png"
-                        await watched.page.screenshot(path=str(out / name), full_page=True)
+                        await shoot(watched.page, out / name)
                         taken.append((role, name, lang, seen))
                         typer.echo(
                             f"{seen.status} {seen.server_ms:7.0f} ms server {seen.load_ms:7.0f} ms"
@@ -74,6 +97,38 @@ def write_index(taken: list[tuple[str, str, str, Visit]], out: Path) -> None:
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def console_answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def own_console() -> Iterator[str]:
+    """The platform and console on free ports, seeded, for a machine without `make up`."""
+    from deploy.local.infra import ensure_started
+    from servicekit.issuer import ensure_keys
+
+    info = ensure_started()
+    keys = state_dir() / "keys" / "jwks.json"
+    ensure_keys(keys)
+    with running_platform(info, keys) as platform:
+        env = platform_environment(info, keys) | service_urls(platform)
+        seeded = subprocess.run(
+            [sys.executable, str(ROOT / "deploy" / "seed.py")],
+            env=os.environ | env, cwd=ROOT, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if seeded.returncode != 0:
+            typer.echo(f"seeding failed: {seeded.stdout[-1000:]}{seeded.stderr[-2000:]}", err=True)
+            raise typer.Exit(1)
+        console = ServiceProcess("console", "api", env, port=free_port()).start()
+        try:
+            yield console.url
+        finally:
+            console.stop()
+
+
 def main(
     console: Annotated[str, typer.Option()] = os.environ.get(
         "CONSOLE_URL", "http://127.0.0.1:8005"
@@ -83,7 +138,11 @@ def main(
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.png"):
         stale.unlink()  # a page that no longer exists loses its picture
-    taken = asyncio.run(photograph(console.rstrip("/"), out))
+    with ExitStack() as stack:
+        if not console_answers(console.rstrip("/")):
+            typer.echo(f"no console at {console}: starting the platform and loading the seeds")
+            console = stack.enter_context(own_console())
+        taken = asyncio.run(photograph(console.rstrip("/"), out))
     write_index(taken, out)
     bad = [name for _, name, _, seen in taken if seen.status != 200]
     typer.echo(f"{len(taken)} pages photographed into {out}; index in {out / 'README.md'}")

@@ -70,3 +70,23 @@ def test_pipeline_health_reads_dead_letters_per_topic_and_the_outbox_backlog():
     )
     assert health.dead_letters == {"projects.v1.dlq": 3, "deals.v1.dlq": 1}
     assert health.dead_letter_total == 4 and health.outbox_unpublished == 7
+
+
+def test_a_quarter_without_money_keeps_its_place_and_the_balance_carries_over():
+    from console.flow_views import with_empty_quarters
+
+    groups = [
+        {"key": {"period": "2026Q4"}, "offered_cny": "5", "outstanding_cny": "7"},
+        {"key": {"period": "2026Q1"}, "offered_cny": "3", "outstanding_cny": "4"},
+    ]
+    filled = with_empty_quarters(groups)
+    assert [g["key"]["period"] for g in filled] == ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
+    assert [str(g.get("offered_cny", 0)) for g in filled] == ["3", "0", "0", "5"]
+    assert [str(g["outstanding_cny"]) for g in filled] == ["4", "4", "4", "7"]
+
+
+def test_city_names_on_the_map_are_short():
+    from console.flow_views import map_label
+
+    assert map_label("湘西土家族苗族自治州") == "湘西州" and map_label("长沙市") == "长沙"
+    assert map_label("Changsha") == "Changsha"
