@@ -18,6 +18,7 @@ from schemas.vocabulary import City
 Translate = Callable[..., str]
 Shown = Callable[[Decimal], str]
 MEASURES = ("offered_cny", "disbursed_cny", "repaid_cny", "outstanding_cny")
+MILLION = Decimal(1_000_000)
 QUARTER = re.compile(r"\d{4}Q[1-4]")
 
 
@@ -76,6 +77,13 @@ def with_empty_quarters(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
         outstanding = _amount(group, "outstanding_cny")
         filled.append(group)
     return filled
+
+
+def on_axis(lang: str, shown: Shown) -> Shown:
+    """Axis labels short enough for the margin: millions in English, 万元/亿元 in Chinese."""
+    if lang != "en":
+        return shown
+    return lambda value: f"CNY {value / MILLION:,.0f} m" if abs(value) >= MILLION else shown(value)
 
 
 def over_time_chart(report: dict[str, Any], t: Translate, shown: Shown) -> Markup:

@@ -38,6 +38,8 @@ OUTLINE = (
     (111.3, 25.2), (110.9, 25.7), (110.4, 25.9), (109.8, 26.0), (109.5, 26.5), (109.2, 26.9),
     (108.8, 27.4), (109.1, 27.8), (108.9, 28.3), (109.3, 28.6), (109.2, 29.1),
 )  # fmt: skip
+# Seats close together get their names beside or above the circle instead of below it.
+LABEL_SIDE: dict[City, str] = {City.CHANGSHA: "above", City.XIANGTAN: "left", City.ZHUZHOU: "right"}
 WEST, EAST, SOUTH, NORTH = 108.6, 114.4, 24.5, 30.3
 WIDTH, HEIGHT, MAX_RADIUS = 560, 540, 34.0
 
@@ -46,6 +48,16 @@ def _xy(lon: float, lat: float) -> tuple[float, float]:
     x = (lon - WEST) / (EAST - WEST) * WIDTH
     y = (NORTH - lat) / (NORTH - SOUTH) * HEIGHT
     return x, y
+
+
+def _label_at(side: str, x: float, y: float, radius: float) -> tuple[float, float, str]:
+    if side == "above":
+        return x, y - radius - 4, "middle"
+    if side == "left":
+        return x - radius - 3, y + radius + 11, "end"
+    if side == "right":
+        return x + radius + 3, y + radius + 11, "start"
+    return x, y + radius + 13, "middle"
 
 
 def hunan_map(
@@ -64,11 +76,12 @@ def hunan_map(
         radius = max(math.sqrt(float(value / top)) * MAX_RADIUS, 4.0)
         fill = "#1b6e45" if value > 0 else "none"
         label = f"{names[city]}: {shown(value)}"
+        lx, ly, anchor = _label_at(LABEL_SIDE.get(city, "below"), x, y, radius)
         parts.append(
             f'<g class="city" data-city="{city.value}"><title>{escape(label)}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{fill}" '
             f'fill-opacity="0.55" stroke="#1b6e45" stroke-width="1.5"/>'
-            f'<text x="{x:.1f}" y="{y + radius + 13:.1f}" text-anchor="middle" font-size="12" '
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="12" '
             f'fill="#1f2933">{escape(names[city])}</text></g>'
         )
     desc = "; ".join(f"{names[c]} {shown(values.get(c, Decimal(0)))}" for c in SEATS)

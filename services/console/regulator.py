@@ -68,7 +68,7 @@ async def dashboard(request: Request, user: Reader) -> Response:
             t("regulator.by_lender"),
             shown,
         ),
-        "time": flow_views.over_time_chart(by_period, t, shown),
+        "time": flow_views.over_time_chart(by_period, t, flow_views.on_axis(lang, shown)),
     }
     return render(request, "regulator/dashboard.html", {"flows": by_city, "charts": charts})
 

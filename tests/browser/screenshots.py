@@ -82,9 +82,10 @@ def write_index(taken: list[tuple[str, str, str, Visit]], out: Path) -> None:
     lines = [
         "# Console pages",
         "",
-        "Refreshed by `make screenshots` after `make up` (seeded data). Times are one",
-        "visit each on the machine that made the pictures: server = request sent to last byte",
-        "(the console calling the services and rendering), load = until the load event.",
+        "Refreshed by `make screenshots` with the seeded data (the console of `make up`, or a",
+        "platform the run starts and seeds itself). Times are one visit each, on the machine",
+        "that made the pictures: server = request sent to last byte (the console calling the",
+        "services and rendering the page), load = until the browser's load event.",
         "",
         "| Page | Language | Path | Server ms | Load ms |",
         "|---|---|---|---|---|",
