@@ -8,11 +8,14 @@ before the answer is sent, so a slow client never holds a pooled connection.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
+import asyncpg
 from fastapi import Depends, Request
 
-from servicekit.auth import CurrentPrincipal
+from servicekit.auth import CurrentPrincipal, Principal
 from servicekit.db import Connection
 from servicekit.http import Pool
 from servicekit.rls import SYSTEM, acting_as
@@ -33,8 +36,25 @@ async def service_connection(pool: Pool) -> AsyncIterator[Connection]:
         yield con
 
 
+@dataclass(frozen=True)
+class CallerTransactions:
+    """Short transactions acting as the caller, for an endpoint that must not hold one while
+    it computes or streams (a live feed's polls, an optimizer's run)."""
+
+    pool: asyncpg.Pool
+    principal: Principal
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        return acting_as(self.pool, self.principal)
+
+
+def caller_transactions(pool: Pool, principal: CurrentPrincipal) -> CallerTransactions:
+    return CallerTransactions(pool, principal)
+
+
 CallerConnection = Annotated[Connection, Depends(caller_connection, scope="function")]
 ServiceConnection = Annotated[Connection, Depends(service_connection, scope="function")]
+AsCaller = Annotated[CallerTransactions, Depends(caller_transactions)]
 
 
 def app_state(name: str, kind: type[T]) -> Callable[[Request], T]:

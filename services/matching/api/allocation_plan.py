@@ -6,25 +6,25 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 
 from matching.allocation.allocation_plan import plan_allocation
 from matching.allocation.problem import OpenDeal
-from matching.api.access import READERS, lender_of
 from matching.api.views import AllocationPlanView
+from matching.config import MatchingSettings
 from matching.lending.mandates import Mandate
 from matching.matching.scored import facts_from_scored
 from matching.repository import deals as deal_store
 from matching.repository import lenders as lender_store
 from schemas.scoring import ProjectScored
 from schemas.vocabulary import City, ProjectFamily
-from servicekit.auth import CurrentPrincipal
-from servicekit.http import Pool
-from servicekit.rls import acting_as
+from servicekit.http_deps import AsCaller, app_settings
+from servicekit.policies import EACH_LENDER_ITS_OWN, EachLender, tenant_of
 
 router = APIRouter(prefix="/v1", tags=["matching"])
+Settings = Annotated[MatchingSettings, Depends(app_settings(MatchingSettings))]
 
 
 def _allocate_again_what_open_offers_hold(rows: list[Any], mandates: list[Mandate]) -> None:
@@ -40,12 +40,17 @@ def _allocate_again_what_open_offers_hold(rows: list[Any], mandates: list[Mandat
 
 @router.get("/allocation-plan")
 async def allocation_plan(
-    principal: CurrentPrincipal, pool: Pool, request: Request, lender_id: uuid.UUID | None = None
+    principal: EachLender,
+    as_caller: AsCaller,
+    settings: Settings,
+    lender_id: uuid.UUID | None = None,
 ) -> AllocationPlanView:
-    """How limited lender capacity could be spread to finance the most emission reduction."""
-    if principal.role not in READERS:
-        lender_id = lender_of(principal)
-    async with acting_as(pool, principal) as con:
+    """How limited lender capacity could be spread to finance the most emission reduction.
+
+    The solver runs after the reads' transaction ends, so it never holds a connection."""
+    if not EACH_LENDER_ITS_OWN.sees_all(principal):
+        lender_id = tenant_of(principal)
+    async with as_caller.transaction() as con:
         rows = await deal_store.open_deals(con, lender_id)
         deals = [
             OpenDeal(
@@ -64,6 +69,6 @@ async def allocation_plan(
             if m is not None
         ]
     _allocate_again_what_open_offers_hold(rows, mandates)
-    limit_s: float = request.app.state.settings.allocation_time_limit_s
+    limit_s = settings.allocation_time_limit_s
     plan = await asyncio.to_thread(plan_allocation, deals, mandates, time_limit_s=limit_s)
     return AllocationPlanView(**asdict(plan), open_deals=len(deals))

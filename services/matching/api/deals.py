@@ -9,15 +9,25 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matching import handlers
-from matching.api.access import LENDER_OR_READERS, READERS, lender_of, may_read
 from matching.api.views import DealView, InterestedLender, LoanView, RepaymentLine, Tranche
 from matching.repository import deals as deal_store
 from schemas.deals import DealOfferClosed, DealRepaid, DealResponded, DealResponse, Repayment
 from schemas.fields import LongText
-from servicekit.auth import CurrentPrincipal, Role, require_role, require_tenant
+from servicekit.auth import Role
 from servicekit.errors import NotFound
 from servicekit.http import Pool
-from servicekit.rls import acting_as
+from servicekit.http_deps import CallerConnection
+from servicekit.policies import (
+    DEAL_PARTIES_READ,
+    ENTERPRISE_READ,
+    LENDER_READ,
+    DealPartyReader,
+    EnterpriseReader,
+    LenderReader,
+    OwningEnterprise,
+    OwningLender,
+    tenant_of,
+)
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 
@@ -30,22 +40,20 @@ class ResponseBody(BaseModel):
 
 
 @router.get("/deals/{deal_id}")
-async def get_deal(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> DealView:
+async def get_deal(deal_id: uuid.UUID, principal: LenderReader, con: CallerConnection) -> DealView:
     """One deal of the calling lender, with its explanation and state."""
-    require_role(principal, *LENDER_OR_READERS)
-    async with acting_as(pool, principal) as con:
-        row = await deal_store.fetch_deal(con, deal_id)
-    if row is None or not may_read(principal, row["lender_id"]):
+    row = await deal_store.fetch_deal(con, deal_id)
+    if row is None or not LENDER_READ.may_see(principal, row["lender_id"]):
         raise NotFound(f"deal {deal_id} not found", field="deal_id")
     return DealView(**{k: v for k, v in row.items() if k in DealView.model_fields})
 
 
 @router.post("/deals/{deal_id}/responses", status_code=status.HTTP_201_CREATED)
 async def answer_deal(
-    deal_id: uuid.UUID, body: ResponseBody, principal: CurrentPrincipal, pool: Pool
+    deal_id: uuid.UUID, body: ResponseBody, principal: OwningLender, pool: Pool
 ) -> DealResponded:
     """Answer a deal: interest, decline (with reason), offer, or disbursed (draws capacity)."""
-    return await handlers.answer_deal(pool, deal_id, body.response, lender_of(principal))
+    return await handlers.answer_deal(pool, deal_id, body.response, tenant_of(principal))
 
 
 class OfferClosing(BaseModel):
@@ -57,43 +65,40 @@ class OfferClosing(BaseModel):
 
 @router.post("/deals/{deal_id}/offer/withdrawal", status_code=status.HTTP_201_CREATED)
 async def withdraw_offer(
-    deal_id: uuid.UUID, body: OfferClosing, principal: CurrentPrincipal, pool: Pool
+    deal_id: uuid.UUID, body: OfferClosing, principal: OwningLender, pool: Pool
 ) -> DealOfferClosed:
     """The lender takes its live offer back; the undrawn amount returns to the mandate."""
-    return await handlers.withdraw_offer(pool, deal_id, body.reason, lender_of(principal))
+    return await handlers.withdraw_offer(pool, deal_id, body.reason, tenant_of(principal))
 
 
 @router.post("/deals/{deal_id}/offer/decline", status_code=status.HTTP_201_CREATED)
 async def decline_offer(
-    deal_id: uuid.UUID, body: OfferClosing, principal: CurrentPrincipal, pool: Pool
+    deal_id: uuid.UUID, body: OfferClosing, principal: OwningEnterprise, pool: Pool
 ) -> DealOfferClosed:
     """The enterprise turns down an offer on its own project; the reservation is released."""
-    enterprise = require_tenant(principal, Role.ENTERPRISE)
-    return await handlers.decline_offer(pool, deal_id, body.reason, enterprise)
+    return await handlers.decline_offer(pool, deal_id, body.reason, tenant_of(principal))
 
 
 @router.post("/deals/{deal_id}/repayments", status_code=status.HTTP_201_CREATED)
 async def record_repayment(
-    deal_id: uuid.UUID, body: Repayment, principal: CurrentPrincipal, pool: Pool
+    deal_id: uuid.UUID, body: Repayment, principal: OwningLender, pool: Pool
 ) -> DealRepaid:
     """The lender books principal repaid; a revolving mandate gets the capacity back."""
-    return await handlers.record_repayment(pool, deal_id, body, lender_of(principal))
+    return await handlers.record_repayment(pool, deal_id, body, tenant_of(principal))
 
 
 @router.get("/deals/{deal_id}/loan")
-async def deal_loan(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> LoanView:
+async def deal_loan(
+    deal_id: uuid.UUID, principal: DealPartyReader, con: CallerConnection
+) -> LoanView:
     """A deal's offer, tranches, repayments and balance: its lender, the project's owner and
     regulators may read it."""
-    require_role(principal, Role.LENDER, Role.ENTERPRISE, *READERS)
-    async with acting_as(pool, principal) as con:
-        found = await deal_store.lock_deal(con, deal_id, lock=False)
-        tranches, repaid = await deal_store.loan_movements(con, deal_id)
-    if found is None or not (
-        principal.role in READERS
-        or principal.owns(
-            found[0].lender_id if principal.role is Role.LENDER else found[0].enterprise_id
-        )
-    ):
+    found = await deal_store.lock_deal(con, deal_id, lock=False)
+    tranches, repaid = await deal_store.loan_movements(con, deal_id)
+    party = None
+    if found is not None:
+        party = found[0].lender_id if principal.role is Role.LENDER else found[0].enterprise_id
+    if found is None or not DEAL_PARTIES_READ.may_see(principal, party):
         raise NotFound(f"deal {deal_id} not found", field="deal_id")
     deal = found[0]
     return LoanView(
@@ -113,14 +118,12 @@ async def deal_loan(deal_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool)
 
 @router.get("/projects/{project_id}/lenders")
 async def interested_lenders(
-    project_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
+    project_id: uuid.UUID, principal: EnterpriseReader, con: CallerConnection
 ) -> list[InterestedLender]:
     """Which lenders have shown interest in, offered on or funded the caller's project."""
-    require_role(principal, Role.ENTERPRISE, *READERS)
-    async with acting_as(pool, principal) as con:
-        owner = await deal_store.project_owner(con, project_id)
-        rows = await deal_store.interested_lenders(con, project_id)
-    if owner is None or not (principal.role in READERS or principal.owns(owner)):
+    owner = await deal_store.project_owner(con, project_id)
+    rows = await deal_store.interested_lenders(con, project_id)
+    if owner is None or not ENTERPRISE_READ.may_see(principal, owner):
         raise NotFound(f"project {project_id} not found", field="project_id")
     return [
         InterestedLender(**{k: v for k, v in r.items() if k in InterestedLender.model_fields})

@@ -9,22 +9,24 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from matching.api.access import may_read
 from matching.api.views import FeedEntry, FeedPage
+from matching.config import MatchingSettings
 from matching.repository import feeds as feed_store
 from matching.repository.feed_signals import FeedSignals
 from schemas.deals import DealMatched, DealOfferClosed, DealRepaid, DealResponded, DealWithdrawn
-from servicekit.auth import CurrentPrincipal, Principal
+from servicekit.auth import Principal
 from servicekit.errors import NotFound
-from servicekit.http import Pool
+from servicekit.http_deps import AsCaller, CallerConnection, app_settings, app_state
 from servicekit.pagination import Cursor, Limit, decode_cursor, encode_cursor
-from servicekit.rls import acting_as
+from servicekit.policies import LENDER_READ, LenderReader
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 DEAL_EVENTS = (DealMatched, DealWithdrawn, DealResponded, DealOfferClosed, DealRepaid)
+Settings = Annotated[MatchingSettings, Depends(app_settings(MatchingSettings))]
+Signals = Annotated[FeedSignals, Depends(app_state("feed_signals", FeedSignals))]
 
 
 def _entry(r: object) -> FeedEntry:
@@ -39,22 +41,21 @@ def _entry(r: object) -> FeedEntry:
 
 
 def _feed_owner(principal: Principal, lender_id: uuid.UUID) -> None:
-    if not may_read(principal, lender_id):
+    if not LENDER_READ.may_see(principal, lender_id):
         raise NotFound(f"lender {lender_id} not found", field="lender_id")
 
 
 @router.get("/lenders/{lender_id}/deals")
 async def deal_feed(
     lender_id: uuid.UUID,
-    principal: CurrentPrincipal,
-    pool: Pool,
+    principal: LenderReader,
+    con: CallerConnection,
     limit: Limit = 100,
     after: Cursor = None,
 ) -> FeedPage:
     """The lender's deal feed in order (matched, withdrawn, answered), paged by cursor."""
     _feed_owner(principal, lender_id)
-    async with acting_as(pool, principal) as con:
-        rows = await feed_store.feed_page(con, lender_id, decode_cursor(after), limit)
+    rows = await feed_store.feed_page(con, lender_id, decode_cursor(after), limit)
     items = [_entry(r) for r in rows]
     cursor = encode_cursor(items[-1].position) if items else after
     return FeedPage(items=items, next_cursor=cursor)
@@ -97,9 +98,10 @@ STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 async def deal_stream(
     lender_id: uuid.UUID,
-    principal: CurrentPrincipal,
-    pool: Pool,
-    request: Request,
+    principal: LenderReader,
+    as_caller: AsCaller,
+    settings: Settings,
+    signals: Signals,
     after: Cursor = None,
     last_event_id: Annotated[str, Header(pattern=FEED_POSITION)] = "",
     max_events: Annotated[int | None, Query(ge=1, le=100_000)] = None,
@@ -108,8 +110,7 @@ async def deal_stream(
     """Live feed as server-sent events; resumes after `Last-Event-ID` with no gap or repeat."""
     _feed_owner(principal, lender_id)
     position = int(last_event_id) if last_event_id else decode_cursor(after)
-    poll_s: float = request.app.state.settings.feed_poll_s
-    signals: FeedSignals = request.app.state.feed_signals
+    poll_s = settings.feed_poll_s
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         nonlocal position
@@ -118,7 +119,7 @@ async def deal_stream(
         with signals.follow(lender_id) as grew:
             while max_events is None or sent < max_events:
                 grew.clear()  # before the read: an append after it wakes the wait below
-                async with acting_as(pool, principal) as con:  # one short transaction
+                async with as_caller.transaction() as con:  # one short transaction
                     rows = await feed_store.feed_page(con, lender_id, position, 100)
                 for r in rows[: None if max_events is None else max_events - sent]:
                     entry = _entry(r)

@@ -7,32 +7,30 @@ import uuid
 from fastapi import APIRouter, status
 
 from matching import handlers
-from matching.api.access import lender_of, may_read
 from matching.api.views import LenderView
 from matching.repository import lenders as lender_store
 from schemas.lending import LenderSpec
-from servicekit.auth import CurrentPrincipal
 from servicekit.errors import NotFound
 from servicekit.http import Pool
-from servicekit.rls import acting_as
+from servicekit.http_deps import CallerConnection
+from servicekit.policies import LENDER_READ, LenderReader, OwningLender, tenant_of
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 
 
 @router.post("/lenders", status_code=status.HTTP_201_CREATED)
-async def register_lender(spec: LenderSpec, principal: CurrentPrincipal, pool: Pool) -> LenderView:
+async def register_lender(spec: LenderSpec, principal: OwningLender, pool: Pool) -> LenderView:
     """Register the calling lender (its id is the token's tenant)."""
-    event = await handlers.register_lender(pool, spec, lender_of(principal))
+    event = await handlers.register_lender(pool, spec, tenant_of(principal))
     return LenderView(**event.model_dump())
 
 
 @router.get("/lenders/{lender_id}")
-async def get_lender(lender_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> LenderView:
+async def get_lender(
+    lender_id: uuid.UUID, principal: LenderReader, con: CallerConnection
+) -> LenderView:
     """A lender's registration: its own, or any for regulators."""
-    if not may_read(principal, lender_id):
-        raise NotFound(f"lender {lender_id} not found", field="lender_id")
-    async with acting_as(pool, principal) as con:
-        row = await lender_store.fetch_lender(con, lender_id)
-    if row is None:
+    row = await lender_store.fetch_lender(con, lender_id)
+    if row is None or not LENDER_READ.may_see(principal, lender_id):
         raise NotFound(f"lender {lender_id} not found", field="lender_id")
     return LenderView(**{k: v for k, v in row.items() if k in LenderView.model_fields})

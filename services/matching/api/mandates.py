@@ -9,16 +9,22 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict
 
 from matching import handlers
-from matching.api.access import LENDER_OR_READERS, READERS, lender_of, may_read
 from matching.api.views import MandateAccepted, MandateView
 from matching.repository import lenders as lender_store
 from schemas.fields import LongText
 from schemas.lending import MandateSpec
-from servicekit.auth import CurrentPrincipal, require_role
 from servicekit.errors import NotFound
 from servicekit.http import Pool
+from servicekit.http_deps import CallerConnection
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
-from servicekit.rls import acting_as
+from servicekit.policies import (
+    EACH_LENDER_ITS_OWN,
+    LENDER_READ,
+    EachLender,
+    LenderReader,
+    OwningLender,
+    tenant_of,
+)
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 
@@ -43,21 +49,20 @@ def _mandate_view(row: object) -> MandateView:
 
 @router.post("/mandates", status_code=status.HTTP_201_CREATED)
 async def register_mandate(
-    spec: MandateSpec, principal: CurrentPrincipal, pool: Pool
+    spec: MandateSpec, principal: OwningLender, pool: Pool
 ) -> MandateAccepted:
     """Say what the lender finances; matching projects start arriving in its feed."""
-    mandate = await handlers.register_mandate(pool, spec, lender_of(principal))
+    mandate = await handlers.register_mandate(pool, spec, tenant_of(principal))
     return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=False)
 
 
 @router.get("/mandates")
 async def list_mandates(
-    principal: CurrentPrincipal, pool: Pool, limit: Limit = 50, after: Cursor = None
+    principal: EachLender, con: CallerConnection, limit: Limit = 50, after: Cursor = None
 ) -> Page[MandateView]:
     """A lender's own mandates; regulators see every mandate."""
-    lender = None if principal.role in READERS else lender_of(principal)
-    async with acting_as(pool, principal) as con:
-        rows = await lender_store.list_mandates(con, lender, decode_cursor(after), limit)
+    lender = EACH_LENDER_ITS_OWN.own_tenant(principal)
+    rows = await lender_store.list_mandates(con, lender, decode_cursor(after), limit)
     return Page(
         items=[_mandate_view(r) for r in rows],
         next_cursor=next_cursor([r["seq"] for r in rows], limit),
@@ -66,15 +71,13 @@ async def list_mandates(
 
 @router.get("/mandates/{mandate_id}")
 async def get_mandate(
-    mandate_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool
+    mandate_id: uuid.UUID, principal: LenderReader, con: CallerConnection
 ) -> MandateView:
     """One mandate with what its offers reserve, what it has lent and the room it has left."""
-    require_role(principal, *LENDER_OR_READERS)
-    async with acting_as(pool, principal) as con:
-        row = await lender_store.fetch_mandate_row(con, mandate_id)
-        money = await lender_store.mandate_balance(con, mandate_id)
-        mandate = await lender_store.load_mandate(con, mandate_id)
-    if row is None or mandate is None or not may_read(principal, row["lender_id"]):
+    row = await lender_store.fetch_mandate_row(con, mandate_id)
+    money = await lender_store.mandate_balance(con, mandate_id)
+    mandate = await lender_store.load_mandate(con, mandate_id)
+    if row is None or mandate is None or not LENDER_READ.may_see(principal, row["lender_id"]):
         raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
     view = _mandate_view(row)
     view.disbursed_cny, view.repaid_cny = money["disbursed_cny"], money["repaid_cny"]
@@ -87,21 +90,21 @@ async def get_mandate(
 async def update_mandate(
     mandate_id: uuid.UUID,
     spec: MandateSpec,
-    principal: CurrentPrincipal,
+    principal: OwningLender,
     pool: Pool,
     expected_version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> MandateAccepted:
     """New terms become the next version; live projects are matched again."""
     mandate = await handlers.update_mandate(
-        pool, mandate_id, spec, lender_of(principal), expected_version
+        pool, mandate_id, spec, tenant_of(principal), expected_version
     )
     return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=False)
 
 
 @router.post("/mandates/{mandate_id}/close")
 async def close_mandate(
-    mandate_id: uuid.UUID, body: Closing, principal: CurrentPrincipal, pool: Pool
+    mandate_id: uuid.UUID, body: Closing, principal: OwningLender, pool: Pool
 ) -> MandateAccepted:
     """Stop a mandate; its open deals are withdrawn, offers and disbursements stand."""
-    mandate = await handlers.close_mandate(pool, mandate_id, body.reason, lender_of(principal))
+    mandate = await handlers.close_mandate(pool, mandate_id, body.reason, tenant_of(principal))
     return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=True)

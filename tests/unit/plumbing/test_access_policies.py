@@ -38,7 +38,7 @@ NAMES = [
     "EVERYONE",
 ]
 # Services whose API modules take callers, connections and settings as shared dependencies.
-CONVERTED = ("registry", "scoring", "audit")
+CONVERTED = ("registry", "scoring", "audit", "matching")
 
 
 def _principal(role: Role) -> Principal:
