@@ -45,6 +45,13 @@ def seeded_tenants() -> dict[str, uuid.UUID | None]:
     return {**first, "regulator": None}
 
 
+def report(seen: Visit, name: str) -> None:
+    typer.echo(
+        f"{seen.status} {seen.server_ms:7.0f} ms server {seen.load_ms:7.0f} ms load"
+        f"  {name:<40} {seen.path}"
+    )
+
+
 async def shoot(page: Page, path: Path) -> None:
     """The page from its top, at most MAX_HEIGHT_PX tall: a long feed shows its first screens."""
     height = await page.evaluate("() => document.documentElement.scrollHeight")
@@ -60,6 +67,7 @@ async def photograph(console: str, out: Path) -> list[tuple[str, str, str, Visit
                 seen = await visit(watched.page, f"/signin?lang={lang}")
                 await shoot(watched.page, out / f"signin-{lang}.png")
                 taken.append(("anyone", f"signin-{lang}.png", lang, seen))
+                report(seen, f"signin-{lang}.png")
         for role, tenant in seeded_tenants().items():
             async with watched_page(browser, base_url=console) as watched:
                 await sign_in(watched.page, role, tenant)
@@ -71,10 +79,7 @@ async def photograph(console: str, out: Path) -> list[tuple[str, str, str, Visit
                         name = f"{page_name(role, path)}-{lang}.png"
                         await shoot(watched.page, out / name)
                         taken.append((role, name, lang, seen))
-                        typer.echo(
-                            f"{seen.status} {seen.server_ms:7.0f} ms server {seen.load_ms:7.0f} ms"
-                            f" load  {name:<40} {path}"
-                        )
+                        report(seen, name)
     return taken
 
 

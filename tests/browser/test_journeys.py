@@ -4,6 +4,7 @@ answers it; a regulator sees the money flow and downloads the CERF disclosure.""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -138,4 +139,5 @@ async def test_a_regulator_sees_the_flow_and_downloads_the_disclosure(chromium, 
         download = await downloading.value
         assert download.suggested_filename == "cerf-2026Q1.csv"
         path = await download.path()
-        assert path.read_text(encoding="utf-8").startswith("lender_id")
+        disclosed = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        assert disclosed.startswith("lender_id") and str(scene.lender) in disclosed

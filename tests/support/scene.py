@@ -1,5 +1,6 @@
 """A small world for the console's pages to show: a lender with a mandate, an enterprise with a
-project matched to it and an offer made, all through the services' public APIs."""
+project matched to it, a carbon-reduction-facility loan offered and drawn in 2026Q1, all through
+the services' public APIs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.deals import deal_for, offer_body
+from tests.support.deals import deal_for, offer_body, tranche_body
 from tests.support.processes import ServiceProcess
 from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
 
@@ -61,10 +62,8 @@ async def build_scene(platform: dict[str, ServiceProcess], mint: Any, **project:
             services["registry"], "/v1/projects", data_centre_body(**project), as_enterprise
         )
         deal = await deal_for(services["matching"], lender, as_lender, created["project_id"])  # type: ignore[arg-type]
-        await posted(
-            services["matching"],
-            f"/v1/deals/{deal['deal_id']}/responses",
-            offer_body("8000000.00"),
-            as_lender,
-        )
+        answers = f"/v1/deals/{deal['deal_id']}/responses"
+        offer = offer_body("8000000.00", instrument="carbon_reduction_facility_loan")
+        await posted(services["matching"], answers, offer, as_lender)
+        await posted(services["matching"], answers, tranche_body("8000000.00"), as_lender)
     return Scene(enterprise, lender, created["project_id"], deal["deal_id"])
