@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, FilePath, model_validator
 
 from servicekit.settings import ServiceSettings
 
 SIGNING_KEY_FILE = "ledger-signing.pem"
+# The CERF refinancing rules in a source checkout; the image ships them under /app/seeds.
+SEED_CERF_REFINANCING = Path(__file__).resolve().parents[2] / "seeds" / "cerf-refinancing.json"
 
 
 class AuditSettings(ServiceSettings):
@@ -25,6 +27,10 @@ class AuditSettings(ServiceSettings):
     )
     signing_key_path: Path | None = Field(default=None, alias="AUDIT_SIGNING_KEY_PATH")
     verify_batch_rows: int = Field(default=5_000, ge=100, le=100_000, alias="AUDIT_VERIFY_BATCH")
+    # Checked at start-up: a missing table stops the service, never a disclosure request.
+    cerf_refinancing_path: FilePath = Field(
+        default=SEED_CERF_REFINANCING, alias="CERF_REFINANCING_PATH"
+    )
 
     @property
     def signing_key_file(self) -> Path:

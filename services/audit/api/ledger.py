@@ -10,7 +10,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
-from audit.config import AuditSettings
+from audit.api.deps import Settings
 from audit.ledger import checkpoint_store
 from audit.ledger.checkpoint import ALGORITHM, Signer, b64url, key_id_of, public_jwk, public_pem
 from audit.ledger.signing_key import signer_for
@@ -26,14 +26,12 @@ from audit.read_model import queries
 from schemas.fields import IsoDateTime
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
-from servicekit.http_deps import app_settings
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
 from servicekit.policies import Admin, Reader
 
 router = APIRouter(prefix="/v1", tags=["ledger"])
 Seq = Annotated[int | None, Query(ge=1, le=2**62)]
 Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
-Settings = Annotated[AuditSettings, Depends(app_settings(AuditSettings))]
 
 
 def _entry(r: asyncpg.Record) -> LedgerEntryView:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from audit.api import access
 from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.api.deps import Settings
 from audit.read_model import queries
 from audit.read_model.queries import FinancingFilter
 from audit.reports.cerf_disclosure import CERF_INSTRUMENT, cerf_loans, cerf_table
@@ -101,6 +102,7 @@ async def cerf_disclosure(
     request: Request,
     principal: EachLender,
     con: CallerConnection,
+    settings: Settings,
     quarter: Annotated[
         str,
         Query(
@@ -122,7 +124,7 @@ async def cerf_disclosure(
         raise Unprocessable(str(exc), field="quarter") from None
     where = FinancingFilter(lender_id=scope, instrument=CERF_INSTRUMENT)
     financing = await queries.financing_rows(con, where)
-    rules = refinancing_table()
+    rules = refinancing_table(settings.cerf_refinancing_path)
     table = cerf_table(financing, q, rules)
     names = await queries.lender_names(con, sorted({r.lender_id for r in table}))
     disclosure = CerfDisclosure(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from audit.reports.cerf_refinancing import RefinancingTable, refinancing_table
+from audit.reports.cerf_refinancing import RefinancingTable
 from audit.reports.flows import ZERO, FinancingRow, attributed_tco2e
 from audit.reports.periods import Quarter
 
@@ -71,11 +71,8 @@ def is_cerf_disbursement(row: FinancingRow) -> bool:
     return row.kind == "disbursed" and row.instrument == CERF_INSTRUMENT
 
 
-def cerf_loans(
-    rows: Iterable[FinancingRow], last: date, table: RefinancingTable | None = None
-) -> list[CerfLoan]:
+def cerf_loans(rows: Iterable[FinancingRow], last: date, rules: RefinancingTable) -> list[CerfLoan]:
     """Every facility loan with money paid out by `last`, its balance and its refinancing."""
-    rules = table or refinancing_table()
     paid: dict[uuid.UUID, list[FinancingRow]] = {}
     repaid: dict[uuid.UUID, Decimal] = {}
     for row in rows:
@@ -145,7 +142,7 @@ def figures(rows: Iterable[FinancingRow], first: date | None, last: date) -> Cer
 
 
 def cerf_table(
-    rows: Iterable[FinancingRow], quarter: Quarter, table: RefinancingTable | None = None
+    rows: Iterable[FinancingRow], quarter: Quarter, table: RefinancingTable
 ) -> list[CerfRow]:
     """Rows per (lender, field) plus an `all` row per lender, sorted by lender then field."""
     rows = list(rows)

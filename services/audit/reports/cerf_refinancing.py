@@ -1,8 +1,9 @@
 """The central bank's refinancing of carbon-reduction-facility loans, from a sourced rule table.
 
-The table lives in `seeds/cerf-refinancing.json`: per row, the dates it holds, the share of
-principal refinanced, the rate, and where those facts come from. A loan takes the row in force
-on the day its money was paid out; nothing here hard-codes a share or a rate.
+The table lives in `seeds/cerf-refinancing.json` (the setting `CERF_REFINANCING_PATH`): per row,
+the dates it holds, the share of principal refinanced, the rate, and where those facts come
+from. A loan takes the row in force on the day its money was paid out; nothing here hard-codes a
+share or a rate.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-RULES_PATH = Path(__file__).resolve().parents[3] / "seeds" / "cerf-refinancing.json"
 
 
 class RefinancingRule(BaseModel):
@@ -59,5 +58,5 @@ class RefinancingTable(BaseModel):
 
 
 @cache
-def refinancing_table(path: Path = RULES_PATH) -> RefinancingTable:
+def refinancing_table(path: Path) -> RefinancingTable:
     return RefinancingTable.model_validate_json(path.read_bytes())

@@ -8,11 +8,15 @@ from decimal import Decimal
 
 import pytest
 
+from audit.config import SEED_CERF_REFINANCING
 from audit.reports.cerf_disclosure import CerfFigures, cerf_table
+from audit.reports.cerf_refinancing import refinancing_table
 from audit.reports.flows import FinancingRow
 from audit.reports.periods import parse_quarter
 
 pytestmark = pytest.mark.unit
+
+RULES = refinancing_table(SEED_CERF_REFINANCING)
 
 BANK_A, BANK_B = uuid.UUID(int=1), uuid.UUID(int=2)
 P1, P2, P3, P4 = (uuid.UUID(int=10 + i) for i in range(4))
@@ -65,7 +69,7 @@ def figures(projects: int, amount: str, rate: str, tonnes: str) -> CerfFigures:
 def table(quarter: str) -> dict[tuple[uuid.UUID, str], tuple[CerfFigures, ...]]:
     return {
         (r.lender_id, r.field): (r.quarter, r.year_to_date, r.since_inception)
-        for r in cerf_table(ROWS, parse_quarter(quarter))
+        for r in cerf_table(ROWS, parse_quarter(quarter), RULES)
     }
 
 
@@ -98,11 +102,13 @@ def test_second_quarter_separates_quarter_year_to_date_and_inception() -> None:
 
 
 def test_only_facility_loans_disbursed_by_the_quarter_end_count() -> None:
-    rows = cerf_table(ROWS, parse_quarter("2025Q4"))
+    rows = cerf_table(ROWS, parse_quarter("2025Q4"), RULES)
     assert [(r.lender_id, r.field) for r in rows] == [(BANK_A, "clean_energy"), (BANK_A, "all")]
     assert rows[0].since_inception.loan_amount_cny == Decimal("30000000.00")
 
 
 def test_rows_are_ordered_by_lender_with_the_all_row_last() -> None:
-    fields = [r.field for r in cerf_table(ROWS, parse_quarter("2026Q1")) if r.lender_id == BANK_A]
+    fields = [
+        r.field for r in cerf_table(ROWS, parse_quarter("2026Q1"), RULES) if r.lender_id == BANK_A
+    ]
     assert fields == ["clean_energy", "energy_conservation_environmental_protection", "all"]

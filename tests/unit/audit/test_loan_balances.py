@@ -10,12 +10,15 @@ from decimal import Decimal
 
 import pytest
 
+from audit.config import SEED_CERF_REFINANCING
 from audit.reports.cerf_disclosure import cerf_loans, cerf_table
 from audit.reports.cerf_refinancing import refinancing_table
 from audit.reports.flows import Dimension, FinancingRow, FlowQuery, flow_groups, flow_total
 from audit.reports.periods import Period, parse_quarter
 
 pytestmark = pytest.mark.unit
+
+RULES = refinancing_table(SEED_CERF_REFINANCING)
 
 LENDER, PROJECT, DEAL = uuid.UUID(int=1), uuid.UUID(int=2), uuid.UUID(int=3)
 CERF = "carbon_reduction_facility_loan"
@@ -60,7 +63,7 @@ def test_outstanding_is_the_balance_at_the_end_of_each_period_not_a_net_flow() -
 
 
 def test_the_rule_table_is_sourced_dated_and_gives_the_rule_of_a_loans_day() -> None:
-    table = refinancing_table()
+    table = RULES
     assert table.instrument == CERF
     assert all(len(rule.source) > 40 for rule in table.rules)
     launch = table.rule_on(date(2021, 11, 8))
@@ -74,7 +77,7 @@ def test_the_rule_table_is_sourced_dated_and_gives_the_rule_of_a_loans_day() -> 
 def test_each_facility_loan_shows_its_balance_and_the_refinancing_of_its_tranches_days() -> None:
     late = [replace(r, on=date(2026, 3, 1)) for r in ROWS if r.kind == "disbursed"][:1]
     rows = [*ROWS, replace(late[0], deal_id=uuid.UUID(int=9), seq=9)]
-    loans = {loan.deal_id: loan for loan in cerf_loans(rows, date(2026, 3, 31))}
+    loans = {loan.deal_id: loan for loan in cerf_loans(rows, date(2026, 3, 31), RULES)}
     first = loans[DEAL]
     assert (first.disbursed_cny, first.repaid_cny, first.outstanding_cny) == (
         Decimal("50000000.00"),
@@ -84,7 +87,9 @@ def test_each_facility_loan_shows_its_balance_and_the_refinancing_of_its_tranche
     assert first.refinanced_cny == Decimal("30000000.00")  # 60% of both 2025 tranches
     assert first.refinancing_rate_percent == Decimal("1.75")  # the rule of its first tranche
     assert loans[uuid.UUID(int=9)].refinancing_rate_percent == Decimal("1.25")
-    (cell, *_) = [r for r in cerf_table(rows, parse_quarter("2026Q1")) if r.field == "clean_energy"]
+    (cell, *_) = [
+        r for r in cerf_table(rows, parse_quarter("2026Q1"), RULES) if r.field == "clean_energy"
+    ]
     assert (cell.loans, cell.outstanding_cny) == (2, Decimal("55000000.00"))
     assert cell.refinanced_cny == Decimal("42000000.00")
     # 12M at 1.75 (Feb 2025), 18M at 1.50 (Jun 2025), 12M at 1.25 (Mar 2026): 63M / 42M
