@@ -57,8 +57,9 @@ from schemas.scoring import ProjectScored
 from servicekit.auth import Role
 from servicekit.consumers import Batch, HandlerTable, on
 from servicekit.db import Connection
-from servicekit.errors import Conflict, Forbidden, NotFound
+from servicekit.errors import Conflict, Forbidden
 from servicekit.outbox import enqueue
+from servicekit.policies import owned
 from servicekit.rls import SYSTEM, acting_for
 
 SOURCE = "greenlink/matching"
@@ -194,10 +195,12 @@ async def register_mandate(pool: asyncpg.Pool, spec: MandateSpec, lender_id: uui
 
 
 async def _own_mandate(con: Connection, mandate_id: uuid.UUID, lender_id: uuid.UUID) -> Mandate:
-    mandate = await lender_store.load_mandate(con, mandate_id, lock=True)
-    if mandate is None or mandate.lender_id != lender_id:
-        raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
-    return mandate
+    found = await lender_store.load_mandate(con, mandate_id, lock=True)
+    return owned(found, _lender, lender_id, f"mandate {mandate_id} not found", "mandate_id")
+
+
+def _lender(owned_by_a_lender: Mandate | Deal) -> uuid.UUID:
+    return owned_by_a_lender.lender_id
 
 
 async def update_mandate(
@@ -231,9 +234,7 @@ async def _locked_deal(
 ) -> tuple[Deal, Mandate]:
     """The deal and its mandate, locked in that order (every writer takes them so)."""
     found = await deal_store.lock_deal(con, deal_id)
-    if found is None or (lender_id is not None and found[0].lender_id != lender_id):
-        raise NotFound(f"deal {deal_id} not found", field="deal_id")
-    deal = found[0]
+    deal = owned(found and found[0], _lender, lender_id, f"deal {deal_id} not found", "deal_id")
     mandate = await lender_store.load_mandate(con, deal.mandate_id, lock=True)
     assert mandate is not None
     return deal, mandate
@@ -315,8 +316,7 @@ async def decline_offer(
     """
     async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
         row = await deal_store.fetch_deal(con, deal_id)
-    if row is None or row["enterprise_id"] != enterprise_id:
-        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    owned(row, lambda r: r["enterprise_id"], enterprise_id, f"deal {deal_id} not found", "deal_id")
     async with acting_for(pool, SYSTEM, None) as con:
         deal, mandate = await _locked_deal(con, deal_id, None)
         return await _close(con, deal, mandate, "declined_by_enterprise", reason)

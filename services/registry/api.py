@@ -32,7 +32,7 @@ from schemas.project import ProjectSpec
 from schemas.vocabulary import City, ProjectFamily, ProjectType
 from servicekit.auth import Principal
 from servicekit.db import Connection
-from servicekit.errors import NotFound, Unprocessable
+from servicekit.errors import Unprocessable
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection, app_settings, app_state
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
@@ -45,6 +45,7 @@ from servicekit.policies import (
 )
 
 router = APIRouter(prefix="/v1", tags=["registry"])
+OWNER = "enterprise_id"  # the column naming the enterprise that owns a row
 Settings = Annotated[RegistrySettings, Depends(app_settings(RegistrySettings))]
 Workers = Annotated[
     intake.IntakeWorkers, Depends(app_state("intake_workers", intake.IntakeWorkers))
@@ -89,9 +90,8 @@ async def get_enterprise(
 ) -> EnterpriseView:
     """One enterprise: its own record, or any for regulators."""
     row = await repository.fetch_enterprise(con, enterprise_id)
-    if row is None or not ENTERPRISE_READ.may_see(principal, enterprise_id):
-        raise NotFound(f"enterprise {enterprise_id} not found", field="enterprise_id")
-    return enterprise_view(row)
+    missing = f"enterprise {enterprise_id} not found"
+    return enterprise_view(ENTERPRISE_READ.row_for(principal, row, "id", missing, "enterprise_id"))
 
 
 @router.post("/projects", status_code=status.HTTP_201_CREATED)
@@ -133,9 +133,8 @@ async def _readable_project(
     con: Connection, project_id: uuid.UUID, principal: Principal
 ) -> ProjectView:
     row = await repository.fetch_project(con, project_id)
-    if row is None or not ENTERPRISE_READ.may_see(principal, row["enterprise_id"]):
-        raise NotFound(f"project {project_id} not found", field="project_id")
-    return project_view(row)
+    missing = f"project {project_id} not found"
+    return project_view(ENTERPRISE_READ.row_for(principal, row, OWNER, missing, "project_id"))
 
 
 @router.get("/projects/{project_id}")
@@ -236,9 +235,8 @@ async def create_intake_job(
 
 async def _readable_job(con: Connection, job_id: uuid.UUID, principal: Principal) -> IntakeJobView:
     row = await intake.fetch_job(con, job_id)
-    if row is None or not ENTERPRISE_READ.may_see(principal, row["enterprise_id"]):
-        raise NotFound(f"intake job {job_id} not found", field="job_id")
-    return job_view(row)
+    missing = f"intake job {job_id} not found"
+    return job_view(ENTERPRISE_READ.row_for(principal, row, OWNER, missing, "job_id"))
 
 
 @router.get("/intake-jobs/{job_id}")

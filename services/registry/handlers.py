@@ -16,8 +16,9 @@ from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
 from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
 from servicekit.auth import Role
 from servicekit.db import Connection
-from servicekit.errors import Conflict, Forbidden, NotFound
+from servicekit.errors import Conflict, Forbidden
 from servicekit.outbox import enqueue
+from servicekit.policies import owned
 from servicekit.rls import acting_for
 
 SOURCE = "greenlink/registry"
@@ -62,10 +63,9 @@ async def register_project(
 async def _owned_state(
     con: Connection, project_id: uuid.UUID, enterprise_id: uuid.UUID
 ) -> domain.ProjectState:
-    state = await repository.lock_project(con, project_id)
-    if state is None or state.enterprise_id != enterprise_id:
-        raise NotFound(f"project {project_id} not found", field="project_id")
-    return state
+    found = await repository.lock_project(con, project_id)
+    missing = f"project {project_id} not found"
+    return owned(found, lambda s: s.enterprise_id, enterprise_id, missing, "project_id")
 
 
 async def update_project(

@@ -64,9 +64,9 @@ async def get_score(
     factor_set_id: FactorSetId = None,
 ) -> ScoreView:
     """A project's current score (or the one made with a given factor set) and its trace."""
-    row = await repository.score_of(con, project_id, factor_set_id)
-    if row is None or not ENTERPRISE_READ.may_see(principal, row["enterprise_id"]):
-        raise NotFound(f"no score for project {project_id}", field="project_id")
+    found = await repository.score_of(con, project_id, factor_set_id)
+    missing = f"no score for project {project_id}"
+    row = ENTERPRISE_READ.row_for(principal, found, "enterprise_id", missing, "project_id")
     status = _status(row)
     standing = None
     if row["current"] and status == "scored":
@@ -95,9 +95,8 @@ async def score_history(
     """Every score a project has had: per version, factor set and model."""
     rows = await repository.score_history(con, project_id)
     latest = await repository.score_of(con, project_id, None)
-    owner = latest["enterprise_id"] if latest else None
-    if not rows or owner is None or not ENTERPRISE_READ.may_see(principal, owner):
-        raise NotFound(f"no score for project {project_id}", field="project_id")
+    owner = latest["enterprise_id"] if latest and rows else None
+    ENTERPRISE_READ.reveal(principal, owner, f"no score for project {project_id}", "project_id")
     return [ScoreHistoryEntry(**dict(r.items())) for r in rows]
 
 

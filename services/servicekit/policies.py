@@ -9,12 +9,15 @@ unknown); regulators and admins see every tenant's.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+import asyncpg
 from fastapi import Depends, HTTPException
 
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
+from servicekit.errors import NotFound
 
 READERS = frozenset({Role.REGULATOR, Role.ADMIN})
 TENANT_ROLES = frozenset({Role.ENTERPRISE, Role.LENDER})
@@ -44,10 +47,48 @@ class Policy:
         """False for an object of another tenant (answer 404, not 403)."""
         return self.sees_all(principal) or (owner is not None and principal.owns(owner))
 
+    def reveal(
+        self, principal: Principal, owner: uuid.UUID | None, missing: str, field: str
+    ) -> None:
+        """404 naming `field` for an object that does not exist (`owner` None) or that the
+        caller may not see: both answers are the same, so neither reveals the other."""
+        if owner is None or not self.may_see(principal, owner):
+            raise NotFound(missing, field=field)
+
+    def row_for(
+        self,
+        principal: Principal,
+        row: asyncpg.Record | None,
+        owner: str,
+        missing: str,
+        field: str,
+    ) -> asyncpg.Record:
+        """The row if the caller may see it (its `owner` column names the tenant), else 404."""
+        self.reveal(principal, None if row is None else row[owner], missing, field)
+        assert row is not None
+        return row
+
     @staticmethod
     def own_tenant(principal: Principal) -> uuid.UUID | None:
         """The tenant whose objects a list shows: the caller's, or None (every tenant's)."""
         return None if Policy.sees_all(principal) else principal.tenant
+
+
+T = TypeVar("T")
+
+
+def owned(
+    found: T | None,
+    owner_of: Callable[[T], uuid.UUID],
+    tenant: uuid.UUID | None,
+    missing: str,
+    field: str,
+) -> T:
+    """What a command changes, if `tenant` owns it (None: the service acting for any owner);
+    404 otherwise, the same answer as for an object that does not exist."""
+    if found is None or (tenant is not None and owner_of(found) != tenant):
+        raise NotFound(missing, field=field)
+    return found
 
 
 _READERS = (Role.REGULATOR, Role.ADMIN)

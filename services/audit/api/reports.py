@@ -165,8 +165,7 @@ async def lender_scorecard(
     format: Format = None,
 ) -> ScorecardView | Response:
     """How a lender answers its deals and the green financing it has provided."""
-    if not LENDER_READ.may_see(principal, lender_id):
-        raise NotFound(f"lender {lender_id} not found", field="lender_id")
+    LENDER_READ.reveal(principal, lender_id, f"lender {lender_id} not found", "lender_id")
     deals = await queries.lender_deals(con, lender_id)
     answers = await queries.lender_answers(con, lender_id)
     names = await queries.lender_names(con, [lender_id])

@@ -14,7 +14,6 @@ from matching.repository import deals as deal_store
 from schemas.deals import DealOfferClosed, DealRepaid, DealResponded, DealResponse, Repayment
 from schemas.fields import LongText
 from servicekit.auth import Role
-from servicekit.errors import NotFound
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection
 from servicekit.policies import (
@@ -42,9 +41,8 @@ class ResponseBody(BaseModel):
 @router.get("/deals/{deal_id}")
 async def get_deal(deal_id: uuid.UUID, principal: LenderReader, con: CallerConnection) -> DealView:
     """One deal of the calling lender, with its explanation and state."""
-    row = await deal_store.fetch_deal(con, deal_id)
-    if row is None or not LENDER_READ.may_see(principal, row["lender_id"]):
-        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    found = await deal_store.fetch_deal(con, deal_id)
+    row = LENDER_READ.row_for(principal, found, "lender_id", f"deal {deal_id} not found", "deal_id")
     return DealView(**{k: v for k, v in row.items() if k in DealView.model_fields})
 
 
@@ -98,8 +96,8 @@ async def deal_loan(
     party = None
     if found is not None:
         party = found[0].lender_id if principal.role is Role.LENDER else found[0].enterprise_id
-    if found is None or not DEAL_PARTIES_READ.may_see(principal, party):
-        raise NotFound(f"deal {deal_id} not found", field="deal_id")
+    DEAL_PARTIES_READ.reveal(principal, party, f"deal {deal_id} not found", "deal_id")
+    assert found is not None
     deal = found[0]
     return LoanView(
         deal_id=deal.deal_id,
@@ -123,8 +121,7 @@ async def interested_lenders(
     """Which lenders have shown interest in, offered on or funded the caller's project."""
     owner = await deal_store.project_owner(con, project_id)
     rows = await deal_store.interested_lenders(con, project_id)
-    if owner is None or not ENTERPRISE_READ.may_see(principal, owner):
-        raise NotFound(f"project {project_id} not found", field="project_id")
+    ENTERPRISE_READ.reveal(principal, owner, f"project {project_id} not found", "project_id")
     return [
         InterestedLender(**{k: v for k, v in r.items() if k in InterestedLender.model_fields})
         for r in rows

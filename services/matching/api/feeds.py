@@ -18,7 +18,6 @@ from matching.repository import feeds as feed_store
 from matching.repository.feed_signals import FeedSignals
 from schemas.deals import DealMatched, DealOfferClosed, DealRepaid, DealResponded, DealWithdrawn
 from servicekit.auth import Principal
-from servicekit.errors import NotFound
 from servicekit.http_deps import AsCaller, CallerConnection, app_settings, app_state
 from servicekit.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from servicekit.policies import LENDER_READ, LenderReader
@@ -41,8 +40,7 @@ def _entry(r: object) -> FeedEntry:
 
 
 def _feed_owner(principal: Principal, lender_id: uuid.UUID) -> None:
-    if not LENDER_READ.may_see(principal, lender_id):
-        raise NotFound(f"lender {lender_id} not found", field="lender_id")
+    LENDER_READ.reveal(principal, lender_id, f"lender {lender_id} not found", "lender_id")
 
 
 @router.get("/lenders/{lender_id}/deals")

@@ -10,7 +10,6 @@ from matching import handlers
 from matching.api.views import LenderView
 from matching.repository import lenders as lender_store
 from schemas.lending import LenderSpec
-from servicekit.errors import NotFound
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection
 from servicekit.policies import LENDER_READ, LenderReader, OwningLender, tenant_of
@@ -30,7 +29,7 @@ async def get_lender(
     lender_id: uuid.UUID, principal: LenderReader, con: CallerConnection
 ) -> LenderView:
     """A lender's registration: its own, or any for regulators."""
-    row = await lender_store.fetch_lender(con, lender_id)
-    if row is None or not LENDER_READ.may_see(principal, lender_id):
-        raise NotFound(f"lender {lender_id} not found", field="lender_id")
+    found = await lender_store.fetch_lender(con, lender_id)
+    missing = f"lender {lender_id} not found"
+    row = LENDER_READ.row_for(principal, found, "lender_id", missing, "lender_id")
     return LenderView(**{k: v for k, v in row.items() if k in LenderView.model_fields})

@@ -13,7 +13,6 @@ from matching.api.views import MandateAccepted, MandateView
 from matching.repository import lenders as lender_store
 from schemas.fields import LongText
 from schemas.lending import MandateSpec
-from servicekit.errors import NotFound
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
@@ -74,11 +73,13 @@ async def get_mandate(
     mandate_id: uuid.UUID, principal: LenderReader, con: CallerConnection
 ) -> MandateView:
     """One mandate with what its offers reserve, what it has lent and the room it has left."""
-    row = await lender_store.fetch_mandate_row(con, mandate_id)
+    found = await lender_store.fetch_mandate_row(con, mandate_id)
     money = await lender_store.mandate_balance(con, mandate_id)
     mandate = await lender_store.load_mandate(con, mandate_id)
-    if row is None or mandate is None or not LENDER_READ.may_see(principal, row["lender_id"]):
-        raise NotFound(f"mandate {mandate_id} not found", field="mandate_id")
+    missing = f"mandate {mandate_id} not found"
+    found = found if mandate is not None else None
+    row = LENDER_READ.row_for(principal, found, "lender_id", missing, "mandate_id")
+    assert mandate is not None
     view = _mandate_view(row)
     view.disbursed_cny, view.repaid_cny = money["disbursed_cny"], money["repaid_cny"]
     view.outstanding_cny, view.reserved_cny = money["outstanding_cny"], money["reserved_cny"]

@@ -12,6 +12,7 @@ from fastapi import HTTPException
 
 from servicekit import policies
 from servicekit.auth import Principal, Role
+from servicekit.errors import NotFound
 from tests.security import expectations
 from tests.security.matrix import Caller
 
@@ -85,3 +86,14 @@ def test_api_modules_keep_no_role_lists_rls_blocks_or_app_state_reads(service: s
         assert "acting_as(" not in text and "acting_for(" not in text, module
         assert "require_role(" not in text, module
         assert "request.app.state" not in text, module
+
+
+def test_another_tenants_object_and_a_missing_one_get_the_same_404() -> None:
+    caller = _principal(Role.ENTERPRISE)
+    answers = []
+    for owner in (uuid.uuid4(), None):
+        with pytest.raises(NotFound) as hidden:
+            policies.ENTERPRISE_READ.reveal(caller, owner, "project not found", "project_id")
+        answers.append((hidden.value.status, hidden.value.message, hidden.value.field))
+    assert answers[0] == answers[1] == (404, "project not found", "project_id")
+    policies.ENTERPRISE_READ.reveal(caller, caller.tenant, "project not found", "project_id")
