@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
@@ -56,6 +57,8 @@ def model_columns(model: type[BaseModel], prefix: str = "") -> list[str]:
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             columns += model_columns(annotation, f"{prefix}{name}_")
+        elif isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+            columns += [f"{prefix}{name}_{f.name}" for f in dataclasses.fields(annotation)]
         else:
             columns.append(f"{prefix}{name}")
     return columns

@@ -19,7 +19,6 @@ from audit.reports.periods import Period, parse_quarter
 from audit.reports.scorecard import scorecard
 from audit.reports.views import (
     CerfDisclosure,
-    CerfFiguresView,
     CerfLoanView,
     CerfRowView,
     DeclineReason,
@@ -27,7 +26,6 @@ from audit.reports.views import (
     FlowGroupView,
     FlowReport,
     RefinancingRuleView,
-    ResponseTimesView,
     ScorecardView,
 )
 from schemas.fields import IsoDate
@@ -137,9 +135,9 @@ async def cerf_disclosure(
                 lender_id=r.lender_id,
                 lender_name=names.get(r.lender_id),
                 field=r.field,
-                quarter=CerfFiguresView.of(r.quarter),
-                year_to_date=CerfFiguresView.of(r.year_to_date),
-                since_inception=CerfFiguresView.of(r.since_inception),
+                quarter=r.quarter,
+                year_to_date=r.year_to_date,
+                since_inception=r.since_inception,
                 loans=r.loans,
                 outstanding_cny=r.outstanding_cny,
                 refinanced_cny=r.refinanced_cny,
@@ -179,7 +177,7 @@ async def lender_scorecard(
         deals_matched=card.deals_matched,
         deals_withdrawn=card.deals_withdrawn,
         answers_by_kind=card.answers_by_kind,
-        response_times=ResponseTimesView.of(card.response_times),
+        response_times=card.response_times,
         decline_reasons=[DeclineReason(reason=r, count=n) for r, n in card.decline_reasons],
         green_financing=FlowFigures.of(card.volume),
     )

@@ -62,17 +62,6 @@ class FlowReport(BaseModel):
     total: FlowFigures
 
 
-class CerfFiguresView(BaseModel):
-    projects: int
-    loan_amount_cny: Decimal
-    weighted_rate_percent: Decimal | None
-    annual_tco2e_driven: Decimal
-
-    @classmethod
-    def of(cls, f: CerfFigures) -> CerfFiguresView:
-        return cls(**f.__dict__)
-
-
 class CerfRowView(BaseModel):
     """One lender and field; `loans`, `outstanding_cny` and the refinancing stand at the
     quarter's end (since inception)."""
@@ -80,9 +69,9 @@ class CerfRowView(BaseModel):
     lender_id: uuid.UUID
     lender_name: str | None
     field: str
-    quarter: CerfFiguresView
-    year_to_date: CerfFiguresView
-    since_inception: CerfFiguresView
+    quarter: CerfFigures
+    year_to_date: CerfFigures
+    since_inception: CerfFigures
     loans: int
     outstanding_cny: Decimal
     refinanced_cny: Decimal
@@ -135,25 +124,12 @@ class DeclineReason(BaseModel):
     count: int
 
 
-class ResponseTimesView(BaseModel):
-    answered: int
-    unanswered_open: int
-    median_hours: float | None
-    mean_hours: float | None
-    p90_hours: float | None
-    max_hours: float | None
-
-    @classmethod
-    def of(cls, r: ResponseTimes) -> ResponseTimesView:
-        return cls(**r.__dict__)
-
-
 class ScorecardView(BaseModel):
     lender_id: uuid.UUID
     lender_name: str | None
     deals_matched: int
     deals_withdrawn: int
     answers_by_kind: dict[str, int]
-    response_times: ResponseTimesView
+    response_times: ResponseTimes
     decline_reasons: list[DeclineReason]
     green_financing: FlowFigures
