@@ -3,8 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# replicas of every relay and consumer process under `make up` (make up SCALE=2)
+SCALE ?= 1
 
-.PHONY: install up down status test test-fast lint format contracts bench clean screenshots
+.PHONY: install up down status test test-fast lint format contracts bench chaos clean screenshots
 
 install: $(STAMP)
 
@@ -16,8 +18,8 @@ $(STAMP): pyproject.toml constraints.txt deploy/local/system-deps.sh deploy/loca
 	$(PY) -m deploy.local.browser
 	touch $(STAMP)
 
-up: install  ## start Kafka, PostgreSQL and every service, then load seeds/
-	$(PY) deploy/local/stack.py up
+up: install  ## start Kafka, PostgreSQL and every service (SCALE=2: two of each relay and consumer), then load seeds/
+	$(PY) deploy/local/stack.py up --scale $(SCALE)
 
 down:  ## stop services and infrastructure (data is kept under .greenlink/)
 	$(PY) deploy/local/stack.py down
@@ -55,6 +57,10 @@ bench: install  ## performance figures beside naive baselines measured in the sa
 
 screenshots: install  ## a PNG of every console page in both languages under docs/console/, with render times
 	$(PY) -m tests.browser.screenshots
+
+CHAOS_SIZE ?= 20000
+chaos: install  ## one fault at a time under load, then lost/duplicated per fault (CHAOS_SIZE ≤ 100,000)
+	$(PY) -m tests.chaos --size $(CHAOS_SIZE)
 
 clean: down
 	$(PY) deploy/local/infra.py reset

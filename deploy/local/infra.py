@@ -142,6 +142,11 @@ def start_broker(node_id: int) -> None:
     kafka_cluster.start_broker(node_id, brokers=3)
 
 
+def stop_postgres(immediate: bool = True) -> None:
+    """For fault tests: PostgreSQL stopped in immediate mode; `ensure_started` restarts it."""
+    postgres.stop(immediate=immediate)
+
+
 def reset() -> None:
     """Wipes data and logs but keeps downloaded jars, which are slow to fetch again."""
     kafka_cluster.wipe(1)
@@ -263,6 +268,15 @@ def stop_broker_command(
     """Stop one node of the three-broker cluster, as a fault test would."""
     with reported():
         stop_broker(node_id, kill)
+
+
+@app.command("stop-postgres")
+def stop_postgres_command(
+    immediate: Annotated[bool, typer.Option(help="abort without a checkpoint, as a crash")] = True,
+) -> None:
+    """Stop PostgreSQL as a fault test would; `start` brings it back on the same port."""
+    with reported():
+        stop_postgres(immediate)
 
 
 @app.command("start-broker")

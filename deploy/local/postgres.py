@@ -156,14 +156,17 @@ def ensure() -> tuple[PgUrls, int]:
         return _urls(state, port), _postmaster_pid(files) or 0
 
 
-def stop() -> None:
+def stop(immediate: bool = False) -> None:
+    """`immediate` aborts every backend without a checkpoint, as a crash would (fault tests);
+    the next start recovers from the write-ahead log."""
     with component_lock(SECTION):
         saved = read_section(SECTION)
         if not saved:
             return
         files = choose(saved.get("root"))
         if pid_alive(_postmaster_pid(files), "postgres"):
-            _run(files, "pg_ctl", ["-D", str(files.data), "-m", "fast", "-w", "stop"])
+            mode = "immediate" if immediate else "fast"
+            _run(files, "pg_ctl", ["-D", str(files.data), "-m", mode, "-w", "stop"])
 
 
 def wipe() -> None:

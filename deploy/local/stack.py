@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Annotated
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -60,7 +61,32 @@ def _own_secrets(env: dict[str, str], service: str) -> dict[str, str]:
     return {k: v for k, v in env.items() if not k.endswith("_KAFKA_PASSWORD") or k == own}
 
 
-def _supervisor_config(env: dict[str, str]) -> Path:
+MAX_SCALE = 10
+SCALED_ROLES = ("relay", "consume")  # APIs scale behind a balancer, not on one machine's port
+
+
+def _programs(name: str, roles: tuple[str, ...], scale: int) -> list[tuple[str, int, str]]:
+    """(role, replica, program name) for every process of a service: `scale` replicas of each
+    relay and consumer role (they share the work: SKIP LOCKED outbox claims, one Kafka consumer
+    group per consumer), one API."""
+    programs = []
+    for role in roles:
+        if role in SCALED_ROLES and scale > 1:
+            programs += [(role, r, f"{name}-{role}-{r + 1}") for r in range(scale)]
+        else:
+            programs.append((role, 0, f"{name}-{role}"))
+    return programs
+
+
+def metrics_port(api_port: int, role: str, replica: int) -> int:
+    """Where a relay or consumer replica serves /metrics: 9020-9029 registry relays, 9030-9039
+    registry consumers, 9040... scoring, and so on; 0 for the API, which serves its own."""
+    if role not in SCALED_ROLES:
+        return 0
+    return 9000 + (api_port - 8000) * 20 + (10 if role == "consume" else 0) + replica
+
+
+def _supervisor_config(env: dict[str, str], scale: int = 1) -> Path:
     logs = state_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     sections = [
@@ -81,18 +107,19 @@ def _supervisor_config(env: dict[str, str]) -> Path:
     ]
     for name, (port, roles) in present_services().items():
         env_line = ",".join(f'{k}="{v}"' for k, v in sorted(_own_secrets(env, name).items()))
-        for role in roles:
+        for role, replica, program in _programs(name, roles, scale):
+            metrics = metrics_port(port, role, replica)
             sections += [
                 "",
-                f"[program:{name}-{role}]",
+                f"[program:{program}]",
                 f"command={PYTHON} -m {name} {role}",
                 f"directory={ROOT}",
-                f'environment={env_line},{name.upper()}_PORT="{port}"',
+                f'environment={env_line},{name.upper()}_PORT="{port}",METRICS_PORT="{metrics}"',
                 "autorestart=true",
                 "startsecs=3",
                 "stopwaitsecs=20",
                 "redirect_stderr=true",
-                f"stdout_logfile={logs / f'{name}-{role}.log'}",
+                f"stdout_logfile={logs / f'{program}.log'}",
                 "stdout_logfile_maxbytes=20MB",
             ]
     path = state_dir() / "supervisord.conf"
@@ -130,8 +157,16 @@ def _wait_ready(timeout_s: float = 120) -> None:
         typer.echo(f"  {name:<9} ready   http://127.0.0.1:{port}{FRONT_PAGE.get(name, '/docs')}")
 
 
+Scale = Annotated[
+    int,
+    typer.Option(
+        min=1, max=MAX_SCALE, help="replicas of every relay and consumer process", envvar="SCALE"
+    ),
+]
+
+
 @app.command()
-def up(seed: bool = True) -> None:
+def up(seed: bool = True, scale: Scale = 1) -> None:
     """Start infrastructure and every service, then load the seeds."""
     env = _environment()
     os.environ.update(env)
@@ -149,7 +184,7 @@ def up(seed: bool = True) -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    conf = _supervisor_config(env)
+    conf = _supervisor_config(env, scale)
     if _supervisorctl("pid").returncode != 0:
         subprocess.run([PYTHON, "-m", "supervisor.supervisord", "-c", str(conf)], check=True)
     else:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -46,7 +48,19 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     415: _error("Content type this endpoint does not accept"),
     422: _error("Invalid input; each problem names its field"),
     429: _error("Too many writes from this client; see Retry-After"),
+    503: _error("The database is unreachable for a moment; retry after Retry-After seconds"),
 }
+
+# What an unreachable, restarting or shutting-down PostgreSQL raises: refused or dropped
+# connections, "the database system is starting up / shutting down". Nothing the caller did
+# wrong and nothing corrupted (the transaction did not commit), so: 503 and when to retry.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+)
+RETRY_AFTER_S = 5
 
 
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -83,8 +97,26 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, exc.status)
 
 
+log = logging.getLogger(__name__)
+
+
+def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning(
+        "database unavailable; answered 503",
+        extra={"path": request.url.path, "error": repr(exc)},
+    )
+    return JSONResponse(
+        {"detail": "the database is unavailable; retry later"},
+        503,
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Validation, HTTP and domain errors all answer with an `ErrorBody`."""
+    """Validation, HTTP and domain errors all answer with an `ErrorBody`; a database outage
+    with 503 and Retry-After, never 500."""
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DomainError, _domain_error)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Container, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -32,6 +33,7 @@ from servicekit.consumers import Delivered, HandlerTable
 from servicekit.dlq import send_to_dlq
 from servicekit.kafka import rewind_to_committed
 from servicekit.metrics import (
+    CONSUMER_LAG,
     EVENTS_CONSUMED,
     EVENTS_DUPLICATE,
     HANDLER_FAILURES,
@@ -98,6 +100,9 @@ class InboxConsumer:
     batch_max: int = 2000
     retry_initial_s: float = 0.2
     retry_max_s: float = 10.0
+    lag_every_s: float = 1.0
+    _lag_measured_at: float = field(default=0.0, init=False)
+    _lag_reported: set[TopicPartition] = field(default_factory=set, init=False)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Consume until `stop` is set."""
@@ -109,6 +114,7 @@ class InboxConsumer:
                 for tp, records in batches.items():
                     await self._process_partition(tp, records)
                 failures = 0
+                await self.record_lag()
             except Exception as exc:  # uncommitted offsets are read again after the pause
                 failures += 1
                 HANDLER_FAILURES.labels(self.service).inc()
@@ -118,6 +124,26 @@ class InboxConsumer:
                 )
                 await asyncio.sleep(min(self.retry_initial_s * 2**failures, self.retry_max_s))
                 await rewind_to_committed(self.consumer)
+
+    async def record_lag(self, force: bool = False) -> None:
+        """Publish how far behind each partition this replica owns is (`greenlink_consumer_lag`)
+        at most once per `lag_every_s`: what an autoscaler on consumer lag reads."""
+        now = time.monotonic()
+        if not force and now - self._lag_measured_at < self.lag_every_s:
+            return
+        self._lag_measured_at = now
+        owned = self.consumer.assignment()
+        for tp in self._lag_reported - owned:  # revoked in a rebalance: another replica reports
+            CONSUMER_LAG.remove(self.service, self.name, tp.topic, str(tp.partition))
+        self._lag_reported &= owned
+        for tp in owned:
+            end = self.consumer.highwater(tp)
+            if end is None:  # nothing fetched from it yet
+                continue
+            position = await self.consumer.position(tp)
+            labels = (self.service, self.name, tp.topic, str(tp.partition))
+            CONSUMER_LAG.labels(*labels).set(max(end - position, 0))
+            self._lag_reported.add(tp)
 
     async def _process_partition(
         self, tp: TopicPartition, records: Sequence[ConsumerRecord[bytes, bytes]]

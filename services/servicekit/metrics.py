@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 HTTP_REQUESTS = Counter(
     "greenlink_http_requests_total", "HTTP requests served", ["service", "route", "status"]
@@ -23,6 +23,11 @@ DEAD_LETTERS = Counter(
     "greenlink_dead_letters_total", "Records sent to a dead-letter topic", ["service", "topic"]
 )
 OUTBOX_LAG = Gauge("greenlink_outbox_unpublished", "Outbox rows not yet published", ["service"])
+CONSUMER_LAG = Gauge(
+    "greenlink_consumer_lag",
+    "Records on a partition this replica owns that its consumer group has not yet applied",
+    ["service", "consumer", "topic", "partition"],
+)
 HANDLER_FAILURES = Counter(
     "greenlink_handler_failures_total",
     "Batches a handler failed on; the partition waits and the batch is retried",
@@ -31,3 +36,9 @@ HANDLER_FAILURES = Counter(
 TRANSIENT_RETRIES = Counter(
     "greenlink_transient_retries_total", "Batches retried after a transient failure", ["service"]
 )
+
+
+def serve_metrics(host: str, port: int) -> None:
+    """/metrics for a process without an API (relay, consumers), on a thread of its own."""
+    if port:
+        start_http_server(port, addr=host)

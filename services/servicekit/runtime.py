@@ -23,8 +23,9 @@ from servicekit.inbox import InboxConsumer
 from servicekit.kafka import create_topics, make_consumer, make_producer
 from servicekit.kafka_acls import writable_topics
 from servicekit.logs import configure_logging
+from servicekit.metrics import serve_metrics
 from servicekit.migrations import migrate
-from servicekit.relay import run_relay
+from servicekit.relay import exit_before_mark, run_relay
 from servicekit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ async def serve_relay(spec: ServiceSpec, stop: asyncio.Event) -> None:
             service=s.service_name,
             batch_max=s.relay_batch_max,
             stop=stop,
+            before_mark=exit_before_mark if s.fault_relay_exit_before_mark else None,
         )
 
 
@@ -179,6 +181,8 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
     def start(role: str, body: Callable[[ServiceSpec, asyncio.Event], object]) -> None:
         spec = make_spec()
         configure_logging(f"{spec.settings.service_name}-{role}", spec.settings.log_level)
+        if role in ("relay", "consume"):  # the API (and `all`) serve /metrics on the HTTP port
+            serve_metrics(spec.settings.http_host, spec.settings.metrics_port)
 
         async def main() -> None:
             stop = _stop_on_signals()

@@ -33,6 +33,12 @@ class ServiceSettings(KafkaSettings):
     database_password: SecretStr | None = Field(default=None, alias="PGPASSWORD", repr=False)
     http_host: str = Field(default="127.0.0.1", alias="HTTP_HOST")
     http_port: int = 8000
+    # Relay and consumer processes serve Prometheus metrics here; 0 leaves them without (the
+    # API serves /metrics on its own port). Replicas of one role each get their own port.
+    # Fault tests only (refused in production): the relay exits after Kafka acknowledged its
+    # first batch and before it marks the rows published, so the next relay publishes them again.
+    fault_relay_exit_before_mark: bool = Field(default=False, alias="FAULT_RELAY_EXIT_BEFORE_MARK")
+    metrics_port: int = Field(default=0, ge=0, le=65535, alias="METRICS_PORT")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     db_pool_min: int = 1
     db_pool_max: int = 10
@@ -73,6 +79,8 @@ class ServiceSettings(KafkaSettings):
         guard real data."""
         if self.is_development:
             return self
+        if self.fault_relay_exit_before_mark:
+            raise ValueError("FAULT_RELAY_EXIT_BEFORE_MARK is for fault tests, not production")
         fallback = self.database_password.get_secret_value() if self.database_password else ""
         urls = {"DATABASE_URL": self.database_url}
         if self.migration_database_url:

@@ -147,19 +147,71 @@ RATES = (20.0, 100.0)  # projects/s offered, each for 15 s (x scale)
 STEADY_STATE = {"SCORING_MODEL_AUTO_MAX": "0"}
 
 
-def pipeline_lines(env: dict[str, str], scale: float) -> list[str]:
+REPLICAS = (1, 2)  # each figure is measured with one and with two of every relay and consumer
+
+
+def replica_processes(env: dict[str, str], replicas: int) -> list[ServiceProcess]:
+    """Registry, scoring and matching each as one `all` process (API, relay, consumers), plus
+    `replicas - 1` more relay and consumer processes of each: the extra relays claim outbox rows
+    with SKIP LOCKED, the extra consumers join the same Kafka consumer groups."""
     processes = [
         ServiceProcess(name, "all", env | STEADY_STATE, port=free_port())
         for name in ("registry", "scoring", "matching")
     ]
-    for process in processes:
-        process.start()
-    rates = []
-    try:
-        for per_second in RATES:
-            count = int(per_second * 15 * scale)
-            rates.append(asyncio.run(_run(processes[0].url, processes[2].url, count, per_second)))
-    finally:
+    for _ in range(replicas - 1):
+        processes += [ServiceProcess(name, "relay", env) for name in ("registry",)]
+        processes += [
+            ServiceProcess(name, role, env | STEADY_STATE)
+            for name in ("scoring", "matching")
+            for role in ("relay", "consume")
+        ]
+    return processes
+
+
+def pipeline_lines(env: dict[str, str], scale: float) -> list[str]:
+    lines = []
+    for replicas in REPLICAS:
+        processes = replica_processes(env, replicas)
         for process in processes:
-            process.stop()
-    return [r.line() + "   (target p50 ≤ 50 ms, p99 ≤ 250 ms at half load)" for r in rates]
+            process.start()
+        rates = []
+        try:
+            for per_second in RATES:
+                count = int(per_second * 15 * scale)
+                registry, matching = processes[0].url, processes[2].url
+                rates.append(asyncio.run(_run(registry, matching, count, per_second)))
+        finally:
+            for process in processes:
+                process.stop()
+        label = f"  {replicas} replica{'s' if replicas > 1 else ''} of each relay and consumer"
+        lines += [label] + [
+            r.line() + "   (target p50 ≤ 50 ms, p99 ≤ 250 ms at half load)" for r in rates
+        ]
+    return lines
+
+
+def main(scale: float = 1.0) -> None:
+    """`python -m tests.bench.pipeline [--scale S]`: only these figures, 1 and 2 replicas."""
+    import os
+    from pathlib import Path
+
+    from deploy.local.infra import ensure_started
+    from servicekit.issuer import ensure_keys
+
+    info = ensure_started()
+    keys = Path(".greenlink") / "bench-keys" / "jwks.json"
+    ensure_keys(keys)
+    env = os.environ | {
+        **info.environment(),
+        "GREENLINK_JWKS_PATH": str(keys.resolve()),
+        "GREENLINK_ENV": "development",
+    }
+    os.environ.update(env)
+    for line in pipeline_lines(env, scale):
+        print(line)
+
+
+if __name__ == "__main__":
+    import typer
+
+    typer.run(main)

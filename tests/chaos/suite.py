@@ -1,0 +1,457 @@
+"""The fault suite: a workload through the real platform while one fault at a time is injected,
+then a checker over the end state (`make chaos`; a small size runs inside `make test`).
+
+The platform runs as OS processes on the three-broker Kafka cluster (replication 3,
+`min.insync.replicas=2`) and the local PostgreSQL: registry API and relay, two scoring consumer
+replicas in one group and scoring's relay, matching's API, consumer and relay. For each fault a
+new enterprise registers projects through the API and the rest by bulk intake, a new lender's
+mandate asks for exactly that kind of project, and while the workload runs the fault is
+injected and healed. The checker then asks, Jepsen-style, of the end state alone:
+
+- lost: accepted registrations that are not registered, not scored (current score), or that a
+  brute-force recomputation says must be a deal and are not in the lender's feed;
+- duplicated: projects with more than one current score, more than one deal for the lender, or
+  a deal announced more than once in the lender's feed; and deals the recomputation does not
+  expect at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import httpx
+import orjson
+
+from deploy.local import infra as launcher
+from deploy.local import postgres
+from deploy.local.infra import InfraInfo
+from servicekit.auth import Role
+from servicekit.issuer import mint
+from servicekit.relay import CRASHED_BEFORE_MARK
+from tests.support.environment import only, without_session_infra
+from tests.support.processes import ServiceProcess, free_port
+from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
+
+BROKER = 2  # the node faults hit; the other two keep the in-sync quorum
+PAUSE_S = 20.0
+SETTLE_TIMEOUT_S = 600.0
+MIN_SCORE = 10
+
+
+def start_cluster() -> InfraInfo:
+    """The three-broker cluster and PostgreSQL as the launcher gives them outside any session."""
+    with only(without_session_infra()):
+        return launcher.ensure_started(brokers=3)
+
+
+@dataclass
+class Platform:
+    """The service processes of one suite run, by name."""
+
+    info: InfraInfo
+    jwks_path: str
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **self.info.environment(),
+            "KAFKA_REPLICATION_FACTOR": "3",
+            "GREENLINK_JWKS_PATH": self.jwks_path,
+            "GREENLINK_ENV": "test",
+            "RELAY_BATCH_MAX": "100",
+            "CONSUMER_BATCH_MAX": "100",
+            "SCORING_MODEL_AUTO_MAX": "0",  # no retraining (and rescoring) mid-run
+            "RATE_LIMIT_WRITES_PER_MINUTE": "10000000",
+            "INTAKE_MAX_RUNNING_JOBS": "1000",
+        }
+
+    def start(self) -> Platform:
+        for service in ("registry", "scoring", "matching"):
+            ServiceProcess(service, "migrate", self.env).run_to_end(timeout_s=300)
+        self.processes = {
+            "registry-api": ServiceProcess("registry", "api", self.env, port=free_port()),
+            "registry-relay": ServiceProcess("registry", "relay", self.env),
+            "scoring-consume-1": ServiceProcess("scoring", "consume", self.env),
+            "scoring-consume-2": ServiceProcess("scoring", "consume", self.env),
+            "scoring-relay": ServiceProcess("scoring", "relay", self.env),
+            "matching-api": ServiceProcess("matching", "api", self.env, port=free_port()),
+            "matching-consume": ServiceProcess("matching", "consume", self.env),
+            "matching-relay": ServiceProcess("matching", "relay", self.env),
+        }
+        for process in self.processes.values():
+            process.start()
+        return self
+
+    def revive(self) -> None:
+        """Start again whatever a fault left dead."""
+        for process in self.processes.values():
+            if process.process is None or process.process.poll() is not None:
+                process.start()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.stop()
+
+    def url(self, name: str) -> str:
+        return self.processes[name].url
+
+
+# A fault injects itself, waits as long as it lasts, and heals; the workload runs meanwhile.
+Fault = Callable[[Platform], Awaitable[None]]
+
+
+def _broker_pid() -> int:
+    rows = {row.component: row for row in launcher.status()}
+    row = rows[f"kafka3-{BROKER}"]
+    assert row.running and row.pid, f"kafka3-{BROKER} is not running"
+    return row.pid
+
+
+async def broker_killed(_: Platform) -> None:
+    await asyncio.to_thread(launcher.stop_broker, BROKER, True)
+    await asyncio.sleep(5)
+    await asyncio.to_thread(launcher.start_broker, BROKER)
+
+
+async def broker_paused(_: Platform) -> None:
+    pid = _broker_pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        await asyncio.sleep(PAUSE_S)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+async def postgres_stopped(_: Platform) -> None:
+    await asyncio.to_thread(postgres.stop, True)
+    await asyncio.sleep(3)
+    await asyncio.to_thread(postgres.ensure)
+
+
+async def consumer_replica_killed(platform: Platform) -> None:
+    platform.processes["scoring-consume-2"].kill()  # its partitions go to the other replica
+    await asyncio.sleep(5)
+    platform.processes["scoring-consume-2"].start()
+
+
+async def relay_stopped(platform: Platform) -> None:
+    """Before the workload: rows pile up in the outbox for the crashing relays to claim."""
+    platform.processes["registry-relay"].stop()
+
+
+async def relay_killed_before_marking(platform: Platform) -> None:
+    """The registry's relay dies after Kafka acknowledged a batch and before it marked the rows
+    published, three times over: the next relay publishes the same rows again, and every
+    consumer's inbox absorbs the copies."""
+    try:
+        for _ in range(3):
+            crashing = ServiceProcess(
+                "registry", "relay", platform.env | {"FAULT_RELAY_EXIT_BEFORE_MARK": "true"}
+            ).start()
+            assert crashing.process is not None
+            try:  # it exits at its first batch
+                await asyncio.to_thread(crashing.process.wait, 30)
+            except subprocess.TimeoutExpired:
+                crashing.kill()
+            assert crashing.process.returncode == CRASHED_BEFORE_MARK, "no batch to crash on"
+    finally:
+        platform.processes["registry-relay"].start()
+
+
+FAULTS: dict[str, Fault] = {
+    "broker SIGKILL + restart": broker_killed,
+    f"broker SIGSTOP {PAUSE_S:.0f} s": broker_paused,
+    "PostgreSQL immediate stop": postgres_stopped,
+    "consumer replica killed": consumer_replica_killed,
+    "relay killed before marking": relay_killed_before_marking,
+}
+# What a fault needs in place before the workload starts.
+PREPARE: dict[Fault, Fault] = {relay_killed_before_marking: relay_stopped}
+
+
+@dataclass
+class Outcome:
+    fault: str
+    accepted: int
+    lost: int
+    duplicated: int
+    p99_ms: float
+    recover_s: float
+    detail: dict[str, int] = field(default_factory=dict)
+
+    def row(self) -> str:
+        return (
+            f"{self.fault:<30} {self.accepted:>9} {self.lost:>6} {self.duplicated:>11}"
+            f" {self.p99_ms:>10.0f} {self.recover_s:>11.1f}"
+        )
+
+
+HEADER = (
+    f"{'fault':<30} {'accepted':>9} {'lost':>6} {'duplicated':>11} {'p99 ms':>10} {'recover s':>11}"
+)
+
+
+def _bearer(role: Role, tenant: uuid.UUID | None, jwks_path: str) -> dict[str, str]:
+    from pathlib import Path
+
+    return {"Authorization": f"Bearer {mint(role, tenant, jwks_path=Path(jwks_path))}"}
+
+
+def _project(i: int) -> dict[str, Any]:
+    # Every ticket lies in the mandate's range and every tenor under its limit: whether a
+    # project becomes a deal rests on its score alone, which the checker reads back.
+    need = Decimal(6_000_000 + (i % 40) * 1_000_000).quantize(Decimal("0.01"))
+    return data_centre_body(name=f"fault {i}", financing_need_cny=str(need))
+
+
+@dataclass
+class Workload:
+    """Registrations through the API (a tenth) and bulk intake (the rest), timed."""
+
+    platform: Platform
+    size: int
+    enterprise: uuid.UUID = field(default_factory=uuid.uuid4)
+    accepted: int = 0
+    latencies: list[tuple[float, float]] = field(default_factory=list)  # (sent at, ms)
+
+    async def run(self) -> None:
+        headers = _bearer(Role.ENTERPRISE, self.enterprise, self.platform.jwks_path)
+        registry = self.platform.url("registry-api")
+        async with httpx.AsyncClient(base_url=registry, headers=headers, timeout=60) as client:
+            created = await client.post("/v1/enterprises", json=enterprise_body())
+            assert created.status_code == 201, created.text
+            through_api = max(1, self.size // 10)
+            rows = b"\n".join(orjson.dumps(_project(i)) for i in range(through_api, self.size))
+            job = await client.post(
+                "/v1/intake-jobs", content=rows, headers={"content-type": "application/x-ndjson"}
+            )
+            assert job.status_code == 202, job.text
+            queue = list(range(through_api))
+            await asyncio.gather(*(self._register(client, queue) for _ in range(4)))
+            status = await self._intake_done(client, job.json()["job_id"])
+            self.accepted += int(status["accepted_rows"])
+
+    async def _register(self, client: httpx.AsyncClient, queue: list[int]) -> None:
+        """A careful client: after a 503 it waits for Retry-After and, before sending again,
+        looks for the project among its own (the connection may have dropped after the commit,
+        so a 503 does not prove nothing was registered). A 500 is a failure of the platform."""
+        while queue:
+            i = queue.pop()
+            while True:
+                sent = time.monotonic()
+                try:
+                    answer = await client.post("/v1/projects", json=_project(i))
+                except httpx.TransportError:
+                    await asyncio.sleep(1)
+                    continue
+                self.latencies.append((sent, (time.monotonic() - sent) * 1000))
+                if answer.status_code == 201:
+                    self.accepted += 1
+                    break
+                assert answer.status_code == 503, (answer.status_code, answer.text)
+                await asyncio.sleep(float(answer.headers["Retry-After"]) / 5)
+                if await self._registered(client, _project(i)["name"]):
+                    self.accepted += 1
+                    break
+            await asyncio.sleep(0.05)
+
+    async def _registered(self, client: httpx.AsyncClient, name: str) -> bool:
+        """Whether one of the enterprise's projects has this name (the workload's are unique)."""
+        params: dict[str, str | int] = {"limit": 500}
+        while True:
+            try:
+                page = await client.get("/v1/projects", params=params)
+            except httpx.TransportError:
+                await asyncio.sleep(1)
+                continue
+            if page.status_code == 503:
+                await asyncio.sleep(1)
+                continue
+            assert page.status_code == 200, page.text
+            body = page.json()
+            if any(item["project"].get("name") == name for item in body["items"]):
+                return True
+            if not body.get("next_cursor"):
+                return False
+            params["after"] = body["next_cursor"]
+
+    async def _intake_done(self, client: httpx.AsyncClient, job_id: str) -> dict[str, Any]:
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                answer = await client.get(f"/v1/intake-jobs/{job_id}")
+                if answer.status_code == 200 and answer.json()["status"] == "done":
+                    return dict(answer.json())
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"intake job {job_id} not done within {SETTLE_TIMEOUT_S} s")
+
+
+async def open_mandate(platform: Platform) -> uuid.UUID:
+    lender = uuid.uuid4()
+    headers = _bearer(Role.LENDER, lender, platform.jwks_path)
+    async with httpx.AsyncClient(base_url=platform.url("matching-api"), timeout=60) as client:
+        registered = await client.post("/v1/lenders", json=lender_body(), headers=headers)
+        assert registered.status_code == 201, registered.text
+        terms = mandate_body(capacity_cny="100000000000.00", min_score=MIN_SCORE)
+        created = await client.post("/v1/mandates", json=terms, headers=headers)
+        assert created.status_code == 201, created.text
+    return lender
+
+
+@dataclass(frozen=True)
+class EndState:
+    registered: set[uuid.UUID]
+    current_scores: dict[uuid.UUID, int]  # project: how many current scores
+    deserving: set[uuid.UUID]  # the brute-force recomputation: projects that must be deals
+    deals: dict[uuid.UUID, int]  # project: how many deals for the lender
+    announced: dict[uuid.UUID, int]  # deal: how many deal.matched entries in the lender's feed
+
+
+async def read_end_state(info: InfraInfo, enterprise: uuid.UUID, lender: uuid.UUID) -> EndState:
+    con = await asyncpg.connect(info.database_url)
+    try:
+        await con.execute("SELECT set_config('app.role', 'regulator', false)")
+        async with con.transaction():  # registry rows are behind row-level security
+            await con.execute("SELECT set_config('app.role', 'regulator', true)")
+            registered = {
+                r["id"]
+                for r in await con.fetch(
+                    "SELECT id FROM registry.projects WHERE enterprise_id = $1", enterprise
+                )
+            }
+        scores = await con.fetch(
+            "SELECT project_id, score, rejected, unscorable, record FROM scoring.scores"
+            " WHERE enterprise_id = $1 AND current",
+            enterprise,
+        )
+        current: dict[uuid.UUID, int] = {}
+        for r in scores:
+            current[r["project_id"]] = current.get(r["project_id"], 0) + 1
+        deserving = {r["project_id"] for r in scores if _deserves_a_deal(r)}
+        deals: dict[uuid.UUID, int] = {}
+        # A new mandate is matched against every live project; the checker judges this
+        # enterprise's, whose every term it knows.
+        for r in await con.fetch(
+            "SELECT project_id FROM matching.deals WHERE lender_id = $1 AND enterprise_id = $2",
+            lender,
+            enterprise,
+        ):
+            deals[r["project_id"]] = deals.get(r["project_id"], 0) + 1
+        announced: dict[uuid.UUID, int] = {}
+        for r in await con.fetch(
+            "SELECT f.deal_id FROM matching.feed f JOIN matching.deals d USING (deal_id)"
+            " WHERE f.lender_id = $1 AND d.enterprise_id = $2"
+            " AND f.event_type = 'deal.matched.v1'",
+            lender,
+            enterprise,
+        ):
+            announced[r["deal_id"]] = announced.get(r["deal_id"], 0) + 1
+    finally:
+        await con.close()
+    return EndState(registered, current, deserving, deals, announced)
+
+
+def _deserves_a_deal(score: asyncpg.Record) -> bool:
+    """The mandate's rules recomputed from the score alone (every other term holds by the
+    workload's construction): scored, not rejected, at least MIN_SCORE, not flagged."""
+    if score["rejected"] or score["unscorable"] or score["score"] is None:
+        return False
+    record = orjson.loads(score["record"]) if isinstance(score["record"], str) else score["record"]
+    flagged = bool((record or {}).get("flags"))  # any plausibility flag; the mandate excludes it
+    return bool(score["score"] >= MIN_SCORE) and not flagged
+
+
+def judge(accepted: int, state: EndState) -> tuple[int, int, dict[str, int]]:
+    """(lost, duplicated, what each is made of)."""
+    unscored = state.registered - state.current_scores.keys()
+    missing_deals = state.deserving - state.deals.keys()
+    unexpected_deals = state.deals.keys() - state.deserving
+    detail = {
+        "unregistered": max(accepted - len(state.registered), 0),
+        "unscored": len(unscored),
+        "missing deals": len(missing_deals),
+        "scored twice": sum(1 for n in state.current_scores.values() if n > 1),
+        "dealt twice": sum(1 for n in state.deals.values() if n > 1),
+        "announced twice": sum(1 for n in state.announced.values() if n > 1),
+        "unexpected deals": len(unexpected_deals),
+        "registered beyond accepted": max(len(state.registered) - accepted, 0),
+    }
+    detail["expected deals"] = len(state.deserving)  # for the record; neither lost nor doubled
+    lost = detail["unregistered"] + detail["unscored"] + detail["missing deals"]
+    duplicated = (
+        detail["scored twice"]
+        + detail["dealt twice"]
+        + detail["announced twice"]
+        + detail["unexpected deals"]
+        + detail["registered beyond accepted"]
+    )
+    return lost, duplicated, detail
+
+
+async def settled(info: InfraInfo, workload: Workload, lender: uuid.UUID) -> EndState:
+    """Wait until every accepted registration is scored and the deals stop changing."""
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    previous: EndState | None = None
+    while time.monotonic() < deadline:
+        state = await read_end_state(info, workload.enterprise, lender)
+        caught_up = len(state.current_scores) >= workload.accepted and state.deserving <= set(
+            state.deals
+        )
+        if caught_up and state == previous:
+            return state
+        previous = state
+        await asyncio.sleep(2)
+    return await read_end_state(info, workload.enterprise, lender)
+
+
+async def run_fault(platform: Platform, name: str, fault: Fault, size: int) -> Outcome:
+    lender = await open_mandate(platform)
+    if prepare := PREPARE.get(fault):
+        await prepare(platform)
+    workload = Workload(platform, size)
+    running = asyncio.create_task(workload.run())
+    await asyncio.sleep(1.0)
+    fault_began = time.monotonic()
+    await fault(platform)
+    healed = time.monotonic()
+    await running
+    platform.revive()
+    state = await settled(platform.info, workload, lender)
+    recovered = time.monotonic()
+    during = [ms for sent, ms in workload.latencies if fault_began <= sent <= healed]
+    p99 = statistics.quantiles(during, n=100)[98] if len(during) >= 2 else max(during, default=0)
+    lost, duplicated, detail = judge(workload.accepted, state)
+    return Outcome(name, workload.accepted, lost, duplicated, p99, recovered - healed, detail)
+
+
+async def run_suite(
+    size: int, jwks_path: str, faults: dict[str, Fault] | None = None
+) -> list[Outcome]:
+    info = await asyncio.to_thread(start_cluster)
+    platform = Platform(info, jwks_path).start()
+    outcomes = []
+    try:
+        for name, fault in (faults or FAULTS).items():
+            outcomes.append(await run_fault(platform, name, fault, size))
+            print(outcomes[-1].row(), outcomes[-1].detail, flush=True)
+    finally:
+        platform.stop()
+    return outcomes
+
+
+def table(outcomes: list[Outcome]) -> str:
+    return "\n".join([HEADER, *(o.row() for o in outcomes)])

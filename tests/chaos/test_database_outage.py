@@ -1,0 +1,72 @@
+"""While PostgreSQL is down (stopped in immediate mode), the APIs answer 503 with Retry-After,
+never 500, and serve again once it is back."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from deploy.local import postgres
+from deploy.local.infra import stop_postgres
+from tests.support.kafka import eventually
+from tests.support.processes import ServiceProcess, free_port
+from tests.support.samples import enterprise_body, project_body
+
+pytestmark = [pytest.mark.chaos, pytest.mark.timeout(300)]
+
+
+@pytest.fixture
+def apis(infra, jwks_path):
+    env = {
+        **infra.environment(),
+        "GREENLINK_JWKS_PATH": str(jwks_path),
+        "GREENLINK_ENV": "test",
+    }
+    started = {
+        name: ServiceProcess(name, "api", env, port=free_port()) for name in ("registry", "scoring")
+    }
+    for name in started:
+        ServiceProcess(name, "migrate", env).run_to_end()
+    for process in started.values():
+        process.start()
+    yield started
+    for process in started.values():
+        process.stop()
+
+
+async def test_apis_answer_503_with_retry_after_while_postgresql_is_down(apis, mint):
+    registry, scoring = apis["registry"].url, apis["scoring"].url
+    owner = mint("enterprise", uuid.uuid4())
+    regulator = mint("regulator")
+    async with httpx.AsyncClient(timeout=30) as client:
+        created = await client.post(
+            f"{registry}/v1/enterprises", json=enterprise_body(), headers=owner
+        )
+        assert created.status_code == 201, created.text
+
+        stop_postgres(immediate=True)
+        try:
+            during = [
+                await client.post(f"{registry}/v1/projects", json=project_body(), headers=owner),
+                await client.get(f"{registry}/v1/projects", headers=owner),
+                await client.get(f"{scoring}/v1/rankings", headers=regulator),
+                await client.post(f"{registry}/v1/projects", json=project_body(), headers=owner),
+            ]
+        finally:
+            postgres.ensure()  # the same cluster, port and passwords, recovered from its log
+
+        async def registered_again() -> bool:
+            answer = await client.post(
+                f"{registry}/v1/projects", json=project_body(), headers=owner
+            )
+            assert answer.status_code in (201, 503), answer.text
+            return answer.status_code == 201
+
+        await eventually(registered_again, timeout_s=60, interval_s=0.5)
+
+    assert [answer.status_code for answer in during] == [503] * len(during), [
+        (a.request.url.path, a.status_code, a.text[:200]) for a in during
+    ]
+    assert all(int(answer.headers["Retry-After"]) > 0 for answer in during)
