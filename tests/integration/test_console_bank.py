@@ -62,9 +62,9 @@ async def test_a_lender_answers_interest_then_offers_disburses_and_books_a_repay
 ) -> None:
     lender, deal_id, name = await _deal(registry, matching, mint)
     async with signed_in(console, "lender", lender) as client:
-        feed = await client.get("/bank")
-        assert name in feed.text and f"/bank/deals/{deal_id}" in feed.text
         page = await client.get(f"/bank/deals/{deal_id}")
+        assert name in page.text  # the feed itself: the stream tests (a new lender's mandate
+        # may match many projects already in a shared database, beyond the feed's first page)
         token = csrf_of(page.text)
         steps = [
             ("answer", {"kind": "interest", "note": "请提供可研报告"}),
