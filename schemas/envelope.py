@@ -1,8 +1,17 @@
-"""CloudEvents 1.0 envelope carried as the JSON value of every Kafka record."""
+"""CloudEvents 1.0 in the Kafka protocol binding's structured content mode.
+
+Every record's value is the whole event in the JSON event format, and its `content-type`
+header says so (`application/cloudevents+json`); no record carries `ce_` headers, which would
+mean binary mode. Trace context travels as the distributed-tracing extension's `traceparent`
+attribute (a W3C `traceparent` value), so any CloudEvents SDK decodes a GreenLink record and a
+record the SDK encodes is one GreenLink accepts.
+"""
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
@@ -22,6 +31,16 @@ class EventData(BaseModel):
         raise NotImplementedError
 
 
+CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
+RECORD_HEADERS: tuple[tuple[str, bytes], ...] = (("content-type", CONTENT_TYPE.encode()),)
+TRACEPARENT = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
+
+
+def new_traceparent() -> str:
+    """A sampled W3C trace context starting a new trace, for events no request led to."""
+    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+
+
 class Envelope(BaseModel):
     """The structured-mode CloudEvent; `data` is validated against the model of `type`."""
 
@@ -33,7 +52,7 @@ class Envelope(BaseModel):
     specversion: Literal["1.0"] = "1.0"
     time: datetime
     subject: str = Field(min_length=1, max_length=200)
-    trace_id: str = Field(min_length=1, max_length=64)
+    traceparent: str | None = Field(default=None, pattern=TRACEPARENT)
     datacontenttype: Literal["application/json"] = "application/json"
     data: dict[str, Any]
 
@@ -43,23 +62,48 @@ class Envelope(BaseModel):
         data: EventData,
         *,
         source: str,
-        trace_id: str | None = None,
+        traceparent: str | None = None,
         event_id: uuid.UUID | None = None,
     ) -> Envelope:
-        """Build the envelope for an event body produced by this process."""
+        """Build the envelope for an event body produced by this process; without a trace
+        context to continue, the event starts a trace of its own."""
         return cls(
             id=event_id or uuid.uuid4(),
             source=source,
             type=data.event_type,
             time=datetime.now(UTC),
             subject=data.subject(),
-            trace_id=trace_id or uuid.uuid4().hex,
+            traceparent=traceparent or new_traceparent(),
             data=data.model_dump(mode="json"),
         )
 
+    @property
+    def trace_id(self) -> str | None:
+        """The W3C trace id the event belongs to, for logs."""
+        return self.traceparent.split("-")[1] if self.traceparent else None
+
     def to_bytes(self) -> bytes:
-        """Canonical wire form (orjson, sorted keys) so hashes of the same event agree."""
-        return orjson.dumps(self.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        """Canonical wire form (orjson, sorted keys, absent attributes left out, as the JSON
+        event format wants) so hashes of the same event agree."""
+        return orjson.dumps(
+            self.model_dump(mode="json", exclude_none=True), option=orjson.OPT_SORT_KEYS
+        )
+
+    @classmethod
+    def from_record(cls, value: bytes, headers: Iterable[tuple[str, bytes]]) -> Envelope:
+        """Decode a Kafka record in structured content mode; raises ValueError (the
+        dead-letter path) for binary mode or a value that is not the JSON event format.
+
+        A record without `content-type` is read as structured: records written before the
+        header was set (with stray `ce_id`/`ce_type` headers) carry the same value."""
+        names = {name.lower(): raw for name, raw in headers}
+        if "ce_specversion" in names:
+            raise ValueError("binary-mode CloudEvent (ce_ headers): send structured mode")
+        declared = names.get("content-type", CONTENT_TYPE.encode()).decode(errors="replace")
+        media_type = declared.split(";", 1)[0].strip().lower()
+        if media_type != "application/cloudevents+json":
+            raise ValueError(f"content-type {declared!r} is not application/cloudevents+json")
+        return cls.from_bytes(value)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Envelope:

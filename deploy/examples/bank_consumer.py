@@ -12,6 +12,11 @@ lender-credentials <lender_id>`):
     KAFKA_SSL_CAFILE          the platform's CA certificate (SASL_SSL)
     GREENLINK_LENDER_ID       the lender id, which names the feed topic
 
+Each record is a CloudEvent in the Kafka binding's structured content mode: the value is the
+event in the JSON format, the `content-type` header is `application/cloudevents+json`. It is
+read here with the standard library; any CloudEvents SDK decodes it too (in Python,
+`cloudevents.core.bindings.kafka.from_kafka` with the JSON format).
+
 The principal may read `greenlink.lender.<lender_id>.deals` in consumer groups whose names start
 with `lender-<lender_id>` and nothing else. Deliveries are at least once: an event seen twice
 carries the same envelope `id`, so keep the ids you have handled.
@@ -50,6 +55,12 @@ def connection() -> dict[str, Any]:
     return options
 
 
+def is_cloudevent(headers: Any) -> bool:
+    """A structured-mode CloudEvent in JSON, as every GreenLink record is."""
+    declared = dict(headers).get("content-type", b"application/cloudevents+json")
+    return bool(declared.split(b";")[0].strip().lower() == b"application/cloudevents+json")
+
+
 def handle(event: dict[str, Any]) -> None:
     """Replace with the bank's own processing; here each event is one JSON line on stdout."""
     data = event.get("data", {})
@@ -74,6 +85,8 @@ async def consume(lender_id: str, max_events: int | None = None) -> int:
             batches = await consumer.getmany(timeout_ms=1000)
             for records in batches.values():
                 for record in records:
+                    if not is_cloudevent(record.headers):
+                        continue
                     event = json.loads(record.value or b"{}")
                     if event.get("id") not in seen:
                         seen.add(str(event.get("id")))

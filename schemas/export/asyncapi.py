@@ -1,4 +1,5 @@
-"""The AsyncAPI 3.0 document: topics and their DLQs, every message, who sends and receives."""
+"""The AsyncAPI 3.1 document: servers and their security, topics and their DLQs, every message,
+who sends and receives."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from schemas.catalog import EVENT_MODELS, TOPIC_OF_EVENT
-from schemas.envelope import Envelope
+from schemas.envelope import CONTENT_TYPE, Envelope
 from schemas.export.topology import consumers_of, events_on, producer_of, summary
 from schemas.topics import TOPICS
 
@@ -16,6 +17,11 @@ from schemas.topics import TOPICS
 SCHEMA_MODE: Final[Literal["serialization"]] = "serialization"
 KAFKA_BINDING = "0.5.0"
 DEAD_LETTER = "dead-letter"
+CONTENT_TYPE_HEADER = {
+    "type": "string",
+    "const": CONTENT_TYPE,
+    "description": "CloudEvents Kafka binding, structured content mode: the value is the event.",
+}
 DLQ_HEADERS = {
     "dlq_reason": "Why the consumer refused the record.",
     "dlq_error_type": "The exception class that refused it.",
@@ -50,13 +56,8 @@ def _message(event_type: str, schema_name: str, schema: dict[str, Any]) -> dict[
         "name": event_type,
         "title": model.__name__,
         "summary": summary(model),
-        "contentType": "application/json",
-        "headers": _headers(
-            {
-                "ce_id": {"type": "string", "format": "uuid", "description": "Envelope id."},
-                "ce_type": {"type": "string", "const": event_type},
-            }
-        ),
+        "contentType": "application/cloudevents+json",
+        "headers": _headers({"content-type": CONTENT_TYPE_HEADER}),
         "payload": {
             "allOf": [
                 {"$ref": "#/components/schemas/Envelope"},
@@ -75,11 +76,14 @@ def _message(event_type: str, schema_name: str, schema: dict[str, Any]) -> dict[
 def _dead_letter() -> dict[str, Any]:
     return {
         "name": DEAD_LETTER,
-        "summary": "A record a consumer could not accept, its key and value unchanged.",
+        "summary": "A record a consumer could not accept, its key, value and headers unchanged.",
         "contentType": "application/octet-stream",
-        "headers": _headers(
-            {name: {"type": "string", "description": d} for name, d in DLQ_HEADERS.items()}
-        ),
+        "headers": {
+            **_headers(
+                {name: {"type": "string", "description": d} for name, d in DLQ_HEADERS.items()}
+            ),
+            "additionalProperties": {"type": "string"},
+        },
         "payload": {"type": "string", "format": "binary"},
     }
 
@@ -102,6 +106,34 @@ def _channels() -> dict[str, Any]:
             "messages": {DEAD_LETTER: {"$ref": f"#/components/messages/{DEAD_LETTER}"}},
         }
     return channels
+
+
+SCRAM = "scramSha512"
+SERVERS: dict[str, Any] = {
+    "production": {
+        "host": "{bootstrap}",
+        "protocol": "kafka-secure",
+        "description": "The platform's brokers: TLS (SASL_SSL) and SASL/SCRAM-SHA-512; every "
+        "service, and every lender for its own feed, has its own principal and ACLs.",
+        "variables": {"bootstrap": {"description": "host:port of a bootstrap broker"}},
+        "security": [{"$ref": f"#/components/securitySchemes/{SCRAM}"}],
+    },
+    "local": {
+        "host": "127.0.0.1:{port}",
+        "protocol": "kafka",
+        "description": "A development machine's brokers (SASL_PLAINTEXT, SCRAM-SHA-512), as "
+        "`deploy/local/infra.py` starts them.",
+        "variables": {"port": {"description": "the port infra.py reports"}},
+        "security": [{"$ref": f"#/components/securitySchemes/{SCRAM}"}],
+    },
+}
+SECURITY_SCHEMES: dict[str, Any] = {
+    SCRAM: {
+        "type": SCRAM,
+        "description": "SASL/SCRAM-SHA-512 with a principal per service and per lender; "
+        "passwords are generated per install (docs/security.md).",
+    }
+}
 
 
 def _operation(service: str, action: str, channel: str, messages: list[str]) -> dict[str, Any]:
@@ -140,19 +172,23 @@ def asyncapi_document() -> dict[str, Any]:
     names = {t: refs[(EVENT_MODELS[t], SCHEMA_MODE)]["$ref"].rsplit("/", 1)[1] for t in types}
     messages = {t: _message(t, names[t], schemas[names[t]]) for t in types}
     return {
-        "asyncapi": "3.0.0",
+        "asyncapi": "3.1.0",
         "info": {
             "title": "GreenLink events",
             "version": "1.0.0",
             "description": "Generated from schemas/ by `python -m schemas.export`; do not edit. "
-            "Every record value is a CloudEvents 1.0 envelope whose `data` is the event body; "
+            "Every record is a CloudEvents 1.0 event in the Kafka binding's structured content "
+            "mode (value in the JSON event format, `content-type: application/cloudevents+json`) "
+            "whose `data` is the event body; "
             "types are versioned, and a breaking change is a new `.vN` type.",
         },
-        "defaultContentType": "application/json",
+        "defaultContentType": "application/cloudevents+json",
+        "servers": SERVERS,
         "channels": _channels(),
         "operations": _operations(),
         "components": {
             "schemas": schemas,
             "messages": {**messages, DEAD_LETTER: _dead_letter()},
+            "securitySchemes": SECURITY_SCHEMES,
         },
     }

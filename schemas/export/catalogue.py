@@ -11,8 +11,11 @@ HEADER = """\
 
 Generated from `schemas/` by `python -m schemas.export` (`make contracts`); do not edit by hand.
 
-Every Kafka record value is a CloudEvents 1.0 envelope
-([schema](../schemas/jsonschema/envelope.json)) whose `data` is the event body named by `type`.
+Every Kafka record is a CloudEvents 1.0 event in the Kafka protocol binding's structured content
+mode: the value is the event in the JSON event format
+([schema](../schemas/jsonschema/envelope.json)), the `content-type` header is
+`application/cloudevents+json`, and no `ce_` headers are set. `data` is the event body named by
+`type`; trace context travels as the distributed-tracing extension attribute `traceparent`.
 The record key is the topic's key field of the body, so all events about one key stay in order.
 Producers write bodies strictly (frozen models, unknown fields refused); consumers read them
 tolerantly (unknown fields ignored), so optional fields can be added within a version. A

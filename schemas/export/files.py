@@ -27,10 +27,22 @@ class _PlainDumper(yaml.SafeDumper):
         return True
 
 
-def json_schema(model: type[EventData] | type[Envelope]) -> dict[str, Any]:
+SCHEMA_ID_PREFIX = "urn:greenlink:schema:"
+
+
+def schema_id(name: str) -> str:
+    """The `$id` of a contract file: a location-free URN, stable wherever the file is served."""
+    return f"{SCHEMA_ID_PREFIX}{name}"
+
+
+def json_schema(model: type[EventData] | type[Envelope], name: str) -> dict[str, Any]:
     """A self-contained JSON Schema (2020-12) for one model, as its producers serialize it."""
     schema = model.model_json_schema(mode=SCHEMA_MODE)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id(name),
+        **schema,
+    }
 
 
 def _json(data: dict[str, Any]) -> str:
@@ -39,9 +51,11 @@ def _json(data: dict[str, Any]) -> str:
 
 def rendered() -> dict[Path, str]:
     """Every generated file by its path relative to the repository root."""
-    files = {JSONSCHEMA_DIR / "envelope.json": _json(json_schema(Envelope))}
+    files = {JSONSCHEMA_DIR / "envelope.json": _json(json_schema(Envelope, "envelope"))}
     for event_type in sorted(EVENT_MODELS):
-        files[JSONSCHEMA_DIR / f"{event_type}.json"] = _json(json_schema(EVENT_MODELS[event_type]))
+        files[JSONSCHEMA_DIR / f"{event_type}.json"] = _json(
+            json_schema(EVENT_MODELS[event_type], event_type)
+        )
     files[ASYNCAPI_PATH] = yaml.dump(
         asyncapi_document(), Dumper=_PlainDumper, sort_keys=False, width=100
     )

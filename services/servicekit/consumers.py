@@ -21,7 +21,8 @@ from typing_extensions import TypeVar
 from schemas.envelope import Envelope, EventData
 from servicekit.batches import runs_by
 from servicekit.db import Connection
-from servicekit.logs import event_id_var, trace_id_var
+from servicekit.logs import event_id_var, traceparent_var
+from servicekit.tracing import consuming
 
 if TYPE_CHECKING:
     from aiokafka import ConsumerRecord
@@ -89,9 +90,15 @@ class HandlerTable:
     def __contains__(self, event_type: object) -> bool:
         return event_type in self._by_type
 
-    async def dispatch(self, con: Connection, events: Sequence[Delivered[Any]]) -> None:
-        """Hand each run of events one handler takes to it, in the order the events came."""
+    async def dispatch(
+        self, con: Connection, events: Sequence[Delivered[Any]], *, consumer: str = "consumer"
+    ) -> None:
+        """Hand each run of events one handler takes to it, in the order the events came,
+        inside the trace of the run's events (servicekit.tracing), so what it emits continues
+        that trace."""
         for handle, run in runs_by(events, lambda e: self._by_type[e.envelope.type]):
-            trace_id_var.set(run[0].envelope.trace_id)
+            traceparent_var.set(run[0].envelope.traceparent)
             event_id_var.set(str(run[0].envelope.id))
-            await handle(con, Batch(run))
+            traceparents = [e.envelope.traceparent for e in run]
+            with consuming(consumer, run[0].envelope.type, traceparents):
+                await handle(con, Batch(run))

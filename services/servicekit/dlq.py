@@ -18,9 +18,12 @@ async def send_to_dlq(
     record: ConsumerRecord[bytes, bytes],
     exc: BaseException,
 ) -> None:
-    """The partition moves on; the record, its position and why it was refused are kept."""
+    """The partition moves on; the record (value, key and headers, so a CloudEvent stays one),
+    its position and why it was refused are kept."""
     reason = f"{type(exc).__name__}: {exc}"[:2000]
+    kept = [(name, value) for name, value in record.headers if not name.startswith("dlq_")]
     headers = [
+        *kept,
         ("dlq_reason", reason.encode()),
         ("dlq_error_type", type(exc).__name__.encode()),
         ("dlq_consumer", consumer.encode()),

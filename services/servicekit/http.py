@@ -17,16 +17,18 @@ from aiokafka import AIOKafkaClient
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi_offline import FastAPIOffline
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from servicekit.auth import TokenVerifier
 from servicekit.db import create_pool
-from servicekit.http_errors import ERROR_RESPONSES, install_error_handlers
+from servicekit.http_errors import install_error_handlers
 from servicekit.http_guards import BodyLimit, check_request
 from servicekit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from servicekit.ratelimit import TokenBuckets, limit_writes
 from servicekit.settings import ServiceSettings
+from servicekit.tracing import configure_tracing
 
 
 def get_pool(request: Request) -> asyncpg.Pool:
@@ -75,6 +77,8 @@ def create_app(
             await app.state.pool.close()
 
     app = _fastapi(settings, title=title, description=description, lifespan=lifespan)
+    configure_tracing(settings.service_name)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
     app.state.write_buckets = TokenBuckets(settings.rate_limit_writes_per_minute)
@@ -84,7 +88,7 @@ def create_app(
     app.include_router(operational_router())
     guards = [Depends(limit_writes), Depends(check_request)]
     for router in routers:
-        app.include_router(router, responses=ERROR_RESPONSES, dependencies=guards)
+        app.include_router(router, dependencies=guards)
     return app
 
 

@@ -1,55 +1,30 @@
-"""How every service answers a bad request: one body shape, each problem naming its field."""
+"""How every service answers a bad request: RFC 9457 problem details, each naming its field.
+
+Every 4xx body is `application/problem+json` with `type`, `title`, `status`, `detail` and
+`instance`, plus two extensions: `field`, the dotted name of the (first) input to fix, and
+`errors`, one entry per invalid input of a validation failure.
+"""
 
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from servicekit.errors import DomainError
+from servicekit.http_docs import document_problems
 
-
-class Problem(BaseModel):
-    """One invalid input: where it is, the dotted field name, and what is wrong with it."""
-
-    loc: list[str | int]
-    field: str
-    msg: str
-    type: str
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx answer: a message (or one problem per invalid input) and the field to fix."""
-
-    detail: str | list[Problem]
-    field: str | None = None
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"model": ErrorBody, "description": description}
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _error("The body is not parseable JSON"),
-    401: _error("No valid bearer token"),
-    403: _error("The token's role may not do this"),
-    404: _error("No such object, or not one the caller may see"),
-    409: _error("Conflicts with the object's current state"),
-    413: _error("Body larger than this endpoint accepts"),
-    415: _error("Content type this endpoint does not accept"),
-    422: _error("Invalid input; each problem names its field"),
-    429: _error("Too many writes from this client; see Retry-After"),
-    503: _error("The database is unreachable for a moment; retry after Retry-After seconds"),
-}
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
 
 # What an unreachable, restarting or shutting-down PostgreSQL raises: refused or dropped
 # connections, "the database system is starting up / shutting down". Nothing the caller did
@@ -63,41 +38,93 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
 RETRY_AFTER_S = 5
 
 
-def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+class InvalidField(BaseModel):
+    """One invalid input: where it is, the dotted field name, and what is wrong with it."""
+
+    field: str
+    loc: list[str | int]
+    detail: str
+    type: str
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem: `about:blank` types, so `title` is the status's own phrase."""
+
+    type: str = "about:blank"
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    instance: str = Field(description="The request path that met the problem")
+    field: str | None = Field(default=None, description="The input to fix, as a dotted name")
+    errors: list[InvalidField] | None = Field(
+        default=None, description="Each invalid input, when the request failed validation"
+    )
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    instance: str,
+    *,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """The one way any layer (handler, guard or middleware) answers with an error."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    if field:
+        body["field"] = field
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    detail = [
+    errors = [
         {
-            "loc": list(e.get("loc", ())),
             "field": ".".join(str(p) for p in e.get("loc", ())[1:]),
-            "msg": e.get("msg", ""),
+            "loc": list(e.get("loc", ())),
+            "detail": e.get("msg", ""),
             "type": e.get("type", ""),
         }
         for e in exc.errors()
     ]
-    return JSONResponse({"detail": detail, "field": detail[0]["field"] if detail else None}, 422)
+    fields = ", ".join(dict.fromkeys(e["field"] or str(e["loc"][0]) for e in errors))
+    return problem_response(
+        422,
+        f"invalid input: {fields}" if errors else "invalid input",
+        request.url.path,
+        field=errors[0]["field"] if errors else None,
+        errors=errors,
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    """FastAPI's answer, except that a 405 lists every method the path supports in `Allow`."""
+    """A problem for every HTTP error; a 405 lists every method the path supports in `Allow`."""
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
     if exc.status_code == 405:
         methods: set[str] = set()
         for route in iter_route_contexts(request.app.router.routes):
             if route.matches(request.scope)[0] is not Match.NONE:
                 methods |= route.methods or set()
-        exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(methods))}
-    return await http_exception_handler(request, exc)
+        headers["Allow"] = ", ".join(sorted(methods))
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code < 400:
+        return Response(status_code=exc.status_code, headers=headers)
+    return problem_response(exc.status_code, detail, request.url.path, headers=headers)
 
 
-def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    body: dict[str, Any] = {"detail": exc.message}
-    if exc.field:
-        body["field"] = exc.field
-    return JSONResponse(body, exc.status)
-
-
-log = logging.getLogger(__name__)
+    return problem_response(exc.status, exc.message, request.url.path, field=exc.field)
 
 
 def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -105,18 +132,21 @@ def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         "database unavailable; answered 503",
         extra={"path": request.url.path, "error": repr(exc)},
     )
-    return JSONResponse(
-        {"detail": "the database is unavailable; retry later"},
+    return problem_response(
         503,
+        "the database is unavailable; retry later",
+        request.url.path,
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Validation, HTTP and domain errors all answer with an `ErrorBody`; a database outage
-    with 503 and Retry-After, never 500."""
+    """Validation, HTTP and domain errors all answer with a problem; the OpenAPI document
+    lists, for each operation, only the problems it can answer with. A database outage
+    answers 503 with Retry-After, never 500."""
     for unavailable in DATABASE_UNAVAILABLE:
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DomainError, _domain_error)
+    document_problems(app, ProblemDetails, PROBLEM_JSON)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.errors import DomainError, Unprocessable
+from servicekit.http_errors import problem_response
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -53,7 +54,7 @@ class BodyLimit:
         limit = self.overrides.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(limit)(scope, receive, send)
+            await _too_large(limit, scope["path"])(scope, receive, send)
             return
         seen = 0
 
@@ -68,12 +69,12 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except _BodyTooLarge:
-            await _too_large(limit)(scope, receive, send)
+            await _too_large(limit, scope["path"])(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):
     pass
 
 
-def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"detail": f"request body larger than {limit} bytes"}, 413)
+def _too_large(limit: int, path: str) -> JSONResponse:
+    return problem_response(413, f"request body larger than {limit} bytes", path, field="body")

@@ -78,7 +78,7 @@ def parse_record(
     """
     if record.value is None:
         raise PoisonEvent("record has no value")
-    envelope = Envelope.from_bytes(record.value)
+    envelope = Envelope.from_record(record.value, record.headers)
     model = model_for(envelope.type)
     data = model.model_validate(envelope.data, extra="ignore")
     check_provenance(envelope, record.topic)
@@ -197,7 +197,7 @@ class InboxConsumer:
             fresh = [e for e in events if e.envelope.id in fresh_ids]
             fresh = list({e.envelope.id: e for e in reversed(fresh)}.values())[::-1]
             EVENTS_DUPLICATE.labels(self.service).inc(len(events) - len(fresh))
-            await self.handlers.dispatch(con, fresh)
+            await self.handlers.dispatch(con, fresh, consumer=self.name)
         for e in fresh:
             EVENTS_CONSUMED.labels(self.service, e.record.topic).inc()
 

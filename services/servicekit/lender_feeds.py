@@ -33,7 +33,7 @@ def feed_of(record: ConsumerRecord[bytes, bytes]) -> str:
     """The lender topic a deal record belongs in; raises for anything that is not a deal."""
     if record.value is None:
         raise ValueError("record has no value")
-    envelope = Envelope.from_bytes(record.value)
+    envelope = Envelope.from_record(record.value, record.headers)
     data = model_for(envelope.type).model_validate(envelope.data, extra="ignore")
     check_provenance(envelope, record.topic)
     lender_id = getattr(data, "lender_id", None)

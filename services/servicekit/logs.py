@@ -1,4 +1,4 @@
-"""Structured JSON logs carrying the event id and trace id of the work in hand."""
+"""Structured JSON logs carrying the event id and W3C trace id of the work in hand."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from typing import Any
 
 import orjson
 
-trace_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace_id", default=None)
+# The W3C trace context of the work in hand: events it produces continue the same trace.
+traceparent_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "traceparent", default=None
+)
 event_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id", default=None)
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
 
@@ -30,8 +33,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        if trace_id := trace_id_var.get():
-            entry["trace_id"] = trace_id
+        if traceparent := traceparent_var.get():
+            entry["trace_id"] = traceparent.split("-")[1]
         if event_id := event_id_var.get():
             entry["event_id"] = event_id
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})

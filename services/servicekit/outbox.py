@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from schemas.catalog import TOPIC_OF_EVENT
 from schemas.envelope import Envelope, EventData
 from servicekit.db import COPY_THRESHOLD, Connection, insert_rows
-from servicekit.logs import trace_id_var
+from servicekit.logs import traceparent_var
+from servicekit.tracing import current_traceparent
 
 OUTBOX_CHANNEL_SUFFIX = "_outbox"
 _COLUMNS = (
@@ -33,9 +34,10 @@ _INSERT_AND_NOTIFY = (
 )
 
 
-def _row(event: EventData, source: str, trace_id: str | None) -> tuple[object, ...]:
+def _row(event: EventData, source: str, traceparent: str | None) -> tuple[object, ...]:
     topic = TOPIC_OF_EVENT[event.event_type]
-    envelope = Envelope.wrap(event, source=source, trace_id=trace_id or trace_id_var.get())
+    traceparent = traceparent or current_traceparent() or traceparent_var.get()
+    envelope = Envelope.wrap(event, source=source, traceparent=traceparent)
     key = str(getattr(event, topic.key))
     return (
         envelope.id,
@@ -44,7 +46,7 @@ def _row(event: EventData, source: str, trace_id: str | None) -> tuple[object, .
         event.event_type,
         topic.name,
         envelope.to_bytes(),
-        {"trace_id": envelope.trace_id},
+        {"traceparent": envelope.traceparent},
         datetime.now(UTC),
     )
 
@@ -54,12 +56,12 @@ async def enqueue(
     events: Sequence[EventData],
     *,
     source: str,
-    trace_id: str | None = None,
+    traceparent: str | None = None,
 ) -> list[uuid.UUID]:
     """Stage events for the relay; they leave only if the surrounding transaction commits."""
     if not events:
         return []
-    rows = [_row(e, source, trace_id) for e in events]
+    rows = [_row(e, source, traceparent) for e in events]
     if len(rows) >= COPY_THRESHOLD:
         await insert_rows(con, "outbox", _COLUMNS, rows)
         await con.execute("SELECT pg_notify(current_schema() || $1, '')", OUTBOX_CHANNEL_SUFFIX)

@@ -1,5 +1,8 @@
 """The outbox relay: claims unpublished rows, produces them, then marks them published.
 
+Each record is a structured-mode CloudEvent: the envelope as its value, `content-type`
+`application/cloudevents+json` as its only header (schemas.envelope).
+
 Rows are claimed with FOR UPDATE SKIP LOCKED inside one transaction, so a second relay never
 takes the same rows and rows that commit out of order are never skipped. A relay that dies
 between producing and marking leaves the rows unpublished: they are produced again, and
@@ -19,13 +22,16 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from schemas.envelope import RECORD_HEADERS
 from servicekit.metrics import EVENTS_PRODUCED, OUTBOX_LAG
 from servicekit.outbox import OUTBOX_CHANNEL_SUFFIX
+from servicekit.tracing import publishing
 
 log = logging.getLogger(__name__)
 
 CLAIM = """
-SELECT seq, topic, aggregate_id, payload, type, id FROM outbox
+SELECT seq, topic, aggregate_id, payload, type, id, headers->>'traceparent' AS traceparent
+FROM outbox
 WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
 """
 BACKLOG_EVERY_S = 1.0
@@ -67,15 +73,17 @@ async def publish_once(
         rows = await con.fetch(CLAIM, batch_max)
         if not rows:
             return 0
-        futures = [
-            await producer.send(
-                r["topic"],
-                value=bytes(r["payload"]),
-                key=r["aggregate_id"].encode(),
-                headers=[("ce_type", r["type"].encode()), ("ce_id", str(r["id"]).encode())],
-            )
-            for r in rows
-        ]
+        futures = []
+        for r in rows:
+            with publishing(r["topic"], r["traceparent"]):
+                futures.append(
+                    await producer.send(
+                        r["topic"],
+                        value=bytes(r["payload"]),
+                        key=r["aggregate_id"].encode(),
+                        headers=list(RECORD_HEADERS),
+                    )
+                )
         await asyncio.gather(*futures)
         if before_mark is not None:
             before_mark()

@@ -27,6 +27,7 @@ from servicekit.metrics import serve_metrics
 from servicekit.migrations import migrate
 from servicekit.relay import exit_before_mark, run_relay
 from servicekit.settings import ServiceSettings
+from servicekit.tracing import configure_tracing
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def _stop_on_signals() -> asyncio.Event:
 async def prepare(spec: ServiceSpec) -> None:
     """Migrate, create topics, load reference data: safe to run at every start."""
     s = spec.settings
+    configure_tracing(s.service_name)
     await migrate(
         s.migrator_url,
         s.db_schema,

@@ -141,7 +141,6 @@ async def test_malformed_project_event_goes_to_the_dlq_and_scoring_moves_on(
             "type": "project.registered.v1",
             "time": "2026-01-01T00:00:00Z",
             "subject": "x",
-            "trace_id": "t",
             "data": {"project_id": "not-a-uuid"},
         }
         await producer.send_and_wait(PROJECTS.name, orjson.dumps(poison), key=key)

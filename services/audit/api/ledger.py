@@ -146,7 +146,10 @@ async def list_checkpoints(
     return page
 
 
-@router.get("/ledger/checkpoints/latest")
+@router.get(
+    "/ledger/checkpoints/latest",
+    responses={404: {"description": "The ledger has no signed checkpoint yet"}},
+)
 async def latest_checkpoint(principal: Reader, pool: Pool) -> CheckpointView:
     """The newest signed checkpoint (404 until the ledger has one)."""
     row = await checkpoint_store.latest(pool)

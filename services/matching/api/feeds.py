@@ -81,6 +81,10 @@ FEED_EVENT = {
 }
 
 
+# Absent means "from `after`". Typed `str` with a None default so the document shows the
+# pattern-bound string alone (no null to send, no default that breaks the pattern) and a bad
+# value is named `last-event-id`.
+LastEventId = Annotated[str, Header(pattern=FEED_POSITION)]
 STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "One server-sent event per feed entry, oldest first",
@@ -101,7 +105,7 @@ async def deal_stream(
     settings: Settings,
     signals: Signals,
     after: Cursor = None,
-    last_event_id: Annotated[str, Header(pattern=FEED_POSITION)] = "",
+    last_event_id: LastEventId = None,  # type: ignore[assignment]
     max_events: Annotated[int | None, Query(ge=1, le=100_000)] = None,
     idle_timeout_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
 ) -> EventSourceResponse:

@@ -24,7 +24,7 @@ def envelope(n: int, **data: object) -> Envelope:
         type="deal.responded.v1",
         time=datetime(2026, 1, 1, 8, n % 60, tzinfo=UTC),
         subject=str(uuid.UUID(int=1000 + n)),
-        trace_id=f"trace-{n}",
+        traceparent=f"00-{n + 1:032x}-{n + 1:016x}-01",
         data={"project_id": str(uuid.UUID(int=5000 + n)), "amount_cny": f"{n}.00", **data},
     )
 

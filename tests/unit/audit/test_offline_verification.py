@@ -26,7 +26,8 @@ def envelope(n: int, amount: str) -> Envelope:
     return Envelope(
         id=uuid.UUID(int=n + 1), source="matching", type="deal.responded.v1",
         time=datetime(2026, 1, 1, 8, n % 60, tzinfo=UTC), subject=str(uuid.UUID(int=900 + n)),
-        trace_id=f"t{n}", data={"project_id": str(uuid.UUID(int=5000 + n)), "amount_cny": amount},
+        traceparent=f"00-{n + 1:032x}-{n + 1:016x}-01",
+        data={"project_id": str(uuid.UUID(int=5000 + n)), "amount_cny": amount},
     )  # fmt: skip
 
 

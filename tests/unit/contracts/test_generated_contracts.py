@@ -9,12 +9,14 @@ from typing import Any
 import orjson
 import pytest
 import yaml
+from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
 from schemas.catalog import EVENT_MODELS, TOPIC_OF_EVENT, model_for
 from schemas.envelope import Envelope, EventData
 from schemas.export import REGENERATE, export, rendered
 from schemas.export.asyncapi import asyncapi_document
+from schemas.export.files import JSONSCHEMA_DIR, ROOT, schema_id
 from schemas.topics import TOPICS, Topic
 from tests.unit.contracts.examples import examples
 
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.unit
 EVENT_TYPE = re.compile(r"^[a-z]+(\.[a-z_]+)+\.v[0-9]+$")
 EXAMPLES = examples()
 ALL_TYPES = sorted(EVENT_MODELS)
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
 def test_committed_generated_files_match_the_contracts() -> None:
@@ -110,7 +113,7 @@ def test_event_cannot_change_after_it_is_built(event_type: str) -> None:
 @pytest.mark.parametrize("event_type", sorted(EXAMPLES))
 def test_envelope_round_trips_through_the_wire_form(event_type: str) -> None:
     event = EXAMPLES[event_type]
-    envelope = Envelope.wrap(event, source="greenlink/test", trace_id="t-1")
+    envelope = Envelope.wrap(event, source="greenlink/test", traceparent=TRACEPARENT)
 
     parsed = Envelope.from_bytes(envelope.to_bytes())
 
@@ -146,3 +149,18 @@ def test_every_topic_and_its_dead_letter_twin_are_documented(
     for event_type in (t for t, owner in TOPIC_OF_EVENT.items() if owner == topic):
         assert event_type in channels[topic.name]["messages"]
         assert messages[event_type]["bindings"]["kafka"]["key"]["title"] == topic.key
+
+
+@pytest.mark.parametrize("event_type", sorted(EXAMPLES))
+def test_each_json_schema_names_itself_with_an_id_and_accepts_its_example(event_type: str) -> None:
+    schema = orjson.loads((ROOT / JSONSCHEMA_DIR / f"{event_type}.json").read_bytes())
+    assert schema["$id"] == schema_id(event_type)
+    Draft202012Validator.check_schema(schema)
+    Draft202012Validator(schema).validate(EXAMPLES[event_type].model_dump(mode="json"))
+
+
+def test_the_envelope_schema_accepts_a_wire_envelope() -> None:
+    schema = orjson.loads((ROOT / JSONSCHEMA_DIR / "envelope.json").read_bytes())
+    assert schema["$id"] == schema_id("envelope")
+    envelope = Envelope.wrap(EXAMPLES[ALL_TYPES[0]], source="greenlink/test")
+    Draft202012Validator(schema).validate(orjson.loads(envelope.to_bytes()))
