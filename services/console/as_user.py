@@ -52,23 +52,23 @@ def detail_of(answer: Answer) -> str:
         detail = body.get("detail")
         if isinstance(detail, str):
             return detail
-        if isinstance(detail, list):
-            return "; ".join(str(d.get("msg", d) if isinstance(d, dict) else d) for d in detail)
     return str(body)[:500]
 
 
 def field_errors(answer: Answer) -> dict[str, str]:
-    """A service's 422 as {dotted field: message}, for errors beside their inputs."""
+    """A service's 422 (an RFC 9457 problem) as {dotted field: message}, for errors beside
+    their inputs: one per entry of its `errors`, else its `field` with its `detail`."""
     body = answer.body if isinstance(answer.body, dict) else {}
     errors: dict[str, str] = {}
     detail = body.get("detail")
-    if isinstance(detail, list):
-        for item in detail:
+    invalid = body.get("errors")
+    if isinstance(invalid, list) and invalid:
+        for item in invalid:
             if not isinstance(item, dict):
                 continue
             loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path")]
             name = item.get("field") or ".".join(loc) or "_form"
-            errors.setdefault(str(name), str(item.get("msg", "")))
+            errors.setdefault(str(name), str(item.get("detail", "")))
     elif isinstance(body.get("field"), str):
         errors[body["field"]] = str(detail)
     elif detail:

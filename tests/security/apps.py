@@ -24,6 +24,11 @@ def present_services() -> list[str]:
     return sorted(p.parent.name for p in SERVICES_DIR.glob("*/app.py"))
 
 
+def api_services() -> list[str]:
+    """Services that publish an OpenAPI document (the console serves pages, not an API)."""
+    return [s for s in present_services() if offline_app(s).openapi_url]
+
+
 def offline_app(service: str) -> FastAPI:
     """The service's app as its composition root builds it; nothing is connected until started."""
     with environment(PLACEHOLDERS):

@@ -9,7 +9,7 @@ import pytest
 
 from servicekit.http import create_app
 from servicekit.settings import ServiceSettings
-from tests.security.apps import offline_app, present_services
+from tests.security.apps import api_services, offline_app
 
 pytestmark = pytest.mark.security
 
@@ -22,7 +22,7 @@ def _client(app: object) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("service", present_services())
+@pytest.mark.parametrize("service", api_services())
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
 async def test_docs_pages_load_every_asset_from_the_service_itself(service: str, page: str) -> None:
     async with _client(offline_app(service)) as client:
