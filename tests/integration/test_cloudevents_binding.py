@@ -119,3 +119,4 @@ async def test_a_binary_mode_record_is_dead_lettered_naming_the_mode(scoring, in
     )
     reasons = [dict(r.headers)["dlq_reason"] for r in dead]
     assert any(b"binary-mode" in reason for reason in reasons), reasons
+    assert all(dict(r.headers).get("ce_specversion") == b"1.0" for r in dead), "headers kept"
