@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fastapi import Request
+from fastapi import HTTPException, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicekit.auth import authenticate, bearer_token, current_principal
 from servicekit.errors import DomainError, Unprocessable
 from servicekit.http_errors import problem_response
 
@@ -25,16 +27,44 @@ def _is_json(media_type: str) -> bool:
 
 
 async def check_request(request: Request) -> None:
-    """Refuse what no endpoint should parse: non-JSON bodies for JSON endpoints, NUL in queries."""
+    """Refuse what no endpoint should parse: non-JSON bodies for JSON endpoints, NUL in queries.
+
+    An operation that needs a token judges the token first, as FastAPI's own validation does,
+    so a caller without a valid one always gets 401 and learns nothing about its input."""
+    refusal = await _refusal(request)
+    if refusal is None:
+        return
+    if _needs_token(request.scope.get("route")):
+        token = bearer_token(request)
+        if token is None:
+            raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+        await authenticate(request, token)
+    raise refusal
+
+
+async def _refusal(request: Request) -> DomainError | None:
     for name, value in request.query_params.multi_items():
         if "\x00" in value or "\x00" in name:
-            raise Unprocessable("query parameters must not contain NUL bytes", field=name)
+            return Unprocessable("query parameters must not contain NUL bytes", field=name)
     route = request.scope.get("route")
     if request.method not in BODY_METHODS or getattr(route, "body_field", None) is None:
-        return
+        return None
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not _is_json(media_type) and (media_type or await request.body()):
-        raise UnsupportedMediaType("content-type must be application/json", field="content-type")
+        return UnsupportedMediaType("content-type must be application/json", field="content-type")
+    return None
+
+
+def _needs_token(route: object) -> bool:
+    """Whether the route's dependencies include the bearer-token check, however deep."""
+    dependant: Dependant | None = getattr(route, "dependant", None)
+    pending = [dependant] if dependant is not None else []
+    while pending:
+        found = pending.pop()
+        if found.call is current_principal:
+            return True
+        pending.extend(found.dependencies)
+    return False
 
 
 class BodyLimit:

@@ -126,3 +126,12 @@ def test_each_operation_documents_only_answers_it_can_give(service: str) -> None
             for code in codes - {200, 201, 202, 204, 503}:
                 content = operation["responses"][str(code)].get("content", {})
                 assert list(content) == ["application/problem+json"], f"{where} {code}"
+
+
+async def test_a_caller_without_a_token_gets_401_before_any_input_check(probe: Any) -> None:
+    client, headers = probe
+    url = f"/v1/things/{uuid.uuid4()}?note=a%00b"
+    assert _problem(await client.get(url), 401)["title"] == "Unauthorized"
+    wrong = await client.post("/v1/things", content=b"<a/>", headers={"content-type": "text/xml"})
+    assert _problem(wrong, 401)
+    assert _problem(await client.get(url, headers=headers), 422)["field"] == "note"
