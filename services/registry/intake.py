@@ -41,6 +41,14 @@ STAGE_CHUNK = 2000
 FIRST_CHUNK = 250  # the first chunk is small, so progress shows within a second
 MIN_CHUNK = 50
 TRANSIENT_RETRIES = 5
+# A restarting PostgreSQL refuses connections, drops them, or answers "not yet accepting
+# connections" / "terminating connection due to administrator command" (operator intervention).
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
 _STAGED = (("job_id", "uuid"), ("line_no", "integer"), ("raw", "text"))
 _ERRORS = (("job_id", "uuid"), ("line_no", "integer"), ("reason", "text"))
 _LOCK_JOB = (
@@ -163,7 +171,7 @@ async def process_job(
             limit = max(MIN_CHUNK, limit // 2)
             log.warning("intake chunk timed out", extra={"job_id": str(job_id), "rows": limit})
             continue
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+        except DATABASE_DOWN as exc:
             failures += 1
             if failures > TRANSIENT_RETRIES:
                 await _fail(pool, job_id, "the database was unavailable; upload again")
