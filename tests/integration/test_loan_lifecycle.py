@@ -22,6 +22,7 @@ from tests.support.deals import (
     open_mandate,
     register_project,
     tranche_body,
+    whole_feed,
 )
 from tests.support.kafka import eventually
 
@@ -203,10 +204,6 @@ async def test_an_offer_past_its_validity_expires_and_frees_capacity_without_a_r
     await eventually(expired, timeout_s=60)
     mandate = (await matching.client.get(f"/v1/mandates/{mandate_id}", headers=headers)).json()
     assert mandate["remaining_capacity_cny"] == "100000000.00"
-    feed = (
-        await matching.client.get(
-            f"/v1/lenders/{deals[0]['lender_id']}/deals", params={"limit": 500}, headers=headers
-        )
-    ).json()["items"]
+    feed = await whole_feed(matching, deals[0]["lender_id"], headers)
     closed = [i["event"] for i in feed if i["event_type"] == "deal.offer_closed.v1"]
     assert [(c["cause"], c["released_cny"]) for c in closed] == [("expired", "80000000.00")]

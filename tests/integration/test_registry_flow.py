@@ -7,7 +7,7 @@ import uuid
 import orjson
 import pytest
 
-from schemas.envelope import Envelope
+from schemas.envelope import CONTENT_TYPE, Envelope
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.topics import PROJECTS
 from tests.support.kafka import data_field_equals, eventually, read_until
@@ -46,7 +46,8 @@ async def test_registered_project_reaches_kafka_as_a_valid_event(registry, mint,
     assert str(event.project_id) == project_id
     assert event.enterprise_id == tenant
     assert event.family == "renewable_power"
-    assert dict(records[0].headers)["ce_type"] == b"project.registered.v1"
+    # Structured mode: the whole CloudEvent is the value; the header says so.
+    assert dict(records[0].headers)["content-type"] == CONTENT_TYPE.encode()
 
 
 async def test_update_creates_a_version_and_withdrawal_ends_it(registry, mint, tenant, infra):

@@ -40,26 +40,37 @@ async def register_project(
     return response.json()["project_id"], headers
 
 
+async def whole_feed(
+    matching: RunningService, lender: uuid.UUID, headers: Headers
+) -> list[dict[str, Any]]:
+    """Every entry of the lender's feed, page by page: in a shared database a new mandate may
+    match many projects other tests registered, beyond the first page."""
+    entries: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 500} | ({"after": cursor} if cursor else {})
+        page = await matching.client.get(
+            f"/v1/lenders/{lender}/deals", params=params, headers=headers
+        )
+        assert page.status_code == 200, page.text
+        items = page.json()["items"]
+        if not items:
+            return entries
+        entries.extend(items)
+        cursor = page.json()["next_cursor"]
+
+
 async def deal_for(
     matching: RunningService, lender: uuid.UUID, headers: Headers, project_id: str
 ) -> dict[str, Any]:
     """The `deal.matched.v1` body of this project in the lender's feed, once it arrives."""
 
     async def probe() -> dict[str, Any] | None:
-        cursor = None
-        while True:
-            params: dict[str, Any] = {"limit": 500} | ({"after": cursor} if cursor else {})
-            page = await matching.client.get(
-                f"/v1/lenders/{lender}/deals", params=params, headers=headers
-            )
-            items = page.json()["items"]
-            for item in items:
-                event = item["event"]
-                if item["event_type"] == "deal.matched.v1" and event["project_id"] == project_id:
-                    return dict(event)
-            if not items:
-                return None
-            cursor = page.json()["next_cursor"]
+        for item in await whole_feed(matching, lender, headers):
+            event = item["event"]
+            if item["event_type"] == "deal.matched.v1" and event["project_id"] == project_id:
+                return dict(event)
+        return None
 
     return cast(dict[str, Any], await eventually(probe, timeout_s=180))
 
