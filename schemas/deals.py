@@ -120,10 +120,11 @@ class MatchExplanation(BaseModel):
     fit_score: Points
 
 
-class DealMatched(EventData):
-    """A project version satisfies a mandate version: a new item in the lender's feed."""
+class DealEvent(EventData):
+    """What every deal event names first: the deal, its lender and mandate version, and the
+    project version it matched. A deal event's subject is its deal."""
 
-    event_type: ClassVar[str] = "deal.matched.v1"
+    subject_field: ClassVar[str] = "deal_id"
 
     deal_id: uuid.UUID
     lender_id: uuid.UUID
@@ -131,32 +132,27 @@ class DealMatched(EventData):
     mandate_version: int = Field(ge=1)
     project_id: uuid.UUID
     project_version: int = Field(ge=1)
+
+
+class DealMatched(DealEvent):
+    """A project version satisfies a mandate version: a new item in the lender's feed."""
+
+    event_type: ClassVar[str] = "deal.matched.v1"
+
     enterprise_id: uuid.UUID
     project: DealProject
     fit_score: Points
     explanation: MatchExplanation
     matched_at: datetime
 
-    def subject(self) -> str:
-        return str(self.deal_id)
 
-
-class DealWithdrawn(EventData):
+class DealWithdrawn(DealEvent):
     """A deal left the feed: the project or mandate changed, closed or ran out of room."""
 
     event_type: ClassVar[str] = "deal.withdrawn.v1"
 
-    deal_id: uuid.UUID
-    lender_id: uuid.UUID
-    mandate_id: uuid.UUID
-    mandate_version: int = Field(ge=1)
-    project_id: uuid.UUID
-    project_version: int = Field(ge=1)
     reason: Reason
     withdrawn_at: datetime
-
-    def subject(self) -> str:
-        return str(self.deal_id)
 
 
 def _kind_required(schema: JsonDict) -> None:
@@ -245,17 +241,11 @@ class Repayment(BaseModel):
     repaid_on: IsoDate
 
 
-class DealResponded(EventData):
+class DealResponded(DealEvent):
     """A lender answered a deal; a disbursement names the offer it drew on."""
 
     event_type: ClassVar[str] = "deal.responded.v1"
 
-    deal_id: uuid.UUID
-    lender_id: uuid.UUID
-    mandate_id: uuid.UUID
-    mandate_version: int = Field(ge=1)
-    project_id: uuid.UUID
-    project_version: int = Field(ge=1)
     enterprise_id: uuid.UUID
     city: City
     family: ProjectFamily
@@ -263,9 +253,6 @@ class DealResponded(EventData):
     offer_in_force: Offer | None = None
     balance: LoanBalance | None = None
     responded_at: datetime
-
-    def subject(self) -> str:
-        return str(self.deal_id)
 
     @model_validator(mode="after")
     def _offer_backs_disbursement(self) -> Self:
@@ -284,23 +271,14 @@ class DealResponded(EventData):
 OfferEnd = Literal["withdrawn_by_lender", "declined_by_enterprise", "expired"]
 
 
-class _LoanEvent(EventData):
+class _LoanEvent(DealEvent):
     """Fields every later step of a loan carries: the deal, its parties and its balance."""
 
-    deal_id: uuid.UUID
-    lender_id: uuid.UUID
-    mandate_id: uuid.UUID
-    mandate_version: int = Field(ge=1)
-    project_id: uuid.UUID
-    project_version: int = Field(ge=1)
     enterprise_id: uuid.UUID
     city: City
     family: ProjectFamily
     offer: Offer
     balance: LoanBalance
-
-    def subject(self) -> str:
-        return str(self.deal_id)
 
 
 class DealOfferClosed(_LoanEvent):

@@ -40,9 +40,7 @@ class EnterpriseRegistered(EnterpriseSpec, EventData):
     """An enterprise joined the platform."""
 
     event_type: ClassVar[str] = "enterprise.registered.v1"
+    subject_field: ClassVar[str] = "enterprise_id"
 
     enterprise_id: uuid.UUID
     registered_at: datetime
-
-    def subject(self) -> str:
-        return str(self.enterprise_id)

@@ -25,10 +25,14 @@ class EventData(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     event_type: ClassVar[str] = ""
+    subject_field: ClassVar[str] = ""
+    """The field holding the id of the aggregate the event is about."""
 
     def subject(self) -> str:
         """The aggregate id the event is about (CloudEvents `subject`)."""
-        raise NotImplementedError
+        if not self.subject_field:
+            raise NotImplementedError(f"{type(self).__name__} names no subject_field")
+        return str(getattr(self, self.subject_field))
 
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"

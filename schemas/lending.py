@@ -117,24 +117,21 @@ class LenderRegistered(LenderSpec, EventData):
     """A lender joined the platform."""
 
     event_type: ClassVar[str] = "lender.registered.v1"
+    subject_field: ClassVar[str] = "lender_id"
 
     lender_id: uuid.UUID
     registered_at: datetime
-
-    def subject(self) -> str:
-        return str(self.lender_id)
 
 
 class MandateVersion(MandateSpec, EventData):
     """A full snapshot of one mandate version: consumers keep the latest as their read model."""
 
+    subject_field: ClassVar[str] = "mandate_id"
+
     mandate_id: uuid.UUID
     lender_id: uuid.UUID
     version: int = Field(ge=1)
     recorded_at: datetime
-
-    def subject(self) -> str:
-        return str(self.mandate_id)
 
 
 class MandateRegistered(MandateVersion):
@@ -153,12 +150,10 @@ class MandateClosed(EventData):
     """A lender closed a mandate: it matches nothing more and its undisbursed deals close."""
 
     event_type: ClassVar[str] = "mandate.closed.v1"
+    subject_field: ClassVar[str] = "mandate_id"
 
     mandate_id: uuid.UUID
     lender_id: uuid.UUID
     version: int = Field(ge=1)
     reason: LongText = ""
     closed_at: datetime
-
-    def subject(self) -> str:
-        return str(self.mandate_id)

@@ -120,14 +120,13 @@ class ProjectSpec(BaseModel):
 class ProjectVersion(ProjectSpec, EventData):
     """A full snapshot of one project version: consumers keep the latest as their read model."""
 
+    subject_field: ClassVar[str] = "project_id"
+
     project_id: uuid.UUID
     enterprise_id: uuid.UUID
     version: int = Field(ge=1)
     family: ProjectFamily
     recorded_at: datetime
-
-    def subject(self) -> str:
-        return str(self.project_id)
 
     @model_validator(mode="after")
     def _family_matches_type(self) -> Self:
@@ -148,16 +147,21 @@ class ProjectUpdated(ProjectVersion):
     event_type: ClassVar[str] = "project.updated.v1"
 
 
-class ProjectWithdrawn(EventData):
+class ProjectEvent(EventData):
+    """An event about one project that names the project and its enterprise first (the full
+    snapshots, `ProjectVersion`, keep the specification's fields first instead)."""
+
+    subject_field: ClassVar[str] = "project_id"
+
+    project_id: uuid.UUID
+    enterprise_id: uuid.UUID
+
+
+class ProjectWithdrawn(ProjectEvent):
     """An enterprise withdrew a project; open deals on it must close."""
 
     event_type: ClassVar[str] = "project.withdrawn.v1"
 
-    project_id: uuid.UUID
-    enterprise_id: uuid.UUID
     version: int = Field(ge=1)
     reason: LongText = ""
     withdrawn_at: datetime
-
-    def subject(self) -> str:
-        return str(self.project_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -10,8 +9,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.envelope import EventData
 from schemas.fields import PositiveMoneyCNY, ShortText
+from schemas.project import ProjectEvent
 from schemas.vocabulary import City, Instrument, ProjectFamily, ProjectType
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -102,13 +101,11 @@ class TraceItem(BaseModel):
     source: Annotated[str, Field(min_length=1, max_length=600)]
 
 
-class ProjectScored(EventData):
+class ProjectScored(ProjectEvent):
     """A project version was scored: everything a mandate filter and a lender's feed need."""
 
     event_type: ClassVar[str] = "project.scored.v1"
 
-    project_id: uuid.UUID
-    enterprise_id: uuid.UUID
     project_version: int = Field(ge=1)
     project_name: ShortText
     type: ProjectType
@@ -136,6 +133,3 @@ class ProjectScored(EventData):
     factor_set_version: int = Field(ge=1)
     trace: tuple[TraceItem, ...] = ()
     scored_at: datetime
-
-    def subject(self) -> str:
-        return str(self.project_id)
