@@ -20,6 +20,7 @@ from servicekit.http import create_app
 from servicekit.runtime import ConsumerSpec, Duty, ServiceSpec
 
 LEDGER_CONSUMER = "audit-ledger"
+CONSUMER_GROUPS = {LEDGER_CONSUMER: tuple(t.name for t in ledgered_topics())}
 
 
 APPEND_ONLY_TABLES = ("ledger", "checkpoints")  # history: the services may only add to it
@@ -39,6 +40,7 @@ def build_app(config: AuditSettings | None = None) -> FastAPI:
             "The hash-chained ledger of every event, signed checkpoints anchoring it, project "
             "lineage, financing flows and carbon-reduction-facility disclosures, for regulators."
         ),
+        consumer_groups=CONSUMER_GROUPS,
     )
     return app
 
@@ -51,7 +53,7 @@ def ledger_consumer(config: AuditSettings) -> ConsumerSpec:
     anchoring = Anchoring(signer_for(config), config.checkpoint_every)
     return ConsumerSpec(
         name=LEDGER_CONSUMER,
-        topics=tuple(t.name for t in topics),
+        topics=CONSUMER_GROUPS[LEDGER_CONSUMER],
         handlers=ledger_handlers(models, anchoring),
     )
 

@@ -1,19 +1,36 @@
-"""Pipeline health as each service reports it on its open operational endpoints.
+"""Pipeline health as each service reports it on its operational endpoints.
 
 `/readyz` says whether the service reaches PostgreSQL and Kafka; `/metrics` carries its
 dead-letter counts per topic, the outbox rows not yet published and the batches a handler
-failed on. The console reads them over HTTP like any monitoring system would.
+failed on. `/v1/consumer-lag` (asked with the regulator's token) says how far each of the
+service's consumer groups is behind, as Kafka holds their committed offsets, so the lag of
+consumers running as separate processes, or not running at all, shows too.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from console.backends import SERVICES, Backends, Service
+from console.backends import SERVICES, Backends, BackendUnavailable, Service
+
+
+@dataclass(frozen=True)
+class GroupLag:
+    """A consumer group's records not yet applied: in total, and on its worst partition."""
+
+    service: str
+    group: str
+    total_lag: int
+    partitions: list[dict[str, Any]]
+
+    @property
+    def worst(self) -> dict[str, Any] | None:
+        return max(self.partitions, key=lambda p: p["lag"], default=None)
 
 
 @dataclass
@@ -26,6 +43,8 @@ class ServiceHealth:
     outbox_unpublished: int = 0
     handler_failures: int = 0
     events_consumed: int = 0
+    groups: list[GroupLag] = field(default_factory=list)
+    lag_known: bool = False
 
     @property
     def dead_letter_total(self) -> int:
@@ -48,7 +67,22 @@ def read_metrics(health: ServiceHealth, exposition: str) -> None:
                 health.events_consumed += value
 
 
-async def service_health(backends: Backends, name: Service) -> ServiceHealth:
+async def read_lag(health: ServiceHealth, backends: Backends, name: Service, token: str) -> None:
+    """The service's consumer groups; unknown (not zero) when it cannot say."""
+    try:
+        answer = await backends.call(name, "GET", "/v1/consumer-lag", token)
+    except BackendUnavailable:
+        return
+    if not answer.ok or not isinstance(answer.body, dict):
+        return
+    health.lag_known = True
+    health.groups = [
+        GroupLag(health.name, g["group"], g["total_lag"], g["partitions"])
+        for g in answer.body.get("groups", [])
+    ]
+
+
+async def service_health(backends: Backends, name: Service, token: str) -> ServiceHealth:
     health = ServiceHealth(name)
     client = backends.client(name)
     try:
@@ -65,8 +99,11 @@ async def service_health(backends: Backends, name: Service) -> ServiceHealth:
     health.checks = {k: str(v) for k, v in body.items() if k != "status"}
     if metrics.status_code == 200:
         read_metrics(health, metrics.text)
+    await read_lag(health, backends, name, token)
     return health
 
 
-async def platform_health(backends: Backends) -> list[ServiceHealth]:
-    return list(await asyncio.gather(*(service_health(backends, name) for name in SERVICES)))
+async def platform_health(backends: Backends, token: str) -> list[ServiceHealth]:
+    """Every service's health, asked at once; `token` is the reader's own."""
+    found = await asyncio.gather(*(service_health(backends, name, token) for name in SERVICES))
+    return list(found)

@@ -131,6 +131,7 @@ async def lineage(request: Request, user: Reader, project: uuid.UUID | None = No
 
 @router.get("/pipeline")
 async def pipeline(request: Request, user: Reader) -> Response:
-    """Each service's readiness, dead letters and unpublished outbox rows."""
-    health = await platform_health(backends(request))
-    return render(request, "regulator/pipeline.html", {"services": health})
+    """Each service's readiness, dead letters, unpublished outbox rows and consumer lag."""
+    health = await platform_health(backends(request), user.token)
+    groups = [g for s in health for g in s.groups]
+    return render(request, "regulator/pipeline.html", {"services": health, "groups": groups})

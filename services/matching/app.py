@@ -14,10 +14,17 @@ from matching.handlers import consumer_handlers, expire_offers
 from matching.lending.deals import china_date
 from matching.repository.book_keeper import BookKeeper
 from matching.repository.feed_signals import FeedSignals
-from schemas.topics import MANDATES, PROJECTS, SCORES
+from schemas.topics import DEALS, MANDATES, PROJECTS, SCORES
+from servicekit import lender_feeds
 from servicekit.http import create_app
-from servicekit.lender_feeds import run_lender_feeds
 from servicekit.runtime import ConsumerSpec, Duty, ServiceSpec
+
+DEALS_CONSUMER = "matching-deals"
+# The deal matcher's inbox, and the worker copying deals into each lender's own feed topic.
+CONSUMER_GROUPS = {
+    DEALS_CONSUMER: (SCORES.name, PROJECTS.name, MANDATES.name),
+    lender_feeds.GROUP: (DEALS.name,),
+}
 
 
 def settings() -> MatchingSettings:
@@ -40,6 +47,7 @@ def build_app(config: MatchingSettings) -> FastAPI:
         description="Lenders' mandates, matched deal feeds, responses and capacity allocation.",
         on_startup=[listen],
         on_shutdown=[stop_listening],
+        consumer_groups=CONSUMER_GROUPS,
     )
     app.state.feed_signals = signals
     return app
@@ -48,8 +56,8 @@ def build_app(config: MatchingSettings) -> FastAPI:
 def spec() -> ServiceSpec:
     config = settings()
     consumer = ConsumerSpec(
-        name="matching-deals",
-        topics=(SCORES.name, PROJECTS.name, MANDATES.name),
+        name=DEALS_CONSUMER,
+        topics=CONSUMER_GROUPS[DEALS_CONSUMER],
         handlers=consumer_handlers(BookKeeper()),
     )
     return ServiceSpec(
@@ -58,7 +66,7 @@ def spec() -> ServiceSpec:
         app_factory=lambda: build_app(config),
         consumers=(consumer,),
         duties=(Duty("offer-expiry", config.offer_sweep_s, _expire_offers),),
-        workers=(lambda stop: run_lender_feeds(config, stop),),
+        workers=(lambda stop: lender_feeds.run_lender_feeds(config, stop),),
     )
 
 

@@ -18,6 +18,9 @@ from servicekit.db import init_connection
 from servicekit.http import create_app
 from servicekit.runtime import ConsumerSpec, ServiceSpec
 
+PROJECTS_CONSUMER = "scoring-projects"
+CONSUMER_GROUPS = {PROJECTS_CONSUMER: (PROJECTS.name,)}
+
 
 def settings() -> ScoringSettings:
     return ScoringSettings()
@@ -34,6 +37,7 @@ def build_app(config: ScoringSettings, context: ScoringContext) -> FastAPI:
         description="Emission-reduction benefit of each project, with cited methodologies,"
         " factors, plausibility flags, green taxonomy tags and rankings.",
         on_startup=[share_context],
+        consumer_groups=CONSUMER_GROUPS,
     )
 
 
@@ -55,8 +59,8 @@ def spec() -> ServiceSpec:
     config = settings()
     context = ScoringContext()
     consumer = ConsumerSpec(
-        name="scoring-projects",
-        topics=(PROJECTS.name,),
+        name=PROJECTS_CONSUMER,
+        topics=CONSUMER_GROUPS[PROJECTS_CONSUMER],
         handlers=project_handlers(context, config),
     )
     return ServiceSpec(

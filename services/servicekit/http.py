@@ -22,7 +22,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from servicekit.auth import TokenVerifier
+from servicekit.consumer_lag import ConsumerGroups
 from servicekit.db import create_pool
+from servicekit.http_consumer_lag import consumer_lag_router
 from servicekit.http_errors import install_error_handlers
 from servicekit.http_guards import BodyLimit, check_request
 from servicekit.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -48,11 +50,13 @@ def create_app(
     body_limits: Mapping[str, int] | None = None,
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     on_shutdown: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
+    consumer_groups: ConsumerGroups | None = None,
 ) -> FastAPI:
     """One FastAPI app per service with the same operational endpoints everywhere.
 
     `on_startup` hooks run once the pool and Kafka client exist; `on_shutdown` hooks run
-    before they close.
+    before they close. `consumer_groups` (group id -> topics) are the groups whose lag
+    `/v1/consumer-lag` reports.
     """
 
     @asynccontextmanager
@@ -87,7 +91,7 @@ def create_app(
     _add_metrics_middleware(app, settings.service_name)
     app.include_router(operational_router())
     guards = [Depends(limit_writes), Depends(check_request)]
-    for router in routers:
+    for router in (*routers, consumer_lag_router(consumer_groups or {})):
         app.include_router(router, dependencies=guards)
     return app
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from schemas.envelope import EventData
 from servicekit.kafka import make_producer
-from tests.security.expectations import ENTERPRISE_READ, LENDER_READ, READERS_ONLY
+from tests.security.expectations import CONSUMER_LAG, ENTERPRISE_READ, LENDER_READ, READERS_ONLY
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -59,6 +59,7 @@ ROWS = (
         query={"quarter": "2026Q1", "lender_id": "{lender_id}"},
     ),
     Endpoint("GET", "/v1/lenders/{lender_id}/scorecard", LENDER_READ, owner=Caller.LENDER_OWN),
+    CONSUMER_LAG,
 )
 
 

@@ -6,7 +6,7 @@ object (its existence is not revealed) and 403 to a role with no business there 
 
 from __future__ import annotations
 
-from tests.security.matrix import expect
+from tests.security.matrix import Endpoint, expect
 
 # An enterprise's own object; readers see every tenant's.
 ENTERPRISE_READ = expect(
@@ -77,6 +77,9 @@ READERS_ONLY = expect(
     regulator=200,
     admin=200,
 )
+
+# Every service's consumer groups' lag (servicekit): readers watch the pipeline.
+CONSUMER_LAG = Endpoint("GET", "/v1/consumer-lag", READERS_ONLY)
 
 # Operations: admins only.
 ADMIN_ONLY = expect(

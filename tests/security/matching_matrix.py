@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from tests.security.expectations import (
+    CONSUMER_LAG,
     DEAL_PARTIES_READ,
     EACH_LENDER_ITS_OWN,
     ENTERPRISE_READ,
@@ -194,6 +195,7 @@ ROWS = (
         ENTERPRISE_READ,
     ),
     Endpoint("GET", "/v1/allocation-plan", EACH_LENDER_ITS_OWN, owner=Caller.LENDER_OWN),
+    CONSUMER_LAG,
 )
 
 

@@ -7,7 +7,7 @@ import uuid
 import httpx
 import orjson
 
-from tests.security.expectations import ENTERPRISE_READ, OWNER_WRITE, READERS_ONLY
+from tests.security.expectations import CONSUMER_LAG, ENTERPRISE_READ, OWNER_WRITE, READERS_ONLY
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -109,6 +109,7 @@ ROWS = (
     ),
     Endpoint("GET", "/v1/intake-jobs/{job_id}", ENTERPRISE_READ),
     Endpoint("GET", "/v1/intake-jobs/{job_id}/errors", ENTERPRISE_READ),
+    CONSUMER_LAG,
 )
 
 

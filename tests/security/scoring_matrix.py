@@ -9,7 +9,13 @@ from dataclasses import dataclass
 import httpx
 
 from scoring.factors import default_factor_set
-from tests.security.expectations import ADMIN_ONLY, ENTERPRISE_READ, EVERYONE, READERS_ONLY
+from tests.security.expectations import (
+    ADMIN_ONLY,
+    CONSUMER_LAG,
+    ENTERPRISE_READ,
+    EVERYONE,
+    READERS_ONLY,
+)
 from tests.security.matrix import (
     Caller,
     Endpoint,
@@ -48,6 +54,7 @@ ROWS = (
         state=("/v1/factor-sets", f"{SCORE}/history"),
     ),
     Endpoint("POST", "/v1/estimate", EVERYONE, json=lambda _: project_body()),
+    CONSUMER_LAG,
     # Last: a retrain rescores every project, so the rows above see the scores as seeded.
     Endpoint(
         "POST", "/v1/models/train", ADMIN_ONLY, owner=Caller.ADMIN, state=(f"{SCORE}/history",)

@@ -328,6 +328,7 @@ async def scoring_callers(
     roles = {
         "GET /v1/rankings": "regulator",
         "GET /v1/rankings/rejected": "regulator",
+        "GET /v1/consumer-lag": "regulator",
         "POST /v1/factor-sets/{factor_set_id}/activate": "admin",
         "POST /v1/models/train": "admin",
     }
@@ -352,6 +353,7 @@ async def matching_callers(
     roles = {
         "GET /v1/projects/{project_id}/lenders": "enterprise",
         "POST /v1/deals/{deal_id}/offer/decline": "enterprise",
+        "GET /v1/consumer-lag": "regulator",
     }
     app = isolated_matching.spec.app_factory()
     yield Callers.of(app, (world[0], world[1]), mint, "lender", roles)

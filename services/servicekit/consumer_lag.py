@@ -1,0 +1,109 @@
+"""How far each of a service's consumer groups is behind, read from Kafka when asked.
+
+The relay and consumer processes publish `greenlink_consumer_lag` for the partitions each
+replica owns, but only while they run and only on their own metrics ports. The group's
+committed offsets live in Kafka whatever runs, so the API asks the broker directly: committed
+offset against the partition's end, which also shows the lag of a group whose consumers are
+all down. A partition the group never committed on counts from its first record (the groups
+start at the earliest offset). The service's own principal suffices: its groups' READ and its
+consumed topics' DESCRIBE (kafka_acls) allow fetching offsets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from contextlib import AsyncExitStack
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
+from pydantic import BaseModel, Field
+
+from servicekit.kafka_access import KafkaAccess
+
+TIMEOUT_S = 10.0
+ConsumerGroups = Mapping[str, Sequence[str]]  # group id -> the topics it reads
+
+
+class KafkaUnavailable(RuntimeError):
+    """The broker could not be asked in time; the caller answers 503."""
+
+
+class PartitionLag(BaseModel):
+    topic: str
+    partition: int = Field(ge=0)
+    committed_offset: int | None = Field(description="Next offset the group will apply")
+    end_offset: int = Field(ge=0, description="Offset the next record written will get")
+    lag: int = Field(ge=0, description="Records written and not yet applied by the group")
+
+
+class GroupLag(BaseModel):
+    group: str
+    topics: list[str]
+    total_lag: int = Field(ge=0)
+    partitions: list[PartitionLag]
+
+
+class ConsumerLag(BaseModel):
+    """Every consumer group of the service, with each partition of each topic it reads."""
+
+    groups: list[GroupLag]
+
+
+async def _partitions(admin: AIOKafkaAdminClient, topics: set[str]) -> list[TopicPartition]:
+    """Every partition of `topics` the principal may describe (a refused topic is left out)."""
+    described = await admin.describe_topics(sorted(topics))
+    return sorted(
+        TopicPartition(t["topic"], p["partition"])
+        for t in described
+        if not t["error_code"]
+        for p in t["partitions"]
+    )
+
+
+async def _measure(access: KafkaAccess, groups: ConsumerGroups) -> ConsumerLag:
+    async with AsyncExitStack() as stack:
+        options = access.client_options()
+        reader = AIOKafkaConsumer(**options, group_id=None, client_id="greenlink-lag")
+        await reader.start()
+        stack.push_async_callback(reader.stop)
+        admin = AIOKafkaAdminClient(**options, client_id="greenlink-lag")
+        await admin.start()
+        stack.push_async_callback(admin.close)
+        partitions = await _partitions(admin, {t for ts in groups.values() for t in ts})
+        ends = await reader.end_offsets(partitions)
+        starts = await reader.beginning_offsets(partitions)
+        measured = []
+        for group, topics in groups.items():
+            own = [tp for tp in partitions if tp.topic in topics]
+            committed = await admin.list_consumer_group_offsets(group, partitions=own)
+            rows = []
+            for tp in own:
+                offset = committed.get(tp)
+                at = offset.offset if offset is not None and offset.offset >= 0 else None
+                lag = max(ends[tp] - (starts[tp] if at is None else at), 0)
+                rows.append(
+                    PartitionLag(
+                        topic=tp.topic,
+                        partition=tp.partition,
+                        committed_offset=at,
+                        end_offset=ends[tp],
+                        lag=lag,
+                    )
+                )
+            total = sum(r.lag for r in rows)
+            measured.append(
+                GroupLag(group=group, topics=list(topics), total_lag=total, partitions=rows)
+            )
+        return ConsumerLag(groups=measured)
+
+
+async def consumer_lag(access: KafkaAccess, groups: ConsumerGroups) -> ConsumerLag:
+    """Each group's lag per partition; KafkaUnavailable when the broker does not answer."""
+    if not groups:
+        return ConsumerLag(groups=[])
+    try:
+        return await asyncio.wait_for(_measure(access, groups), TIMEOUT_S)
+    except (KafkaError, OSError, TimeoutError) as exc:
+        raise KafkaUnavailable(type(exc).__name__) from exc
