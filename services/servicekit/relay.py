@@ -3,10 +3,19 @@
 Each record is a structured-mode CloudEvent: the envelope as its value, `content-type`
 `application/cloudevents+json` as its only header (schemas.envelope).
 
-Rows are claimed with FOR UPDATE SKIP LOCKED inside one transaction, so a second relay never
-takes the same rows and rows that commit out of order are never skipped. A relay that dies
-between producing and marking leaves the rows unpublished: they are produced again, and
-consumers' inboxes absorb the duplicate.
+Any number of relay replicas share one outbox and keep each aggregate's events in order. A relay
+claims aggregates, not rows: walking the unpublished rows in sequence order it takes a
+transaction-scoped advisory lock on each row's aggregate, passing over aggregates another relay
+holds (so replicas work on different aggregates, and rows that commit out of order are never
+skipped for good: they are unpublished until someone marks them). Only then, in a fresh
+snapshot, does it read every unpublished row of the aggregates it holds, in sequence order, up
+to its window's end. The lock lives until the rows are marked and committed, so the next holder
+of an aggregate sees them published and starts after them: an aggregate's later event never
+reaches Kafka ahead of an earlier one.
+
+A relay that dies between producing and marking leaves the rows unpublished and its locks
+released: the next relay produces them again, after the first copies, and consumers' inboxes
+absorb the duplicates (docs/operations.md, "Relay replicas").
 """
 
 from __future__ import annotations
@@ -29,10 +38,22 @@ from servicekit.tracing import publishing
 
 log = logging.getLogger(__name__)
 
+# The advisory key pairs the schema with the aggregate: services sharing one database never
+# wait on each other's aggregates (a project id is an aggregate in several outboxes).
+CLAIM_AGGREGATES = """
+SELECT array_agg(DISTINCT aggregate_id) AS aggregates, max(seq) AS window_end
+FROM (
+    SELECT seq, aggregate_id FROM outbox
+    WHERE published_at IS NULL
+      AND pg_try_advisory_xact_lock(hashtext(current_schema()), hashtext(aggregate_id))
+    ORDER BY seq LIMIT $1
+) claim_window
+"""
 CLAIM = """
 SELECT seq, topic, aggregate_id, payload, type, id, headers->>'traceparent' AS traceparent
 FROM outbox
-WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+WHERE published_at IS NULL AND seq <= $2 AND aggregate_id = ANY($1::text[])
+ORDER BY seq
 """
 BACKLOG_EVERY_S = 1.0
 # PostgreSQL restarting or unreachable, Kafka without a leader past the producer's own retries.
@@ -70,7 +91,10 @@ async def publish_once(
     the fault suite's crash point (servicekit.settings, FAULT_RELAY_EXIT_BEFORE_MARK).
     """
     async with pool.acquire() as con, con.transaction():
-        rows = await con.fetch(CLAIM, batch_max)
+        (claimed,) = await con.fetch(CLAIM_AGGREGATES, batch_max)
+        if claimed["aggregates"] is None:
+            return 0
+        rows = await con.fetch(CLAIM, claimed["aggregates"], claimed["window_end"])
         if not rows:
             return 0
         futures = []

@@ -21,7 +21,7 @@ from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
 from servicekit.outbox import enqueue
 from tests.support.inbox_probe import probe_package, probe_schema
-from tests.support.kafka import data_field_equals, read_to_end, read_until
+from tests.support.kafka import data_field_equals, eventually, read_to_end, read_until
 
 pytestmark = pytest.mark.integration
 
@@ -99,7 +99,7 @@ class _SessionDiesAfterProduce:
         if not self._killed:
             self._killed = await self._pool.fetchval(
                 "SELECT bool_or(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE state = 'idle in transaction' AND query LIKE '%SKIP LOCKED%'"
+                " WHERE state = 'idle in transaction' AND query LIKE '%aggregate_id = ANY%'"
                 " AND pid <> pg_backend_pid()"
             )
         return acked
@@ -127,4 +127,82 @@ async def test_relay_dying_after_produce_republishes_and_never_loses(infra, topi
     )
     ids = [Envelope.from_bytes(r.value).id for r in records]
     assert len(ids) == 10 and len(set(ids)) == 5  # every event twice on the wire, same ids
+    await pool.close()
+
+
+class _CrashesBeforeMark(Exception):
+    """A relay dying after Kafka acknowledged its batch and before the rows were marked."""
+
+
+async def _relay_replica(
+    pool: asyncpg.Pool, producer: Any, stop: asyncio.Event, *, crash_every: int = 0
+) -> None:
+    """One relay replica publishing small batches; with `crash_every` it dies before marking
+    every that many batches and starts again, as a supervisor would restart it."""
+    batches = 0
+
+    def maybe_crash() -> None:
+        if crash_every and batches % crash_every == 0:
+            raise _CrashesBeforeMark
+
+    while not stop.is_set():
+        batches += 1
+        try:
+            published = await relay.publish_once(
+                pool, producer, batch_max=7, service="test", before_mark=maybe_crash
+            )
+        except _CrashesBeforeMark:
+            continue
+        if not published:
+            await asyncio.sleep(0.01)
+
+
+async def test_two_relay_replicas_publish_each_aggregates_events_in_order(infra, topics, tmp_path):
+    """Two relays share one outbox full of interleaved events of a few aggregates; one of them
+    keeps dying between publishing and marking. Read back, each aggregate's events first reach
+    Kafka in the order they were written: duplicates may follow, a later event never leads."""
+    _, pool = await _outbox_pool(infra, tmp_path)
+    enterprise = uuid.uuid4()
+    aggregates = [uuid.uuid4() for _ in range(6)]
+    per_aggregate = 120
+    events = [
+        ProjectWithdrawn(
+            project_id=project,
+            enterprise_id=enterprise,
+            version=version,
+            withdrawn_at=datetime.now(UTC),
+        )
+        for version in range(1, per_aggregate + 1)
+        for project in aggregates
+    ]
+    async with pool.acquire() as con, con.transaction():
+        await enqueue(con, events, source="test")
+    producers = [make_producer(infra.kafka_access(), f"test-relay-{i}") for i in range(2)]
+    for producer in producers:
+        await producer.start()
+    stop = asyncio.Event()
+    replicas = [
+        asyncio.create_task(_relay_replica(pool, producers[0], stop)),
+        asyncio.create_task(_relay_replica(pool, producers[1], stop, crash_every=3)),
+    ]
+    try:
+
+        async def drained() -> bool:
+            return not await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+
+        await eventually(drained, timeout_s=120)
+    finally:
+        stop.set()
+        await asyncio.gather(*replicas)
+        for producer in producers:
+            await producer.stop()
+    records = await read_to_end(infra.kafka_access(), PROJECTS.name, keep=_mine(enterprise))
+    first_seen: dict[str, list[int]] = {str(a): [] for a in aggregates}
+    for record in records:
+        data = Envelope.from_bytes(record.value).data
+        versions = first_seen[data["project_id"]]
+        if data["version"] not in versions:
+            versions.append(data["version"])
+    expected = list(range(1, per_aggregate + 1))
+    assert {a: v for a, v in first_seen.items() if v != expected} == {}
     await pool.close()
