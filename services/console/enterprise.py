@@ -169,6 +169,16 @@ async def estimate(request: Request, user: Enterprise) -> Response:
 @router.get("/projects/{project_id}")
 async def project_detail(request: Request, user: Enterprise, project_id: uuid.UUID) -> Response:
     """One project: score with its trace, taxonomy tags, versions, lineage, lenders' answers."""
+    return await _project_page(request, user, project_id)
+
+
+async def _project_page(
+    request: Request,
+    user: Enterprise,
+    project_id: uuid.UUID,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     project = await read(request, user, "registry", f"/v1/projects/{project_id}")
     versions, score, lineage, lenders = await asyncio.gather(
         read(request, user, "registry", f"/v1/projects/{project_id}/versions"),
@@ -185,8 +195,25 @@ async def project_detail(request: Request, user: Enterprise, project_id: uuid.UU
             "score": score,
             "lineage": (lineage or {}).get("items", []),
             "lenders": lenders or [],
+            "errors": errors or {},
         },
+        status_code=status_code,
     )
+
+
+@router.post("/deals/{deal_id}/decline", dependencies=[CsrfChecked])
+async def decline_offer(request: Request, user: Enterprise, deal_id: uuid.UUID) -> Response:
+    """Turn down a lender's live offer on one of the enterprise's projects, saying why; the
+    lender's reserved capacity is released."""
+    loan = await read(request, user, "matching", f"/v1/deals/{deal_id}/loan")
+    body = {"reason": text(await request.form(), "reason")}
+    path = f"/v1/deals/{deal_id}/offer/decline"
+    answer = await send(request, user, "matching", "POST", path, json=body)
+    project_id = uuid.UUID(loan["project_id"])
+    if answer.ok:
+        return RedirectResponse(f"/enterprise/projects/{project_id}", status_code=303)
+    errors = field_errors(answer) | {"deal_id": str(deal_id)}
+    return await _project_page(request, user, project_id, errors, answer.status)
 
 
 @router.post("/projects/{project_id}/withdraw", dependencies=[CsrfChecked])

@@ -104,7 +104,31 @@ async def edit(request: Request, user: Lender, mandate_id: uuid.UUID) -> Respons
             "choices": choices(),
             "values": values_of(mandate["terms"]),
             "errors": {},
+            "closing_errors": {},
         },
+    )
+
+
+@router.post("/{mandate_id}/close", dependencies=[CsrfChecked])
+async def close(request: Request, user: Lender, mandate_id: uuid.UUID) -> Response:
+    """Stop the mandate, saying why: its open deals are withdrawn, offers and loans stand."""
+    mandate = await read(request, user, "matching", f"/v1/mandates/{mandate_id}")
+    body = {"reason": text(await request.form(), "reason")}
+    path = f"/v1/mandates/{mandate_id}/close"
+    answer = await send(request, user, "matching", "POST", path, json=body)
+    if answer.ok:
+        return RedirectResponse(f"/bank/mandates/{mandate_id}", 303)
+    return render(
+        request,
+        "bank/mandate.html",
+        {
+            "mandate": mandate,
+            "choices": choices(),
+            "values": values_of(mandate["terms"]),
+            "errors": {},
+            "closing_errors": field_errors(answer),
+        },
+        status_code=answer.status,
     )
 
 
@@ -122,6 +146,12 @@ async def update(request: Request, user: Lender, mandate_id: uuid.UUID) -> Respo
     return render(
         request,
         "bank/mandate.html",
-        {"mandate": mandate, "choices": choices(), "values": values_of(body), "errors": errors},
+        {
+            "mandate": mandate,
+            "choices": choices(),
+            "values": values_of(body),
+            "errors": errors,
+            "closing_errors": {},
+        },
         status_code=422,
     )

@@ -164,3 +164,29 @@ async def test_the_scorecard_and_allocation_plan_render_for_a_lender(
         plan = await client.get("/bank/allocation?lang=en")
     assert scorecard.status_code == 200 and "匹配项目数" in scorecard.text
     assert plan.status_code == 200 and "Open deals" in plan.text
+
+
+async def test_a_lender_closes_a_mandate_from_its_editor_with_a_reason(
+    console: FastAPI, matching, mint
+) -> None:
+    lender, headers, mandate_id = await open_mandate(matching, mint)
+    async with signed_in(console, "lender", lender) as client:
+        page = await client.get(f"/bank/mandates/{mandate_id}?lang=en")
+        forged = await client.post(f"/bank/mandates/{mandate_id}/close", data={"reason": "x"})
+        refused = await client.post(
+            f"/bank/mandates/{mandate_id}/close",
+            data={"reason": "bad\x00reason", "csrf_token": csrf_of(page.text)},
+        )
+        closed = await client.post(
+            f"/bank/mandates/{mandate_id}/close",
+            data={"reason": "额度已用于其他项目", "csrf_token": csrf_of(page.text)},
+        )
+        after = await client.get(f"/bank/mandates/{mandate_id}?lang=en")
+    assert "Close the mandate" in page.text
+    assert forged.status_code == 403
+    assert refused.status_code == 422 and 'id="close-reason-error"' in refused.text
+    assert closed.status_code == 303
+    assert closed.headers["location"] == f"/bank/mandates/{mandate_id}"
+    assert f"/bank/mandates/{mandate_id}/close" not in after.text
+    stored = await matching.client.get(f"/v1/mandates/{mandate_id}", headers=headers)
+    assert stored.json()["closed"] is True

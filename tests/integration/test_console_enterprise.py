@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from decimal import Decimal
 
 import orjson
 import pytest
 from fastapi import FastAPI
 
+from servicekit.kafka_access import KafkaAccess
+from tests.security.matching_matrix import lending
+from tests.security.matrix import SeedContext
 from tests.support.console import csrf_of, project_form, signed_in
 from tests.support.samples import enterprise_body, project_body
 
@@ -195,3 +199,40 @@ async def test_an_enterprise_withdraws_its_project_and_its_list_shows_the_lifecy
     assert "已撤回" in after.text and "/withdraw" not in after.text
     stored = await registry.client.get(f"/v1/projects/{project_id}", headers=headers)
     assert stored.json()["status"] == "withdrawn"
+
+
+async def test_an_enterprise_declines_a_lenders_offer_with_its_reason_and_the_capacity_returns(
+    console: FastAPI, registry, matching, mint
+) -> None:
+    ctx = SeedContext(
+        {"registry": registry.client, "matching": matching.client}, mint, KafkaAccess("")
+    )
+    tenant = await lending(ctx)
+    deal_id, project_id = tenant.objects["deal_id"], tenant.objects["project_id"]
+    lender = mint("lender", tenant.lender_id)
+    mandate = f"/v1/mandates/{tenant.objects['mandate_id']}"
+    reserved = (await matching.client.get(mandate, headers=lender)).json()["reserved_cny"]
+    async with signed_in(console, "enterprise", tenant.enterprise_id) as client:
+        page = await client.get(f"/enterprise/projects/{project_id}?lang=en")
+        forged = await client.post(f"/enterprise/deals/{deal_id}/decline", data={"reason": "x"})
+        refused = await client.post(
+            f"/enterprise/deals/{deal_id}/decline",
+            data={"reason": "bad\x00reason", "csrf_token": csrf_of(page.text)},
+        )
+        answer = await client.post(
+            f"/enterprise/deals/{deal_id}/decline",
+            data={"reason": "利率偏高", "csrf_token": csrf_of(page.text)},
+        )
+        after = await client.get(f"/enterprise/projects/{project_id}")
+    assert f'action="/enterprise/deals/{deal_id}/decline"' in page.text
+    assert "Decline the offer" in page.text and "3.20%" in page.text
+    assert forged.status_code == 403
+    assert refused.status_code == 422
+    assert f'id="decline-{deal_id}-reason-error"' in refused.text
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/enterprise/projects/{project_id}"
+    assert f"/enterprise/deals/{deal_id}/decline" not in after.text
+    loan = (await matching.client.get(f"/v1/deals/{deal_id}/loan", headers=lender)).json()
+    assert loan["offer_open"] is False
+    left = (await matching.client.get(mandate, headers=lender)).json()["reserved_cny"]
+    assert Decimal(reserved) > 0 and Decimal(left) == 0

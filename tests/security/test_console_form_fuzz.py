@@ -55,13 +55,19 @@ async def tenant(seed_context: SeedContext) -> Tenant:
 
 def _forms(tenant: Tenant) -> dict[str, tuple[str, str, Callable[[], dict[str, Any]]]]:
     """Form action → (role, tenant id, a valid form to spoil)."""
-    deal = tenant.objects["deal_id"]
+    deal, mandate = tenant.objects["deal_id"], tenant.objects["mandate_id"]
     enterprise, lender = str(tenant.enterprise_id), str(tenant.lender_id)
     return {
         "/enterprise/projects": ("enterprise", enterprise, lambda: project_form(project_body())),
         "/enterprise/estimate": ("enterprise", enterprise, lambda: project_form(project_body())),
         "/enterprise/profile": ("enterprise", enterprise, enterprise_body),
+        f"/enterprise/deals/{deal}/decline": (
+            "enterprise",
+            enterprise,
+            lambda: {"reason": "the rate is too high"},
+        ),
         "/bank/mandates": ("lender", lender, lambda: mandate_form(mandate_body())),
+        f"/bank/mandates/{mandate}/close": ("lender", lender, lambda: {"reason": "full"}),
         f"/bank/deals/{deal}/answer": (
             "lender",
             lender,

@@ -96,12 +96,16 @@ class LoanView(BaseModel):
 
 
 class InterestedLender(BaseModel):
-    """What an enterprise may know about a lender's answer to its project."""
+    """What an enterprise may know about a lender's answer to its project: the deal it can
+    act on (decline a live offer) and the offer's terms."""
 
+    deal_id: uuid.UUID
     lender_id: uuid.UUID
     lender_name: str
     state: str
     updated_at: datetime
+    offer: dict[str, Any] | None = None
+    offer_open: bool = False
 
 
 class AllocationPlanView(BaseModel):
