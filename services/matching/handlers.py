@@ -55,6 +55,7 @@ from schemas.lending import (
 from schemas.project import ProjectWithdrawn
 from schemas.scoring import ProjectScored
 from servicekit.auth import Role
+from servicekit.commands import OwnedAggregate
 from servicekit.consumers import Batch, HandlerTable, on
 from servicekit.db import Connection
 from servicekit.errors import Conflict, Forbidden
@@ -203,30 +204,23 @@ def _lender(owned_by_a_lender: Mandate | Deal) -> uuid.UUID:
     return owned_by_a_lender.lender_id
 
 
-async def update_mandate(
-    pool: asyncpg.Pool,
-    mandate_id: uuid.UUID,
-    spec: MandateSpec,
-    lender_id: uuid.UUID,
-    expected_version: int | None,
-) -> Mandate:
-    async with acting_for(pool, Role.LENDER, lender_id) as con:
-        mandate = await _own_mandate(con, mandate_id, lender_id)
-        event = mandate.update(spec, at=_now(), expected_version=expected_version)
-        await lender_store.save_mandate_version(con, event)
-        await enqueue(con, [event], source=SOURCE)
-    return mandate
+MANDATES = OwnedAggregate(Role.LENDER, SOURCE, _own_mandate)
 
 
-async def close_mandate(
-    pool: asyncpg.Pool, mandate_id: uuid.UUID, reason: str, lender_id: uuid.UUID
-) -> Mandate:
-    async with acting_for(pool, Role.LENDER, lender_id) as con:
-        mandate = await _own_mandate(con, mandate_id, lender_id)
-        event = mandate.close(reason=reason, at=_now())
-        await lender_store.close_mandate(con, event)
-        await enqueue(con, [event], source=SOURCE)
-    return mandate
+def _updated(
+    mandate: Mandate, at: datetime, spec: MandateSpec, expected_version: int | None
+) -> MandateUpdated:
+    return mandate.update(spec, at=at, expected_version=expected_version)
+
+
+def _closed(mandate: Mandate, at: datetime, reason: str) -> MandateClosed:
+    return mandate.close(reason=reason, at=at)
+
+
+update_mandate = MANDATES.command(_updated, lender_store.save_mandate_version)
+"""(pool, mandate id, lender, spec, expected version): the mandate's next version."""
+close_mandate = MANDATES.command(_closed, lender_store.close_mandate)
+"""(pool, mandate id, lender, reason): the mandate stops matching."""
 
 
 async def _locked_deal(

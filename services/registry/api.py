@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
+import asyncpg
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict
 
@@ -35,7 +36,7 @@ from servicekit.db import Connection
 from servicekit.errors import Unprocessable
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection, app_settings, app_state
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from servicekit.policies import (
     ENTERPRISE_READ,
     EnterpriseReader,
@@ -78,10 +79,7 @@ async def list_enterprises(
     rows = await repository.list_enterprises(
         con, city=city, after=decode_cursor(after), limit=limit
     )
-    return Page(
-        items=[enterprise_view(r) for r in rows],
-        next_cursor=next_cursor([r["seq"] for r in rows], limit),
-    )
+    return page_of(rows, enterprise_view, limit)
 
 
 @router.get("/enterprises/{enterprise_id}")
@@ -123,10 +121,7 @@ async def list_projects(
         after=decode_cursor(after),
         limit=limit,
     )
-    return Page(
-        items=[project_view(r) for r in rows],
-        next_cursor=next_cursor([r["seq"] for r in rows], limit),
-    )
+    return page_of(rows, project_view, limit)
 
 
 async def _readable_project(
@@ -173,7 +168,7 @@ async def update_project(
 ) -> Accepted:
     """Replace the project's description; the change becomes a new version."""
     event = await handlers.update_project(
-        pool, project_id, spec, tenant_of(principal), expected_version
+        pool, project_id, tenant_of(principal), spec, expected_version
     )
     return Accepted(project_id=event.project_id, version=event.version)
 
@@ -183,7 +178,7 @@ async def withdraw_project(
     project_id: uuid.UUID, body: Withdrawal, principal: OwningEnterprise, pool: Pool
 ) -> Accepted:
     """Take a project off the market; lenders' open deals on it close."""
-    event = await handlers.withdraw_project(pool, project_id, body.reason, tenant_of(principal))
+    event = await handlers.withdraw_project(pool, project_id, tenant_of(principal), body.reason)
     return Accepted(project_id=event.project_id, version=event.version)
 
 
@@ -258,7 +253,8 @@ async def intake_job_errors(
     """Each refused row with its line number and the reason."""
     await _readable_job(con, job_id, principal)
     rows = await intake.fetch_errors(con, job_id, decode_cursor(after), limit)
-    return Page(
-        items=[RowErrorView(line=r["line_no"], reason=r["reason"]) for r in rows],
-        next_cursor=next_cursor([r["line_no"] for r in rows], limit),
-    )
+    return page_of(rows, _row_error, limit, position="line_no")
+
+
+def _row_error(r: asyncpg.Record) -> RowErrorView:
+    return RowErrorView(line=r["line_no"], reason=r["reason"])

@@ -53,7 +53,7 @@ def register_project(
 
 
 def update_project(
-    state: ProjectState, spec: ProjectSpec, now: datetime, expected_version: int | None = None
+    state: ProjectState, now: datetime, spec: ProjectSpec, expected_version: int | None = None
 ) -> ProjectUpdated:
     """A change is a new full version; a withdrawn project cannot change."""
     _require_active(state)
@@ -73,7 +73,7 @@ def update_project(
     )
 
 
-def withdraw_project(state: ProjectState, reason: str, now: datetime) -> ProjectWithdrawn:
+def withdraw_project(state: ProjectState, now: datetime, reason: str) -> ProjectWithdrawn:
     _require_active(state)
     return ProjectWithdrawn(
         project_id=state.project_id,

@@ -13,8 +13,9 @@ import asyncpg
 
 from registry import domain, repository
 from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
-from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
+from schemas.project import ProjectRegistered, ProjectSpec
 from servicekit.auth import Role
+from servicekit.commands import OwnedAggregate
 from servicekit.db import Connection
 from servicekit.errors import Conflict, Forbidden
 from servicekit.outbox import enqueue
@@ -68,27 +69,10 @@ async def _owned_state(
     return owned(found, lambda s: s.enterprise_id, enterprise_id, missing, "project_id")
 
 
-async def update_project(
-    pool: asyncpg.Pool,
-    project_id: uuid.UUID,
-    spec: ProjectSpec,
-    enterprise_id: uuid.UUID,
-    expected_version: int | None,
-) -> ProjectUpdated:
-    async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
-        state = await _owned_state(con, project_id, enterprise_id)
-        event = domain.update_project(state, spec, _now(), expected_version)
-        await repository.apply_update(con, event)
-        await enqueue(con, [event], source=SOURCE)
-    return event
+PROJECTS = OwnedAggregate(Role.ENTERPRISE, SOURCE, _owned_state)
 
 
-async def withdraw_project(
-    pool: asyncpg.Pool, project_id: uuid.UUID, reason: str, enterprise_id: uuid.UUID
-) -> ProjectWithdrawn:
-    async with acting_for(pool, Role.ENTERPRISE, enterprise_id) as con:
-        state = await _owned_state(con, project_id, enterprise_id)
-        event = domain.withdraw_project(state, reason, _now())
-        await repository.apply_withdrawal(con, event)
-        await enqueue(con, [event], source=SOURCE)
-    return event
+update_project = PROJECTS.command(domain.update_project, repository.apply_update)
+"""(pool, project id, owner, spec, expected version): the project's next version."""
+withdraw_project = PROJECTS.command(domain.withdraw_project, repository.apply_withdrawal)
+"""(pool, project id, owner, reason): the project taken off the market."""

@@ -10,6 +10,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from schemas.vocabulary import City
+from servicekit.row_views import row_view
 
 
 class EnterpriseView(BaseModel):
@@ -66,37 +67,23 @@ class RowErrorView(BaseModel):
 
 
 def enterprise_view(r: asyncpg.Record) -> EnterpriseView:
-    return EnterpriseView(enterprise_id=r["id"], **{k: v for k, v in r.items() if k != "id"})
+    return row_view(EnterpriseView, r, enterprise_id=r["id"])
 
 
 def project_view(r: asyncpg.Record) -> ProjectView:
     spec = dict(r["spec"])
     for key in ("project_id", "enterprise_id", "version", "recorded_at"):
         spec.pop(key, None)
-    return ProjectView(
-        project_id=r["id"],
-        enterprise_id=r["enterprise_id"],
-        version=r["version"],
-        status=r["status"],
-        project=spec,
-        registered_at=r["registered_at"],
-        updated_at=r["updated_at"],
-    )
+    return row_view(ProjectView, r, project_id=r["id"], project=spec)
 
 
 def job_view(r: asyncpg.Record) -> IntakeJobView:
     total = r["total_rows"] or 0
     done = r["processed_rows"]
-    return IntakeJobView(
+    return row_view(
+        IntakeJobView,
+        r,
         job_id=r["id"],
-        status=r["status"],
-        format=r["format"],
         total_rows=total,
-        processed_rows=done,
-        accepted_rows=r["accepted_rows"],
-        rejected_rows=r["rejected_rows"],
         progress_percent=round(100.0 * done / total, 1) if total else 100.0,
-        failure=r["failure"],
-        created_at=r["created_at"],
-        finished_at=r["finished_at"],
     )

@@ -42,6 +42,7 @@ from servicekit.http_deps import CallerConnection, ServiceConnection, app_state
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from servicekit.policies import ENTERPRISE_READ, Admin, AnyCaller, EnterpriseReader, Reader
 from servicekit.rls import SYSTEM, act_as
+from servicekit.row_views import row_view
 
 router = APIRouter(prefix="/v1", tags=["scoring"])
 NIL = uuid.UUID(int=0)
@@ -74,17 +75,13 @@ async def get_score(
         await act_as(con, SYSTEM)
         found = await repository.standing_of(con, row["score"], row["type"], row["city"])
         standing = Standing(**dict(found.items())) if found else None
-    return ScoreView(
-        project_id=row["project_id"],
-        project_version=row["project_version"],
-        factor_set_id=row["factor_set_id"],
-        model_version=row["model_version"],
-        current=row["current"],
+    return row_view(
+        ScoreView,
+        row,
         status=status,
         unscorable_reason=row["unscorable"],
         standing=standing,
         score=row["record"],
-        scored_at=row["scored_at"],
     )
 
 

@@ -6,8 +6,10 @@ pattern admits is a cursor this API accepts, so clients and fuzzers never meet a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Annotated, Generic, TypeVar
 
+import asyncpg
 from fastapi import Query
 from pydantic import BaseModel
 
@@ -48,3 +50,16 @@ def decode_cursor(cursor: str | None) -> int:
 
 def next_cursor(positions: list[int], limit: int) -> str | None:
     return encode_cursor(positions[-1]) if len(positions) == limit else None
+
+
+def page_of(
+    rows: Sequence[asyncpg.Record],
+    view: Callable[[asyncpg.Record], T],
+    limit: int,
+    position: str = "seq",
+) -> Page[T]:
+    """A page of `view`s of rows read in `position` order, at most `limit` of them; a full
+    page's cursor is its last row's position."""
+    return Page(
+        items=[view(r) for r in rows], next_cursor=next_cursor([r[position] for r in rows], limit)
+    )

@@ -26,8 +26,9 @@ from audit.read_model import queries
 from schemas.fields import IsoDateTime
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from servicekit.policies import Admin, Reader
+from servicekit.row_views import row_view
 
 router = APIRouter(prefix="/v1", tags=["ledger"])
 Seq = Annotated[int | None, Query(ge=1, le=2**62)]
@@ -35,14 +36,9 @@ Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x
 
 
 def _entry(r: asyncpg.Record) -> LedgerEntryView:
-    return LedgerEntryView(
-        seq=r["seq"],
-        event_id=r["event_id"],
-        type=r["type"],
-        subject=r["subject"],
-        project_id=r["project_id"],
-        event_time=r["event_time"],
-        appended_at=r["appended_at"],
+    return row_view(
+        LedgerEntryView,
+        r,
         prev_hash=bytes(r["prev_hash"]).hex(),
         hash=bytes(r["hash"]).hex(),
         envelope=orjson.loads(bytes(r["body"])),
@@ -66,9 +62,7 @@ async def list_ledger(
     """Ledger entries in append order, filtered by type, subject, project and event time."""
     where = queries.LedgerFilter(type, subject, project_id, time_from, time_to)
     rows = await queries.list_entries(pool, where, decode_cursor(after), limit)
-    page = Page[LedgerEntryView](
-        items=[_entry(r) for r in rows], next_cursor=next_cursor([r["seq"] for r in rows], limit)
-    )
+    page = page_of(rows, _entry, limit)
     if wants_csv(request, format):
         return csv_response(page.items, "ledger", next_cursor=page.next_cursor)
     return page
@@ -105,16 +99,11 @@ async def verify(
 
 def _checkpoint(r: asyncpg.Record) -> CheckpointView:
     signature = r["signature"]
-    return CheckpointView(
-        id=r["id"],
-        seq=r["seq"],
+    return row_view(
+        CheckpointView,
+        r,
         hash=bytes(r["hash"]).hex(),
-        reason=r["reason"],
-        requested_by=r["requested_by"],
-        created_at=r["created_at"],
-        signed_at=r["signed_at"],
         algorithm=ALGORITHM if signature is not None else None,
-        key_id=r["key_id"],
         signature=b64url(bytes(signature)) if signature is not None else None,
     )
 
@@ -138,9 +127,7 @@ async def list_checkpoints(
 ) -> Page[CheckpointView] | Response:
     """Signed chain heads, every N entries, every interval and on request: keep copies."""
     rows = await checkpoint_store.listed(pool, decode_cursor(after), limit)
-    ids = [r["id"] for r in rows]
-    items = [_checkpoint(r) for r in rows]
-    page = Page[CheckpointView](items=items, next_cursor=next_cursor(ids, limit))
+    page = page_of(rows, _checkpoint, limit, position="id")
     if wants_csv(request, format):
         return csv_response(page.items, "ledger-checkpoints", next_cursor=page.next_cursor)
     return page

@@ -14,7 +14,7 @@ from audit.read_model import queries
 from audit.read_model.lineage import step_of, summarise
 from servicekit.errors import NotFound
 from servicekit.http_deps import CallerConnection
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from servicekit.policies import ENTERPRISE_READ, EnterpriseReader
 
 router = APIRouter(prefix="/v1", tags=["lineage"])
@@ -40,10 +40,9 @@ async def project_lineage(
     if not rows and after is None and owner is None:
         raise NotFound(f"the ledger holds no events about project {project_id}", field="project_id")
     full = ENTERPRISE_READ.sees_all(principal)
-    items = [_lineage_entry(r, full) for r in rows]
-    page = Page[LineageEntry](items=items, next_cursor=next_cursor([r["seq"] for r in rows], limit))
+    page = page_of(rows, lambda r: _lineage_entry(r, full), limit)
     if wants_csv(request, format):
-        flat = [i.model_dump(mode="json", exclude={"data"}) for i in items]
+        flat = [i.model_dump(mode="json", exclude={"data"}) for i in page.items]
         return csv_response(flat, f"lineage-{project_id}", next_cursor=page.next_cursor)
     return page
 

@@ -27,6 +27,7 @@ from servicekit.policies import (
     OwningLender,
     tenant_of,
 )
+from servicekit.row_views import object_view, row_view
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 
@@ -43,7 +44,7 @@ async def get_deal(deal_id: uuid.UUID, principal: LenderReader, con: CallerConne
     """One deal of the calling lender, with its explanation and state."""
     found = await deal_store.fetch_deal(con, deal_id)
     row = LENDER_READ.row_for(principal, found, "lender_id", f"deal {deal_id} not found", "deal_id")
-    return DealView(**{k: v for k, v in row.items() if k in DealView.model_fields})
+    return row_view(DealView, row)
 
 
 @router.post("/deals/{deal_id}/responses", status_code=status.HTTP_201_CREATED)
@@ -99,16 +100,10 @@ async def deal_loan(
     DEAL_PARTIES_READ.reveal(principal, party, f"deal {deal_id} not found", "deal_id")
     assert found is not None
     deal = found[0]
-    return LoanView(
-        deal_id=deal.deal_id,
-        lender_id=deal.lender_id,
-        mandate_id=deal.mandate_id,
-        project_id=deal.project_id,
-        enterprise_id=deal.enterprise_id,
-        state=deal.state,
+    return object_view(
+        LoanView,
+        deal,
         offer=deal.offer.model_dump(mode="json") if deal.offer else None,
-        offer_open=deal.offer_open,
-        balance=deal.balance,
         tranches=[Tranche(**dict(r.items())) for r in tranches],
         repayments=[RepaymentLine(**dict(r.items())) for r in repaid],
     )
@@ -122,7 +117,4 @@ async def interested_lenders(
     owner = await deal_store.project_owner(con, project_id)
     rows = await deal_store.interested_lenders(con, project_id)
     ENTERPRISE_READ.reveal(principal, owner, f"project {project_id} not found", "project_id")
-    return [
-        InterestedLender(**{k: v for k, v in r.items() if k in InterestedLender.model_fields})
-        for r in rows
-    ]
+    return [row_view(InterestedLender, r) for r in rows]

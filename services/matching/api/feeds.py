@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import APIRouter, Depends, Header, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -21,6 +22,7 @@ from servicekit.auth import Principal
 from servicekit.http_deps import AsCaller, CallerConnection, app_settings, app_state
 from servicekit.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from servicekit.policies import LENDER_READ, LenderReader
+from servicekit.row_views import row_view
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 DEAL_EVENTS = (DealMatched, DealWithdrawn, DealResponded, DealOfferClosed, DealRepaid)
@@ -28,15 +30,8 @@ Settings = Annotated[MatchingSettings, Depends(app_settings(MatchingSettings))]
 Signals = Annotated[FeedSignals, Depends(app_state("feed_signals", FeedSignals))]
 
 
-def _entry(r: object) -> FeedEntry:
-    row = dict(r.items())  # type: ignore[attr-defined]
-    return FeedEntry(
-        position=row["position"],
-        deal_id=row["deal_id"],
-        event_type=row["event_type"],
-        event=row["payload"],
-        at=row["at"],
-    )
+def _entry(r: asyncpg.Record) -> FeedEntry:
+    return row_view(FeedEntry, r, event=r["payload"])
 
 
 def _feed_owner(principal: Principal, lender_id: uuid.UUID) -> None:

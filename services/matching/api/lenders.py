@@ -13,6 +13,7 @@ from schemas.lending import LenderSpec
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection
 from servicekit.policies import LENDER_READ, LenderReader, OwningLender, tenant_of
+from servicekit.row_views import row_view
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 
@@ -32,4 +33,4 @@ async def get_lender(
     found = await lender_store.fetch_lender(con, lender_id)
     missing = f"lender {lender_id} not found"
     row = LENDER_READ.row_for(principal, found, "lender_id", missing, "lender_id")
-    return LenderView(**{k: v for k, v in row.items() if k in LenderView.model_fields})
+    return row_view(LenderView, row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+import asyncpg
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict
 
@@ -15,7 +16,7 @@ from schemas.fields import LongText
 from schemas.lending import MandateSpec
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection
-from servicekit.pagination import Cursor, Limit, Page, decode_cursor, next_cursor
+from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from servicekit.policies import (
     EACH_LENDER_ITS_OWN,
     LENDER_READ,
@@ -24,6 +25,7 @@ from servicekit.policies import (
     OwningLender,
     tenant_of,
 )
+from servicekit.row_views import row_view
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 
@@ -33,17 +35,9 @@ class Closing(BaseModel):
     reason: LongText = ""
 
 
-def _mandate_view(row: object) -> MandateView:
-    r = dict(row.items())  # type: ignore[attr-defined]
+def _mandate_view(r: asyncpg.Record) -> MandateView:
     terms = {k: v for k, v in r["snapshot"].items() if k in MandateSpec.model_fields}
-    return MandateView(
-        mandate_id=r["mandate_id"],
-        lender_id=r["lender_id"],
-        version=r["version"],
-        closed=r["closed"],
-        terms=terms,
-        updated_at=r["updated_at"],
-    )
+    return row_view(MandateView, r, terms=terms)
 
 
 @router.post("/mandates", status_code=status.HTTP_201_CREATED)
@@ -62,10 +56,7 @@ async def list_mandates(
     """A lender's own mandates; regulators see every mandate."""
     lender = EACH_LENDER_ITS_OWN.own_tenant(principal)
     rows = await lender_store.list_mandates(con, lender, decode_cursor(after), limit)
-    return Page(
-        items=[_mandate_view(r) for r in rows],
-        next_cursor=next_cursor([r["seq"] for r in rows], limit),
-    )
+    return page_of(rows, _mandate_view, limit)
 
 
 @router.get("/mandates/{mandate_id}")
@@ -96,10 +87,10 @@ async def update_mandate(
     expected_version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> MandateAccepted:
     """New terms become the next version; live projects are matched again."""
-    mandate = await handlers.update_mandate(
-        pool, mandate_id, spec, tenant_of(principal), expected_version
+    event = await handlers.update_mandate(
+        pool, mandate_id, tenant_of(principal), spec, expected_version
     )
-    return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=False)
+    return MandateAccepted(mandate_id=event.mandate_id, version=event.version, closed=False)
 
 
 @router.post("/mandates/{mandate_id}/close")
@@ -107,5 +98,5 @@ async def close_mandate(
     mandate_id: uuid.UUID, body: Closing, principal: OwningLender, pool: Pool
 ) -> MandateAccepted:
     """Stop a mandate; its open deals are withdrawn, offers and disbursements stand."""
-    mandate = await handlers.close_mandate(pool, mandate_id, body.reason, tenant_of(principal))
-    return MandateAccepted(mandate_id=mandate.mandate_id, version=mandate.version, closed=True)
+    event = await handlers.close_mandate(pool, mandate_id, tenant_of(principal), body.reason)
+    return MandateAccepted(mandate_id=event.mandate_id, version=event.version, closed=True)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 
-from schemas.deals import DealWithdrawn, LoanBalance, Offer
+from schemas.deals import DealEvent, DealWithdrawn, LoanBalance, Offer
 from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import City, Instrument, ProjectFamily
 
@@ -79,6 +79,19 @@ class Deal:
     offer_open: bool = False
     capacity_changed: bool = False  # set when what the deal holds of its mandate moved
 
+    def identity(self) -> dict[str, object]:
+        """What every deal event names first (schemas.deals.DealEvent), from this deal."""
+        return {name: getattr(self, name) for name in DealEvent.model_fields}
+
+    def parties(self) -> dict[str, object]:
+        """`identity` and the enterprise, city and family a response or loan event carries."""
+        return {
+            **self.identity(),
+            "enterprise_id": self.enterprise_id,
+            "city": self.city,
+            "family": self.family,
+        }
+
     @property
     def drawn_cny(self) -> Decimal:
         return self.disbursed_cny or ZERO
@@ -116,12 +129,7 @@ class Deal:
             self.offer_open, self.capacity_changed = False, True
         self.state = DealState.WITHDRAWN
         return DealWithdrawn(
-            deal_id=self.deal_id,
-            lender_id=self.lender_id,
-            mandate_id=self.mandate_id,
-            mandate_version=self.mandate_version,
-            project_id=self.project_id,
-            project_version=self.project_version,
+            **self.identity(),
             reason=reason,
             withdrawn_at=at,
         )

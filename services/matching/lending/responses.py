@@ -89,15 +89,7 @@ def respond(
         _draw(deal, mandate, response, today=china_date(at))
     deal.state = _TO[type(response)]
     return DealResponded(
-        deal_id=deal.deal_id,
-        lender_id=deal.lender_id,
-        mandate_id=deal.mandate_id,
-        mandate_version=deal.mandate_version,
-        project_id=deal.project_id,
-        project_version=deal.project_version,
-        enterprise_id=deal.enterprise_id,
-        city=deal.city,
-        family=deal.family,
+        **deal.parties(),
         response=response,
         offer_in_force=offer_in_force,
         balance=deal.balance if isinstance(response, Offer | Disbursement) else None,
@@ -193,7 +185,7 @@ def close_offer(
     elif deal.outstanding_cny == 0:
         deal.state = DealState.REPAID
     return DealOfferClosed(
-        **_loan_ids(deal),
+        **deal.parties(),
         offer=offer,
         balance=deal.balance,
         cause=cause,
@@ -219,24 +211,10 @@ def repay(deal: Deal, mandate: Mandate, repayment: Repayment, *, at: datetime) -
     if deal.outstanding_cny == 0 and deal.reserved_cny == 0:
         deal.state = DealState.REPAID
     return DealRepaid(
-        **_loan_ids(deal),
+        **deal.parties(),
         offer=deal.offer,
         balance=deal.balance,
         repayment=repayment,
         restores_capacity=restores,
         repaid_at=at,
     )
-
-
-def _loan_ids(deal: Deal) -> dict[str, object]:
-    return {
-        "deal_id": deal.deal_id,
-        "lender_id": deal.lender_id,
-        "mandate_id": deal.mandate_id,
-        "mandate_version": deal.mandate_version,
-        "project_id": deal.project_id,
-        "project_version": deal.project_version,
-        "enterprise_id": deal.enterprise_id,
-        "city": deal.city,
-        "family": deal.family,
-    }

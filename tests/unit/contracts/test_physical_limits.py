@@ -99,7 +99,7 @@ def test_an_update_to_an_impossible_version_is_refused() -> None:
     state = domain.ProjectState(uuid.uuid4(), uuid.uuid4(), 1, "active")
     impossible = _spec(capacity_mw=10.0, annual_generation_mwh=100_000.0)
     with pytest.raises(Unprocessable, match="87,600 MWh") as refused:
-        domain.update_project(state, impossible, NOW)
+        domain.update_project(state, NOW, impossible)
     assert refused.value.field == "activity.annual_generation_mwh"
 
 

@@ -30,16 +30,16 @@ def test_registered_event_is_exactly_what_validation_would_build() -> None:
 def test_update_is_the_next_version_and_refuses_a_stale_one() -> None:
     spec = ProjectSpec.model_validate(project_body())
     state = _state(version=3)
-    event = domain.update_project(state, spec, NOW, expected_version=3)
+    event = domain.update_project(state, NOW, spec, expected_version=3)
     assert event.version == 4
     assert ProjectUpdated.model_validate(event.model_dump(mode="json")) == event
     with pytest.raises(Conflict, match="version 3"):
-        domain.update_project(state, spec, NOW, expected_version=2)
+        domain.update_project(state, NOW, spec, expected_version=2)
 
 
 def test_withdrawn_project_cannot_change_or_be_withdrawn_again() -> None:
     spec = ProjectSpec.model_validate(project_body())
     with pytest.raises(Conflict):
-        domain.update_project(_state("withdrawn"), spec, NOW)
+        domain.update_project(_state("withdrawn"), NOW, spec)
     with pytest.raises(Conflict):
-        domain.withdraw_project(_state("withdrawn"), "again", NOW)
+        domain.withdraw_project(_state("withdrawn"), NOW, "again")
