@@ -224,7 +224,7 @@ ROWS: tuple[ConsoleRow, ...] = (
 )
 
 
-async def _with_upload(ctx: SeedContext, tenant: Tenant) -> Tenant:
+async def with_upload(ctx: SeedContext, tenant: Tenant) -> Tenant:
     """Tenant A's objects plus an upload job of its enterprise."""
     headers = ctx.mint("enterprise", tenant.enterprise_id) | {
         "content-type": "application/x-ndjson"
@@ -239,4 +239,4 @@ async def _with_upload(ctx: SeedContext, tenant: Tenant) -> Tenant:
 
 async def seed(ctx: SeedContext) -> World:
     own, other = await asyncio.gather(lending(ctx), lending(ctx))
-    return World(await _with_upload(ctx, own), other)
+    return World(await with_upload(ctx, own), other)
