@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # replicas of every relay and consumer process under `make up` (make up SCALE=2)
 SCALE ?= 1
 
-.PHONY: install up down status test test-fast lint format contracts bench chaos clean screenshots
+.PHONY: install up down status test test-fast lint format contracts k8s-check bench chaos clean screenshots
 
 install: $(STAMP)
 
@@ -46,9 +46,13 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-contracts: install  ## regenerate JSON Schema, AsyncAPI and Kafka users from schemas/
+contracts: install  ## regenerate JSON Schema, AsyncAPI, Kafka users and the services' Kubernetes manifests
 	$(PY) -m schemas.export
 	$(PY) deploy/strimzi_users.py
+	$(PY) deploy/k8s_services.py
+
+k8s-check: install  ## validate deploy/k8s offline with kubeconform against the schemas in deploy/k8s/schemas
+	$(PY) deploy/k8s_check.py
 
 bench: install  ## performance figures beside naive baselines measured in the same run
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || \
