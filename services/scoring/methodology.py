@@ -1,7 +1,8 @@
 """What a methodology is, and the emission terms several methodologies share.
 
 A methodology is a small pure function over `Workings`; its docstring carries the formula
-(`Formula:`) and the source (`Source:`), which the catalogue publishes verbatim.
+(`Formula:`), the source (`Source:`) and the name it is listed under (`Name:`), which the
+catalogue publishes verbatim.
 """
 
 from __future__ import annotations
@@ -58,15 +59,16 @@ class Methodology:
         calculation: Calculation,
         *,
         id: str,
-        name: str,
         version: str,
         types: tuple[ProjectType, ...],
         required: tuple[str | tuple[str, ...], ...],
+        name: str | None = None,
     ) -> Methodology:
-        """Build a methodology whose formula and source are read from the function's docstring."""
+        """Build a methodology whose formula, source and (unless given) name are read from the
+        function's docstring."""
         return cls(
             id=id,
-            name=name,
+            name=name or _docstring_field(calculation, "Name"),
             version=version,
             formula=_docstring_field(calculation, "Formula"),
             source=_docstring_field(calculation, "Source"),
@@ -115,6 +117,18 @@ class Methodology:
         return result
 
 
+def methodology(
+    version: str, id: str, *types: ProjectType, required: tuple[str | tuple[str, ...], ...]
+) -> Callable[[Calculation], Methodology]:
+    """Declare the decorated calculation a methodology applying to `types`: its identity and
+    the data it needs stand above it, its name, formula and source in its docstring."""
+
+    def declare(calculation: Calculation) -> Methodology:
+        return Methodology.of(calculation, id=id, version=version, types=types, required=required)
+
+    return declare
+
+
 def grid_import_tco2e(w: Workings, mwh: float, name: str) -> float:
     """Emissions of grid electricity a project consumes, with T&D losses (CDM TOOL05)."""
     tco2e = mwh * w.factor(GRID) * (1.0 + w.factor(TDL))
@@ -153,3 +167,10 @@ def auxiliary_tco2e(w: Workings) -> float:
 def displaced_grid_tco2e(w: Workings, mwh: float, name: str = "baseline_grid_tco2e") -> float:
     """Baseline emissions of grid electricity a project displaces: MWh × EF_grid."""
     return w.step(name, mwh * w.factor(GRID), "tCO2e/yr", "MWh × EF_grid")
+
+
+def generation_displacing_grid(w: Workings) -> MethodologyResult:
+    """ER = EG × EF_grid − PE: generation fed to the grid displaces grid power, less what the
+    plant burns or imports (ACM0002 / AMS-I.D; waste-heat power and rooftop PV alike)."""
+    generation = w.need("annual_generation_mwh")
+    return w.result(displaced_grid_tco2e(w, generation), auxiliary_tco2e(w))

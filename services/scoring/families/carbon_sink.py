@@ -10,7 +10,7 @@ from scoring.credit_rules import Credit, Override
 from scoring.factors import FactorSet
 from scoring.families.family import Family
 from scoring.flags import warn
-from scoring.methodology import Methodology
+from scoring.methodology import methodology
 from scoring.workings import FIELD_UNITS, MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -28,9 +28,11 @@ def _removals(w: Workings, default_key: str) -> MethodologyResult:
     return w.result(0.0, -removals)
 
 
+@methodology(VERSION, "sink-afforestation", ProjectType.FORESTRY, required=("area_ha",))
 def afforestation(w: Workings) -> MethodologyResult:
     """New forest removes CO2; without a measured rate the conservative national mean applies.
 
+    Name: Afforestation and reforestation carbon sink
     Formula: ER = ΔC_actual − ΔC_baseline − LE = area ha × rate tCO2e/ha/yr; ΔC_baseline = 0
         (degraded land), LE = 0; default rate 3.3 tCO2e/ha/yr (China forest average)
     Source: UNFCCC AR-ACM0003 / CCER-14-001 (afforestation and reforestation)
@@ -38,9 +40,11 @@ def afforestation(w: Workings) -> MethodologyResult:
     return _removals(w, "sink.forest_default_tco2e_per_ha_yr")
 
 
+@methodology(VERSION, "sink-wetland", ProjectType.WETLAND, required=("area_ha",))
 def wetland_restoration(w: Workings) -> MethodologyResult:
     """Restored wetland stores carbon; the default rate is halved for unnetted methane.
 
+    Name: Wetland protection and restoration carbon sink
     Formula: ER = area ha × rate tCO2e/ha/yr; baseline removals 0, LE = 0; default rate
         2.16 tCO2e/ha/yr (half the world wetland mean net carbon retention)
     Source: IPCC 2013 Wetlands Supplement (inland wetlands) structure; default rate from
@@ -49,24 +53,7 @@ def wetland_restoration(w: Workings) -> MethodologyResult:
     return _removals(w, "sink.wetland_default_tco2e_per_ha_yr")
 
 
-METHODOLOGIES = (
-    Methodology.of(
-        afforestation,
-        id="sink-afforestation",
-        name="Afforestation and reforestation carbon sink",
-        version=VERSION,
-        types=(ProjectType.FORESTRY,),
-        required=("area_ha",),
-    ),
-    Methodology.of(
-        wetland_restoration,
-        id="sink-wetland",
-        name="Wetland protection and restoration carbon sink",
-        version=VERSION,
-        types=(ProjectType.WETLAND,),
-        required=("area_ha",),
-    ),
-)
+METHODOLOGIES = (afforestation, wetland_restoration)
 
 
 def sink_rate_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:

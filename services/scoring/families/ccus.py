@@ -5,7 +5,7 @@ from __future__ import annotations
 from schemas.vocabulary import ProjectFamily, ProjectType
 from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.methodology import Methodology, fuel_combustion_tco2e, grid_import_tco2e
+from scoring.methodology import fuel_combustion_tco2e, grid_import_tco2e, methodology
 from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -13,9 +13,16 @@ MIN_CAPTURE_MWH_PER_T = 0.05
 """Capture with compression needs 0.1-0.4 MWh a tonne of CO2 (IEA GHG): less is not credible."""
 
 
+@methodology(
+    VERSION,
+    "ccus-capture",
+    ProjectType.CCUS,
+    required=("co2_captured_t", "capture_electricity_mwh"),
+)
 def capture_net_of_energy(w: Workings) -> MethodologyResult:
     """Stored CO2 counts only net of the electricity and fuel the capture plant consumes.
 
+    Name: CO2 capture net of capture energy
     Formula: ER = CO2 captured t − capture MWh × EF_grid × (1 + TDL) − capture fuel GJ × EF_CO2;
         storage leakage not modelled (permanent storage assumed)
     Source: CDM modalities for CCS (decision 10/CMP.7); ISO 27919-1 capture performance
@@ -29,16 +36,7 @@ def capture_net_of_energy(w: Workings) -> MethodologyResult:
     return w.result(captured, project)
 
 
-METHODOLOGIES = (
-    Methodology.of(
-        capture_net_of_energy,
-        id="ccus-capture",
-        name="CO2 capture net of capture energy",
-        version=VERSION,
-        types=(ProjectType.CCUS,),
-        required=("co2_captured_t", "capture_electricity_mwh"),
-    ),
-)
+METHODOLOGIES = (capture_net_of_energy,)
 
 
 CAPTURE_ENERGY = ActivityNorm(

@@ -6,7 +6,7 @@ from schemas.vocabulary import Fuel, ProjectFamily, ProjectType
 from scoring.errors import InvalidActivityData
 from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.methodology import Methodology, grid_import_tco2e
+from scoring.methodology import grid_import_tco2e, methodology
 from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -15,9 +15,22 @@ MAX_KM_PER_VEHICLE_YEAR = 200_000.0
 """City buses and heavy trucks run 60,000-150,000 km a year; 200,000 km is ~550 km a day."""
 
 
+@methodology(
+    VERSION,
+    "tr-electric-fleet",
+    ProjectType.EV_BUS,
+    ProjectType.EV_TRUCK,
+    required=(
+        "fleet_size",
+        "annual_km_per_vehicle",
+        "baseline_fuel_l_per_100km",
+        "electricity_kwh_per_100km",
+    ),
+)
 def electric_fleet(w: Workings) -> MethodologyResult:
     """Fuel the replaced vehicles would burn, minus the grid power the new ones draw.
 
+    Name: Electric buses and trucks replacing fossil vehicles
     Formula: EF_km = SFC (L/100 km) / 100 × density × NCV × EF_CO2;
         BE = EF_km × km per vehicle × vehicles;
         PE = vehicles × km × kWh/100 km / 1e5 × EF_grid × (1 + TDL); ER = BE − PE
@@ -43,21 +56,7 @@ def electric_fleet(w: Workings) -> MethodologyResult:
     return w.result(baseline, grid_import_tco2e(w, mwh, "pe_electricity_tco2e"))
 
 
-METHODOLOGIES = (
-    Methodology.of(
-        electric_fleet,
-        id="tr-electric-fleet",
-        name="Electric buses and trucks replacing fossil vehicles",
-        version=VERSION,
-        types=(ProjectType.EV_BUS, ProjectType.EV_TRUCK),
-        required=(
-            "fleet_size",
-            "annual_km_per_vehicle",
-            "baseline_fuel_l_per_100km",
-            "electricity_kwh_per_100km",
-        ),
-    ),
-)
+METHODOLOGIES = (electric_fleet,)
 
 
 DISTANCE = ActivityNorm(

@@ -10,7 +10,7 @@ from scoring.credit_rules import Override, bound
 from scoring.factors import FactorSet
 from scoring.families.family import Family
 from scoring.flags import reject, warn
-from scoring.methodology import Methodology, displaced_grid_tco2e
+from scoring.methodology import displaced_grid_tco2e, methodology
 from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -18,9 +18,16 @@ HOURS_PER_YEAR = 8760.0
 PUE_BEST_PRACTICE = 1.1  # the best PUE reported for a working data centre
 
 
+@methodology(
+    VERSION,
+    "dc-pue",
+    ProjectType.DATA_CENTRE_PUE,
+    required=("it_load_kw", "pue_before", "pue_after"),
+)
 def pue_improvement(w: Workings) -> MethodologyResult:
     """Overhead electricity saved by a PUE improvement at constant IT load.
 
+    Name: Data-centre PUE improvement
     Formula: MWh saved = IT load kW × (PUE_before − PUE_after) × 8,760 h / 1,000;
         ER = MWh saved × EF_grid; PE = LE = 0
     Source: UNFCCC AMS-II.C (demand-side efficiency); PUE as defined in GB 40879-2021
@@ -33,16 +40,7 @@ def pue_improvement(w: Workings) -> MethodologyResult:
     return w.result(displaced_grid_tco2e(w, saved), 0.0)
 
 
-METHODOLOGIES = (
-    Methodology.of(
-        pue_improvement,
-        id="dc-pue",
-        name="Data-centre PUE improvement",
-        version=VERSION,
-        types=(ProjectType.DATA_CENTRE_PUE,),
-        required=("it_load_kw", "pue_before", "pue_after"),
-    ),
-)
+METHODOLOGIES = (pue_improvement,)
 
 
 def pue_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:

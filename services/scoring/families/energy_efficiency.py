@@ -12,9 +12,9 @@ from scoring.families.family import Family
 from scoring.flags import reject, warn
 from scoring.methodology import (
     COAL_PER_TCE,
-    Methodology,
-    auxiliary_tco2e,
     displaced_grid_tco2e,
+    generation_displacing_grid,
+    methodology,
 )
 from scoring.workings import MethodologyResult, Workings
 
@@ -43,29 +43,53 @@ def savings_tco2e(w: Workings) -> float:
     return total
 
 
+@methodology(
+    VERSION,
+    "ee-energy-savings",
+    ProjectType.ENERGY_EFFICIENCY,
+    required=(("energy_saved_tce", "electricity_saved_mwh"),),
+)
 def energy_savings(w: Workings) -> MethodologyResult:
     """Saved fuel and electricity are emissions that no longer happen.
 
+    Name: Energy efficiency: fuel and electricity saved
     Formula: ER = tce saved × EF_coal(tCO2/tce) + MWh saved × EF_grid; PE = LE = 0
     Source: UNFCCC AMS-II.C / AMS-II.D (energy efficiency; small-scale limit 60 GWh/yr)
     """
     return w.result(savings_tco2e(w), 0.0)
 
 
+@methodology(
+    VERSION,
+    "ee-waste-heat-power",
+    ProjectType.WASTE_HEAT_POWER,
+    required=("annual_generation_mwh",),
+)
 def waste_heat_power(w: Workings) -> MethodologyResult:
     """Power from recovered waste heat displaces grid power.
 
+    Name: Waste-heat power generation
     Formula: ER = EG × EF_grid − PE;
         PE = auxiliary fossil GJ × EF_CO2 + grid import MWh × EF_grid × (1 + TDL)
     Source: UNFCCC ACM0012 (waste energy recovery) / AMS-III.Q
     """
-    generation = w.need("annual_generation_mwh")
-    return w.result(displaced_grid_tco2e(w, generation), auxiliary_tco2e(w))
+    return generation_displacing_grid(w)
 
 
+@methodology(
+    VERSION,
+    "ee-coal-unit-upgrade",
+    ProjectType.COAL_POWER_UPGRADE,
+    required=(
+        "coal_rate_before_gce_per_kwh",
+        "coal_rate_after_gce_per_kwh",
+        "annual_generation_mwh",
+    ),
+)
 def coal_unit_upgrade(w: Workings) -> MethodologyResult:
     """A lower coal rate on the same output burns less coal.
 
+    Name: Coal power unit energy-saving upgrade
     Formula: ER = (rate_before − rate_after) gce/kWh × EG MWh / 1,000 × EF_coal(tCO2/tce);
         BE = rate_before × EG / 1,000 × EF_coal; PE = rate_after × EG / 1,000 × EF_coal
     Source: UNFCCC AM0061 (efficiency improvement in existing power plants) / AMS-II.B
@@ -83,36 +107,7 @@ def coal_unit_upgrade(w: Workings) -> MethodologyResult:
     return w.result(baseline_tce * ef, project_tce * ef)
 
 
-METHODOLOGIES = (
-    Methodology.of(
-        energy_savings,
-        id="ee-energy-savings",
-        name="Energy efficiency: fuel and electricity saved",
-        version=VERSION,
-        types=(ProjectType.ENERGY_EFFICIENCY,),
-        required=(("energy_saved_tce", "electricity_saved_mwh"),),
-    ),
-    Methodology.of(
-        waste_heat_power,
-        id="ee-waste-heat-power",
-        name="Waste-heat power generation",
-        version=VERSION,
-        types=(ProjectType.WASTE_HEAT_POWER,),
-        required=("annual_generation_mwh",),
-    ),
-    Methodology.of(
-        coal_unit_upgrade,
-        id="ee-coal-unit-upgrade",
-        name="Coal power unit energy-saving upgrade",
-        version=VERSION,
-        types=(ProjectType.COAL_POWER_UPGRADE,),
-        required=(
-            "coal_rate_before_gce_per_kwh",
-            "coal_rate_after_gce_per_kwh",
-            "annual_generation_mwh",
-        ),
-    ),
-)
+METHODOLOGIES = (energy_savings, waste_heat_power, coal_unit_upgrade)
 
 
 def coal_rate_checks(p: ProjectSpec, annual_tco2e: float) -> list[Flag]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from schemas.vocabulary import ProjectFamily, ProjectType
 from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.methodology import Methodology, auxiliary_tco2e, displaced_grid_tco2e
+from scoring.methodology import auxiliary_tco2e, displaced_grid_tco2e, methodology
 from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -13,9 +13,16 @@ MAX_STORAGE_CYCLES_PER_YEAR = 550.0
 """Grid batteries cycle at most once or twice a day: 1.5 full cycles a day all year."""
 
 
+@methodology(
+    VERSION,
+    "st-avoided-curtailment",
+    ProjectType.ENERGY_STORAGE,
+    required=("curtailment_avoided_mwh",),
+)
 def avoided_curtailment(w: Workings) -> MethodologyResult:
     """Delivered energy that would have been curtailed displaces grid power; arbitrage does not.
 
+    Name: Energy storage: avoided renewable curtailment
     Formula: ER = curtailment avoided MWh (delivered to the grid) × EF_grid − PE;
         PE = grid charging or auxiliary MWh × EF_grid × (1 + TDL)
     Source: ACM0002 displacement logic applied to avoided curtailment only; no approved
@@ -26,16 +33,7 @@ def avoided_curtailment(w: Workings) -> MethodologyResult:
     return w.result(displaced_grid_tco2e(w, delivered), auxiliary_tco2e(w))
 
 
-METHODOLOGIES = (
-    Methodology.of(
-        avoided_curtailment,
-        id="st-avoided-curtailment",
-        name="Energy storage: avoided renewable curtailment",
-        version=VERSION,
-        types=(ProjectType.ENERGY_STORAGE,),
-        required=("curtailment_avoided_mwh",),
-    ),
-)
+METHODOLOGIES = (avoided_curtailment,)
 
 
 CYCLES = ActivityNorm(

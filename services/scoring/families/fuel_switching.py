@@ -7,10 +7,10 @@ from schemas.vocabulary import Fuel, ProjectFamily, ProjectType
 from scoring.errors import InvalidActivityData
 from scoring.families.family import Family
 from scoring.methodology import (
-    Methodology,
     auxiliary_tco2e,
     fuel_combustion_tco2e,
     fuel_energy_gj,
+    methodology,
 )
 from scoring.workings import MethodologyResult, Workings
 
@@ -29,9 +29,20 @@ def _baseline_gj(w: Workings, fuel: Fuel) -> float:
     return fuel_energy_gj(w, fuel, w.need("baseline_fuel_t"), "baseline_fuel_energy_gj")
 
 
+@methodology(
+    VERSION,
+    "fs-fuel-switch",
+    ProjectType.FUEL_SWITCH,
+    required=(
+        "baseline_fuel",
+        ("baseline_fuel_gj", "baseline_fuel_t"),
+        ("project_fuel_gj", "project_electricity_mwh"),
+    ),
+)
 def fuel_switch(w: Workings) -> MethodologyResult:
     """The old fuel's emissions are the baseline; the new fuel or grid power the project side.
 
+    Name: Fuel switching to natural gas or electricity
     Formula: BE = baseline fuel (GJ, or t × NCV) × EF_CO2(baseline fuel);
         PE = project fuel GJ × EF_CO2(project fuel) + MWh × EF_grid × (1 + TDL); ER = BE − PE
     Source: UNFCCC ACM0009 / AMS-III.B (fossil fuel switch); CDM TOOL05 for electricity
@@ -42,20 +53,7 @@ def fuel_switch(w: Workings) -> MethodologyResult:
     return w.result(baseline, auxiliary_tco2e(w))
 
 
-METHODOLOGIES = (
-    Methodology.of(
-        fuel_switch,
-        id="fs-fuel-switch",
-        name="Fuel switching to natural gas or electricity",
-        version=VERSION,
-        types=(ProjectType.FUEL_SWITCH,),
-        required=(
-            "baseline_fuel",
-            ("baseline_fuel_gj", "baseline_fuel_t"),
-            ("project_fuel_gj", "project_electricity_mwh"),
-        ),
-    ),
-)
+METHODOLOGIES = (fuel_switch,)
 
 
 def coal_phase_out_targets(p: ProjectSpec) -> tuple[str, ...]:

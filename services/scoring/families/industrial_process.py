@@ -5,7 +5,7 @@ from __future__ import annotations
 from schemas.vocabulary import ProjectFamily, ProjectType
 from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.methodology import Methodology, auxiliary_tco2e
+from scoring.methodology import auxiliary_tco2e, methodology
 from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -13,9 +13,16 @@ MIN_EAF_MWH_PER_T = 0.25
 """Scrap-based arc furnaces use 0.35-0.6 MWh a tonne of steel (worldsteel): less is not credible."""
 
 
+@methodology(
+    VERSION,
+    "ind-scrap-eaf",
+    ProjectType.EAF_STEEL,
+    required=("steel_output_t", "scrap_share", "project_electricity_mwh"),
+)
 def scrap_eaf_steel(w: Workings) -> MethodologyResult:
     """Scrap melted in an arc furnace avoids the BF-BOF route for that share of output.
 
+    Name: Scrap-based electric-arc furnace steel
     Formula: BE = steel t × scrap share × EF_BF-BOF (tCO2/t crude steel);
         PE = EAF grid MWh × EF_grid × (1 + TDL) + fossil GJ × EF_CO2; ER = BE − PE
     Source: baseline-intensity approach with ISO 14404-1/-2 route boundaries; no approved
@@ -29,16 +36,7 @@ def scrap_eaf_steel(w: Workings) -> MethodologyResult:
     return w.result(baseline, auxiliary_tco2e(w))
 
 
-METHODOLOGIES = (
-    Methodology.of(
-        scrap_eaf_steel,
-        id="ind-scrap-eaf",
-        name="Scrap-based electric-arc furnace steel",
-        version=VERSION,
-        types=(ProjectType.EAF_STEEL,),
-        required=("steel_output_t", "scrap_share", "project_electricity_mwh"),
-    ),
-)
+METHODOLOGIES = (scrap_eaf_steel,)
 
 
 FURNACE_ENERGY = ActivityNorm(

@@ -9,7 +9,12 @@ from schemas.scoring import Flag
 from schemas.vocabulary import ProjectFamily, ProjectType
 from scoring.families.family import Family
 from scoring.flags import warn
-from scoring.methodology import Methodology, auxiliary_tco2e, displaced_grid_tco2e
+from scoring.methodology import (
+    auxiliary_tco2e,
+    displaced_grid_tco2e,
+    generation_displacing_grid,
+    methodology,
+)
 from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
@@ -17,54 +22,72 @@ HYDRO_PD_NO_EMISSIONS_W_PER_M2 = 10.0
 HYDRO_PD_ELIGIBLE_W_PER_M2 = 4.0
 
 
-def _displacement(w: Workings) -> MethodologyResult:
-    generation = w.need("annual_generation_mwh")
-    return w.result(displaced_grid_tco2e(w, generation), auxiliary_tco2e(w))
-
-
+@methodology(
+    VERSION,
+    "re-wind-solar",
+    ProjectType.WIND,
+    ProjectType.SOLAR_PV,
+    required=("annual_generation_mwh",),
+)
 def wind_solar_power(w: Workings) -> MethodologyResult:
     """Wind and solar farms displace grid power; only auxiliary fossil fuel and imports count.
 
+    Name: Grid-connected wind and solar power
     Formula: ER = EG × EF_grid − PE; LE = 0;
         PE = fossil fuel GJ × EF_CO2 + grid import MWh × EF_grid × (1 + TDL)
     Source: UNFCCC ACM0002 (large scale) / AMS-I.D (small scale); CCER-01-001 (offshore wind)
     """
-    return _displacement(w)
+    return generation_displacing_grid(w)
 
 
+@methodology(VERSION, "re-geothermal", ProjectType.GEOTHERMAL, required=("annual_generation_mwh",))
 def geothermal_power(w: Workings) -> MethodologyResult:
     """Geothermal power displaces grid power; non-condensable gases are not modelled.
 
+    Name: Geothermal power
     Formula: ER = EG × EF_grid − PE; LE = 0;
         PE = fossil fuel GJ × EF_CO2 + grid import MWh × EF_grid × (1 + TDL)
     Source: UNFCCC ACM0002 (geothermal plants) / AMS-I.D
     """
-    return _displacement(w)
+    return generation_displacing_grid(w)
 
 
+@methodology(VERSION, "re-biomass", ProjectType.BIOMASS, required=("annual_generation_mwh",))
 def biomass_power(w: Workings) -> MethodologyResult:
     """Biomass residues replace grid power; co-fired fossil fuel is project emissions.
 
+    Name: Biomass residue power
     Formula: ER = EG × EF_grid − PE; LE = 0;
         PE = co-fired fossil GJ × EF_CO2 + grid import MWh × EF_grid × (1 + TDL)
     Source: UNFCCC ACM0018 (biomass residues, power only) / AMS-I.D
     """
-    return _displacement(w)
+    return generation_displacing_grid(w)
 
 
+@methodology(
+    VERSION, "re-waste-to-energy", ProjectType.WASTE_TO_ENERGY, required=("annual_generation_mwh",)
+)
 def waste_to_energy_power(w: Workings) -> MethodologyResult:
     """Waste incineration power credited for displaced grid power only (no landfill methane).
 
+    Name: Waste-to-energy power (electricity component)
     Formula: ER = EG × EF_grid − PE; LE = 0;
         PE = auxiliary fossil GJ × EF_CO2 + grid import MWh × EF_grid × (1 + TDL)
     Source: UNFCCC ACM0022 (electricity component only; avoided landfill methane not credited)
     """
-    return _displacement(w)
+    return generation_displacing_grid(w)
 
 
+@methodology(
+    VERSION,
+    "re-hydro",
+    ProjectType.HYDRO,
+    required=("annual_generation_mwh", "capacity_mw", "reservoir_area_km2"),
+)
 def hydro_power(w: Workings) -> MethodologyResult:
     """Hydro displaces grid power; reservoir emissions follow the power-density rule.
 
+    Name: Grid-connected hydro power with reservoir power-density rule
     Formula: ER = EG × EF_grid − PE_res − PE_aux; PD = capacity / flooded area;
         PD > 10 W/m² → PE_res = 0; 4 < PD ≤ 10 → PE_res = 0.090 tCO2e/MWh × EG;
         PD ≤ 4 W/m² → not eligible, no reduction credited
@@ -89,46 +112,11 @@ def hydro_power(w: Workings) -> MethodologyResult:
 
 
 METHODOLOGIES = (
-    Methodology.of(
-        wind_solar_power,
-        id="re-wind-solar",
-        name="Grid-connected wind and solar power",
-        version=VERSION,
-        types=(ProjectType.WIND, ProjectType.SOLAR_PV),
-        required=("annual_generation_mwh",),
-    ),
-    Methodology.of(
-        hydro_power,
-        id="re-hydro",
-        name="Grid-connected hydro power with reservoir power-density rule",
-        version=VERSION,
-        types=(ProjectType.HYDRO,),
-        required=("annual_generation_mwh", "capacity_mw", "reservoir_area_km2"),
-    ),
-    Methodology.of(
-        biomass_power,
-        id="re-biomass",
-        name="Biomass residue power",
-        version=VERSION,
-        types=(ProjectType.BIOMASS,),
-        required=("annual_generation_mwh",),
-    ),
-    Methodology.of(
-        geothermal_power,
-        id="re-geothermal",
-        name="Geothermal power",
-        version=VERSION,
-        types=(ProjectType.GEOTHERMAL,),
-        required=("annual_generation_mwh",),
-    ),
-    Methodology.of(
-        waste_to_energy_power,
-        id="re-waste-to-energy",
-        name="Waste-to-energy power (electricity component)",
-        version=VERSION,
-        types=(ProjectType.WASTE_TO_ENERGY,),
-        required=("annual_generation_mwh",),
-    ),
+    wind_solar_power,
+    hydro_power,
+    biomass_power,
+    geothermal_power,
+    waste_to_energy_power,
 )
 
 
