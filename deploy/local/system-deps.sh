@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Java 17, Maven and PostgreSQL 15 binaries are what the local launchers need; the console's
 # browser tests drive the distribution's Chromium (with CJK fonts for Chinese pages) and fetch
-# axe-core with npm; Go builds the Kubernetes manifest checker.
+# axe-core with npm.
 # Installs what is missing when run as root on Debian; otherwise says what to install.
 set -euo pipefail
 
@@ -14,10 +14,6 @@ fi
 command -v python3.11 >/dev/null 2>&1 || missing+=(python3.11 python3.11-venv)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
-# Go builds kubeconform, which validates deploy/k8s (make k8s-check).
-if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
-    missing+=(golang-go)
-fi
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     missing+=(fonts-noto-cjk)
 fi
