@@ -32,6 +32,7 @@ from schemas.project import ProjectVersion
 from servicekit.auth import Role
 from servicekit.db import Connection, Executor
 from servicekit.errors import Forbidden, TooMany, Unprocessable
+from servicekit.idempotency import record_effect
 from servicekit.outbox import enqueue
 from servicekit.rls import SYSTEM, acting_for, insert_many
 
@@ -115,6 +116,7 @@ async def create_job(
             "SELECT pg_advisory_xact_lock(7241, hashtext($1::uuid::text))", enterprise_id
         )
         await ensure_capacity(con, enterprise_id, max_running)
+        await record_effect(con)  # a retried upload with its Idempotency-Key never doubles
         await con.execute(
             "INSERT INTO intake_jobs (id, enterprise_id, format, status)"
             " VALUES ($1, $2, $3, 'queued')",

@@ -27,6 +27,7 @@ from servicekit.db import create_pool
 from servicekit.http_consumer_lag import consumer_lag_router
 from servicekit.http_errors import install_error_handlers
 from servicekit.http_guards import BodyLimit, check_request
+from servicekit.http_idempotency import IdempotencyKeys
 from servicekit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from servicekit.ratelimit import TokenBuckets, limit_writes
 from servicekit.settings import ServiceSettings
@@ -88,6 +89,7 @@ def create_app(
     app.state.write_buckets = TokenBuckets(settings.rate_limit_writes_per_minute)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, overrides=body_limits)
+    app.add_middleware(IdempotencyKeys, ttl_hours=settings.idempotency_key_ttl_hours)
     _add_metrics_middleware(app, settings.service_name)
     app.include_router(operational_router())
     guards = [Depends(limit_writes), Depends(check_request)]

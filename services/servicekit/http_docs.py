@@ -15,6 +15,8 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 
+from servicekit.idempotency import KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN
+
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 DESCRIPTIONS = {
     400: "The body cannot be read (not UTF-8 or not JSON)",
@@ -54,10 +56,26 @@ def _problem(description: str, media_type: str) -> dict[str, Any]:
     return {"description": description, "content": {media_type: {"schema": ref}}}
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retry safe: the same key with the same request replays the first answer"
+        " (with `Idempotent-Replayed: true`); with another request it answers 422. Scoped to"
+        " the caller's tenant; expires after IDEMPOTENCY_KEY_TTL_HOURS (24 by default)."
+    ),
+    "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN, "maxLength": 257},
+}
+
+
 def rewrite(schema: dict[str, Any], model: type[BaseModel], media_type: str) -> None:
-    """Document every operation's possible problems, and nothing else, as `model`."""
+    """Document every operation's possible problems, and nothing else, as `model`; every POST
+    that takes a token documents the Idempotency-Key header (servicekit.http_idempotency)."""
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
+            if method == "post" and operation.get("security"):
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
             responses: dict[str, Any] = operation.setdefault("responses", {})
             declared = {
                 int(code) for code in responses if code.isdigit() and 400 <= int(code) < 500

@@ -127,17 +127,19 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status, exc.message, request.url.path, field=exc.field)
 
 
-def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    log.warning(
-        "database unavailable; answered 503",
-        extra={"path": request.url.path, "error": repr(exc)},
-    )
+def database_unavailable(path: str, exc: BaseException) -> JSONResponse:
+    """503 with Retry-After: the answer to any layer meeting a database outage."""
+    log.warning("database unavailable; answered 503", extra={"path": path, "error": repr(exc)})
     return problem_response(
         503,
         "the database is unavailable; retry later",
-        request.url.path,
+        path,
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
+
+
+def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    return database_unavailable(request.url.path, exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

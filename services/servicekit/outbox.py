@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from schemas.catalog import TOPIC_OF_EVENT
 from schemas.envelope import Envelope, EventData
 from servicekit.db import COPY_THRESHOLD, Connection, insert_rows
+from servicekit.idempotency import record_effect
 from servicekit.logs import traceparent_var
 from servicekit.tracing import current_traceparent
 
@@ -58,9 +59,12 @@ async def enqueue(
     source: str,
     traceparent: str | None = None,
 ) -> list[uuid.UUID]:
-    """Stage events for the relay; they leave only if the surrounding transaction commits."""
+    """Stage events for the relay; they leave only if the surrounding transaction commits.
+
+    A request's Idempotency-Key commits with them (servicekit.idempotency)."""
     if not events:
         return []
+    await record_effect(con)
     rows = [_row(e, source, traceparent) for e in events]
     if len(rows) >= COPY_THRESHOLD:
         await insert_rows(con, "outbox", _COLUMNS, rows)

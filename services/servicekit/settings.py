@@ -52,6 +52,9 @@ class ServiceSettings(KafkaSettings):
     rate_limit_writes_per_minute: int = Field(
         default=6000, ge=1, le=10_000_000, alias="RATE_LIMIT_WRITES_PER_MINUTE"
     )
+    idempotency_key_ttl_hours: int = Field(
+        default=24, ge=1, le=24 * 30, alias="IDEMPOTENCY_KEY_TTL_HOURS"
+    )
 
     @property
     def is_development(self) -> bool:

@@ -6,6 +6,7 @@ running app, started by Schemathesis's ASGI client under its own lifespan, answe
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 from schemathesis import Case
 from schemathesis.core.parameters import ParameterLocation
 
+from servicekit.idempotency import KEY_PATTERN
 from tests.security.apps import offline_app
 
 BASE_URL = "http://testserver"
@@ -93,7 +95,19 @@ class FuzzTarget:
         # Auth probes go through the schema's transport, so the schema must know the app too.
         case.operation.app = case.operation.schema.app = self.app
         _drop_unknown_query(case)
+        _fresh_idempotency_key(case)
         return case.call_and_validate(headers=dict(self.headers))
+
+
+def _fresh_idempotency_key(case: AnyCase) -> None:
+    """A generated Idempotency-Key that is well formed gets a unique prefix: generators repeat
+    short strings, and a key repeated with another body is rightly refused (422), which is the
+    integration tests' subject (tests/integration/test_idempotency_keys.py), not a finding.
+    Malformed keys stay as generated, so negative cases still meet the header's own check."""
+    headers: Any = case.headers or {}
+    key = headers.get("Idempotency-Key")
+    if isinstance(key, str) and re.match(KEY_PATTERN, key):
+        headers["Idempotency-Key"] = f"{uuid.uuid4()}{key.strip(chr(34))}"[:255]
 
 
 def _drop_unknown_query(case: AnyCase) -> None:

@@ -6,6 +6,7 @@ the answer). Zero cross-tenant writes: after a refused write the owner re-reads 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -127,3 +128,54 @@ def test_every_api_route_has_a_matrix_row(service: str) -> None:
     rows = {row.key for row in MATRICES[service].rows}
     assert routes - rows == set(), "routes without a matrix row"
     assert rows - routes == set(), "matrix rows for routes that no longer exist"
+
+
+COUNTERPART = {
+    Caller.ENTERPRISE_OWN: Caller.ENTERPRISE_OTHER,
+    Caller.LENDER_OWN: Caller.LENDER_OTHER,
+    Caller.REGULATOR: Caller.ADMIN,
+    Caller.ADMIN: Caller.REGULATOR,
+}
+
+
+async def _post(
+    client: httpx.AsyncClient,
+    row: Endpoint,
+    world: World,
+    headers: dict[str, str],
+    kwargs: dict[str, Any],
+) -> httpx.Response:
+    sent = dict(kwargs)
+    headers = headers | sent.pop("headers", {})
+    return await client.request(row.method, row.url(world), headers=headers, **sent)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("matrix", list(MATRICES.values()), ids=list(MATRICES))
+async def test_an_idempotency_key_replays_only_to_the_caller_that_used_it(
+    matrix: ServiceMatrix, seed_context: SeedContext
+) -> None:
+    """Every POST row: the caller it serves sends it with a key, and its retry replays the
+    answer; the same role of the other tenant (or the other reader) sends the very same request
+    with the very same key and is served afresh, never the first caller's answer
+    (servicekit.http_idempotency scopes keys to the tenant)."""
+    world = await matrix.seed(seed_context)
+    client = seed_context.clients[matrix.service]
+    stored = 0
+    for row in (r for r in matrix.rows if r.method == "POST"):
+        user = next((c for c in COUNTERPART if row.expect[c] < 300), row.owner)
+        key, kwargs = {"Idempotency-Key": str(uuid.uuid4())}, row.request_kwargs(world)
+        own = headers_for(user, world, seed_context.mint) | key
+        first = await _post(client, row, world, own, kwargs)
+        if first.is_success:
+            stored += 1
+            retry = await _post(client, row, world, own, kwargs)
+            assert retry.headers.get("idempotent-replayed") == "true", (row.path, retry.text)
+            assert (retry.status_code, retry.content) == (first.status_code, first.content)
+        stranger = COUNTERPART[user]
+        theirs = headers_for(stranger, world, seed_context.mint) | key
+        answer = await _post(client, row, world, theirs, kwargs)
+        assert "idempotent-replayed" not in answer.headers, (row.path, answer.text)
+        if stranger not in row.entitled():
+            assert world.own.marker not in answer.text, (row.path, "another tenant's data leaked")
+    assert stored, f"no POST of {matrix.service} succeeded for the caller it serves"
