@@ -2,7 +2,8 @@
 
 Pages are discovered from each role's home page and its navigation, one page per path shape
 (a project's detail page stands for all of them), so a page added to the console is checked
-and photographed without being listed here.
+and photographed without being listed here. A page only a form leads to (a bulk upload's
+progress) is reached by filling that form, as a person would (`FORM_PAGES`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from playwright.async_api import Page
+from playwright.async_api import FilePayload, Page
 
 ROLE_HOME = {"enterprise": "/enterprise", "lender": "/bank", "regulator": "/regulator"}
 ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+")
@@ -81,12 +82,36 @@ async def links_on(page: Page, prefix: str) -> list[str]:
     return found
 
 
+# Two lines the registry refuses (no project is registered), so the progress page has
+# per-line errors to show and the organisation's data is left as it was.
+REFUSED_LINES = (
+    '{"name": "湘江光伏（示例，字段不全）", "type": "solar_pv", "tenor_months": 0}\n'
+    '{"name": "Xiangjiang wind (sample, incomplete)", "type": "wind", "capex_cny": "-1"}\n'
+).encode()
+
+
+async def upload_progress_page(page: Page) -> str:
+    """A bulk upload's progress page: the upload form sent with lines all refused."""
+    await page.goto("/enterprise/uploads")
+    file = FilePayload(name="projects.jsonl", mimeType="application/x-ndjson", buffer=REFUSED_LINES)
+    await page.set_input_files('input[name="file"]', files=[file])
+    await page.click('form[action="/enterprise/uploads"] button[type="submit"]')
+    await page.wait_for_url("**/enterprise/uploads/*")
+    return urlsplit(page.url).path
+
+
+FORM_PAGES = {"enterprise": (upload_progress_page,)}
+
+
 async def role_pages(page: Page, role: str, limit: int = 30) -> list[str]:
-    """Every page of the role reachable from its home, one per path shape, home first."""
+    """Every page of the role reachable from its home or through its forms (FORM_PAGES), one
+    per path shape, home first."""
     home = ROLE_HOME[role]
     seen_shapes: set[str] = set()
     pages: list[str] = []
     queue = [home]
+    for reach in FORM_PAGES.get(role, ()):
+        queue.append(await reach(page))
     while queue and len(pages) < limit:
         path = queue.pop(0)
         key = shape(path)

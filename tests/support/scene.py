@@ -1,6 +1,7 @@
 """A small world for the console's pages to show: a lender with a mandate, an enterprise with a
-project matched to it, a carbon-reduction-facility loan offered and drawn in 2026Q1, all through
-the services' public APIs."""
+project matched to it, a carbon-reduction-facility loan offered and partly drawn in 2026Q1 (so
+the offer is still open and its owner may decline the rest), all through the services' public
+APIs."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ async def build_scene(platform: dict[str, ServiceProcess], mint: Any, **project:
         )
         deal = await deal_for(services["matching"], lender, as_lender, created["project_id"])  # type: ignore[arg-type]
         answers = f"/v1/deals/{deal['deal_id']}/responses"
-        offer = offer_body("8000000.00", instrument="carbon_reduction_facility_loan")
+        offer = offer_body("10000000.00", instrument="carbon_reduction_facility_loan")
         await posted(services["matching"], answers, offer, as_lender)
         await posted(services["matching"], answers, tranche_body("8000000.00"), as_lender)
     return Scene(enterprise, lender, created["project_id"], deal["deal_id"])
