@@ -23,7 +23,7 @@ def main(
     outcomes = asyncio.run(run_suite(size, str(keys), faults))
     typer.echo("")
     typer.echo(table(outcomes))
-    if any(o.lost or o.duplicated for o in outcomes):
+    if not all(o.sound for o in outcomes):
         raise typer.Exit(1)
 
 

@@ -3,16 +3,20 @@ then a checker over the end state (`make chaos`; a small size runs inside `make 
 
 The platform runs as OS processes on the three-broker Kafka cluster (replication 3,
 `min.insync.replicas=2`) and the local PostgreSQL: registry API and relay, two scoring consumer
-replicas in one group and scoring's relay, matching's API, consumer and relay. For each fault a
-new enterprise registers projects through the API and the rest by bulk intake, a new lender's
-mandate asks for exactly that kind of project, and while the workload runs the fault is
-injected and healed. The checker then asks, Jepsen-style, of the end state alone:
+replicas in one group and scoring's relay, matching's API, consumer and relay, audit's API and
+ledger consumer. For each fault a new enterprise registers projects through the API and the rest
+by bulk intake, a new lender's mandate asks for exactly that kind of project, and while the
+workload runs the fault is injected and healed. The clients retry blindly with an
+Idempotency-Key (a registration after a 503 or a dropped connection, the upload likewise), as
+any client may. The checker then asks, Jepsen-style, of the end state alone:
 
 - lost: accepted registrations that are not registered, not scored (current score), or that a
-  brute-force recomputation says must be a deal and are not in the lender's feed;
+  brute-force recomputation says must be a deal and are not in the lender's feed; and events
+  the registry, scoring and matching published about them that the audit ledger lacks;
 - duplicated: projects with more than one current score, more than one deal for the lender, or
-  a deal announced more than once in the lender's feed; and deals the recomputation does not
-  expect at all.
+  a deal announced more than once in the lender's feed; deals the recomputation does not
+  expect at all; and events sealed in the ledger more than once;
+- and the ledger must verify (GET /v1/ledger/verify answers ok) once the fault has healed.
 """
 
 from __future__ import annotations
@@ -78,7 +82,7 @@ class Platform:
         }
 
     def start(self) -> Platform:
-        for service in ("registry", "scoring", "matching"):
+        for service in ("registry", "scoring", "matching", "audit"):
             ServiceProcess(service, "migrate", self.env).run_to_end(timeout_s=300)
         self.processes = {
             "registry-api": ServiceProcess("registry", "api", self.env, port=free_port()),
@@ -89,6 +93,8 @@ class Platform:
             "matching-api": ServiceProcess("matching", "api", self.env, port=free_port()),
             "matching-consume": ServiceProcess("matching", "consume", self.env),
             "matching-relay": ServiceProcess("matching", "relay", self.env),
+            "audit-api": ServiceProcess("audit", "api", self.env, port=free_port()),
+            "audit-consume": ServiceProcess("audit", "consume", self.env),
         }
         for process in self.processes.values():
             process.start()
@@ -189,17 +195,25 @@ class Outcome:
     duplicated: int
     p99_ms: float
     recover_s: float
+    ledger_ok: bool = False
     detail: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sound(self) -> bool:
+        """Nothing lost, nothing doubled, and the ledger verifies."""
+        return self.lost == 0 and self.duplicated == 0 and self.ledger_ok
 
     def row(self) -> str:
         return (
             f"{self.fault:<30} {self.accepted:>9} {self.lost:>6} {self.duplicated:>11}"
-            f" {self.p99_ms:>10.0f} {self.recover_s:>11.1f}"
+            f" {'ok' if self.ledger_ok else 'BROKEN':>7} {self.p99_ms:>10.0f}"
+            f" {self.recover_s:>11.1f}"
         )
 
 
 HEADER = (
-    f"{'fault':<30} {'accepted':>9} {'lost':>6} {'duplicated':>11} {'p99 ms':>10} {'recover s':>11}"
+    f"{'fault':<30} {'accepted':>9} {'lost':>6} {'duplicated':>11} {'ledger':>7} {'p99 ms':>10}"
+    f" {'recover s':>11}"
 )
 
 
@@ -234,9 +248,8 @@ class Workload:
             assert created.status_code == 201, created.text
             through_api = max(1, self.size // 10)
             rows = b"\n".join(orjson.dumps(_project(i)) for i in range(through_api, self.size))
-            job = await client.post(
-                "/v1/intake-jobs", content=rows, headers={"content-type": "application/x-ndjson"}
-            )
+            upload = {"content-type": "application/x-ndjson"}
+            job = await retried(client, "/v1/intake-jobs", content=rows, headers=upload)
             assert job.status_code == 202, job.text
             queue = list(range(through_api))
             await asyncio.gather(*(self._register(client, queue) for _ in range(4)))
@@ -244,48 +257,13 @@ class Workload:
             self.accepted += int(status["accepted_rows"])
 
     async def _register(self, client: httpx.AsyncClient, queue: list[int]) -> None:
-        """A careful client: after a 503 it waits for Retry-After and, before sending again,
-        looks for the project among its own (the connection may have dropped after the commit,
-        so a 503 does not prove nothing was registered). A 500 is a failure of the platform."""
+        """Each project once, retried blindly under one Idempotency-Key until it is accepted."""
         while queue:
             i = queue.pop()
-            while True:
-                sent = time.monotonic()
-                try:
-                    answer = await client.post("/v1/projects", json=_project(i))
-                except httpx.TransportError:
-                    await asyncio.sleep(1)
-                    continue
-                self.latencies.append((sent, (time.monotonic() - sent) * 1000))
-                if answer.status_code == 201:
-                    self.accepted += 1
-                    break
-                assert answer.status_code == 503, (answer.status_code, answer.text)
-                await asyncio.sleep(float(answer.headers["Retry-After"]) / 5)
-                if await self._registered(client, _project(i)["name"]):
-                    self.accepted += 1
-                    break
+            answer = await retried(client, "/v1/projects", json=_project(i), timed=self.latencies)
+            assert answer.status_code in (201, LOST_ANSWER), (answer.status_code, answer.text)
+            self.accepted += 1
             await asyncio.sleep(0.05)
-
-    async def _registered(self, client: httpx.AsyncClient, name: str) -> bool:
-        """Whether one of the enterprise's projects has this name (the workload's are unique)."""
-        params: dict[str, str | int] = {"limit": 500}
-        while True:
-            try:
-                page = await client.get("/v1/projects", params=params)
-            except httpx.TransportError:
-                await asyncio.sleep(1)
-                continue
-            if page.status_code == 503:
-                await asyncio.sleep(1)
-                continue
-            assert page.status_code == 200, page.text
-            body = page.json()
-            if any(item["project"].get("name") == name for item in body["items"]):
-                return True
-            if not body.get("next_cursor"):
-                return False
-            params["after"] = body["next_cursor"]
 
     async def _intake_done(self, client: httpx.AsyncClient, job_id: str) -> dict[str, Any]:
         deadline = time.monotonic() + SETTLE_TIMEOUT_S
@@ -298,6 +276,38 @@ class Workload:
                 pass
             await asyncio.sleep(0.5)
         raise AssertionError(f"intake job {job_id} not done within {SETTLE_TIMEOUT_S} s")
+
+
+LOST_ANSWER = 409  # carried out, but the answer was lost with a crashed process: not run again
+
+
+async def retried(
+    client: httpx.AsyncClient,
+    path: str,
+    *,
+    timed: list[tuple[float, float]] | None = None,
+    **request: Any,
+) -> httpx.Response:
+    """POST until the platform answers for good, every attempt under one Idempotency-Key: after
+    a dropped connection or a 503 (which does not prove that nothing committed) the retry is
+    sent blindly, and the key makes it replay rather than create a second time. A 409 with
+    Retry-After means the first attempt still runs; one without it, that it was carried out
+    and its answer lost. A 500 is a failure of the platform."""
+    headers = dict(request.pop("headers", {})) | {"Idempotency-Key": str(uuid.uuid4())}
+    while True:
+        sent = time.monotonic()
+        try:
+            answer = await client.post(path, headers=headers, **request)
+        except httpx.TransportError:
+            await asyncio.sleep(1)
+            continue
+        if timed is not None:
+            timed.append((sent, (time.monotonic() - sent) * 1000))
+        retry_after = answer.headers.get("Retry-After")
+        if answer.status_code in (503, LOST_ANSWER) and retry_after is not None:
+            await asyncio.sleep(float(retry_after) / 5)
+            continue
+        return answer
 
 
 async def open_mandate(platform: Platform) -> uuid.UUID:
@@ -319,6 +329,9 @@ class EndState:
     deserving: set[uuid.UUID]  # the brute-force recomputation: projects that must be deals
     deals: dict[uuid.UUID, int]  # project: how many deals for the lender
     announced: dict[uuid.UUID, int]  # deal: how many deal.matched entries in the lender's feed
+    published: int = 0  # events the services' outboxes hold about this run's projects and lender
+    unsealed: int = 0  # of those, events the audit ledger lacks
+    sealed_twice: int = 0  # of those, events the ledger holds more than once
 
 
 async def read_end_state(info: InfraInfo, enterprise: uuid.UUID, lender: uuid.UUID) -> EndState:
@@ -360,9 +373,45 @@ async def read_end_state(info: InfraInfo, enterprise: uuid.UUID, lender: uuid.UU
             enterprise,
         ):
             announced[r["deal_id"]] = announced.get(r["deal_id"], 0) + 1
+        published, unsealed, sealed_twice = await _ledger_coverage(con, registered, lender)
     finally:
         await con.close()
-    return EndState(registered, current, deserving, deals, announced)
+    return EndState(
+        registered, current, deserving, deals, announced, published, unsealed, sealed_twice
+    )
+
+
+# Every event the registry and scoring published about the run's projects, and matching about
+# its lender, with how many times the audit ledger holds it (its event_id is unique there, so
+# more than once would mean that constraint is gone).
+_SEALED = """
+WITH published AS (
+    SELECT id FROM registry.outbox WHERE aggregate_id = ANY($1::text[])
+    UNION ALL SELECT id FROM scoring.outbox WHERE aggregate_id = ANY($1::text[])
+    UNION ALL SELECT id FROM matching.outbox WHERE aggregate_id = $2
+)
+SELECT p.id, count(l.event_id) AS sealed
+FROM published p LEFT JOIN audit.ledger l ON l.event_id = p.id
+GROUP BY p.id
+"""
+
+
+async def _ledger_coverage(
+    con: asyncpg.Connection, projects: set[uuid.UUID], lender: uuid.UUID
+) -> tuple[int, int, int]:
+    """(events published, of them not in the ledger, of them in the ledger more than once)."""
+    rows = await con.fetch(_SEALED, [str(p) for p in projects], str(lender))
+    unsealed = sum(1 for r in rows if r["sealed"] == 0)
+    return len(rows), unsealed, sum(1 for r in rows if r["sealed"] > 1)
+
+
+async def ledger_verifies(platform: Platform) -> bool:
+    """The audit API re-walks the whole hash chain and finds no broken entry."""
+    headers = _bearer(Role.REGULATOR, None, platform.jwks_path)
+    async with httpx.AsyncClient(base_url=platform.url("audit-api"), timeout=600) as client:
+        report = await client.get("/v1/ledger/verify", headers=headers)
+    assert report.status_code == 200, report.text
+    return bool(report.json()["ok"])
 
 
 def _deserves_a_deal(score: asyncpg.Record) -> bool:
@@ -389,15 +438,24 @@ def judge(accepted: int, state: EndState) -> tuple[int, int, dict[str, int]]:
         "announced twice": sum(1 for n in state.announced.values() if n > 1),
         "unexpected deals": len(unexpected_deals),
         "registered beyond accepted": max(len(state.registered) - accepted, 0),
+        "unsealed events": state.unsealed,
+        "events sealed twice": state.sealed_twice,
     }
     detail["expected deals"] = len(state.deserving)  # for the record; neither lost nor doubled
-    lost = detail["unregistered"] + detail["unscored"] + detail["missing deals"]
+    detail["events published"] = state.published
+    lost = (
+        detail["unregistered"]
+        + detail["unscored"]
+        + detail["missing deals"]
+        + detail["unsealed events"]
+    )
     duplicated = (
         detail["scored twice"]
         + detail["dealt twice"]
         + detail["announced twice"]
         + detail["unexpected deals"]
         + detail["registered beyond accepted"]
+        + detail["events sealed twice"]
     )
     return lost, duplicated, detail
 
@@ -408,8 +466,10 @@ async def settled(info: InfraInfo, workload: Workload, lender: uuid.UUID) -> End
     previous: EndState | None = None
     while time.monotonic() < deadline:
         state = await read_end_state(info, workload.enterprise, lender)
-        caught_up = len(state.current_scores) >= workload.accepted and state.deserving <= set(
-            state.deals
+        caught_up = (
+            len(state.current_scores) >= workload.accepted
+            and state.deserving <= set(state.deals)
+            and state.unsealed == 0
         )
         if caught_up and state == previous:
             return state
@@ -432,10 +492,13 @@ async def run_fault(platform: Platform, name: str, fault: Fault, size: int) -> O
     platform.revive()
     state = await settled(platform.info, workload, lender)
     recovered = time.monotonic()
+    ledger_ok = await ledger_verifies(platform)
     during = [ms for sent, ms in workload.latencies if fault_began <= sent <= healed]
     p99 = statistics.quantiles(during, n=100)[98] if len(during) >= 2 else max(during, default=0)
     lost, duplicated, detail = judge(workload.accepted, state)
-    return Outcome(name, workload.accepted, lost, duplicated, p99, recovered - healed, detail)
+    return Outcome(
+        name, workload.accepted, lost, duplicated, p99, recovered - healed, ledger_ok, detail
+    )
 
 
 async def run_suite(

@@ -1,4 +1,5 @@
-"""The fault suite at a small size: one fault at a time, nothing lost, nothing doubled."""
+"""The fault suite at a small size: one fault at a time, nothing lost, nothing doubled, the
+audit ledger whole and verifying."""
 
 from __future__ import annotations
 
@@ -17,6 +18,6 @@ async def test_every_fault_loses_and_doubles_nothing(jwks_path: Path) -> None:
 
     assert [o.fault for o in outcomes] == list(FAULTS)
     assert all(o.accepted == SIZE for o in outcomes), table(outcomes)
-    assert [(o.fault, o.lost, o.duplicated) for o in outcomes] == [
-        (o.fault, 0, 0) for o in outcomes
+    assert [(o.fault, o.lost, o.duplicated, o.ledger_ok) for o in outcomes] == [
+        (o.fault, 0, 0, True) for o in outcomes
     ], [(o.fault, o.detail) for o in outcomes]
