@@ -31,8 +31,6 @@ from schemas.enterprise import EnterpriseSpec
 from schemas.fields import LongText
 from schemas.project import ProjectSpec
 from schemas.vocabulary import City, ProjectFamily, ProjectType
-from servicekit.auth import Principal
-from servicekit.db import Connection
 from servicekit.errors import Unprocessable
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection, app_settings, app_state
@@ -41,12 +39,25 @@ from servicekit.policies import (
     ENTERPRISE_READ,
     EnterpriseReader,
     OwningEnterprise,
+    Readable,
     Reader,
     tenant_of,
 )
 
 router = APIRouter(prefix="/v1", tags=["registry"])
 OWNER = "enterprise_id"  # the column naming the enterprise that owns a row
+ENTERPRISES = Readable(
+    "enterprise",
+    "enterprise_id",
+    ENTERPRISE_READ,
+    "id",
+    repository.fetch_enterprise,
+    enterprise_view,
+)
+PROJECTS = Readable(
+    "project", "project_id", ENTERPRISE_READ, OWNER, repository.fetch_project, project_view
+)
+JOBS = Readable("intake job", "job_id", ENTERPRISE_READ, OWNER, intake.fetch_job, job_view)
 Settings = Annotated[RegistrySettings, Depends(app_settings(RegistrySettings))]
 Workers = Annotated[
     intake.IntakeWorkers, Depends(app_state("intake_workers", intake.IntakeWorkers))
@@ -87,9 +98,7 @@ async def get_enterprise(
     enterprise_id: uuid.UUID, principal: EnterpriseReader, con: CallerConnection
 ) -> EnterpriseView:
     """One enterprise: its own record, or any for regulators."""
-    row = await repository.fetch_enterprise(con, enterprise_id)
-    missing = f"enterprise {enterprise_id} not found"
-    return enterprise_view(ENTERPRISE_READ.row_for(principal, row, "id", missing, "enterprise_id"))
+    return await ENTERPRISES.read(con, principal, enterprise_id)
 
 
 @router.post("/projects", status_code=status.HTTP_201_CREATED)
@@ -124,20 +133,12 @@ async def list_projects(
     return page_of(rows, project_view, limit)
 
 
-async def _readable_project(
-    con: Connection, project_id: uuid.UUID, principal: Principal
-) -> ProjectView:
-    row = await repository.fetch_project(con, project_id)
-    missing = f"project {project_id} not found"
-    return project_view(ENTERPRISE_READ.row_for(principal, row, OWNER, missing, "project_id"))
-
-
 @router.get("/projects/{project_id}")
 async def get_project(
     project_id: uuid.UUID, principal: EnterpriseReader, con: CallerConnection
 ) -> ProjectView:
     """The current version of one project."""
-    return await _readable_project(con, project_id, principal)
+    return await PROJECTS.read(con, principal, project_id)
 
 
 @router.get("/projects/{project_id}/versions")
@@ -145,7 +146,7 @@ async def project_versions(
     project_id: uuid.UUID, principal: EnterpriseReader, con: CallerConnection
 ) -> list[ProjectHistoryEntry]:
     """Every version of a project, oldest first."""
-    await _readable_project(con, project_id, principal)
+    await PROJECTS.read(con, principal, project_id)
     rows = await repository.project_history(con, project_id)
     return [
         ProjectHistoryEntry(
@@ -228,18 +229,12 @@ async def create_intake_job(
     return job_view(job)
 
 
-async def _readable_job(con: Connection, job_id: uuid.UUID, principal: Principal) -> IntakeJobView:
-    row = await intake.fetch_job(con, job_id)
-    missing = f"intake job {job_id} not found"
-    return job_view(ENTERPRISE_READ.row_for(principal, row, OWNER, missing, "job_id"))
-
-
 @router.get("/intake-jobs/{job_id}")
 async def get_intake_job(
     job_id: uuid.UUID, principal: EnterpriseReader, con: CallerConnection
 ) -> IntakeJobView:
     """Progress of an upload: rows processed, accepted and rejected."""
-    return await _readable_job(con, job_id, principal)
+    return await JOBS.read(con, principal, job_id)
 
 
 @router.get("/intake-jobs/{job_id}/errors")
@@ -251,7 +246,7 @@ async def intake_job_errors(
     after: Cursor = None,
 ) -> Page[RowErrorView]:
     """Each refused row with its line number and the reason."""
-    await _readable_job(con, job_id, principal)
+    await JOBS.read(con, principal, job_id)
     rows = await intake.fetch_errors(con, job_id, decode_cursor(after), limit)
     return page_of(rows, _row_error, limit, position="line_no")
 

@@ -13,6 +13,7 @@ from scoring.factors import FactorSet
 from scoring.families import FAMILIES
 from scoring.methodology import Methodology
 from scoring.workings import MethodologyResult
+from servicekit.row_views import object_view
 
 METHODOLOGIES: tuple[Methodology, ...] = tuple(m for f in FAMILIES for m in f.methodologies)
 METHODOLOGY_OF_TYPE: dict[ProjectType, Methodology] = {
@@ -37,15 +38,7 @@ class MethodologyInfo(BaseModel):
 def catalogue() -> list[MethodologyInfo]:
     """Every methodology, in registry order, ready to serialize."""
     return [
-        MethodologyInfo(
-            id=m.id,
-            name=m.name,
-            version=m.version,
-            formula=m.formula,
-            source=m.source,
-            applicable_types=m.applicable_types,
-            required_activity_fields=m.required_fields,
-        )
+        object_view(MethodologyInfo, m, required_activity_fields=m.required_fields)
         for m in METHODOLOGIES
     ]
 

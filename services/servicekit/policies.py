@@ -9,14 +9,15 @@ unknown); regulators and admins see every tenant's.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import asyncpg
 from fastapi import Depends, HTTPException
 
 from servicekit.auth import CurrentPrincipal, Principal, Role, require_role
+from servicekit.db import Connection
 from servicekit.errors import NotFound
 
 READERS = frozenset({Role.REGULATOR, Role.ADMIN})
@@ -89,6 +90,28 @@ def owned(
     if found is None or (tenant is not None and owner_of(found) != tenant):
         raise NotFound(missing, field=field)
     return found
+
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Readable(Generic[V]):
+    """One kind of object as endpoints read it by id: fetched on the caller's connection,
+    owned by the tenant its `owner` column names, shown as `view`. Missing and not the
+    caller's give the same 404 naming `field`."""
+
+    noun: str
+    field: str
+    policy: Policy
+    owner: str
+    fetch: Callable[[Connection, uuid.UUID], Awaitable[asyncpg.Record | None]]
+    view: Callable[[asyncpg.Record], V]
+
+    async def read(self, con: Connection, principal: Principal, object_id: uuid.UUID) -> V:
+        row = await self.fetch(con, object_id)
+        missing = f"{self.noun} {object_id} not found"
+        return self.view(self.policy.row_for(principal, row, self.owner, missing, self.field))
 
 
 _READERS = (Role.REGULATOR, Role.ADMIN)

@@ -4,10 +4,12 @@ is given by keyword."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import asyncpg
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    import asyncpg
 
 V = TypeVar("V", bound=BaseModel)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -23,10 +23,14 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def wants_csv(request: Request, fmt: str | None) -> bool:
-    if fmt is not None:
-        return fmt == "csv"
+def wants_csv(request: Request, format: Format = None) -> bool:
+    """Whether the caller asked for CSV: `?format=` decides, else the Accept header."""
+    if format is not None:
+        return format == "csv"
     return "text/csv" in request.headers.get("accept", "")
+
+
+WantsCsv = Annotated[bool, Depends(wants_csv)]
 
 
 def flatten(doc: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import asyncpg
 import orjson
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.api.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from audit.api.deps import Settings
 from audit.ledger import checkpoint_store
 from audit.ledger.checkpoint import ALGORITHM, Signer, b64url, key_id_of, public_jwk, public_pem
@@ -28,7 +28,7 @@ from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from servicekit.policies import Admin, Reader
-from servicekit.row_views import row_view
+from servicekit.row_views import object_view, row_view
 
 router = APIRouter(prefix="/v1", tags=["ledger"])
 Seq = Annotated[int | None, Query(ge=1, le=2**62)]
@@ -47,7 +47,7 @@ def _entry(r: asyncpg.Record) -> LedgerEntryView:
 
 @router.get("/ledger", response_model=Page[LedgerEntryView], responses=CSV_RESPONSE)
 async def list_ledger(
-    request: Request,
+    as_csv: WantsCsv,
     principal: Reader,
     pool: Pool,
     limit: Limit = 100,
@@ -57,44 +57,39 @@ async def list_ledger(
     project_id: uuid.UUID | None = None,
     time_from: Annotated[IsoDateTime | None, Query(alias="from")] = None,
     time_to: Annotated[IsoDateTime | None, Query(alias="to", description="exclusive")] = None,
-    format: Format = None,
 ) -> Page[LedgerEntryView] | Response:
     """Ledger entries in append order, filtered by type, subject, project and event time."""
     where = queries.LedgerFilter(type, subject, project_id, time_from, time_to)
     rows = await queries.list_entries(pool, where, decode_cursor(after), limit)
     page = page_of(rows, _entry, limit)
-    if wants_csv(request, format):
+    if as_csv:
         return csv_response(page.items, "ledger", next_cursor=page.next_cursor)
     return page
 
 
 @router.get("/ledger/verify", response_model=VerifyReport, responses=CSV_RESPONSE)
 async def verify(
-    request: Request,
+    as_csv: WantsCsv,
     principal: Reader,
     pool: Pool,
     settings: Settings,
     from_seq: Annotated[int, Query(ge=1, le=2**62)] = 1,
     to_seq: Seq = None,
-    format: Format = None,
 ) -> VerifyReport | Response:
     """Re-walk the hash chain and name the first broken entry (whole ledger, or a range)."""
     if to_seq is not None and to_seq < from_seq:
         raise Unprocessable("to_seq must not be below from_seq", field="to_seq")
     batch = settings.verify_batch_rows
     out = await verify_ledger(pool, from_seq=from_seq, to_seq=to_seq, batch_rows=batch)
-    report = VerifyReport(
+    report = object_view(
+        VerifyReport,
+        out,
         ok=out.first_break is None,
-        from_seq=out.from_seq,
-        to_seq=out.to_seq,
-        last_seq=out.last_seq,
-        head_seq=out.head_seq,
-        checked=out.checked,
         seconds=round(out.seconds, 4),
         entries_per_second=round(out.checked / out.seconds, 1) if out.seconds > 0 else 0.0,
         first_break=BreakView.of(out.first_break) if out.first_break else None,
     )
-    return csv_response([report], "ledger-verify") if wants_csv(request, format) else report
+    return csv_response([report], "ledger-verify") if as_csv else report
 
 
 def _checkpoint(r: asyncpg.Record) -> CheckpointView:
@@ -118,17 +113,16 @@ CheckpointSigner = Annotated[Signer, Depends(_signer)]
 
 @router.get("/ledger/checkpoints", response_model=Page[CheckpointView], responses=CSV_RESPONSE)
 async def list_checkpoints(
-    request: Request,
+    as_csv: WantsCsv,
     principal: Reader,
     pool: Pool,
     limit: Limit = 100,
     after: Cursor = None,
-    format: Format = None,
 ) -> Page[CheckpointView] | Response:
     """Signed chain heads, every N entries, every interval and on request: keep copies."""
     rows = await checkpoint_store.listed(pool, decode_cursor(after), limit)
     page = page_of(rows, _checkpoint, limit, position="id")
-    if wants_csv(request, format):
+    if as_csv:
         return csv_response(page.items, "ledger-checkpoints", next_cursor=page.next_cursor)
     return page
 

@@ -6,9 +6,9 @@ import uuid
 
 import asyncpg
 import orjson
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
-from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.api.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from audit.ledger.views import LineageEntry
 from audit.read_model import queries
 from audit.read_model.lineage import step_of, summarise
@@ -24,13 +24,12 @@ router = APIRouter(prefix="/v1", tags=["lineage"])
     "/projects/{project_id}/lineage", response_model=Page[LineageEntry], responses=CSV_RESPONSE
 )
 async def project_lineage(
-    request: Request,
+    as_csv: WantsCsv,
     project_id: uuid.UUID,
     principal: EnterpriseReader,
     con: CallerConnection,
     limit: Limit = 500,
     after: Cursor = None,
-    format: Format = None,
 ) -> Page[LineageEntry] | Response:
     """Everything that happened to a project, in event-time order: versions, scores, deals."""
     owner = await queries.project_owner(con, project_id)
@@ -41,7 +40,7 @@ async def project_lineage(
         raise NotFound(f"the ledger holds no events about project {project_id}", field="project_id")
     full = ENTERPRISE_READ.sees_all(principal)
     page = page_of(rows, lambda r: _lineage_entry(r, full), limit)
-    if wants_csv(request, format):
+    if as_csv:
         flat = [i.model_dump(mode="json", exclude={"data"}) for i in page.items]
         return csv_response(flat, f"lineage-{project_id}", next_cursor=page.next_cursor)
     return page

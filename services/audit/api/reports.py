@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from audit.api import access
-from audit.api.csv_export import CSV_RESPONSE, Format, csv_response, wants_csv
+from audit.api.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from audit.api.deps import Settings
 from audit.read_model import queries
 from audit.read_model.queries import FinancingFilter
@@ -33,6 +33,7 @@ from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http_deps import CallerConnection
 from servicekit.policies import LENDER_READ, EachLender, LenderReader, Reader
+from servicekit.row_views import object_view
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
@@ -52,7 +53,7 @@ def _dimensions(text: str | None) -> tuple[Dimension, ...]:
 
 @router.get("/flows", response_model=FlowReport, responses=CSV_RESPONSE)
 async def financing_flows(
-    request: Request,
+    as_csv: WantsCsv,
     principal: Reader,
     con: CallerConnection,
     group_by: Annotated[str | None, Query(max_length=100, description="e.g. city,period")] = None,
@@ -65,7 +66,6 @@ async def financing_flows(
     category: Text = None,
     instrument: Instrument | None = None,
     lender_id: uuid.UUID | None = None,
-    format: Format = None,
 ) -> FlowReport | Response:
     """Offered, disbursed and repaid CNY, the balance outstanding, projects and financed tCO2e,
     grouped as asked."""
@@ -86,7 +86,7 @@ async def financing_flows(
         groups=groups,
         total=FlowFigures.of(flow_total(rows, query)),
     )
-    if wants_csv(request, format):
+    if as_csv:
         lines: list[dict[str, Any]] = [
             {"row": "group", **g.model_dump(mode="json")} for g in report.groups
         ]
@@ -97,7 +97,7 @@ async def financing_flows(
 
 @router.get("/disclosures/cerf", response_model=CerfDisclosure, responses=CSV_RESPONSE)
 async def cerf_disclosure(
-    request: Request,
+    as_csv: WantsCsv,
     principal: EachLender,
     con: CallerConnection,
     settings: Settings,
@@ -111,7 +111,6 @@ async def cerf_disclosure(
         ),
     ],
     lender_id: uuid.UUID | None = None,
-    format: Format = None,
 ) -> CerfDisclosure | Response:
     """Carbon-reduction-facility loans per lender and field: quarter, year to date, inception;
     each loan's outstanding balance and the central bank's refinancing from the rule table."""
@@ -130,37 +129,22 @@ async def cerf_disclosure(
         quarter_start=q.first_day,
         quarter_end=q.last_day,
         instrument=CERF_INSTRUMENT,
-        rows=[
-            CerfRowView(
-                lender_id=r.lender_id,
-                lender_name=names.get(r.lender_id),
-                field=r.field,
-                quarter=r.quarter,
-                year_to_date=r.year_to_date,
-                since_inception=r.since_inception,
-                loans=r.loans,
-                outstanding_cny=r.outstanding_cny,
-                refinanced_cny=r.refinanced_cny,
-                refinancing_rate_percent=r.refinancing_rate_percent,
-            )
-            for r in table
-        ],
+        rows=[object_view(CerfRowView, r, lender_name=names.get(r.lender_id)) for r in table],
         loans=[CerfLoanView.of(loan) for loan in cerf_loans(financing, q.last_day, rules)],
         facility=rules.facility,
         refinancing_rules=[RefinancingRuleView(**rule.model_dump()) for rule in rules.rules],
     )
-    if wants_csv(request, format):
+    if as_csv:
         return csv_response(disclosure.rows, f"cerf-{q.label}", model=CerfRowView)
     return disclosure
 
 
 @router.get("/lenders/{lender_id}/scorecard", response_model=ScorecardView, responses=CSV_RESPONSE)
 async def lender_scorecard(
-    request: Request,
+    as_csv: WantsCsv,
     lender_id: uuid.UUID,
     principal: LenderReader,
     con: CallerConnection,
-    format: Format = None,
 ) -> ScorecardView | Response:
     """How a lender answers its deals and the green financing it has provided."""
     LENDER_READ.reveal(principal, lender_id, f"lender {lender_id} not found", "lender_id")
@@ -181,4 +165,4 @@ async def lender_scorecard(
         decline_reasons=[DeclineReason(reason=r, count=n) for r, n in card.decline_reasons],
         green_financing=FlowFigures.of(card.volume),
     )
-    return csv_response([view], f"scorecard-{lender_id}") if wants_csv(request, format) else view
+    return csv_response([view], f"scorecard-{lender_id}") if as_csv else view

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from audit.reports.cerf_disclosure import CENTS, TONNE_PLACES, CerfFigures, CerfLoan
 from audit.reports.flows import FlowTotals
 from audit.reports.scorecard import ResponseTimes
+from servicekit.row_views import object_view
 
 
 class FlowFigures(BaseModel):
@@ -95,7 +96,7 @@ class CerfLoanView(BaseModel):
 
     @classmethod
     def of(cls, loan: CerfLoan) -> CerfLoanView:
-        return cls(**{k: v for k, v in loan.__dict__.items() if k in cls.model_fields})
+        return object_view(cls, loan)
 
 
 class RefinancingRuleView(BaseModel):

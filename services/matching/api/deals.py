@@ -4,6 +4,7 @@ lenders that answered a project."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,11 +26,15 @@ from servicekit.policies import (
     LenderReader,
     OwningEnterprise,
     OwningLender,
+    Readable,
     tenant_of,
 )
 from servicekit.row_views import object_view, row_view
 
 router = APIRouter(prefix="/v1", tags=["matching"])
+DEALS = Readable(
+    "deal", "deal_id", LENDER_READ, "lender_id", deal_store.fetch_deal, partial(row_view, DealView)
+)
 
 
 class ResponseBody(BaseModel):
@@ -42,9 +47,7 @@ class ResponseBody(BaseModel):
 @router.get("/deals/{deal_id}")
 async def get_deal(deal_id: uuid.UUID, principal: LenderReader, con: CallerConnection) -> DealView:
     """One deal of the calling lender, with its explanation and state."""
-    found = await deal_store.fetch_deal(con, deal_id)
-    row = LENDER_READ.row_for(principal, found, "lender_id", f"deal {deal_id} not found", "deal_id")
-    return row_view(DealView, row)
+    return await DEALS.read(con, principal, deal_id)
 
 
 @router.post("/deals/{deal_id}/responses", status_code=status.HTTP_201_CREATED)

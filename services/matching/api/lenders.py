@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from fastapi import APIRouter, status
 
@@ -12,10 +13,18 @@ from matching.repository import lenders as lender_store
 from schemas.lending import LenderSpec
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection
-from servicekit.policies import LENDER_READ, LenderReader, OwningLender, tenant_of
+from servicekit.policies import LENDER_READ, LenderReader, OwningLender, Readable, tenant_of
 from servicekit.row_views import row_view
 
 router = APIRouter(prefix="/v1", tags=["matching"])
+LENDERS = Readable(
+    "lender",
+    "lender_id",
+    LENDER_READ,
+    "lender_id",
+    lender_store.fetch_lender,
+    partial(row_view, LenderView),
+)
 
 
 @router.post("/lenders", status_code=status.HTTP_201_CREATED)
@@ -30,7 +39,4 @@ async def get_lender(
     lender_id: uuid.UUID, principal: LenderReader, con: CallerConnection
 ) -> LenderView:
     """A lender's registration: its own, or any for regulators."""
-    found = await lender_store.fetch_lender(con, lender_id)
-    missing = f"lender {lender_id} not found"
-    row = LENDER_READ.row_for(principal, found, "lender_id", missing, "lender_id")
-    return row_view(LenderView, row)
+    return await LENDERS.read(con, principal, lender_id)
