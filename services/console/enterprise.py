@@ -26,7 +26,7 @@ PROFILE_FIELDS = ("name", "credit_code", "city", "county", "industry", "contact_
 
 
 # How far financing has come, furthest last: the lifecycle column shows the furthest answer.
-FUNDING_STAGES = ("matched", "interested", "offered", "disbursed")
+FUNDING_STAGES = ("matched", "interested", "offered", "disbursed", "repaid")
 
 
 def furthest_stage(lenders: list[Any] | None) -> str | None:

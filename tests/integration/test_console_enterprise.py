@@ -232,6 +232,7 @@ async def test_an_enterprise_declines_a_lenders_offer_with_its_reason_and_the_ca
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/enterprise/projects/{project_id}"
     assert f"/enterprise/deals/{deal_id}/decline" not in after.text
+    assert "offer declined" in after.text  # the lender's answer stays, as the enterprise left it
     loan = (await matching.client.get(f"/v1/deals/{deal_id}/loan", headers=lender)).json()
     assert loan["offer_open"] is False
     left = (await matching.client.get(mandate, headers=lender)).json()["reserved_cny"]

@@ -116,7 +116,8 @@ async def deal_loan(
 async def interested_lenders(
     project_id: uuid.UUID, principal: EnterpriseReader, con: CallerConnection
 ) -> list[InterestedLender]:
-    """Which lenders have shown interest in, offered on or funded the caller's project."""
+    """Which lenders have answered the caller's project (interest, offer, loan), and how each
+    answer stands now, ended offers and repaid loans included."""
     owner = await deal_store.project_owner(con, project_id)
     rows = await deal_store.interested_lenders(con, project_id)
     ENTERPRISE_READ.reveal(principal, owner, f"project {project_id} not found", "project_id")

@@ -199,11 +199,13 @@ async def project_owner(con: Executor, project_id: uuid.UUID) -> uuid.UUID | Non
 
 
 async def interested_lenders(con: Executor, project_id: uuid.UUID) -> list[asyncpg.Record]:
-    """Lenders that showed interest in, offered on or funded a project: all its owner sees."""
+    """Lenders that answered a project with interest, an offer or money, including offers that
+    ended (declined, withdrawn, expired) and loans repaid: what its owner may see (as the
+    deals' row-level security puts it)."""
     return await con.fetch(
         "SELECT d.deal_id, d.lender_id, l.name AS lender_name, d.state, d.updated_at,"
         " d.offer, d.offer_open"
         " FROM deals d JOIN lenders l USING (lender_id) WHERE d.project_id = $1"
-        " AND d.state IN ('interested', 'offered', 'disbursed') ORDER BY d.created_at",
+        " AND d.state NOT IN ('matched', 'declined', 'withdrawn') ORDER BY d.created_at",
         project_id,
     )
