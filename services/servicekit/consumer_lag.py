@@ -72,6 +72,9 @@ async def _measure(access: KafkaAccess, groups: ConsumerGroups) -> ConsumerLag:
         await admin.start()
         stack.push_async_callback(admin.close)
         partitions = await _partitions(admin, {t for ts in groups.values() for t in ts})
+        # Assigned partitions have their leaders' metadata loaded at once; unassigned ones
+        # make end_offsets wait out metadata retries (about half a second per call).
+        reader.assign(partitions)
         ends = await reader.end_offsets(partitions)
         starts = await reader.beginning_offsets(partitions)
         measured = []
