@@ -14,7 +14,7 @@ from tests.security.matrix import (
     ServiceMatrix,
     Tenant,
     World,
-    expect,
+    only,
 )
 from tests.security.registry_matrix import enrolled
 from tests.support.kafka import eventually
@@ -29,14 +29,7 @@ ROWS = (
     Endpoint(
         "POST",
         "/v1/ledger/checkpoints",
-        expect(
-            enterprise_own=403,
-            enterprise_other=403,
-            lender_own=403,
-            lender_other=403,
-            regulator=403,
-            admin=201,
-        ),
+        only(admin=201),
     ),
     Endpoint(
         "GET",
@@ -47,14 +40,7 @@ ROWS = (
     Endpoint(
         "GET",
         "/v1/disclosures/cerf",
-        expect(
-            enterprise_own=403,
-            enterprise_other=403,
-            lender_own=200,
-            lender_other=403,
-            regulator=200,
-            admin=200,
-        ),
+        only(lender_own=200, regulator=200, admin=200),
         owner=Caller.LENDER_OWN,
         query={"quarter": "2026Q1", "lender_id": "{lender_id}"},
     ),

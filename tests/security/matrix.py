@@ -30,6 +30,7 @@ class Caller(StrEnum):
 
 
 READERS = frozenset({Caller.REGULATOR, Caller.ADMIN})
+SIGNED_IN = tuple(caller for caller in Caller if caller is not Caller.ANONYMOUS)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class World:
 Mint = Callable[..., dict[str, str]]
 
 
+def new_marker() -> str:
+    """A tenant's marker: unique, so it names that tenant's objects and nothing else."""
+    return f"mk{uuid.uuid4().hex[:12]}"
+
+
 def headers_for(caller: Caller, world: World, mint: Mint) -> dict[str, str]:
     """The bearer header each caller presents (tenant always from the token)."""
     tokens: dict[Caller, Callable[[], dict[str, str]]] = {
@@ -77,6 +83,12 @@ def expect(anonymous: int = 401, **statuses: int) -> dict[Caller, int]:
     if missing:
         raise ValueError(f"expectation misses {sorted(missing)}")
     return table
+
+
+def only(anonymous: int = 401, **statuses: int) -> dict[Caller, int]:
+    """Expected status where every signed-in caller not named has no business there (403)."""
+    refused = {caller.value.replace("-", "_"): 403 for caller in SIGNED_IN}
+    return expect(anonymous, **(refused | statuses))
 
 
 Body = Callable[[World], Any]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 import orjson
@@ -16,7 +17,8 @@ from tests.security.matrix import (
     ServiceMatrix,
     Tenant,
     World,
-    expect,
+    new_marker,
+    only,
 )
 from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
@@ -26,14 +28,7 @@ NDJSON = "application/x-ndjson"
 
 def creation(status: int) -> dict[Caller, int]:
     """Any enterprise creates for itself (the tenant comes from its token); nobody else may."""
-    return expect(
-        enterprise_own=status,
-        enterprise_other=status,
-        lender_own=403,
-        lender_other=403,
-        regulator=403,
-        admin=403,
-    )
+    return only(enterprise_own=status, enterprise_other=status)
 
 
 def upload(world: World) -> bytes:
@@ -47,14 +42,7 @@ ROWS = (
     Endpoint(
         "POST",
         "/v1/enterprises",
-        expect(
-            enterprise_own=409,
-            enterprise_other=409,
-            lender_own=403,
-            lender_other=403,
-            regulator=403,
-            admin=403,
-        ),
+        only(enterprise_own=409, enterprise_other=409),
         json=lambda _: enterprise_body(),
         fresh=True,
         state=("/v1/enterprises/{enterprise_id}",),
@@ -72,14 +60,7 @@ ROWS = (
     Endpoint(
         "GET",
         "/v1/projects",
-        expect(
-            enterprise_own=200,
-            enterprise_other=200,
-            lender_own=403,
-            lender_other=403,
-            regulator=200,
-            admin=200,
-        ),
+        only(enterprise_own=200, enterprise_other=200, regulator=200, admin=200),
     ),
     Endpoint("GET", PROJECT, ENTERPRISE_READ),
     Endpoint("GET", f"{PROJECT}/versions", ENTERPRISE_READ),
@@ -113,18 +94,27 @@ ROWS = (
 )
 
 
-async def enrolled(client: httpx.AsyncClient, mint: Mint) -> Tenant:
-    """An enterprise with one project and one finished upload, all named with its marker."""
-    enterprise_id, marker = uuid.uuid4(), f"mk{uuid.uuid4().hex[:12]}"
+async def registered_project(
+    client: httpx.AsyncClient, mint: Mint, marker: str, project: dict[str, Any]
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """A new enterprise named with `marker` and its `project`: (enterprise id, project id)."""
+    enterprise_id = uuid.uuid4()
     headers = mint("enterprise", enterprise_id)
     made = await client.post(
         "/v1/enterprises", json=enterprise_body(name=f"Enterprise {marker}"), headers=headers
     )
     assert made.status_code == 201, made.text
-    project = await client.post(
-        "/v1/projects", json=project_body(name=f"Project {marker}"), headers=headers
-    )
-    assert project.status_code == 201, project.text
+    registered = await client.post("/v1/projects", json=project, headers=headers)
+    assert registered.status_code == 201, registered.text
+    return enterprise_id, uuid.UUID(registered.json()["project_id"])
+
+
+async def enrolled(client: httpx.AsyncClient, mint: Mint) -> Tenant:
+    """An enterprise with one project and one finished upload, all named with its marker."""
+    marker = new_marker()
+    project = project_body(name=f"Project {marker}")
+    enterprise_id, project_id = await registered_project(client, mint, marker, project)
+    headers = mint("enterprise", enterprise_id)
     rows = orjson.dumps(project_body(name=f"Uploaded {marker}")) + b"\n{}"
     job = await client.post(
         "/v1/intake-jobs", content=rows, headers=headers | {"content-type": NDJSON}
@@ -139,7 +129,7 @@ async def enrolled(client: httpx.AsyncClient, mint: Mint) -> Tenant:
     await eventually(finished, timeout_s=30)
     objects = {
         "enterprise_id": enterprise_id,
-        "project_id": uuid.UUID(project.json()["project_id"]),
+        "project_id": project_id,
         "job_id": uuid.UUID(job_id),
     }
     return Tenant(enterprise_id, uuid.uuid4(), marker, objects)

@@ -24,9 +24,11 @@ from tests.security.matrix import (
     ServiceMatrix,
     Tenant,
     World,
+    new_marker,
 )
+from tests.security.registry_matrix import registered_project
 from tests.support.kafka import eventually
-from tests.support.samples import enterprise_body, project_body
+from tests.support.samples import project_body
 
 
 @dataclass(frozen=True)
@@ -64,17 +66,10 @@ ROWS = (
 
 async def scored(registry: httpx.AsyncClient, scoring: httpx.AsyncClient, mint: Mint) -> Tenant:
     """An enterprise whose project, registered in the registry, scoring has scored."""
-    enterprise_id, marker = uuid.uuid4(), f"mk{uuid.uuid4().hex[:12]}"
+    marker = new_marker()
+    project = project_body(name=f"Project {marker}")
+    enterprise_id, project_id = await registered_project(registry, mint, marker, project)
     headers = mint("enterprise", enterprise_id)
-    made = await registry.post(
-        "/v1/enterprises", json=enterprise_body(name=f"Enterprise {marker}"), headers=headers
-    )
-    assert made.status_code == 201, made.text
-    project = await registry.post(
-        "/v1/projects", json=project_body(name=f"Project {marker}"), headers=headers
-    )
-    assert project.status_code == 201, project.text
-    project_id = uuid.UUID(project.json()["project_id"])
 
     async def has_score() -> bool:
         return (await scoring.get(f"/v1/scores/{project_id}", headers=headers)).status_code == 200
