@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -123,41 +125,26 @@ def mint(jwks_path: Path):
     return _mint
 
 
-@pytest.fixture(scope="session")
-async def registry(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
-    """The registry service in this process: API, outbox relay and consumers."""
-    from registry.app import spec
+def _in_process(service: str, doc: str) -> Any:
+    """A session fixture named after `service` that runs it in this process."""
 
-    async with running_service(spec()) as service:
-        yield service
+    async def fixture(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
+        spec = importlib.import_module(f"{service}.app").spec
+        async with running_service(spec()) as running:
+            yield running
 
-
-@pytest.fixture(scope="session")
-async def audit(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
-    """The audit service in this process: API, the ledger consumer over every other service's
-    topic, and the relay publishing its signed checkpoints."""
-    from audit.app import spec
-
-    async with running_service(spec()) as service:
-        yield service
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="session", name=service)(fixture)
 
 
-@pytest.fixture(scope="session")
-async def scoring(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
-    """The scoring service in this process: API, outbox relay and the projects consumer."""
-    from scoring.app import spec
-
-    async with running_service(spec()) as service:
-        yield service
-
-
-@pytest.fixture(scope="session")
-async def matching(infra: InfraInfo, jwks_path: Path) -> AsyncIterator[RunningService]:
-    """The matching service in this process: API, outbox relay and the deals consumer."""
-    from matching.app import spec
-
-    async with running_service(spec()) as service:
-        yield service
+registry = _in_process("registry", "The registry: API, outbox relay and consumers.")
+scoring = _in_process("scoring", "Scoring: API, outbox relay and the projects consumer.")
+matching = _in_process("matching", "Matching: API, outbox relay and the deals consumer.")
+audit = _in_process(
+    "audit",
+    "Audit: API, the ledger consumer over every other service's topic, and the relay"
+    " publishing its signed checkpoints.",
+)
 
 
 @pytest.fixture(scope="session")

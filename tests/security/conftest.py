@@ -32,7 +32,7 @@ from servicekit.runtime import ConsumerSpec, ServiceSpec, prepare
 from tests.security.matrix import Mint, SeedContext
 from tests.support.environment import environment
 from tests.support.kafka import eventually
-from tests.support.services import RunningService
+from tests.support.services import RunningService, serving
 
 ASSIGNMENT_TIMEOUT_S = 60.0
 FUZZ_MODULE = "test_api_fuzz.py"
@@ -103,15 +103,8 @@ async def isolated_service(spec: ServiceSpec) -> AsyncIterator[RunningService]:
         async with contextlib.AsyncExitStack() as stack:
             inboxes = [await _consumer_from_now(stack, spec, c) for c in spec.consumers]
             tasks = [asyncio.create_task(inbox.run(stop)) for inbox in inboxes]
-            app = spec.app_factory()
-            async with app.router.lifespan_context(app):
-                transport = httpx.ASGITransport(app=app)
-                async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
-                    try:
-                        yield RunningService(spec, client, stop)
-                    finally:
-                        stop.set()
-                        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
+            async with serving(spec, stop, tasks) as service:
+                yield service
     finally:
         con = await asyncpg.connect(spec.settings.migrator_url)
         try:

@@ -6,14 +6,13 @@ import logging
 import uuid
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from deploy.local.infra import InfraInfo
 from servicekit.logs import JsonFormatter
 from tests.security.matrix import Mint
 from tests.support.samples import enterprise_body, project_body
-from tests.support.services import RunningService
+from tests.support.services import RunningService, app_client
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 
@@ -30,16 +29,13 @@ async def test_a_service_lifetime_logs_neither_tokens_nor_the_database_password(
     token = headers["Authorization"].removeprefix("Bearer ")
     caplog.set_level(logging.DEBUG)
 
-    app = build_app()
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
-            await client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
-            await client.post("/v1/projects", json=project_body(city="atlantis"), headers=headers)
-            await client.get("/v1/projects", headers=headers | {"X-Debug": token})
-            await client.get("/v1/projects", headers={"Authorization": f"Bearer {token}x"})
-            await client.get("/v1/projects", headers={"Authorization": f"Basic {password}"})
-            await client.get("/readyz")
+    async with app_client(build_app()) as client:
+        await client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
+        await client.post("/v1/projects", json=project_body(city="atlantis"), headers=headers)
+        await client.get("/v1/projects", headers=headers | {"X-Debug": token})
+        await client.get("/v1/projects", headers={"Authorization": f"Bearer {token}x"})
+        await client.get("/v1/projects", headers={"Authorization": f"Basic {password}"})
+        await client.get("/readyz")
 
     formatter = JsonFormatter("registry")
     lines = [formatter.format(record) for record in caplog.records]

@@ -11,7 +11,7 @@ import pytest
 from servicekit.ratelimit import TokenBuckets
 from tests.security.matrix import Mint
 from tests.support.samples import enterprise_body, project_body
-from tests.support.services import RunningService
+from tests.support.services import RunningService, app_client
 
 pytestmark = pytest.mark.security
 
@@ -52,11 +52,8 @@ async def strict_registry(registry: RunningService) -> AsyncIterator[httpx.Async
     from registry.app import build_app
     from registry.config import RegistrySettings
 
-    app = build_app(RegistrySettings(RATE_LIMIT_WRITES_PER_MINUTE=3))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
-            yield client
+    async with app_client(build_app(RegistrySettings(RATE_LIMIT_WRITES_PER_MINUTE=3))) as client:
+        yield client
 
 
 @pytest.mark.integration

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 import httpx
+from fastapi import FastAPI
 
 from servicekit.runtime import ServiceSpec, prepare, serve_consumer, serve_duties, serve_relay
 
@@ -17,6 +18,29 @@ class RunningService:
     spec: ServiceSpec
     client: httpx.AsyncClient
     stop: asyncio.Event
+
+
+@contextlib.asynccontextmanager
+async def app_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan started, called in this process through ASGI."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            yield client
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    spec: ServiceSpec, stop: asyncio.Event, tasks: Iterable[asyncio.Task[object]]
+) -> AsyncIterator[RunningService]:
+    """The spec's app in this process beside its background tasks; on the way out `stop` is
+    set and the tasks get 30 s to finish."""
+    try:
+        async with app_client(spec.app_factory()) as client:
+            yield RunningService(spec, client, stop)
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
 
 
 @contextlib.asynccontextmanager
@@ -33,12 +57,5 @@ async def running_service(
     if consumers:
         tasks.extend(asyncio.create_task(serve_consumer(spec, c, stop)) for c in spec.consumers)
         tasks.extend(asyncio.create_task(worker(stop)) for worker in spec.workers)
-    app = spec.app_factory()
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
-            try:
-                yield RunningService(spec, client, stop)
-            finally:
-                stop.set()
-                await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
+    async with serving(spec, stop, tasks) as service:
+        yield service
