@@ -17,27 +17,17 @@ from cloudevents.v1.kafka import from_structured as v1_from_structured
 from schemas.envelope import new_traceparent
 from schemas.project import ProjectRegistered
 from schemas.topics import PROJECTS, SCORES
-from servicekit.kafka import make_producer
-from tests.support.kafka import data_field_equals, read_until
-from tests.support.samples import enterprise_body, project_body
+from tests.support.kafka import first_records_about, read_until, send_one
+from tests.support.projects import register_projects
+from tests.support.samples import project_body
 from tests.unit.contracts.examples import examples
 
 pytestmark = pytest.mark.integration
 
 
 async def test_the_sdk_decodes_a_record_read_from_the_broker(registry, mint, infra) -> None:
-    headers = mint("enterprise", uuid.uuid4())
-    made = await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
-    assert made.status_code == 201
-    created = await registry.client.post("/v1/projects", json=project_body(), headers=headers)
-    assert created.status_code == 201, created.text
-    project_id = created.json()["project_id"]
-    [record] = await read_until(
-        infra.kafka_access(),
-        PROJECTS.name,
-        lambda got: len(got) >= 1,
-        keep=data_field_equals("project_id", project_id),
-    )
+    (project_id,), _ = await register_projects(registry, mint, [project_body()])
+    [record] = await first_records_about(infra.kafka_access(), PROJECTS.name, project_id)
     record_headers = {name: value for name, value in record.headers}
     assert not [name for name in record_headers if name.startswith("ce_")], "mixed modes"
     message = KafkaMessage(headers=record_headers, key=record.key, value=record.value)
@@ -73,26 +63,20 @@ def _registration_from_the_sdk(project_id: uuid.UUID) -> CloudEvent:
     )
 
 
+async def _send(infra, client_id: str, project_id: uuid.UUID, message: KafkaMessage) -> None:
+    """The SDK's record on the projects topic, keyed by project as the registry keys it."""
+    headers = message.headers.items()
+    key = str(project_id).encode()
+    await send_one(
+        infra.kafka_access(), client_id, PROJECTS.name, message.value, key=key, headers=headers
+    )
+
+
 async def test_a_record_the_sdk_encodes_is_accepted_and_scored(scoring, infra) -> None:
     project_id = uuid.uuid4()
     message = to_structured(_registration_from_the_sdk(project_id), JSONFormat())
-    producer = make_producer(infra.kafka_access(), "test-cloudevents-sdk")
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            PROJECTS.name,
-            message.value,
-            key=str(project_id).encode(),
-            headers=list(message.headers.items()),
-        )
-    finally:
-        await producer.stop()
-    scored = await read_until(
-        infra.kafka_access(),
-        SCORES.name,
-        lambda got: len(got) >= 1,
-        keep=data_field_equals("project_id", str(project_id)),
-    )
+    await _send(infra, "test-cloudevents-sdk", project_id, message)
+    scored = await first_records_about(infra.kafka_access(), SCORES.name, project_id)
     assert scored, "scoring did not accept the SDK's structured-mode record"
     assert dict(scored[0].headers)["content-type"].startswith(b"application/cloudevents+json")
 
@@ -100,17 +84,7 @@ async def test_a_record_the_sdk_encodes_is_accepted_and_scored(scoring, infra) -
 async def test_a_binary_mode_record_is_dead_lettered_naming_the_mode(scoring, infra) -> None:
     project_id = uuid.uuid4()
     message = to_binary(_registration_from_the_sdk(project_id), JSONFormat())
-    producer = make_producer(infra.kafka_access(), "test-cloudevents-binary")
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            PROJECTS.name,
-            message.value,
-            key=str(project_id).encode(),
-            headers=list(message.headers.items()),
-        )
-    finally:
-        await producer.stop()
+    await _send(infra, "test-cloudevents-binary", project_id, message)
     dead = await read_until(
         infra.kafka_access(),
         PROJECTS.dlq,

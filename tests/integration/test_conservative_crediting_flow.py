@@ -3,14 +3,12 @@ conservative bound and never outranks the same project told honestly."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
-from tests.support.kafka import eventually
-from tests.support.samples import enterprise_body, project_body
-from tests.support.services import RunningService
+from tests.support.projects import register_projects, score_view
+from tests.support.samples import project_body
 
 pytestmark = pytest.mark.integration
 
@@ -31,28 +29,6 @@ def _forestry(rate: float | None) -> dict[str, Any]:
     )
 
 
-async def _registered(registry: RunningService, mint, bodies: list[dict[str, Any]]):
-    headers = mint("enterprise", uuid.uuid4())
-    created = await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
-    assert created.status_code == 201, created.text
-    ids = []
-    for body in bodies:
-        response = await registry.client.post("/v1/projects", json=body, headers=headers)
-        assert response.status_code == 201, response.text
-        ids.append(response.json()["project_id"])
-    return ids, headers
-
-
-async def _score(scoring: RunningService, project_id: str, headers) -> dict[str, Any]:
-    async def found():
-        response = await scoring.client.get(f"/v1/scores/{project_id}", headers=headers)
-        return response.json() if response.status_code == 200 else None
-
-    view = await eventually(found, timeout_s=60)
-    assert isinstance(view, dict)
-    return view
-
-
 def _trace(view: dict[str, Any]) -> dict[str, Any]:
     return {item["name"]: item for item in view["score"]["trace"]}
 
@@ -60,11 +36,11 @@ def _trace(view: dict[str, Any]) -> dict[str, Any]:
 async def test_forestry_claiming_200_t_per_ha_does_not_outrank_the_honest_default(
     registry, scoring, mint
 ):
-    (honest_id, inflated_id), headers = await _registered(
+    (honest_id, inflated_id), headers = await register_projects(
         registry, mint, [_forestry(None), _forestry(200.0)]
     )
-    honest = await _score(scoring, honest_id, headers)
-    inflated = await _score(scoring, inflated_id, headers)
+    honest = await score_view(scoring, honest_id, headers)
+    inflated = await score_view(scoring, inflated_id, headers)
 
     assert inflated["score"]["score"] < honest["score"]["score"]
     assert inflated["standing"]["rank_overall"] > honest["standing"]["rank_overall"]
@@ -82,11 +58,11 @@ async def test_a_claimed_annual_reduction_above_the_computed_one_is_flagged_and_
 ):
     honest_body = project_body(claimed_annual_tco2e=54_000.0)
     inflated_body = project_body(claimed_annual_tco2e=547_000.0)
-    (honest_id, inflated_id), headers = await _registered(
+    (honest_id, inflated_id), headers = await register_projects(
         registry, mint, [honest_body, inflated_body]
     )
-    honest = await _score(scoring, honest_id, headers)
-    inflated = await _score(scoring, inflated_id, headers)
+    honest = await score_view(scoring, honest_id, headers)
+    inflated = await score_view(scoring, inflated_id, headers)
     (flag,) = [f for f in inflated["score"]["flags"] if f["code"] == "claimed_above_computed"]
     assert flag["field"] == "claimed_annual_tco2e" and flag["severity"] == "warn"
     assert inflated["score"]["annual_tco2e"] == pytest.approx(54_736, rel=1e-3)

@@ -14,8 +14,8 @@ from schemas.project import ProjectRegistered
 from schemas.scoring import ProjectScored
 from schemas.topics import PROJECTS, SCORES
 from schemas.vocabulary import FAMILY_OF_TYPE, ProjectType
-from servicekit.kafka import make_producer
-from tests.support.kafka import data_field_equals, eventually, read_until
+from tests.support.kafka import first_records_about, send_one
+from tests.support.projects import finished_upload, upload_errors
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
 
@@ -70,23 +70,10 @@ async def test_bulk_intake_refuses_each_impossible_line_naming_field_and_bound(
     rows[1]["activity"] = IMPOSSIBLE_ACTIVITY
     rows[3]["activity"] = {"capacity_mw": 2.0, "curtailment_avoided_mwh": 20_000.0}
     rows[3]["type"] = "energy_storage"
-    response = await registry.client.post(
-        "/v1/intake-jobs",
-        content=b"\n".join(orjson.dumps(r) for r in rows),
-        headers=headers | {"content-type": "application/x-ndjson"},
-    )
-    assert response.status_code == 202, response.text
-    job_id = response.json()["job_id"]
-
-    async def finished():
-        job = (await registry.client.get(f"/v1/intake-jobs/{job_id}", headers=headers)).json()
-        return job if job["status"] == "done" else None
-
-    job = await eventually(finished, timeout_s=60)
-    assert (job["accepted_rows"], job["rejected_rows"]) == (2, 2)  # type: ignore[index]
-    errors = (
-        await registry.client.get(f"/v1/intake-jobs/{job_id}/errors", headers=headers)
-    ).json()["items"]
+    upload = b"\n".join(orjson.dumps(r) for r in rows)
+    job = await finished_upload(registry, headers, upload)
+    assert (job["accepted_rows"], job["rejected_rows"]) == (2, 2)
+    errors = await upload_errors(registry, headers, job)
     assert [e["line"] for e in errors] == [2, 4]
     assert "activity.annual_generation_mwh" in errors[0]["reason"] and BOUND in errors[0]["reason"]
     assert "activity.curtailment_avoided_mwh" in errors[1]["reason"]
@@ -109,21 +96,13 @@ async def test_a_version_stored_before_the_gate_is_still_scored_rejected(
             "recorded_at": datetime.now(UTC),
         }
     )
-    producer = make_producer(infra.kafka_access(), "test-old-impossible-version")
-    await producer.start()
-    try:
-        envelope = Envelope.wrap(old, source="greenlink/registry")
-        await producer.send_and_wait(
-            PROJECTS.name, envelope.to_bytes(), key=str(project_id).encode()
-        )
-    finally:
-        await producer.stop()
-    records = await read_until(
-        infra.kafka_access(),
-        SCORES.name,
-        lambda got: len(got) >= 1,
-        keep=data_field_equals("project_id", str(project_id)),
+    envelope = Envelope.wrap(old, source="greenlink/registry")
+    key = str(project_id).encode()
+    access = infra.kafka_access()
+    await send_one(
+        access, "test-old-impossible-version", PROJECTS.name, envelope.to_bytes(), key=key
     )
+    records = await first_records_about(access, SCORES.name, project_id)
     event = ProjectScored.model_validate(Envelope.from_bytes(records[0].value).data)
     (flag,) = [f for f in event.flags if f.severity == "reject"]
     assert (flag.code, flag.field) == ("generation_exceeds_capacity", "annual_generation_mwh")

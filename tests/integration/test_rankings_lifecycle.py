@@ -3,39 +3,17 @@ listed apart with their reasons, and percentiles count ranked projects only."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
 from tests.support.kafka import eventually
-from tests.support.samples import data_centre_body, enterprise_body, project_body
+from tests.support.projects import register_projects, score_view
+from tests.support.samples import data_centre_body, project_body
 from tests.support.services import RunningService
 
 pytestmark = pytest.mark.integration
 CITY = "loudi"  # no other integration test registers here, so the group is this test's own
-
-
-async def _register(registry: RunningService, mint, bodies: list[dict[str, Any]]):
-    headers = mint("enterprise", uuid.uuid4())
-    created = await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
-    assert created.status_code == 201, created.text
-    ids = []
-    for body in bodies:
-        response = await registry.client.post("/v1/projects", json=body, headers=headers)
-        assert response.status_code == 201, response.text
-        ids.append(response.json()["project_id"])
-    return ids, headers
-
-
-async def _scored(scoring: RunningService, project_id: str, headers) -> dict[str, Any]:
-    async def found():
-        response = await scoring.client.get(f"/v1/scores/{project_id}", headers=headers)
-        return response.json() if response.status_code == 200 else None
-
-    view = await eventually(found, timeout_s=60)
-    assert isinstance(view, dict)
-    return view
 
 
 async def _every_page(scoring: RunningService, path: str, regulator, **params) -> list[Any]:
@@ -56,9 +34,9 @@ def _loudi(**overrides: Any) -> dict[str, Any]:
 
 
 async def test_a_withdrawn_project_leaves_the_rankings_at_once(registry, scoring, mint):
-    (project_id,), headers = await _register(registry, mint, [project_body(city=CITY)])
+    (project_id,), headers = await register_projects(registry, mint, [project_body(city=CITY)])
     regulator = mint("regulator")
-    await _scored(scoring, project_id, headers)
+    await score_view(scoring, project_id, headers)
     ranked = await _every_page(scoring, "/v1/rankings", regulator, city=CITY)
     assert project_id in {i["project_id"] for i in ranked}
 
@@ -68,7 +46,7 @@ async def test_a_withdrawn_project_leaves_the_rankings_at_once(registry, scoring
     assert withdrawn.status_code == 200, withdrawn.text
 
     async def gone():
-        view = await _scored(scoring, project_id, headers)
+        view = await score_view(scoring, project_id, headers)
         return view if view["status"] == "withdrawn" else None
 
     view = await eventually(gone, timeout_s=30)
@@ -87,10 +65,10 @@ async def test_a_rejected_project_is_not_ranked_but_listed_apart_with_its_reason
         name="娄底数据中心 no gain",
         activity={"it_load_kw": 5000.0, "pue_before": 1.3, "pue_after": 1.4},
     )
-    (honest_id, rejected_id), headers = await _register(registry, mint, [honest, no_gain])
+    (honest_id, rejected_id), headers = await register_projects(registry, mint, [honest, no_gain])
     regulator = mint("regulator")
-    assert (await _scored(scoring, honest_id, headers))["status"] == "scored"
-    view = await _scored(scoring, rejected_id, headers)
+    assert (await score_view(scoring, honest_id, headers))["status"] == "scored"
+    view = await score_view(scoring, rejected_id, headers)
     assert view["status"] == "rejected" and view["standing"] is None
 
     ranked = await _every_page(scoring, "/v1/rankings", regulator, city=CITY)
@@ -119,9 +97,9 @@ async def test_rejected_listing_pages_with_a_cursor(registry, scoring, mint):
         )
         for n in range(3)
     ]
-    ids, headers = await _register(registry, mint, bodies)
+    ids, headers = await register_projects(registry, mint, bodies)
     for project_id in ids:
-        await _scored(scoring, project_id, headers)
+        await score_view(scoring, project_id, headers)
     regulator = mint("regulator")
     seen: list[str] = []
     cursor = None

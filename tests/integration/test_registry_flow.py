@@ -10,7 +10,8 @@ import pytest
 from schemas.envelope import CONTENT_TYPE, Envelope
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.topics import PROJECTS
-from tests.support.kafka import data_field_equals, eventually, read_until
+from tests.support.kafka import data_field_equals, read_until
+from tests.support.projects import finished_upload, upload_errors
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
 
@@ -132,25 +133,9 @@ async def test_bulk_upload_registers_valid_rows_and_reports_each_bad_one(
             body["city"] = "atlantis"
         lines.append(orjson.dumps(body))
     upload = b"\n".join(lines)
-    response = await registry.client.post(
-        "/v1/intake-jobs",
-        content=upload,
-        headers=headers | {"content-type": "application/x-ndjson"},
-    )
-    assert response.status_code == 202, response.text
-    job_id = response.json()["job_id"]
-
-    async def finished():
-        job = (await registry.client.get(f"/v1/intake-jobs/{job_id}", headers=headers)).json()
-        return job if job["status"] == "done" else None
-
-    job = await eventually(finished, timeout_s=180)
-    assert job["accepted_rows"] == 9_950 and job["rejected_rows"] == 50  # type: ignore[index]
-    errors = (
-        await registry.client.get(
-            f"/v1/intake-jobs/{job_id}/errors", params={"limit": 500}, headers=headers
-        )
-    ).json()["items"]
+    job = await finished_upload(registry, headers, upload, timeout_s=180)
+    assert job["accepted_rows"] == 9_950 and job["rejected_rows"] == 50
+    errors = await upload_errors(registry, headers, job, limit=500)
     assert {e["line"] for e in errors} == bad_lines
     assert all("city" in e["reason"] for e in errors)
 

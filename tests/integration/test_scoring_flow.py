@@ -14,41 +14,31 @@ from schemas.scoring import ProjectScored
 from schemas.topics import PROJECTS, SCORES
 from scoring import repository
 from servicekit.db import create_pool
-from servicekit.kafka import make_producer
 from servicekit.rls import SYSTEM, acting_as
 from tests.support.kafka import (
     data_field_equals,
     eventually,
+    first_records_about,
     read_to_end,
     read_until,
+    send_one,
     wait_until_consumed,
 )
-from tests.support.samples import enterprise_body, project_body
+from tests.support.projects import register_projects
+from tests.support.samples import project_body
 
 pytestmark = pytest.mark.integration
 
 
 async def _register(registry, mint, body=None):
-    tenant = uuid.uuid4()
-    headers = mint("enterprise", tenant)
-    created = await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
-    assert created.status_code == 201
-    response = await registry.client.post(
-        "/v1/projects", json=body or project_body(), headers=headers
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["project_id"], headers
+    (project_id,), headers = await register_projects(registry, mint, [body or project_body()])
+    return project_id, headers
 
 
 async def test_registered_project_is_scored_and_announced(registry, scoring, mint, infra):
     project_id, headers = await _register(registry, mint)
 
-    records = await read_until(
-        infra.kafka_access(),
-        SCORES.name,
-        lambda got: len(got) >= 1,
-        keep=data_field_equals("project_id", project_id),
-    )
+    records = await first_records_about(infra.kafka_access(), SCORES.name, project_id)
     event = ProjectScored.model_validate(Envelope.from_bytes(records[0].value).data)
     assert event.annual_tco2e == pytest.approx(110_000 * 0.4976, rel=1e-3)  # Hunan 2023 factor
     assert event.factor_set_id and event.methodology_id
@@ -73,20 +63,9 @@ async def test_registered_project_is_scored_and_announced(registry, scoring, min
 
 async def test_redelivered_project_event_is_not_scored_twice(registry, scoring, mint, infra):
     project_id, _ = await _register(registry, mint)
-    registered = await read_until(
-        infra.kafka_access(),
-        PROJECTS.name,
-        lambda got: len(got) >= 1,
-        keep=data_field_equals("project_id", project_id),
-    )
-    producer = make_producer(infra.kafka_access(), "test-redeliver")
-    await producer.start()
-    try:
-        again = await producer.send_and_wait(
-            PROJECTS.name, registered[0].value, key=registered[0].key
-        )
-    finally:
-        await producer.stop()
+    registered = await first_records_about(infra.kafka_access(), PROJECTS.name, project_id)
+    value, key = registered[0].value, registered[0].key
+    again = await send_one(infra.kafka_access(), "test-redeliver", PROJECTS.name, value, key=key)
     # Scoring has committed past the redelivery, so whatever it made of it is in its outbox...
     await wait_until_consumed(
         infra.kafka_access(),
@@ -132,20 +111,17 @@ async def test_malformed_project_event_goes_to_the_dlq_and_scoring_moves_on(
     registry, scoring, mint, infra
 ):
     key = uuid.uuid4().hex.encode()
-    producer = make_producer(infra.kafka_access(), "test-poison")
-    await producer.start()
-    try:
-        poison = {
-            "id": str(uuid.uuid4()),
-            "source": "x",
-            "type": "project.registered.v1",
-            "time": "2026-01-01T00:00:00Z",
-            "subject": "x",
-            "data": {"project_id": "not-a-uuid"},
-        }
-        await producer.send_and_wait(PROJECTS.name, orjson.dumps(poison), key=key)
-    finally:
-        await producer.stop()
+    poison = {
+        "id": str(uuid.uuid4()),
+        "source": "x",
+        "type": "project.registered.v1",
+        "time": "2026-01-01T00:00:00Z",
+        "subject": "x",
+        "data": {"project_id": "not-a-uuid"},
+    }
+    await send_one(
+        infra.kafka_access(), "test-poison", PROJECTS.name, orjson.dumps(poison), key=key
+    )
     dead = await read_until(
         infra.kafka_access(),
         PROJECTS.dlq,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import RecordMetadata
 
+from servicekit.kafka import make_producer
 from servicekit.kafka_access import KafkaAccess
 
 
@@ -137,3 +139,27 @@ def data_field_equals(field: str, value: str) -> Callable[[ConsumerRecord[bytes,
             return False
 
     return keep
+
+
+async def first_records_about(
+    access: KafkaAccess, topic: str, project_id: object, *, timeout_s: float = 60.0
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """The records of `topic` whose event names the project, read until the first arrives."""
+    keep = data_field_equals("project_id", str(project_id))
+    return await read_until(
+        access, topic, lambda got: len(got) >= 1, keep=keep, timeout_s=timeout_s
+    )
+
+
+async def send_one(
+    access: KafkaAccess,
+    client_id: str,
+    topic: str,
+    value: bytes,
+    *,
+    key: bytes,
+    headers: Iterable[tuple[str, bytes]] = (),
+) -> RecordMetadata:
+    """One record from a producer of its own, as a client outside the services writes it."""
+    async with make_producer(access, client_id) as producer:
+        return await producer.send_and_wait(topic, value, key=key, headers=list(headers))
