@@ -13,12 +13,14 @@ from fastapi import FastAPI
 from servicekit.kafka_access import KafkaAccess
 from tests.security.matching_matrix import lending
 from tests.security.matrix import SeedContext
-from tests.support.console import csrf_of, project_form, signed_in
+from tests.support.console import csrf_of, project_form, signed_in, submitted
 from tests.support.samples import enterprise_body, project_body
 
 pytestmark = pytest.mark.integration
 METHODOLOGY = "re-wind-solar"  # the wind farm sample's methodology
 HUNAN_GRID_FACTOR = "0.4976"
+NEW_PROJECT = "/enterprise/projects/new"
+UPLOADS = "/enterprise/uploads"
 
 
 async def _registered(registry, mint) -> uuid.UUID:
@@ -57,9 +59,8 @@ async def test_a_registered_project_is_shown_with_its_score_trace_once_scored(
     enterprise_id = await _registered(registry, mint)
     name = f"浏阳风电 {uuid.uuid4().hex[:6]}"
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        page = await client.get("/enterprise/projects/new")
-        form = project_form(project_body(name=name)) | {"csrf_token": csrf_of(page.text)}
-        answer = await client.post("/enterprise/projects", data=form)
+        form = project_form(project_body(name=name))
+        answer = await submitted(client, NEW_PROJECT, "/enterprise/projects", form)
         assert answer.status_code == 303
         detail_url = answer.headers["location"]
         for _ in range(100):
@@ -78,9 +79,8 @@ async def test_the_registrys_refusal_comes_back_beside_its_field_and_registers_n
 ) -> None:
     enterprise_id = await _registered(registry, mint)
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        page = await client.get("/enterprise/projects/new")
-        form = project_form(project_body(capex_cny="-5")) | {"csrf_token": csrf_of(page.text)}
-        answer = await client.post("/enterprise/projects", data=form)
+        form = project_form(project_body(capex_cny="-5"))
+        answer = await submitted(client, NEW_PROJECT, "/enterprise/projects", form)
     assert answer.status_code == 422
     assert 'id="capex_cny-error"' in answer.text
     assert 'value="-5"' in answer.text  # what was typed stays in the form
@@ -92,13 +92,9 @@ async def test_a_number_field_holding_letters_is_named_before_any_service_is_cal
 ) -> None:
     enterprise_id = await _registered(registry, mint)
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        page = await client.get("/enterprise/projects/new")
-        form = project_form(project_body()) | {
-            "tenor_months": "ten",
-            "activity.capacity_mw": "fifty",
-            "csrf_token": csrf_of(page.text),
-        }
-        answer = await client.post("/enterprise/projects", data=form)
+        letters = {"tenor_months": "ten", "activity.capacity_mw": "fifty"}
+        form = project_form(project_body()) | letters
+        answer = await submitted(client, NEW_PROJECT, "/enterprise/projects", form)
     assert answer.status_code == 422
     assert 'id="tenor_months-error"' in answer.text
     assert 'id="activity-capacity_mw-error"' in answer.text
@@ -128,9 +124,10 @@ async def test_an_impossible_claim_is_named_in_the_preview(
     enterprise_id = await _registered(registry, mint)
     impossible = project_body(activity={"capacity_mw": 1.0, "annual_generation_mwh": 100000.0})
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        page = await client.get("/enterprise/projects/new")
-        form = project_form(impossible) | {"csrf_token": csrf_of(page.text)}
-        answer = await client.post("/enterprise/estimate", data=form, headers={"X-Fragment": "1"})
+        form = project_form(impossible)
+        answer = await submitted(
+            client, NEW_PROJECT, "/enterprise/estimate", form, headers={"X-Fragment": "1"}
+        )
     assert answer.status_code == 422
     assert "activity.annual_generation_mwh" in answer.text
 
@@ -142,12 +139,8 @@ async def test_a_bulk_upload_shows_its_progress_and_offers_the_refused_lines_as_
     good = orjson.dumps(project_body(name=f"批量 {uuid.uuid4().hex[:6]}"))
     bad = orjson.dumps(project_body(tenor_months=0))
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        page = await client.get("/enterprise/uploads")
-        answer = await client.post(
-            "/enterprise/uploads",
-            data={"csrf_token": csrf_of(page.text)},
-            files={"file": ("projects.jsonl", good + b"\n" + bad + b"\n", "application/x-ndjson")},
-        )
+        upload = {"file": ("projects.jsonl", good + b"\n" + bad + b"\n", "application/x-ndjson")}
+        answer = await submitted(client, UPLOADS, UPLOADS, files=upload)
         assert answer.status_code == 303
         job_url = answer.headers["location"]
         for _ in range(100):
@@ -169,12 +162,8 @@ async def test_an_upload_of_another_kind_of_file_is_named_and_sent_nowhere(
 ) -> None:
     enterprise_id = await _registered(registry, mint)
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        page = await client.get("/enterprise/uploads")
-        answer = await client.post(
-            "/enterprise/uploads",
-            data={"csrf_token": csrf_of(page.text)},
-            files={"file": ("projects.xlsx", b"PK\x03\x04", "application/octet-stream")},
-        )
+        upload = {"file": ("projects.xlsx", b"PK\x03\x04", "application/octet-stream")}
+        answer = await submitted(client, UPLOADS, UPLOADS, files=upload)
     assert answer.status_code == 422
     assert 'id="file-error"' in answer.text
 

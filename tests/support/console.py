@@ -36,15 +36,27 @@ def browser(app: FastAPI) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console")
 
 
+async def submitted(
+    client: httpx.AsyncClient,
+    page: str,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    **request: Any,
+) -> httpx.Response:
+    """A form posted as a browser posts it: from the page that shows it, with its CSRF token."""
+    shown = await client.get(page)
+    form = {**(data or {}), "csrf_token": csrf_of(shown.text)}
+    return await client.post(action, data=form, **request)
+
+
 @asynccontextmanager
 async def signed_in(
     app: FastAPI, role: str, tenant: uuid.UUID | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A browser that went through the development sign-in page as `role` (and `tenant`)."""
     async with browser(app) as client:
-        page = await client.get("/signin")
-        form = {"role": role, "tenant": str(tenant or ""), "csrf_token": csrf_of(page.text)}
-        answer = await client.post("/signin/dev", data=form)
+        form = {"role": role, "tenant": str(tenant or "")}
+        answer = await submitted(client, "/signin", "/signin/dev", form)
         assert answer.status_code == 303, answer.text
         yield client
 
