@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
@@ -13,11 +13,9 @@ from schemas.envelope import Envelope
 from schemas.project import ProjectWithdrawn
 from schemas.topics import PROJECTS
 from servicekit.consumers import Batch, HandlerTable, on
-from servicekit.db import Connection, create_pool
-from servicekit.inbox import InboxConsumer, PoisonEvent
-from servicekit.kafka import make_consumer, make_producer
-from servicekit.migrations import migrate
-from tests.support.inbox_probe import probe_handlers, probe_package, probe_schema, record_effects
+from servicekit.db import Connection
+from servicekit.inbox import PoisonEvent
+from tests.support.inbox_probe import probe_handlers, record_effects, running_probe
 from tests.support.kafka import eventually, read_to_end, read_until
 
 pytestmark = pytest.mark.integration
@@ -36,29 +34,8 @@ def _envelope(subject_project: uuid.UUID) -> Envelope:
 @pytest.fixture
 async def probe(infra, topics, tmp_path):
     """A running inbox consumer over the projects topic with its own group and schema."""
-    schema = probe_schema()
-    await migrate(infra.database_url, schema, probe_package(tmp_path))
-    pool = await create_pool(infra.database_url, schema)
-    producer = make_producer(infra.kafka_access(), "probe")
-    consumer = make_consumer(infra.kafka_access(), schema, [PROJECTS.name])
-    await producer.start()
-    await consumer.start()
-    inbox = InboxConsumer(
-        name=schema,
-        service="probe",
-        pool=pool,
-        consumer=consumer,
-        producer=producer,
-        handlers=probe_handlers(),
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(inbox.run(stop))
-    yield pool, producer
-    stop.set()
-    await task
-    await consumer.stop()
-    await producer.stop()
-    await pool.close()
+    async with running_probe(infra, tmp_path, probe_handlers()) as running:
+        yield running.pool, running.producer
 
 
 async def _effects(pool, subject: uuid.UUID) -> int:
@@ -120,11 +97,6 @@ async def test_malformed_event_goes_to_the_dlq_with_its_reason_and_the_partition
 @pytest.fixture
 async def faulty_probe(infra, topics, tmp_path):
     """An inbox consumer whose handler raises while a project is listed in `failing`."""
-    schema = probe_schema()
-    await migrate(infra.database_url, schema, probe_package(tmp_path))
-    pool = await create_pool(infra.database_url, schema)
-    producer = make_producer(infra.kafka_access(), "probe")
-    consumer = make_consumer(infra.kafka_access(), schema, [PROJECTS.name])
     failing: dict[str, type[Exception]] = {}
     attempts: list[str] = []
 
@@ -135,39 +107,32 @@ async def faulty_probe(infra, topics, tmp_path):
                 raise failing[event.envelope.subject]("a bug in the handler, not in the event")
         await record_effects(con, events)
 
-    await producer.start()
-    await consumer.start()
-    inbox = InboxConsumer(
-        name=schema,
-        service=schema,
-        pool=pool,
-        consumer=consumer,
-        producer=producer,
-        handlers=HandlerTable(on(ProjectWithdrawn, handle=record_unless_failing)),
-        retry_initial_s=0.05,
-        retry_max_s=0.5,
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(inbox.run(stop))
-    yield pool, producer, failing, attempts, schema
-    failing.clear()
-    stop.set()
-    await task
-    await consumer.stop()
-    await producer.stop()
-    await pool.close()
+    handlers = HandlerTable(on(ProjectWithdrawn, handle=record_unless_failing))
+    retries = {"retry_initial_s": 0.05, "retry_max_s": 0.5}
+    async with running_probe(infra, tmp_path, handlers, **retries) as running:
+        yield running.pool, running.producer, failing, attempts, running.schema
+        failing.clear()
+
+
+async def _failing_then_after(
+    faulty_probe: Any, error: type[Exception]
+) -> tuple[bytes, Envelope, Envelope]:
+    """On one key: an event the handler raises `error` on, then an event after it."""
+    _, producer, failing, _, _ = faulty_probe
+    key = str(uuid.uuid4()).encode()
+    failed, after = _envelope(uuid.uuid4()), _envelope(uuid.uuid4())
+    failing[failed.subject] = error
+    await producer.send_and_wait(PROJECTS.name, failed.to_bytes(), key=key)
+    await producer.send_and_wait(PROJECTS.name, after.to_bytes(), key=key)
+    return key, failed, after
 
 
 @pytest.mark.parametrize("error", [ValueError, KeyError])
 async def test_a_handler_error_is_retried_while_the_partition_waits_and_never_dead_letters(
     faulty_probe, infra, error
 ):
-    pool, producer, failing, attempts, service = faulty_probe
-    key = str(uuid.uuid4()).encode()
-    good, after = _envelope(uuid.uuid4()), _envelope(uuid.uuid4())
-    failing[good.subject] = error
-    await producer.send_and_wait(PROJECTS.name, good.to_bytes(), key=key)
-    await producer.send_and_wait(PROJECTS.name, after.to_bytes(), key=key)
+    pool, _, failing, attempts, service = faulty_probe
+    key, good, after = await _failing_then_after(faulty_probe, error)
 
     await eventually(lambda: attempts.count(good.subject) >= 3)
     # The partition waits: the later event on the same key is not applied past the failing one.
@@ -184,12 +149,8 @@ async def test_a_handler_error_is_retried_while_the_partition_waits_and_never_de
 
 
 async def test_a_handler_marks_an_event_poison_only_explicitly(faulty_probe, infra):
-    pool, producer, failing, _, _ = faulty_probe
-    key = str(uuid.uuid4()).encode()
-    refused, after = _envelope(uuid.uuid4()), _envelope(uuid.uuid4())
-    failing[refused.subject] = PoisonEvent
-    await producer.send_and_wait(PROJECTS.name, refused.to_bytes(), key=key)
-    await producer.send_and_wait(PROJECTS.name, after.to_bytes(), key=key)
+    pool = faulty_probe[0]
+    key, refused, after = await _failing_then_after(faulty_probe, PoisonEvent)
 
     await eventually(lambda: _effects(pool, uuid.UUID(after.subject)))
     parked = await read_until(

@@ -11,7 +11,7 @@ end each project sits exactly where its life says.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,13 +20,12 @@ from typing import Any, cast
 
 import asyncpg
 import pytest
-from aiokafka import ConsumerRecord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scoring.app as scoring_app
 from deploy.local.infra import InfraInfo
-from schemas.envelope import Envelope, EventData
+from schemas.envelope import EventData
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.topics import PROJECTS
 from scoring import repository
@@ -37,6 +36,7 @@ from scoring.handlers import project_handlers
 from servicekit.db import create_pool
 from servicekit.inbox import Delivered, InboxConsumer
 from servicekit.rls import SYSTEM, act_for
+from tests.support.deliveries import delivered, in_batches
 from tests.support.samples import data_centre_body
 from tests.support.scratch_schema import scratch_schema
 
@@ -80,11 +80,6 @@ async def scoring_world(infra: InfraInfo) -> AsyncIterator[Scoring]:
         yield Scoring(pool, inbox)
 
 
-def _delivered(event: EventData, offset: int) -> Delivered:
-    record = ConsumerRecord(PROJECTS.name, 0, offset, 0, 0, None, None, None, 0, 0, ())
-    return Delivered(Envelope.wrap(event, source="greenlink/registry"), event, record)
-
-
 def _events(life: Life) -> list[Delivered]:
     enterprise = uuid.uuid4()
     events: list[EventData] = []
@@ -108,7 +103,7 @@ def _events(life: Life) -> list[Delivered]:
                 withdrawn_at=T0 + timedelta(hours=1),
             )
         )
-    return [_delivered(e, n) for n, e in enumerate(events)]
+    return [delivered(e, PROJECTS.name, "greenlink/registry", n) for n, e in enumerate(events)]
 
 
 async def _lists(pool: asyncpg.Pool, ids: set[uuid.UUID]) -> tuple[set[Any], list[Any]]:
@@ -127,15 +122,6 @@ async def _lists(pool: asyncpg.Pool, ids: set[uuid.UUID]) -> tuple[set[Any], lis
         )
     assert not flagged, "a rejected score is ranked"
     return ranked, rejected
-
-
-def _batches(items: Sequence[Delivered], cuts: Sequence[bool]) -> list[list[Delivered]]:
-    batches: list[list[Delivered]] = [[]]
-    for item, cut in zip(items, cuts, strict=True):
-        batches[-1].append(item)
-        if cut:
-            batches.append([])
-    return [b for b in batches if b]
 
 
 lives = st.lists(
@@ -160,7 +146,7 @@ async def test_no_ranking_ever_holds_a_rejected_or_withdrawn_project(
     order = data.draw(st.permutations(events), label="delivery order")
     cuts = data.draw(st.lists(st.booleans(), min_size=len(order), max_size=len(order)))
     withdrawn_seen: set[uuid.UUID] = set()
-    for batch in _batches(order, cuts):
+    for batch in in_batches(order, cuts):
         await scoring_world.inbox._apply(batch)
         withdrawn_seen |= {e.data.project_id for e in batch if isinstance(e.data, ProjectWithdrawn)}
         ranked, rejected = await _lists(scoring_world.pool, ids)

@@ -21,7 +21,6 @@ from typing import Any, cast
 
 import asyncpg
 import pytest
-from aiokafka import ConsumerRecord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +44,7 @@ from scoring.handlers import project_handlers
 from servicekit.db import create_pool
 from servicekit.inbox import Delivered, InboxConsumer
 from servicekit.rls import SYSTEM, act_for
+from tests.support.deliveries import delivered, in_batches
 from tests.support.samples import data_centre_body, lender_body, mandate_body
 from tests.support.scratch_schema import scratch_schema
 
@@ -103,11 +103,6 @@ async def world(infra: InfraInfo) -> AsyncIterator[World]:
         yield World(scoring_pool, matching_pool, scoring_inbox, matching_inbox, mandate)
 
 
-def _delivered(event: EventData, topic: str, source: str, offset: int) -> Delivered:
-    record = ConsumerRecord(topic, 0, offset, 0, 0, None, None, None, 0, 0, ())
-    return Delivered(Envelope.wrap(event, source=source), event, record)
-
-
 def _registry_events(
     project_id: uuid.UUID, rejected_versions: Sequence[bool], withdrawn: bool
 ) -> list[Delivered]:
@@ -134,17 +129,7 @@ def _registry_events(
                 withdrawn_at=T0 + timedelta(hours=1),
             )
         )
-    return [_delivered(e, PROJECTS.name, "greenlink/registry", n) for n, e in enumerate(events)]
-
-
-def _batches(items: Sequence[Delivered], cuts: Sequence[bool]) -> list[list[Delivered]]:
-    """Split a partition's records into consecutive batches (a cut after item i)."""
-    batches: list[list[Delivered]] = [[]]
-    for item, cut in zip(items, cuts, strict=True):
-        batches[-1].append(item)
-        if cut:
-            batches.append([])
-    return [b for b in batches if b]
+    return [delivered(e, PROJECTS.name, "greenlink/registry", n) for n, e in enumerate(events)]
 
 
 async def _emitted_scores(pool: asyncpg.Pool, project_id: uuid.UUID) -> list[ProjectScored]:
@@ -227,7 +212,7 @@ async def test_withdrawal_wins_and_no_feed_or_plan_holds_a_rejected_or_withdrawn
     order = data.draw(st.permutations(registry), label="scoring order")
     cuts = data.draw(st.lists(st.booleans(), min_size=len(order), max_size=len(order)))
     emitted_before_withdrawal: int | None = None
-    for chunk in _batches(order, cuts):
+    for chunk in in_batches(order, cuts):
         await world.scoring_inbox._apply(chunk)
         if any(isinstance(e.data, ProjectWithdrawn) for e in chunk):
             emitted_before_withdrawal = len(await _emitted_scores(world.scoring_pool, project_id))
@@ -240,7 +225,7 @@ async def test_withdrawal_wins_and_no_feed_or_plan_holds_a_rejected_or_withdrawn
     tokens += ["rematch"] * data.draw(st.integers(0, 2), label="re-matches")
     steps = data.draw(st.permutations(tokens), label="matching order")
     cuts = data.draw(st.lists(st.booleans(), min_size=len(steps), max_size=len(steps)))
-    pending = [_delivered(s, SCORES.name, "greenlink/scoring", n) for n, s in enumerate(scores)]
+    pending = [delivered(s, SCORES.name, "greenlink/scoring", n) for n, s in enumerate(scores)]
     withdrawal = [e for e in registry if isinstance(e.data, ProjectWithdrawn)]
     deals_at_withdrawal: frozenset[uuid.UUID] | None = None
     batch: list[Delivered] = []

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from deploy.local.infra import InfraInfo
 from schemas.project import ProjectWithdrawn
+from schemas.topics import PROJECTS
 from servicekit.consumers import Batch, HandlerTable, on
-from servicekit.db import Connection
+from servicekit.db import Connection, create_pool
+from servicekit.inbox import InboxConsumer
+from servicekit.kafka import make_consumer, make_producer
+from servicekit.migrations import migrate
 
 EFFECTS_SQL = """
 CREATE TABLE effects (
@@ -41,3 +54,47 @@ def probe_handlers() -> HandlerTable:
 
 def probe_schema() -> str:
     return f"probe_{uuid.uuid4().hex[:10]}"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A running probe: its schema (also its consumer group and its metrics' service label),
+    pool and producer."""
+
+    schema: str
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+
+
+@asynccontextmanager
+async def running_probe(
+    infra: InfraInfo, tmp: Path, handlers: HandlerTable, **inbox: Any
+) -> AsyncIterator[Probe]:
+    """An inbox consumer over the projects topic with a schema and group of its own, running
+    `handlers` until the block ends; `inbox` overrides the consumer's other settings."""
+    schema = probe_schema()
+    await migrate(infra.database_url, schema, probe_package(tmp))
+    pool = await create_pool(infra.database_url, schema)
+    producer = make_producer(infra.kafka_access(), "probe")
+    consumer = make_consumer(infra.kafka_access(), schema, [PROJECTS.name])
+    await producer.start()
+    await consumer.start()
+    consumer_loop = InboxConsumer(
+        name=schema,
+        service=schema,
+        pool=pool,
+        consumer=consumer,
+        producer=producer,
+        handlers=handlers,
+        **inbox,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer_loop.run(stop))
+    try:
+        yield Probe(schema, pool, producer)
+    finally:
+        stop.set()
+        await task
+        await consumer.stop()
+        await producer.stop()
+        await pool.close()
