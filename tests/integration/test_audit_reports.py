@@ -27,7 +27,8 @@ from servicekit.kafka import make_producer
 from servicekit.migrations import migrate
 from servicekit.rls import SYSTEM, acting_as
 from tests.support.kafka import eventually
-from tests.support.samples import enterprise_body, project_body
+from tests.support.projects import register_projects
+from tests.support.samples import project_body
 from tests.support.services import RunningService
 from tests.unit.audit.samples import (
     Deal,
@@ -56,11 +57,8 @@ async def story(
 ) -> AsyncIterator[Story]:
     """Registered through the registry; scored, matched twice, financed once via Kafka."""
     tenant = uuid.uuid4()
-    owner = mint("enterprise", tenant)
-    await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=owner)
-    created = await registry.client.post("/v1/projects", json=project_body(), headers=owner)
-    assert created.status_code == 201, created.text
-    project_id = uuid.UUID(created.json()["project_id"])
+    (registered,), _ = await register_projects(registry, mint, [project_body()], enterprise=tenant)
+    project_id = uuid.UUID(registered)
     pool = await create_pool(infra.database_url, "audit")
     producer = make_producer(infra.kafka_access(), "audit-report-test")
     await producer.start()

@@ -29,6 +29,7 @@ from deploy.local.infra import InfraInfo
 from registry import domain
 from schemas.project import ProjectSpec
 from tests.security.matrix import Mint
+from tests.support.intake import stage_rows
 from tests.support.kafka import eventually
 from tests.support.processes import PeakMemory, ServiceProcess, free_port, rss_bytes
 from tests.support.samples import enterprise_body, project_body
@@ -101,13 +102,7 @@ async def seed_large_finished_job(database_url: str, schema: str, rows: int) -> 
                 " FROM projects WHERE enterprise_id = $1",
                 enterprise,
             )
-            await con.execute(
-                "INSERT INTO intake_rows (job_id, line_no, raw) SELECT $1, n, $2"
-                " FROM generate_series(1, $3) AS n",
-                job,
-                orjson.dumps(project_body()).decode(),
-                rows,
-            )
+            await stage_rows(con, job, rows)
         await con.execute("ANALYZE intake_rows, intake_jobs, projects, project_versions")
         async with con.transaction():
             await con.execute("SELECT set_config('app.role', 'system', true)")

@@ -16,6 +16,7 @@ from deploy.local.infra import InfraInfo
 from registry import intake
 from servicekit.db import create_pool
 from tests.security.matrix import Mint
+from tests.support.intake import stage_rows
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
 
@@ -52,13 +53,7 @@ async def stage_job(
         status,
         rows,
     )
-    await con.execute(
-        "INSERT INTO intake_rows (job_id, line_no, raw) SELECT $1, n, $2"
-        " FROM generate_series(1, $3) AS n",
-        job,
-        orjson.dumps(project_body()).decode(),
-        rows,
-    )
+    await stage_rows(con, job, rows)
     return job
 
 

@@ -24,7 +24,8 @@ from schemas.project import ProjectWithdrawn
 from schemas.topics import DEALS, PROJECTS, SCORES, Topic
 from servicekit.kafka_access import KafkaAccess
 from tests.support.kafka import eventually, read_until
-from tests.support.samples import data_centre_body, enterprise_body
+from tests.support.projects import register_projects
+from tests.support.samples import data_centre_body
 from tests.unit.audit.samples import Deal, scored
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
@@ -123,11 +124,9 @@ async def test_a_forged_withdrawal_of_another_tenants_project_leaves_it_live(
     infra: InfraInfo, registry, scoring, matching, audit, mint
 ) -> None:
     owner = uuid.uuid4()
-    headers = mint("enterprise", owner)
-    await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=headers)
-    created = await registry.client.post("/v1/projects", json=data_centre_body(), headers=headers)
-    assert created.status_code == 201, created.text
-    project_id = uuid.UUID(created.json()["project_id"])
+    body = data_centre_body()
+    (registered,), headers = await register_projects(registry, mint, [body], enterprise=owner)
+    project_id = uuid.UUID(registered)
     live = "SELECT count(*) FROM matching.projects WHERE project_id = $1 AND NOT withdrawn"
     await eventually(lambda: _as_regulator(infra, live, project_id), timeout_s=120)
     event = ProjectWithdrawn(
