@@ -19,7 +19,7 @@ from audit.handlers import record
 from deploy.local.infra import InfraInfo
 from schemas.envelope import Envelope, EventData
 from servicekit.auth import Principal, Role
-from servicekit.db import create_pool
+from servicekit.db import Connection, create_pool
 from servicekit.kafka_access import KafkaAccess
 from servicekit.rls import SYSTEM, act_as, act_for, acting_as
 from tests.security.matching_matrix import lending
@@ -68,6 +68,29 @@ def _enterprise(tenant: Tenant) -> Principal:
     return Principal(f"enterprise:{tenant.enterprise_id}", Role.ENTERPRISE, tenant.enterprise_id)
 
 
+async def _seen(con: Connection, column: str, table: str) -> set[object]:
+    """Every value of one column this session is let see, with no filter of its own."""
+    return {r[0] for r in await con.fetch(f"SELECT {column} FROM {table}")}
+
+
+async def _refused(con: Connection, sql: str, *args: object) -> None:
+    """The write fails on row security; the surrounding transaction goes on."""
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        async with con.transaction():
+            await con.execute(sql, *args)
+
+
+@asynccontextmanager
+async def _rolled_back(con: Connection) -> AsyncIterator[None]:
+    """A transaction undone at the end, so a careless write shows its reach and keeps nothing."""
+    tx = con.transaction()
+    await tx.start()
+    try:
+        yield
+    finally:
+        await tx.rollback()
+
+
 async def test_a_query_without_a_tenant_filter_returns_only_the_tenants_rows(
     pool: asyncpg.Pool, tenants: tuple[Tenant, Tenant]
 ) -> None:
@@ -75,8 +98,7 @@ async def test_a_query_without_a_tenant_filter_returns_only_the_tenants_rows(
     async with pool.acquire() as con, con.transaction():
         await act_as(con, _enterprise(a))
         for table, owner_column in TENANT_TABLES:
-            owners = {r[0] for r in await con.fetch(f"SELECT {owner_column} FROM {table}")}
-            assert owners == {a.enterprise_id}, table
+            assert await _seen(con, owner_column, table) == {a.enterprise_id}, table
         projects = await con.fetch("SELECT * FROM registry.projects")
         assert {p["id"] for p in projects} >= {a.objects["project_id"]}
         assert b.objects["project_id"] not in {p["id"] for p in projects}
@@ -112,16 +134,11 @@ async def test_a_careless_update_touches_only_the_tenants_rows(
     pool: asyncpg.Pool, tenants: tuple[Tenant, Tenant]
 ) -> None:
     a, _ = tenants
-    async with pool.acquire() as con:
-        tx = con.transaction()
-        await tx.start()
-        try:
-            await act_as(con, _enterprise(a))
-            updated = await con.execute("UPDATE projects SET name = 'renamed by a bug'")
-            mine = await con.fetchval("SELECT count(*) FROM projects")
-            assert updated == f"UPDATE {mine}"
-        finally:
-            await tx.rollback()
+    async with pool.acquire() as con, _rolled_back(con):
+        await act_as(con, _enterprise(a))
+        updated = await con.execute("UPDATE projects SET name = 'renamed by a bug'")
+        mine = await con.fetchval("SELECT count(*) FROM projects")
+        assert updated == f"UPDATE {mine}"
 
 
 async def test_writing_a_row_for_another_tenant_is_refused(
@@ -130,20 +147,18 @@ async def test_writing_a_row_for_another_tenant_is_refused(
     a, b = tenants
     async with pool.acquire() as con, con.transaction():
         await act_as(con, _enterprise(a))
-        with pytest.raises(asyncpg.InsufficientPrivilegeError):
-            async with con.transaction():
-                await con.execute(
-                    "INSERT INTO intake_jobs (id, enterprise_id, format, status)"
-                    " VALUES ($1, $2, 'csv', 'queued')",
-                    uuid.uuid4(),
-                    b.enterprise_id,
-                )
-        with pytest.raises(asyncpg.InsufficientPrivilegeError):
-            async with con.transaction():
-                await con.execute(
-                    "INSERT INTO intake_errors (job_id, line_no, reason) VALUES ($1, 99, 'x')",
-                    b.objects["job_id"],
-                )
+        await _refused(
+            con,
+            "INSERT INTO intake_jobs (id, enterprise_id, format, status)"
+            " VALUES ($1, $2, 'csv', 'queued')",
+            uuid.uuid4(),
+            b.enterprise_id,
+        )
+        await _refused(
+            con,
+            "INSERT INTO intake_errors (job_id, line_no, reason) VALUES ($1, 99, 'x')",
+            b.objects["job_id"],
+        )
 
 
 async def test_nobody_named_sees_nothing_and_the_setting_ends_with_the_transaction(
@@ -197,12 +212,7 @@ async def test_the_service_itself_sees_every_row_for_background_work(
 
 
 async def test_row_security_is_forced_on_every_tenant_table(pool: asyncpg.Pool) -> None:
-    rows = await pool.fetch(
-        "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class"
-        " WHERE relnamespace = 'registry'::regnamespace AND relkind = 'r'"
-    )
-    secured = {r["relname"] for r in rows if r["relrowsecurity"] and r["relforcerowsecurity"]}
-    assert secured == {
+    assert await _secured_tables(pool) == {
         "enterprises",
         "projects",
         "project_versions",
@@ -271,14 +281,11 @@ async def test_a_lenders_query_without_a_tenant_filter_returns_only_its_own_rows
     async with matching_pool.acquire() as con, con.transaction():
         await act_as(con, _lender(a))
         for table in LENDER_TABLES:
-            owners = {r[0] for r in await con.fetch(f"SELECT lender_id FROM {table}")}
-            assert owners == {a.lender_id}, table
-        versions = {r[0] for r in await con.fetch("SELECT mandate_id FROM mandate_versions")}
-        assert versions == {a.objects["mandate_id"]}
-        paid = {r[0] for r in await con.fetch("SELECT deal_id FROM disbursements")}
-        assert paid == {a.objects["deal_id"]}
-        projects = {r[0] for r in await con.fetch("SELECT project_id FROM projects")}
-        matched = {r[0] for r in await con.fetch("SELECT project_id FROM deals")}
+            assert await _seen(con, "lender_id", table) == {a.lender_id}, table
+        assert await _seen(con, "mandate_id", "mandate_versions") == {a.objects["mandate_id"]}
+        assert await _seen(con, "deal_id", "disbursements") == {a.objects["deal_id"]}
+        projects = await _seen(con, "project_id", "projects")
+        matched = await _seen(con, "project_id", "deals")
         assert a.objects["project_id"] in projects <= matched
         assert b.objects["project_id"] not in projects
 
@@ -289,33 +296,26 @@ async def test_an_enterprise_sees_its_projects_and_only_the_lenders_that_answere
     a, _ = lenders
     async with matching_pool.acquire() as con, con.transaction():
         await act_for(con, Role.ENTERPRISE, a.enterprise_id)
-        projects = await con.fetch("SELECT enterprise_id FROM projects")
-        assert {r[0] for r in projects} == {a.enterprise_id}
+        assert await _seen(con, "enterprise_id", "projects") == {a.enterprise_id}
         deals = await con.fetch("SELECT deal_id, enterprise_id, state FROM deals")
         assert {d["deal_id"] for d in deals} == {a.objects["deal_id"]}
-        assert {r[0] for r in await con.fetch("SELECT lender_id FROM lenders")} == {a.lender_id}
+        assert await _seen(con, "lender_id", "lenders") == {a.lender_id}
         for table in ("mandates", "mandate_versions", "feed"):
             assert await con.fetchval(f"SELECT count(*) FROM {table}") == 0, table
         for table in ("disbursements", "repayments"):  # its own loans' money, nobody else's
-            dealt = {r[0] for r in await con.fetch(f"SELECT deal_id FROM {table}")}
-            assert dealt <= {a.objects["deal_id"]}, table
+            assert await _seen(con, "deal_id", table) <= {a.objects["deal_id"]}, table
 
 
 async def test_a_careless_update_touches_only_the_lenders_rows(
     matching_pool: asyncpg.Pool, lenders: tuple[Tenant, Tenant]
 ) -> None:
     a, _ = lenders
-    async with matching_pool.acquire() as con:
-        tx = con.transaction()
-        await tx.start()
-        try:
-            await act_as(con, _lender(a))
-            for table in ("mandates", "deals", "feed"):
-                updated = await con.execute(f"UPDATE {table} SET lender_id = lender_id")
-                assert updated == f"UPDATE {await con.fetchval(f'SELECT count(*) FROM {table}')}"
-            assert await con.execute("DELETE FROM disbursements") == "DELETE 1"
-        finally:
-            await tx.rollback()
+    async with matching_pool.acquire() as con, _rolled_back(con):
+        await act_as(con, _lender(a))
+        for table in ("mandates", "deals", "feed"):
+            updated = await con.execute(f"UPDATE {table} SET lender_id = lender_id")
+            assert updated == f"UPDATE {await con.fetchval(f'SELECT count(*) FROM {table}')}"
+        assert await con.execute("DELETE FROM disbursements") == "DELETE 1"
 
 
 async def test_writing_a_row_for_another_lender_is_refused(
@@ -334,9 +334,7 @@ async def test_writing_a_row_for_another_lender_is_refused(
     async with matching_pool.acquire() as con, con.transaction():
         await act_as(con, _lender(a))
         for sql, *args in forged:
-            with pytest.raises(asyncpg.InsufficientPrivilegeError):
-                async with con.transaction():
-                    await con.execute(sql, *args)
+            await _refused(con, sql, *args)
         stolen = "UPDATE deals SET state = 'withdrawn' WHERE deal_id = $1"
         assert await con.execute(stolen, b.objects["deal_id"]) == "UPDATE 0"
 
@@ -354,16 +352,12 @@ async def test_matching_readers_see_every_lender_and_the_service_writes(
             assert seen == 2
             assert await con.execute("UPDATE deals SET state = state") == "UPDATE 0"
             assert await con.execute("DELETE FROM feed") == "DELETE 0"
-        tx = con.transaction()
-        await tx.start()
-        try:
+        async with _rolled_back(con):
             await act_as(con, SYSTEM)
             touched = await con.execute(
                 "UPDATE deals SET state = state WHERE deal_id = ANY($1)", both
             )
             assert touched == "UPDATE 2"
-        finally:
-            await tx.rollback()
 
 
 async def test_row_security_is_forced_on_every_matching_tenant_table(
@@ -401,17 +395,15 @@ async def test_an_enterprise_reads_only_its_own_scores_and_writes_none(
     async with scoring_pool.acquire() as con, con.transaction():
         await act_as(con, _enterprise(a))
         for table in ("scores", "projects"):
-            owners = {r[0] for r in await con.fetch(f"SELECT enterprise_id FROM {table}")}
-            assert owners == {a.enterprise_id}, table
+            assert await _seen(con, "enterprise_id", table) == {a.enterprise_id}, table
         assert await con.execute("UPDATE scores SET current = current") == "UPDATE 0"
-        with pytest.raises(asyncpg.InsufficientPrivilegeError):
-            async with con.transaction():
-                await con.execute(
-                    "INSERT INTO projects (project_id, enterprise_id, version, snapshot)"
-                    " VALUES ($1, $2, 1, '{}')",
-                    uuid.uuid4(),
-                    a.enterprise_id,
-                )
+        await _refused(
+            con,
+            "INSERT INTO projects (project_id, enterprise_id, version, snapshot)"
+            " VALUES ($1, $2, 1, '{}')",
+            uuid.uuid4(),
+            a.enterprise_id,
+        )
     async with scoring_pool.acquire() as con, con.transaction():
         await act_for(con, Role.REGULATOR, None)
         seen = await con.fetchval(
@@ -469,11 +461,9 @@ async def test_an_audit_lenders_query_without_a_filter_returns_only_its_own_rows
     async with audit_pool.acquire() as con, con.transaction():
         await act_for(con, Role.LENDER, a.lender_id)
         for table in ("lenders", "deals", "responses"):
-            owners = {r[0] for r in await con.fetch(f"SELECT lender_id FROM {table}")}
-            assert owners == {a.lender_id}, table
+            assert await _seen(con, "lender_id", table) == {a.lender_id}, table
         for table in ("projects", "project_scores"):  # the projects it financed, no other
-            seen = {r[0] for r in await con.fetch(f"SELECT project_id FROM {table}")}
-            assert seen == {a.score.project_id}, table
+            assert await _seen(con, "project_id", table) == {a.score.project_id}, table
 
 
 async def test_an_audit_enterprise_sees_only_its_projects_and_no_lender_rows(
@@ -483,8 +473,7 @@ async def test_an_audit_enterprise_sees_only_its_projects_and_no_lender_rows(
     async with audit_pool.acquire() as con, con.transaction():
         await act_for(con, Role.ENTERPRISE, a.score.enterprise_id)
         for table in ("projects", "project_scores"):
-            seen = {r[0] for r in await con.fetch(f"SELECT project_id FROM {table}")}
-            assert seen == {a.score.project_id}, table
+            assert await _seen(con, "project_id", table) == {a.score.project_id}, table
         for table in ("lenders", "deals", "responses"):
             assert await con.fetchval(f"SELECT count(*) FROM {table}") == 0, table
 
