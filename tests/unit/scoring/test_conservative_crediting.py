@@ -65,28 +65,30 @@ def _distance(draw: st.DrawFn, seed: int) -> Twins:
     )
 
 
-def _storage(draw: st.DrawFn, seed: int) -> Twins:
-    base = _base(T.ENERGY_STORAGE, seed)
-    energy = base.activity.storage_energy_mwh or 0
-    return _with(base, curtailment_avoided_mwh=550 * energy), _with(
-        base, curtailment_avoided_mwh=energy * draw(st.floats(550.01, 4_380))
-    )
+def _per_unit(
+    project_type: ProjectType, basis: str, claim: str, bound: float, beyond: tuple[float, float]
+) -> Callable[[st.DrawFn, int], Twins]:
+    """Twins whose `claim` is a multiple of their `basis`: the honest one claims the norm's
+    bound per unit, the other a multiple beyond it."""
+
+    def make(draw: st.DrawFn, seed: int) -> Twins:
+        base = _base(project_type, seed)
+        units = getattr(base.activity, basis) or 0
+        return _with(base, **{claim: bound * units}), _with(
+            base, **{claim: units * draw(st.floats(*beyond))}
+        )
+
+    return make
 
 
-def _capture(draw: st.DrawFn, seed: int) -> Twins:
-    base = _base(T.CCUS, seed)
-    captured = base.activity.co2_captured_t or 0
-    return _with(base, capture_electricity_mwh=0.05 * captured), _with(
-        base, capture_electricity_mwh=captured * draw(st.floats(0, 0.0499))
-    )
-
-
-def _arc_furnace(draw: st.DrawFn, seed: int) -> Twins:
-    base = _base(T.EAF_STEEL, seed)
-    output = base.activity.steel_output_t or 0
-    return _with(base, project_electricity_mwh=0.25 * output), _with(
-        base, project_electricity_mwh=output * draw(st.floats(0, 0.2499))
-    )
+# More curtailment avoided per MWh stored, less electricity per tonne captured or steel made.
+_storage = _per_unit(
+    T.ENERGY_STORAGE, "storage_energy_mwh", "curtailment_avoided_mwh", 550, (550.01, 4_380)
+)
+_capture = _per_unit(T.CCUS, "co2_captured_t", "capture_electricity_mwh", 0.05, (0, 0.0499))
+_arc_furnace = _per_unit(
+    T.EAF_STEEL, "steel_output_t", "project_electricity_mwh", 0.25, (0, 0.2499)
+)
 
 
 def _pue(draw: st.DrawFn, seed: int) -> Twins:
@@ -232,12 +234,17 @@ def test_a_claim_below_the_computed_value_is_credited_as_claimed_without_a_flag(
     assert record.computed_annual_tco2e == pytest.approx(110_000 * 0.4976, rel=1e-3)
 
 
+def _ten_mw_wind(make_project: BuildProject, factors: FactorSet, running: float) -> ScoreRecord:
+    """A 10 MW wind farm claiming to run the given share of the year (the norm is 0.45)."""
+    project = make_project(T.WIND, capacity_mw=10, annual_generation_mwh=running * 87_600)
+    return score_one(project, factors)
+
+
 def test_generation_above_the_capacity_factor_norm_is_credited_at_the_norm(
     factors: FactorSet, make_project: BuildProject
 ) -> None:
-    at_norm = make_project(T.WIND, capacity_mw=10, annual_generation_mwh=0.45 * 87_600)
-    above = make_project(T.WIND, capacity_mw=10, annual_generation_mwh=0.9 * 87_600)
-    honest, inflated = score_one(at_norm, factors), score_one(above, factors)
+    honest = _ten_mw_wind(make_project, factors, 0.45)
+    inflated = _ten_mw_wind(make_project, factors, 0.9)
     assert inflated.annual_tco2e == pytest.approx(honest.annual_tco2e)
     assert inflated.trace["credited_annual_generation_mwh"][0] == pytest.approx(39_420.0)
     assert inflated.trace["annual_generation_mwh"][0] == pytest.approx(78_840.0)
@@ -255,9 +262,8 @@ def test_an_honest_project_is_credited_in_full_and_its_trace_is_unchanged(
 def test_physically_impossible_generation_is_rejected_and_credited_no_more_than_the_norm(
     factors: FactorSet, make_project: BuildProject
 ) -> None:
-    at_norm = make_project(T.WIND, capacity_mw=10, annual_generation_mwh=0.45 * 87_600)
-    impossible = make_project(T.WIND, capacity_mw=10, annual_generation_mwh=1.5 * 87_600)
-    honest, claimed = score_one(at_norm, factors), score_one(impossible, factors)
+    honest = _ten_mw_wind(make_project, factors, 0.45)
+    claimed = _ten_mw_wind(make_project, factors, 1.5)
     assert claimed.rejected and claimed.score_0_100 == 0
     assert claimed.annual_tco2e == pytest.approx(honest.annual_tco2e)
     assert claimed.trace["credited_annual_generation_mwh"][0] == pytest.approx(0.45 * 87_600)

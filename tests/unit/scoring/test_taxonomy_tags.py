@@ -22,23 +22,25 @@ def test_every_type_is_tagged_with_the_2025_catalogue() -> None:
         assert tags.catalogue_category_code in "123456789"
 
 
-def test_facility_fields_follow_the_original_three_directions() -> None:
-    assert (
-        BASE_TAGS[ProjectType.WIND].carbon_reduction_facility_field
-        is CarbonReductionField.CLEAN_ENERGY
-    )
-    assert (
-        BASE_TAGS[ProjectType.DATA_CENTRE_PUE].carbon_reduction_facility_field
-        is CarbonReductionField.ENERGY_CONSERVATION_ENVIRONMENTAL_PROTECTION
-    )
-    assert (
-        BASE_TAGS[ProjectType.CCUS].carbon_reduction_facility_field
-        is CarbonReductionField.CARBON_REDUCTION_TECHNOLOGY
-    )
-    assert (
-        BASE_TAGS[ProjectType.COAL_POWER_UPGRADE].carbon_reduction_facility_field
-        is CarbonReductionField.NOT_ELIGIBLE
-    )
+@pytest.mark.parametrize(
+    ("project_type", "facility_field"),
+    [
+        (ProjectType.WIND, CarbonReductionField.CLEAN_ENERGY),
+        (
+            ProjectType.DATA_CENTRE_PUE,
+            CarbonReductionField.ENERGY_CONSERVATION_ENVIRONMENTAL_PROTECTION,
+        ),
+        (ProjectType.CCUS, CarbonReductionField.CARBON_REDUCTION_TECHNOLOGY),
+        (ProjectType.COAL_POWER_UPGRADE, CarbonReductionField.NOT_ELIGIBLE),
+    ],
+)
+def test_facility_fields_follow_the_original_three_directions(
+    project_type: ProjectType, facility_field: CarbonReductionField
+) -> None:
+    assert BASE_TAGS[project_type].carbon_reduction_facility_field is facility_field
+
+
+def test_electric_buses_are_clean_transportation_under_icma() -> None:
     assert BASE_TAGS[ProjectType.EV_BUS].icma_category is IcmaCategory.CLEAN_TRANSPORTATION
 
 
