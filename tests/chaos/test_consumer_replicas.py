@@ -14,7 +14,8 @@ import pytest
 
 from schemas.topics import PROJECTS
 from tests.support.kafka import eventually
-from tests.support.processes import ServiceProcess, free_port
+from tests.support.platform import platform_environment
+from tests.support.processes import ServiceProcess, free_port, migrated_and_started
 from tests.support.samples import enterprise_body, project_body
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(600)]
@@ -40,10 +41,7 @@ def owned_partitions(process: ServiceProcess) -> set[int]:
 
 @pytest.fixture
 def replicas(infra, jwks_path):
-    env = {
-        **infra.environment(),
-        "GREENLINK_JWKS_PATH": str(jwks_path),
-        "GREENLINK_ENV": "test",
+    env = platform_environment(infra, jwks_path) | {
         "RELAY_BATCH_MAX": "200",
         "CONSUMER_BATCH_MAX": "100",
     }
@@ -57,13 +55,8 @@ def replicas(infra, jwks_path):
         "scoring-1": ServiceProcess("scoring", "consume", with_metrics()),
         "scoring-2": ServiceProcess("scoring", "consume", with_metrics()),
     }
-    for service in ("registry", "scoring"):
-        ServiceProcess(service, "migrate", env).run_to_end()
-    for p in started.values():
-        p.start()
-    yield started
-    for p in started.values():
-        p.stop()
+    with migrated_and_started(started) as running:
+        yield running
 
 
 async def test_killing_one_of_two_consumer_replicas_mid_stream_loses_and_doubles_nothing(

@@ -11,7 +11,8 @@ import pytest
 from deploy.local import postgres
 from deploy.local.infra import stop_postgres
 from tests.support.kafka import eventually
-from tests.support.processes import ServiceProcess, free_port
+from tests.support.platform import platform_environment
+from tests.support.processes import ServiceProcess, free_port, migrated_and_started
 from tests.support.samples import enterprise_body, project_body
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(300)]
@@ -19,21 +20,12 @@ pytestmark = [pytest.mark.chaos, pytest.mark.timeout(300)]
 
 @pytest.fixture
 def apis(infra, jwks_path):
-    env = {
-        **infra.environment(),
-        "GREENLINK_JWKS_PATH": str(jwks_path),
-        "GREENLINK_ENV": "test",
-    }
+    env = platform_environment(infra, jwks_path)
     started = {
         name: ServiceProcess(name, "api", env, port=free_port()) for name in ("registry", "scoring")
     }
-    for name in started:
-        ServiceProcess(name, "migrate", env).run_to_end()
-    for process in started.values():
-        process.start()
-    yield started
-    for process in started.values():
-        process.stop()
+    with migrated_and_started(started) as running:
+        yield running
 
 
 async def test_apis_answer_503_with_retry_after_while_postgresql_is_down(apis, mint):

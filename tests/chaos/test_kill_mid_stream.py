@@ -14,7 +14,8 @@ import pytest
 from schemas.envelope import Envelope
 from schemas.topics import PROJECTS
 from tests.support.kafka import data_field_equals, eventually, read_until
-from tests.support.processes import ServiceProcess, free_port
+from tests.support.platform import platform_environment
+from tests.support.processes import ServiceProcess, free_port, migrated_and_started
 from tests.support.samples import enterprise_body, project_body
 
 # Its waits are bounded by their own deadlines; on a loaded machine they need more than 300 s.
@@ -24,10 +25,7 @@ ROWS = 3000
 
 @pytest.fixture
 def processes(infra, jwks_path):
-    env = {
-        **infra.environment(),
-        "GREENLINK_JWKS_PATH": str(jwks_path),
-        "GREENLINK_ENV": "test",
+    env = platform_environment(infra, jwks_path) | {
         "RELAY_BATCH_MAX": "200",
         "CONSUMER_BATCH_MAX": "200",
     }
@@ -36,13 +34,8 @@ def processes(infra, jwks_path):
         "relay": ServiceProcess("registry", "relay", env),
         "scoring": ServiceProcess("scoring", "consume", env),
     }
-    for service in ("registry", "scoring"):  # schemas exist before anyone queries them
-        ServiceProcess(service, "migrate", env).run_to_end()
-    for p in started.values():
-        p.start()
-    yield started
-    for p in started.values():
-        p.stop()
+    with migrated_and_started(started) as running:
+        yield running
 
 
 async def test_killing_intake_relay_and_consumer_mid_stream_loses_and_doubles_nothing(

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +98,24 @@ class ServiceProcess:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+@contextmanager
+def migrated_and_started(
+    processes: Mapping[str, ServiceProcess],
+) -> Iterator[Mapping[str, ServiceProcess]]:
+    """Migrate each service the processes belong to (so nobody queries a schema that is not
+    there yet), start them all, and stop them all when the block ends."""
+    first_of_service = {p.service: p for p in reversed(list(processes.values()))}
+    for service, process in first_of_service.items():
+        ServiceProcess(service, "migrate", process.env).run_to_end()
+    for process in processes.values():
+        process.start()
+    try:
+        yield processes
+    finally:
+        for process in processes.values():
+            process.stop()
 
 
 def rss_bytes(pid: int) -> int:
