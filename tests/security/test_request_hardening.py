@@ -26,6 +26,16 @@ async def enrolled_headers(registry: RunningService, mint: Mint) -> dict[str, st
     return headers
 
 
+async def _project_refused_naming(
+    registry: RunningService, headers: dict[str, str], field: str, value: Any
+) -> None:
+    """A project whose `field` holds `value` gets 422 naming that field."""
+    body = project_body(**{field: value})
+    response = await registry.client.post("/v1/projects", json=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == field
+
+
 @pytest.mark.parametrize("media_type", ["text/plain", "application/xml", "multipart/form-data"])
 async def test_a_json_endpoint_refuses_other_content_types_with_415(
     registry: RunningService, enrolled_headers: dict[str, str], media_type: str
@@ -96,9 +106,7 @@ async def test_the_tenant_cannot_be_smuggled_in_through_the_body(
 async def test_values_of_the_wrong_json_type_or_form_are_refused_by_name(
     registry: RunningService, enrolled_headers: dict[str, str], field: str, value: Any
 ) -> None:
-    body = project_body(**{field: value})
-    response = await registry.client.post("/v1/projects", json=body, headers=enrolled_headers)
-    assert response.status_code == 422 and response.json()["field"] == field
+    await _project_refused_naming(registry, enrolled_headers, field, value)
 
 
 @pytest.mark.parametrize(
@@ -119,10 +127,7 @@ async def test_values_of_the_wrong_json_type_or_form_are_refused_by_name(
 async def test_text_that_hides_or_reorders_what_a_reader_sees_is_refused_by_name(
     registry: RunningService, enrolled_headers: dict[str, str], field: str, value: str
 ) -> None:
-    body = project_body(**{field: value})
-    response = await registry.client.post("/v1/projects", json=body, headers=enrolled_headers)
-    assert response.status_code == 422, response.text
-    assert response.json()["field"] == field
+    await _project_refused_naming(registry, enrolled_headers, field, value)
 
 
 async def test_an_enterprise_named_only_with_zero_width_spaces_is_refused_by_name(

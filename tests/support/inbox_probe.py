@@ -79,15 +79,7 @@ async def running_probe(
     consumer = make_consumer(infra.kafka_access(), schema, [PROJECTS.name])
     await producer.start()
     await consumer.start()
-    consumer_loop = InboxConsumer(
-        name=schema,
-        service=schema,
-        pool=pool,
-        consumer=consumer,
-        producer=producer,
-        handlers=handlers,
-        **inbox,
-    )
+    consumer_loop = InboxConsumer(schema, schema, pool, consumer, producer, handlers, **inbox)
     stop = asyncio.Event()
     task = asyncio.create_task(consumer_loop.run(stop))
     try:
