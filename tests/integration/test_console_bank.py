@@ -7,7 +7,7 @@ import uuid
 import pytest
 from fastapi import FastAPI
 
-from tests.support.console import csrf_of, mandate_form, signed_in
+from tests.support.console import csrf_of, mandate_form, reason_form_posts, signed_in
 from tests.support.deals import deal_for, open_mandate, register_project
 from tests.support.samples import lender_body, mandate_body
 
@@ -172,14 +172,9 @@ async def test_a_lender_closes_a_mandate_from_its_editor_with_a_reason(
     lender, headers, mandate_id = await open_mandate(matching, mint)
     async with signed_in(console, "lender", lender) as client:
         page = await client.get(f"/bank/mandates/{mandate_id}?lang=en")
-        forged = await client.post(f"/bank/mandates/{mandate_id}/close", data={"reason": "x"})
-        refused = await client.post(
-            f"/bank/mandates/{mandate_id}/close",
-            data={"reason": "bad\x00reason", "csrf_token": csrf_of(page.text)},
-        )
-        closed = await client.post(
-            f"/bank/mandates/{mandate_id}/close",
-            data={"reason": "额度已用于其他项目", "csrf_token": csrf_of(page.text)},
+        close = f"/bank/mandates/{mandate_id}/close"
+        forged, refused, closed = await reason_form_posts(
+            client, page.text, close, "额度已用于其他项目"
         )
         after = await client.get(f"/bank/mandates/{mandate_id}?lang=en")
     assert "Close the mandate" in page.text

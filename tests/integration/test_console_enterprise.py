@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from decimal import Decimal
 
+import httpx
 import orjson
 import pytest
 from fastapi import FastAPI
@@ -13,7 +14,13 @@ from fastapi import FastAPI
 from servicekit.kafka_access import KafkaAccess
 from tests.security.matching_matrix import lending
 from tests.security.matrix import SeedContext
-from tests.support.console import csrf_of, project_form, signed_in, submitted
+from tests.support.console import (
+    csrf_of,
+    project_form,
+    reason_form_posts,
+    signed_in,
+    submitted,
+)
 from tests.support.samples import enterprise_body, project_body
 
 pytestmark = pytest.mark.integration
@@ -21,15 +28,25 @@ METHODOLOGY = "re-wind-solar"  # the wind farm sample's methodology
 HUNAN_GRID_FACTOR = "0.4976"
 NEW_PROJECT = "/enterprise/projects/new"
 UPLOADS = "/enterprise/uploads"
+NDJSON = "application/x-ndjson"
 
 
-async def _registered(registry, mint) -> uuid.UUID:
-    enterprise_id = uuid.uuid4()
+@pytest.fixture
+async def enterprise_id(registry, mint) -> uuid.UUID:
+    """A newly registered enterprise, for a test to sign in as."""
+    registered = uuid.uuid4()
     answer = await registry.client.post(
-        "/v1/enterprises", json=enterprise_body(), headers=mint("enterprise", enterprise_id)
+        "/v1/enterprises", json=enterprise_body(), headers=mint("enterprise", registered)
     )
     assert answer.status_code == 201
-    return enterprise_id
+    return registered
+
+
+async def _upload(
+    client: httpx.AsyncClient, name: str, content: bytes, media_type: str
+) -> httpx.Response:
+    """A file sent through the uploads page as its form sends it."""
+    return await submitted(client, UPLOADS, UPLOADS, files={"file": (name, content, media_type)})
 
 
 async def _project_count(registry, mint, enterprise_id: uuid.UUID) -> int:
@@ -54,9 +71,8 @@ async def test_an_enterprise_registers_itself_through_the_profile_form(
 
 
 async def test_a_registered_project_is_shown_with_its_score_trace_once_scored(
-    console: FastAPI, registry, scoring, mint
+    console: FastAPI, scoring, enterprise_id: uuid.UUID
 ) -> None:
-    enterprise_id = await _registered(registry, mint)
     name = f"浏阳风电 {uuid.uuid4().hex[:6]}"
     async with signed_in(console, "enterprise", enterprise_id) as client:
         form = project_form(project_body(name=name))
@@ -75,9 +91,8 @@ async def test_a_registered_project_is_shown_with_its_score_trace_once_scored(
 
 
 async def test_the_registrys_refusal_comes_back_beside_its_field_and_registers_nothing(
-    console: FastAPI, registry, mint
+    console: FastAPI, registry, mint, enterprise_id: uuid.UUID
 ) -> None:
-    enterprise_id = await _registered(registry, mint)
     async with signed_in(console, "enterprise", enterprise_id) as client:
         form = project_form(project_body(capex_cny="-5"))
         answer = await submitted(client, NEW_PROJECT, "/enterprise/projects", form)
@@ -88,9 +103,8 @@ async def test_the_registrys_refusal_comes_back_beside_its_field_and_registers_n
 
 
 async def test_a_number_field_holding_letters_is_named_before_any_service_is_called(
-    console: FastAPI, registry, mint
+    console: FastAPI, registry, mint, enterprise_id: uuid.UUID
 ) -> None:
-    enterprise_id = await _registered(registry, mint)
     async with signed_in(console, "enterprise", enterprise_id) as client:
         letters = {"tenor_months": "ten", "activity.capacity_mw": "fifty"}
         form = project_form(project_body()) | letters
@@ -102,9 +116,8 @@ async def test_a_number_field_holding_letters_is_named_before_any_service_is_cal
 
 
 async def test_the_estimate_preview_shows_methodology_factor_and_tonnes_without_registering(
-    console: FastAPI, registry, scoring, mint
+    console: FastAPI, registry, scoring, mint, enterprise_id: uuid.UUID
 ) -> None:
-    enterprise_id = await _registered(registry, mint)
     async with signed_in(console, "enterprise", enterprise_id) as client:
         page = await client.get("/enterprise/projects/new")
         token = csrf_of(page.text)
@@ -119,9 +132,8 @@ async def test_the_estimate_preview_shows_methodology_factor_and_tonnes_without_
 
 
 async def test_an_impossible_claim_is_named_in_the_preview(
-    console: FastAPI, registry, scoring, mint
+    console: FastAPI, scoring, enterprise_id: uuid.UUID
 ) -> None:
-    enterprise_id = await _registered(registry, mint)
     impossible = project_body(activity={"capacity_mw": 1.0, "annual_generation_mwh": 100000.0})
     async with signed_in(console, "enterprise", enterprise_id) as client:
         form = project_form(impossible)
@@ -133,14 +145,12 @@ async def test_an_impossible_claim_is_named_in_the_preview(
 
 
 async def test_a_bulk_upload_shows_its_progress_and_offers_the_refused_lines_as_csv(
-    console: FastAPI, registry, mint
+    console: FastAPI, enterprise_id: uuid.UUID
 ) -> None:
-    enterprise_id = await _registered(registry, mint)
     good = orjson.dumps(project_body(name=f"批量 {uuid.uuid4().hex[:6]}"))
     bad = orjson.dumps(project_body(tenor_months=0))
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        upload = {"file": ("projects.jsonl", good + b"\n" + bad + b"\n", "application/x-ndjson")}
-        answer = await submitted(client, UPLOADS, UPLOADS, files=upload)
+        answer = await _upload(client, "projects.jsonl", good + b"\n" + bad + b"\n", NDJSON)
         assert answer.status_code == 303
         job_url = answer.headers["location"]
         for _ in range(100):
@@ -158,20 +168,17 @@ async def test_a_bulk_upload_shows_its_progress_and_offers_the_refused_lines_as_
 
 
 async def test_an_upload_of_another_kind_of_file_is_named_and_sent_nowhere(
-    console: FastAPI, registry, mint
+    console: FastAPI, enterprise_id: uuid.UUID
 ) -> None:
-    enterprise_id = await _registered(registry, mint)
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        upload = {"file": ("projects.xlsx", b"PK\x03\x04", "application/octet-stream")}
-        answer = await submitted(client, UPLOADS, UPLOADS, files=upload)
+        answer = await _upload(client, "projects.xlsx", b"PK\x03\x04", "application/octet-stream")
     assert answer.status_code == 422
     assert 'id="file-error"' in answer.text
 
 
 async def test_an_enterprise_withdraws_its_project_and_its_list_shows_the_lifecycle(
-    console: FastAPI, registry, mint
+    console: FastAPI, registry, mint, enterprise_id: uuid.UUID
 ) -> None:
-    enterprise_id = await _registered(registry, mint)
     headers = mint("enterprise", enterprise_id)
     made = await registry.client.post("/v1/projects", json=project_body(), headers=headers)
     project_id = made.json()["project_id"]
@@ -203,15 +210,8 @@ async def test_an_enterprise_declines_a_lenders_offer_with_its_reason_and_the_ca
     reserved = (await matching.client.get(mandate, headers=lender)).json()["reserved_cny"]
     async with signed_in(console, "enterprise", tenant.enterprise_id) as client:
         page = await client.get(f"/enterprise/projects/{project_id}?lang=en")
-        forged = await client.post(f"/enterprise/deals/{deal_id}/decline", data={"reason": "x"})
-        refused = await client.post(
-            f"/enterprise/deals/{deal_id}/decline",
-            data={"reason": "bad\x00reason", "csrf_token": csrf_of(page.text)},
-        )
-        answer = await client.post(
-            f"/enterprise/deals/{deal_id}/decline",
-            data={"reason": "利率偏高", "csrf_token": csrf_of(page.text)},
-        )
+        decline = f"/enterprise/deals/{deal_id}/decline"
+        forged, refused, answer = await reason_form_posts(client, page.text, decline, "利率偏高")
         after = await client.get(f"/enterprise/projects/{project_id}")
     assert f'action="/enterprise/deals/{deal_id}/decline"' in page.text
     assert "Decline the offer" in page.text and "3.20%" in page.text

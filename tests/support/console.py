@@ -49,6 +49,18 @@ async def submitted(
     return await client.post(action, data=form, **request)
 
 
+async def reason_form_posts(
+    client: httpx.AsyncClient, page_html: str, action: str, reason: str
+) -> tuple[httpx.Response, httpx.Response, httpx.Response]:
+    """A reason form on the page posted three ways: as a forger would (no CSRF token), with a
+    NUL in the reason, then as its user would with `reason`. The three answers, in order."""
+    token = csrf_of(page_html)
+    forged = await client.post(action, data={"reason": "x"})
+    refused = await client.post(action, data={"reason": "bad\x00reason", "csrf_token": token})
+    answer = await client.post(action, data={"reason": reason, "csrf_token": token})
+    return forged, refused, answer
+
+
 @asynccontextmanager
 async def signed_in(
     app: FastAPI, role: str, tenant: uuid.UUID | None = None
