@@ -20,11 +20,10 @@ from tests.security.registry_matrix import enrolled
 from tests.support.kafka import eventually
 from tests.unit.audit.samples import lender, produce
 
+LEDGER_READS = ("/v1/ledger", "/v1/ledger/checkpoints", "/v1/ledger/checkpoints/latest")
 ROWS = (
-    Endpoint("GET", "/v1/ledger", READERS_ONLY),
+    *(Endpoint("GET", path, READERS_ONLY) for path in LEDGER_READS),
     Endpoint("GET", "/v1/ledger/verify", READERS_ONLY, query={"to_seq": "1"}),
-    Endpoint("GET", "/v1/ledger/checkpoints", READERS_ONLY),
-    Endpoint("GET", "/v1/ledger/checkpoints/latest", READERS_ONLY),
     Endpoint("GET", "/v1/ledger/signing-key", READERS_ONLY),
     Endpoint(
         "POST",

@@ -22,6 +22,7 @@ from tests.support.samples import mandate_body
 
 SIGN_IN = 303
 FormBody = Callable[[World], dict[str, Any]]
+State = tuple[tuple[str, str], ...]
 
 
 def _page(**statuses: int) -> dict[Caller, int]:
@@ -52,7 +53,7 @@ class ConsoleRow:
     owner: Caller = Caller.ENTERPRISE_OWN
     form: FormBody | None = None
     query: Mapping[str, str] = field(default_factory=dict)
-    state: tuple[tuple[str, str], ...] = ()
+    state: State = ()
     sees: frozenset[Caller] = frozenset()
     fresh: bool = False
 
@@ -76,7 +77,54 @@ def _mandate(world: World) -> dict[str, Any]:
     return mandate_form(mandate_body(name="console matrix mandate"))
 
 
-DEAL_STATE = (("matching", "/v1/deals/{deal_id}"), ("matching", "/v1/deals/{deal_id}/loan"))
+def _reason(world: World) -> dict[str, Any]:
+    return {"reason": "console matrix"}
+
+
+def _repayment(world: World) -> dict[str, Any]:
+    return {"amount_cny": "1.00", "repaid_on": "2026-06-02"}
+
+
+def _invalid_own_tenant_form(path: str, form: FormBody, state: State = ()) -> ConsoleRow:
+    """An enterprise form acting on the caller's own tenant only (the tenant comes from the
+    session's token), sent invalid: both enterprises get 422 and nothing changes."""
+    expect = _page(enterprise_own=422, enterprise_other=422)
+    return ConsoleRow("POST", path, expect, form=form, state=state)
+
+
+def _enterprise_object(path: str, state: State) -> ConsoleRow:
+    """A form on tenant A's object: its enterprise acts, the other is told it does not exist."""
+    expect = _page(enterprise_own=303, enterprise_other=404)
+    return ConsoleRow("POST", path, expect, form=_reason, state=state, fresh=True)
+
+
+def _lender_object(path: str, own: int, form: FormBody, state: State) -> ConsoleRow:
+    """A form on tenant A's lender's object: that lender gets `own`, the other lender 404."""
+    expect = _page(lender_own=own, lender_other=404)
+    return ConsoleRow(
+        "POST", path, expect, owner=Caller.LENDER_OWN, form=form, state=state, fresh=True
+    )
+
+
+MANDATE_STATE: State = (("matching", "/v1/mandates/{mandate_id}"),)
+DEAL_STATE: State = (("matching", "/v1/deals/{deal_id}"), ("matching", "/v1/deals/{deal_id}/loan"))
+ENTERPRISE_PAGES = ("/enterprise", "/enterprise/projects/new", "/enterprise/uploads")
+ENTERPRISE_OBJECTS = (
+    "/enterprise/projects/{project_id}",
+    "/enterprise/uploads/{job_id}",
+    "/enterprise/uploads/{job_id}/errors.csv",
+)
+LENDER_PAGES = ("/bank", "/bank/mandates", "/bank/scorecard", "/bank/allocation")
+LENDER_OBJECTS = ("/bank/deals/{deal_id}", "/bank/mandates/{mandate_id}")
+REGULATOR_PAGES: tuple[tuple[str, Mapping[str, str]], ...] = (
+    ("/regulator", {}),
+    ("/regulator/ledger", {}),
+    ("/regulator/disclosure", {}),
+    ("/regulator/disclosure.csv", {}),
+    ("/regulator/rankings", {}),
+    ("/regulator/lineage", {"project": "{project_id}"}),
+    ("/regulator/pipeline", {}),
+)
 ROWS: tuple[ConsoleRow, ...] = (
     ConsoleRow("GET", "/", dict.fromkeys(Caller, 303)),
     ConsoleRow("GET", "/signin", EVERYONE),
@@ -86,56 +134,27 @@ ROWS: tuple[ConsoleRow, ...] = (
     ConsoleRow("GET", "/signin/oidc", dict.fromkeys(Caller, 404)),
     ConsoleRow("GET", "/auth/callback", dict.fromkeys(Caller, 404)),
     ConsoleRow("POST", "/signout", dict.fromkeys(Caller, 303), form=lambda w: {}),
-    ConsoleRow("GET", "/enterprise", ENTERPRISE_PAGE),
-    ConsoleRow("GET", "/enterprise/projects/new", ENTERPRISE_PAGE),
-    ConsoleRow("GET", "/enterprise/uploads", ENTERPRISE_PAGE),
-    ConsoleRow("GET", "/enterprise/projects/{project_id}", ENTERPRISE_OBJECT),
-    ConsoleRow("GET", "/enterprise/uploads/{job_id}", ENTERPRISE_OBJECT),
-    ConsoleRow("GET", "/enterprise/uploads/{job_id}/errors.csv", ENTERPRISE_OBJECT),
-    # Forms acting on the caller's own tenant only (the tenant comes from the session's token).
-    ConsoleRow(
-        "POST",
+    *(ConsoleRow("GET", path, ENTERPRISE_PAGE) for path in ENTERPRISE_PAGES),
+    *(ConsoleRow("GET", path, ENTERPRISE_OBJECT) for path in ENTERPRISE_OBJECTS),
+    _invalid_own_tenant_form(
         "/enterprise/profile",
-        _page(enterprise_own=422, enterprise_other=422),
-        form=lambda w: {"name": "x", "credit_code": "x", "city": "changsha", "industry": "x"},
-        state=(("registry", "/v1/enterprises/{enterprise_id}"),),
+        lambda w: {"name": "x", "credit_code": "x", "city": "changsha", "industry": "x"},
+        (("registry", "/v1/enterprises/{enterprise_id}"),),
     ),
-    ConsoleRow(
-        "POST",
+    _invalid_own_tenant_form(
         "/enterprise/projects",
-        _page(enterprise_own=422, enterprise_other=422),
-        form=lambda w: {"name": "x", "tenor_months": "many"},
-        state=(("registry", "/v1/projects"),),
+        lambda w: {"name": "x", "tenor_months": "many"},
+        (("registry", "/v1/projects"),),
     ),
-    ConsoleRow(
-        "POST",
-        "/enterprise/estimate",
-        _page(enterprise_own=422, enterprise_other=422),
-        form=lambda w: {"name": "x"},
+    _invalid_own_tenant_form("/enterprise/estimate", lambda w: {"name": "x"}),
+    _invalid_own_tenant_form("/enterprise/uploads", lambda w: {"file": "not a file"}),
+    _enterprise_object(
+        "/enterprise/projects/{project_id}/withdraw", (("registry", "/v1/projects/{project_id}"),)
     ),
-    ConsoleRow(
-        "POST",
-        "/enterprise/uploads",
-        _page(enterprise_own=422, enterprise_other=422),
-        form=lambda w: {"file": "not a file"},
+    _enterprise_object(
+        "/enterprise/deals/{deal_id}/decline", (("matching", "/v1/deals/{deal_id}/loan"),)
     ),
-    ConsoleRow(
-        "POST",
-        "/enterprise/projects/{project_id}/withdraw",
-        _page(enterprise_own=303, enterprise_other=404),
-        form=lambda w: {"reason": "console matrix"},
-        state=(("registry", "/v1/projects/{project_id}"),),
-        fresh=True,
-    ),
-    ConsoleRow(
-        "POST",
-        "/enterprise/deals/{deal_id}/decline",
-        _page(enterprise_own=303, enterprise_other=404),
-        form=lambda w: {"reason": "console matrix"},
-        state=(("matching", "/v1/deals/{deal_id}/loan"),),
-        fresh=True,
-    ),
-    ConsoleRow("GET", "/bank", LENDER_PAGE, owner=Caller.LENDER_OWN),
+    *(ConsoleRow("GET", path, LENDER_PAGE, owner=Caller.LENDER_OWN) for path in LENDER_PAGES),
     ConsoleRow(
         "GET",
         "/bank/feed/stream",
@@ -143,11 +162,7 @@ ROWS: tuple[ConsoleRow, ...] = (
         owner=Caller.LENDER_OWN,
         query={"idle_timeout_s": "0.2"},
     ),
-    ConsoleRow("GET", "/bank/mandates", LENDER_PAGE, owner=Caller.LENDER_OWN),
-    ConsoleRow("GET", "/bank/scorecard", LENDER_PAGE, owner=Caller.LENDER_OWN),
-    ConsoleRow("GET", "/bank/allocation", LENDER_PAGE, owner=Caller.LENDER_OWN),
-    ConsoleRow("GET", "/bank/deals/{deal_id}", LENDER_OBJECT, owner=Caller.LENDER_OWN),
-    ConsoleRow("GET", "/bank/mandates/{mandate_id}", LENDER_OBJECT, owner=Caller.LENDER_OWN),
+    *(ConsoleRow("GET", path, LENDER_OBJECT, owner=Caller.LENDER_OWN) for path in LENDER_OBJECTS),
     ConsoleRow(
         "POST",
         "/bank/profile",
@@ -163,62 +178,15 @@ ROWS: tuple[ConsoleRow, ...] = (
         owner=Caller.LENDER_OWN,
         form=_mandate,
     ),
-    ConsoleRow(
-        "POST",
-        "/bank/mandates/{mandate_id}",
-        _page(lender_own=303, lender_other=404),
-        owner=Caller.LENDER_OWN,
-        form=_mandate,
-        state=(("matching", "/v1/mandates/{mandate_id}"),),
-        fresh=True,
-    ),
-    ConsoleRow(
-        "POST",
-        "/bank/mandates/{mandate_id}/close",
-        _page(lender_own=303, lender_other=404),
-        owner=Caller.LENDER_OWN,
-        form=lambda w: {"reason": "console matrix"},
-        state=(("matching", "/v1/mandates/{mandate_id}"),),
-        fresh=True,
-    ),
-    ConsoleRow(
-        "POST",
-        "/bank/deals/{deal_id}/answer",
-        _page(lender_own=303, lender_other=404),
-        owner=Caller.LENDER_OWN,
-        form=_tranche,
-        state=DEAL_STATE,
-        fresh=True,
-    ),
-    ConsoleRow(
-        "POST",
-        "/bank/deals/{deal_id}/repayments",
-        _page(lender_own=409, lender_other=404),
-        owner=Caller.LENDER_OWN,
-        form=lambda w: {"amount_cny": "1.00", "repaid_on": "2026-06-02"},
-        state=DEAL_STATE,
-        fresh=True,
-    ),
-    ConsoleRow(
-        "POST",
-        "/bank/deals/{deal_id}/offer/withdrawal",
-        _page(lender_own=303, lender_other=404),
-        owner=Caller.LENDER_OWN,
-        form=lambda w: {"reason": "console matrix"},
-        state=DEAL_STATE,
-        fresh=True,
-    ),
+    _lender_object("/bank/mandates/{mandate_id}", 303, _mandate, MANDATE_STATE),
+    _lender_object("/bank/mandates/{mandate_id}/close", 303, _reason, MANDATE_STATE),
+    _lender_object("/bank/deals/{deal_id}/answer", 303, _tranche, DEAL_STATE),
+    # The seeded offer is not drawn yet: its own lender is told so.
+    _lender_object("/bank/deals/{deal_id}/repayments", 409, _repayment, DEAL_STATE),
+    _lender_object("/bank/deals/{deal_id}/offer/withdrawal", 303, _reason, DEAL_STATE),
     *(
         ConsoleRow("GET", path, READER_PAGE, owner=Caller.REGULATOR, query=query, sees=READERS_SEE)
-        for path, query in (
-            ("/regulator", {}),
-            ("/regulator/ledger", {}),
-            ("/regulator/disclosure", {}),
-            ("/regulator/disclosure.csv", {}),
-            ("/regulator/rankings", {}),
-            ("/regulator/lineage", {"project": "{project_id}"}),
-            ("/regulator/pipeline", {}),
-        )
+        for path, query in REGULATOR_PAGES
     ),
 )
 
