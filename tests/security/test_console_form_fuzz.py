@@ -26,6 +26,12 @@ from tests.support.samples import enterprise_body, mandate_body, project_body
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 EXAMPLES = max(int(os.environ.get("GREENLINK_FUZZ_EXAMPLES", "100")) // 4, 5)
+# Each example signs in and calls the console over ASGI: slow, and the app fixture is shared.
+FUZZING = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 HOSTILE = st.one_of(
     st.sampled_from(
         [
@@ -89,11 +95,7 @@ def _forms(tenant: Tenant) -> dict[str, tuple[str, str, Callable[[], dict[str, A
     }
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZING
 @given(data=st.data())
 async def test_a_form_with_hostile_fields_is_refused_by_name_and_never_fails_the_server(
     matrix_console: FastAPI, tenant: Tenant, data: st.DataObject
@@ -155,11 +157,7 @@ def _bounded(name: str, value: str) -> str:
     return STREAM_IDLE_S if 0 < seconds <= 3600 else value
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZING
 @given(data=st.data())
 async def test_a_page_asked_with_hostile_query_parameters_never_fails_the_server(
     matrix_console: FastAPI, tenant: Tenant, data: st.DataObject
