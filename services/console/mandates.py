@@ -50,8 +50,8 @@ def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def values_of(terms: dict[str, Any]) -> dict[str, Any]:
-    """A mandate's terms as the form shows them."""
-    values = {k: v for k, v in terms.items() if k != "limits"}
+    """A mandate's terms as the form shows them; a term left unset stays a blank field."""
+    values = {k: v for k, v in terms.items() if k != "limits" and v is not None}
     values |= {f"limits.{k}": v for k, v in (terms.get("limits") or {}).items() if v is not None}
     values["revolving"] = "on" if terms.get("revolving") else ""
     return values

@@ -185,3 +185,13 @@ async def test_a_lender_closes_a_mandate_from_its_editor_with_a_reason(
     assert f"/bank/mandates/{mandate_id}/close" not in after.text
     stored = await matching.client.get(f"/v1/mandates/{mandate_id}", headers=headers)
     assert stored.json()["closed"] is True
+
+
+async def test_a_mandates_editor_leaves_blank_the_terms_it_does_not_set(
+    console: FastAPI, matching, mint
+) -> None:
+    lender, _, mandate_id = await open_mandate(matching, mint)  # no abatement-cost ceiling
+    async with signed_in(console, "lender", lender) as client:
+        page = await client.get(f"/bank/mandates/{mandate_id}")
+    assert 'name="max_abatement_cost_cny_per_tco2e" value=""' in page.text
+    assert 'value="None"' not in page.text
