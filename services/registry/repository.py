@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -77,20 +78,13 @@ _HISTORY_INSERT = (
 )
 
 
+def _described(v: ProjectVersion) -> tuple[Any, ...]:
+    """The columns a version sets on its project: version, name, type, family, city, spec."""
+    return (v.version, v.name, str(v.type), str(v.family), str(v.city), v.model_dump(mode="json"))
+
+
 def _version_row(v: ProjectVersion) -> tuple[Any, ...]:
-    spec = v.model_dump(mode="json")
-    return (
-        v.project_id,
-        v.enterprise_id,
-        v.version,
-        v.name,
-        str(v.type),
-        str(v.family),
-        str(v.city),
-        spec,
-        v.recorded_at,
-        v.recorded_at,
-    )
+    return (v.project_id, v.enterprise_id, *_described(v), v.recorded_at, v.recorded_at)
 
 
 async def insert_projects(con: Connection, versions: Sequence[ProjectVersion]) -> None:
@@ -115,28 +109,14 @@ async def lock_project(con: Connection, project_id: uuid.UUID) -> ProjectState |
 
 
 async def apply_update(con: Connection, v: ProjectVersion) -> None:
-    spec = v.model_dump(mode="json")
     await con.execute(
         "UPDATE projects SET version = $2, name = $3, type = $4, family = $5, city = $6,"
         " spec = $7, updated_at = $8 WHERE id = $1",
         v.project_id,
-        v.version,
-        v.name,
-        str(v.type),
-        str(v.family),
-        str(v.city),
-        spec,
+        *_described(v),
         v.recorded_at,
     )
-    await con.execute(
-        "INSERT INTO project_versions (project_id, version, event_type, spec, recorded_at)"
-        " VALUES ($1, $2, $3, $4, $5)",
-        v.project_id,
-        v.version,
-        v.event_type,
-        spec,
-        v.recorded_at,
-    )
+    await _add_history(con, v, v.recorded_at)
 
 
 async def apply_withdrawal(con: Connection, w: ProjectWithdrawn) -> None:
@@ -145,14 +125,19 @@ async def apply_withdrawal(con: Connection, w: ProjectWithdrawn) -> None:
         w.project_id,
         w.withdrawn_at,
     )
+    await _add_history(con, w, w.withdrawn_at)
+
+
+async def _add_history(con: Connection, e: ProjectVersion | ProjectWithdrawn, at: datetime) -> None:
+    """One row of a project's history: the event's type and body, as of `at`."""
     await con.execute(
         "INSERT INTO project_versions (project_id, version, event_type, spec, recorded_at)"
         " VALUES ($1, $2, $3, $4, $5)",
-        w.project_id,
-        w.version,
-        w.event_type,
-        w.model_dump(mode="json"),
-        w.withdrawn_at,
+        e.project_id,
+        e.version,
+        e.event_type,
+        e.model_dump(mode="json"),
+        at,
     )
 
 

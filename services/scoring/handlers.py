@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectVersion, ProjectWithdrawn
 from schemas.scoring import ProjectScored
@@ -34,13 +35,10 @@ async def score_versions(
     outcomes = score_batch(list(versions), active.factors, active.model)
     rows, events = [], {}
     for version, outcome in zip(versions, outcomes, strict=True):
+        row = partial(repository.score_row, version, active.factors.id, active.model_version, now)
         if isinstance(outcome, Unscorable):
             rows.append(
-                repository.score_row(
-                    version,
-                    active.factors.id,
-                    active.model_version,
-                    now,
+                row(
                     score=None,
                     annual_tco2e=None,
                     rejected=False,
@@ -52,11 +50,7 @@ async def score_versions(
         event = scored_event(version, outcome, now)
         events[version.project_id, version.version] = event
         rows.append(
-            repository.score_row(
-                version,
-                active.factors.id,
-                active.model_version,
-                now,
+            row(
                 score=event.score,
                 annual_tco2e=event.annual_tco2e,
                 rejected=outcome.rejected,

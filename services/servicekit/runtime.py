@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import asyncpg
 import typer
@@ -92,14 +92,35 @@ async def prepare(spec: ServiceSpec) -> None:
         await spec.prestart()
 
 
+class _Client(Protocol):
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Client)
+
+
+async def _started(stack: AsyncExitStack, client: C) -> C:
+    """A Kafka client started now and stopped when `stack` closes."""
+    await client.start()
+    stack.push_async_callback(client.stop)
+    return client
+
+
+async def _pool(
+    stack: AsyncExitStack, s: ServiceSettings, min_size: int, max_size: int
+) -> asyncpg.Pool:
+    """The service's pool, closed when `stack` closes."""
+    pool = await create_pool(s.database_url, s.db_schema, min_size=min_size, max_size=max_size)
+    stack.push_async_callback(pool.close)
+    return pool
+
+
 async def serve_relay(spec: ServiceSpec, stop: asyncio.Event) -> None:
     s = spec.settings
     async with AsyncExitStack() as stack:
-        pool = await create_pool(s.database_url, s.db_schema, min_size=2, max_size=3)
-        stack.push_async_callback(pool.close)
-        producer = make_producer(s.kafka_access, f"{s.service_name}-relay")
-        await producer.start()
-        stack.push_async_callback(producer.stop)
+        pool = await _pool(stack, s, 2, 3)
+        producer = await _started(stack, make_producer(s.kafka_access, f"{s.service_name}-relay"))
         await run_relay(
             pool,
             producer,
@@ -132,8 +153,7 @@ async def serve_duties(spec: ServiceSpec, stop: asyncio.Event) -> None:
         return
     s = spec.settings
     async with AsyncExitStack() as stack:
-        pool = await create_pool(s.database_url, s.db_schema, min_size=1, max_size=1)
-        stack.push_async_callback(pool.close)
+        pool = await _pool(stack, s, 1, 1)
         await asyncio.gather(*(repeat(d, pool, stop) for d in spec.duties))
 
 
@@ -142,14 +162,11 @@ async def serve_consumer(
 ) -> None:
     s = spec.settings
     async with AsyncExitStack() as stack:
-        pool = await create_pool(s.database_url, s.db_schema, min_size=1, max_size=4)
-        stack.push_async_callback(pool.close)
-        producer = make_producer(s.kafka_access, f"{consumer_spec.name}-dlq")
-        await producer.start()
-        stack.push_async_callback(producer.stop)
-        consumer = make_consumer(s.kafka_access, consumer_spec.name, consumer_spec.topics)
-        await consumer.start()
-        stack.push_async_callback(consumer.stop)
+        pool = await _pool(stack, s, 1, 4)
+        producer = await _started(stack, make_producer(s.kafka_access, f"{consumer_spec.name}-dlq"))
+        consumer = await _started(
+            stack, make_consumer(s.kafka_access, consumer_spec.name, consumer_spec.topics)
+        )
         inbox = InboxConsumer(
             name=consumer_spec.name,
             service=s.service_name,

@@ -9,25 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+_PROJECT_VERSION = ("version", "name", "type", "city", "county", "capex_cny", "financing_need_cny")
 _FIELDS: Mapping[str, tuple[str, ...]] = {
-    "project.registered.v1": (
-        "version",
-        "name",
-        "type",
-        "city",
-        "county",
-        "capex_cny",
-        "financing_need_cny",
-    ),
-    "project.updated.v1": (
-        "version",
-        "name",
-        "type",
-        "city",
-        "county",
-        "capex_cny",
-        "financing_need_cny",
-    ),
+    "project.registered.v1": _PROJECT_VERSION,
+    "project.updated.v1": _PROJECT_VERSION,
     "project.withdrawn.v1": ("version", "reason"),
     "project.scored.v1": (
         "project_version",
