@@ -5,11 +5,13 @@ The rules and why they hold are in servicekit.idempotency and docs/operations.md
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import re
 from datetime import timedelta
 
+import asyncpg
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -94,27 +96,34 @@ class IdempotencyKeys:
         token = CURRENT_CLAIM.set(claim)
         try:
             await self.app(scope, fingerprint.receive, answer.send)
-        except BaseException:
-            claim.open = False
-            await pool.execute(_RELEASE, claim.scope, claim.key, claim.lease)
-            raise
         finally:
             claim.open = False
             CURRENT_CLAIM.reset(token)
-        if answer.status is not None and 200 <= answer.status < 300 and answer.complete:
-            await pool.execute(
-                _KEEP,
-                claim.scope,
-                claim.key,
-                claim.lease,
-                fingerprint.digest(),
-                answer.status,
-                answer.content_type,
-                answer.location,
-                bytes(answer.body),
-            )
-        else:
-            await pool.execute(_RELEASE, claim.scope, claim.key, claim.lease)
+            # The answer has gone out: an outage now leaves the key leased without an answer,
+            # which a retry reads as "still running" until the lease ends, or, if the effect
+            # committed, as "carried out, answer lost". Never a second run.
+            with contextlib.suppress(*DATABASE_UNAVAILABLE):
+                await _settle(pool, claim, answer, fingerprint)
+
+
+async def _settle(
+    pool: asyncpg.Pool, claim: Claim, answer: _Recorder, fingerprint: _Fingerprint
+) -> None:
+    """Keep a successful answer with the key; release the key after anything else."""
+    if answer.status is not None and 200 <= answer.status < 300 and answer.complete:
+        await pool.execute(
+            _KEEP,
+            claim.scope,
+            claim.key,
+            claim.lease,
+            fingerprint.digest(),
+            answer.status,
+            answer.content_type,
+            answer.location,
+            bytes(answer.body),
+        )
+    else:
+        await pool.execute(_RELEASE, claim.scope, claim.key, claim.lease)
 
 
 def _header(scope: Scope) -> str | None:
