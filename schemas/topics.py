@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def dead_letter_twin(topic: str) -> str:
+    """Dead-letter topic for records of `topic` that consumers could not accept."""
+    return f"{topic}.dlq"
+
+
 @dataclass(frozen=True)
 class Topic:
     """A Kafka topic and the rule for keying its records."""
@@ -16,8 +21,7 @@ class Topic:
 
     @property
     def dlq(self) -> str:
-        """Dead-letter topic for records of this topic that consumers could not accept."""
-        return f"{self.name}.dlq"
+        return dead_letter_twin(self.name)
 
 
 ENTERPRISES = Topic(

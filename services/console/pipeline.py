@@ -1,10 +1,10 @@
 """Pipeline health as each service reports it on its operational endpoints.
 
-`/readyz` says whether the service reaches PostgreSQL and Kafka; `/metrics` carries its
-dead-letter counts per topic, the outbox rows not yet published and the batches a handler
-failed on. `/v1/consumer-lag` (asked with the regulator's token) says how far each of the
-service's consumer groups is behind, as Kafka holds their committed offsets, so the lag of
-consumers running as separate processes, or not running at all, shows too.
+`/readyz` says whether the service reaches PostgreSQL and Kafka; `/metrics` carries the API
+process's own figures. `/v1/consumer-lag` (asked with the regulator's token) says how far each
+of the service's consumer groups is behind and what the dead-letter twins of its topics hold,
+as Kafka keeps them, so consumers running as separate processes, or not running at all, show
+too. A twin is shared by every service reading its topic: the page lists each twin once.
 """
 
 from __future__ import annotations
@@ -39,16 +39,12 @@ class ServiceHealth:
     reachable: bool = False
     ready: bool = False
     checks: dict[str, str] = field(default_factory=dict)
-    dead_letters: dict[str, int] = field(default_factory=dict)
     outbox_unpublished: int = 0
     handler_failures: int = 0
     events_consumed: int = 0
     groups: list[GroupLag] = field(default_factory=list)
     lag_known: bool = False
-
-    @property
-    def dead_letter_total(self) -> int:
-        return sum(self.dead_letters.values())
+    dead_letters: dict[str, int] = field(default_factory=dict)  # twin -> records parked
 
 
 def read_metrics(health: ServiceHealth, exposition: str) -> None:
@@ -56,10 +52,7 @@ def read_metrics(health: ServiceHealth, exposition: str) -> None:
     for family in text_string_to_metric_families(exposition):
         for sample in family.samples:
             value = int(sample.value)
-            if sample.name == "greenlink_dead_letters_total":
-                topic = sample.labels.get("topic", "?")
-                health.dead_letters[topic] = health.dead_letters.get(topic, 0) + value
-            elif sample.name == "greenlink_outbox_unpublished":
+            if sample.name == "greenlink_outbox_unpublished":
                 health.outbox_unpublished += value
             elif sample.name == "greenlink_handler_failures_total":
                 health.handler_failures += value
@@ -80,6 +73,7 @@ async def read_lag(health: ServiceHealth, backends: Backends, name: Service, tok
         GroupLag(health.name, g["group"], g["total_lag"], g["partitions"])
         for g in answer.body.get("groups", [])
     ]
+    health.dead_letters = {d["topic"]: d["records"] for d in answer.body.get("dead_letters", [])}
 
 
 async def service_health(backends: Backends, name: Service, token: str) -> ServiceHealth:
@@ -107,3 +101,23 @@ async def platform_health(backends: Backends, token: str) -> list[ServiceHealth]
     """Every service's health, asked at once; `token` is the reader's own."""
     found = await asyncio.gather(*(service_health(backends, name, token) for name in SERVICES))
     return list(found)
+
+
+@dataclass(frozen=True)
+class DeadLetterTwin:
+    topic: str
+    records: int
+    read_by: list[str]
+
+
+def dead_letter_twins(services: list[ServiceHealth]) -> list[DeadLetterTwin]:
+    """Each dead-letter twin once, with the services whose topics it serves."""
+    twins: dict[str, DeadLetterTwin] = {}
+    for health in services:
+        for topic, records in health.dead_letters.items():
+            known = twins.get(topic)
+            readers = [*known.read_by, health.name] if known else [health.name]
+            twins[topic] = DeadLetterTwin(
+                topic, max(records, known.records if known else 0), readers
+            )
+    return [twins[t] for t in sorted(twins)]

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from console import flow_views, i18n
 from console.as_user import backends, detail_of, read, send
 from console.pages import lang_of, render
-from console.pipeline import platform_health
+from console.pipeline import dead_letter_twins, platform_health
 from console.session import Reader
 
 router = APIRouter(prefix="/regulator")
@@ -134,4 +134,6 @@ async def pipeline(request: Request, user: Reader) -> Response:
     """Each service's readiness, dead letters, unpublished outbox rows and consumer lag."""
     health = await platform_health(backends(request), user.token)
     groups = [g for s in health for g in s.groups]
-    return render(request, "regulator/pipeline.html", {"services": health, "groups": groups})
+    twins = dead_letter_twins(health)
+    context = {"services": health, "groups": groups, "dead_letters": twins}
+    return render(request, "regulator/pipeline.html", context)

@@ -7,6 +7,11 @@ offset against the partition's end, which also shows the lag of a group whose co
 all down. A partition the group never committed on counts from its first record (the groups
 start at the earliest offset). The service's own principal suffices: its groups' READ and its
 consumed topics' DESCRIBE (kafka_acls) allow fetching offsets.
+
+The same answer counts the records parked on the dead-letter twins of those topics: the
+consumer processes that park them are not the API, so their metrics counters never reach it,
+while the twin's offsets hold the count for every replica that ever wrote there. A twin is
+shared by every service reading its topic, so its depth is the topic's, not one group's.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from pydantic import BaseModel, Field
 
+from schemas.topics import dead_letter_twin
 from servicekit.kafka_access import KafkaAccess
 
 TIMEOUT_S = 10.0
@@ -45,10 +51,17 @@ class GroupLag(BaseModel):
     partitions: list[PartitionLag]
 
 
+class DeadLetterDepth(BaseModel):
+    topic: str = Field(description="A dead-letter twin of a topic the service reads")
+    records: int = Field(ge=0, description="Records parked there now, by any consumer")
+
+
 class ConsumerLag(BaseModel):
-    """Every consumer group of the service, with each partition of each topic it reads."""
+    """Every consumer group of the service, with each partition of each topic it reads, and
+    what the dead-letter twins of those topics hold."""
 
     groups: list[GroupLag]
+    dead_letters: list[DeadLetterDepth] = Field(default_factory=list)
 
 
 async def _partitions(admin: AIOKafkaAdminClient, topics: set[str]) -> list[TopicPartition]:
@@ -71,12 +84,17 @@ async def _measure(access: KafkaAccess, groups: ConsumerGroups) -> ConsumerLag:
         admin = AIOKafkaAdminClient(**options, client_id="greenlink-lag")
         await admin.start()
         stack.push_async_callback(admin.close)
-        partitions = await _partitions(admin, {t for ts in groups.values() for t in ts})
+        read = {t for ts in groups.values() for t in ts}
+        partitions = await _partitions(admin, read | {dead_letter_twin(t) for t in read})
         # Assigned partitions have their leaders' metadata loaded at once; unassigned ones
         # make end_offsets wait out metadata retries (about half a second per call).
         reader.assign(partitions)
         ends = await reader.end_offsets(partitions)
         starts = await reader.beginning_offsets(partitions)
+        parked: dict[str, int] = {}
+        for tp in partitions:
+            if tp.topic not in read:
+                parked[tp.topic] = parked.get(tp.topic, 0) + ends[tp] - starts[tp]
         measured = []
         for group, topics in groups.items():
             own = [tp for tp in partitions if tp.topic in topics]
@@ -99,7 +117,8 @@ async def _measure(access: KafkaAccess, groups: ConsumerGroups) -> ConsumerLag:
             measured.append(
                 GroupLag(group=group, topics=list(topics), total_lag=total, partitions=rows)
             )
-        return ConsumerLag(groups=measured)
+        depths = [DeadLetterDepth(topic=t, records=n) for t, n in sorted(parked.items())]
+        return ConsumerLag(groups=measured, dead_letters=depths)
 
 
 async def consumer_lag(access: KafkaAccess, groups: ConsumerGroups) -> ConsumerLag:

@@ -6,6 +6,7 @@ import logging
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 
+from schemas.topics import dead_letter_twin
 from servicekit.metrics import DEAD_LETTERS
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ async def send_to_dlq(
         ("dlq_source_offset", str(record.offset).encode()),
     ]
     await producer.send_and_wait(
-        f"{record.topic}.dlq", value=record.value, key=record.key, headers=headers
+        dead_letter_twin(record.topic), value=record.value, key=record.key, headers=headers
     )
     DEAD_LETTERS.labels(service, record.topic).inc()
     log.warning(

@@ -11,12 +11,13 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 from fastapi import FastAPI
 
 from schemas.topics import PROJECTS
 from scoring.config import ScoringSettings
+from servicekit.dlq import send_to_dlq
 from servicekit.http import create_app
 from tests.support.console import console_app, signed_in
 from tests.support.kafka import eventually
@@ -133,3 +134,55 @@ async def test_the_pipeline_page_shows_each_groups_lag_and_worst_partition_in_bo
     assert "Consumer lag" in english.text and "Records behind" in english.text
     assert "消费延迟" in chinese.text and "落后记录数" in chinese.text
     assert f'<tr data-group="{group}">' in chinese.text
+
+
+async def _parked(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, int]:
+    answer = await client.get("/v1/consumer-lag", headers=headers)
+    assert answer.status_code == 200, answer.text
+    return {d["topic"]: d["records"] for d in answer.json()["dead_letters"]}
+
+
+async def test_a_record_parked_by_a_consumer_process_counts_on_the_api_and_the_page(
+    registry, scoring, matching, audit, infra, mint
+) -> None:
+    """The consumer that parks the record is not the API process answering: the count comes
+    from the twin's offsets, as an operator running consumers apart from the API needs."""
+    regulator = mint("regulator")
+    twin = PROJECTS.dlq
+    async with scoring_api({"scoring-projects": (PROJECTS.name,)}) as api:
+        before = await _parked(api, regulator)
+        assert twin in before
+        producer = AIOKafkaProducer(**ScoringSettings().kafka_access.client_options())
+        await producer.start()
+        try:
+            record: ConsumerRecord[bytes, bytes] = ConsumerRecord(
+                topic=PROJECTS.name,
+                partition=3,
+                offset=41,
+                timestamp=0,
+                timestamp_type=0,
+                key=b"k",
+                value=b"not an event",
+                checksum=None,
+                serialized_key_size=1,
+                serialized_value_size=12,
+                headers=[],
+            )
+            await send_to_dlq(producer, "scoring-projects", "scoring", record, ValueError("bad"))
+        finally:
+            await producer.stop()
+        after = await _parked(api, regulator)
+        clients = {
+            "registry": registry.client,
+            "scoring": api,
+            "matching": matching.client,
+            "audit": audit.client,
+        }
+        async with console_app(clients) as console, signed_in(console, "regulator") as user:
+            page = await user.get("/regulator/pipeline?lang=en")
+    assert after[twin] == before[twin] + 1
+    row = re.search(rf'<tr data-dlq="{re.escape(twin)}">(.*?)</tr>', page.text, re.S)
+    assert row, page.text
+    shown = re.search(r'class="dlq-records">(?:<span class="error">)?([\d,]+)<', row[1])
+    assert shown and int(shown[1].replace(",", "")) >= after[twin] > 0
+    assert "scoring" in row[1] and "matching" in row[1] and "audit" in row[1]

@@ -56,20 +56,31 @@ def test_the_map_marks_every_city_with_area_in_proportion_to_money():
     assert float(radius["loudi"]) == 4.0  # nothing financed: a small hollow ring
 
 
-def test_pipeline_health_reads_dead_letters_per_topic_and_the_outbox_backlog():
+def test_pipeline_health_reads_the_api_process_outbox_backlog():
     from console.pipeline import ServiceHealth, read_metrics
 
     health = ServiceHealth("scoring")
     read_metrics(
         health,
-        "# TYPE greenlink_dead_letters_total counter\n"
-        'greenlink_dead_letters_total{service="scoring",topic="projects.v1.dlq"} 3.0\n'
-        'greenlink_dead_letters_total{service="scoring",topic="deals.v1.dlq"} 1.0\n'
         "# TYPE greenlink_outbox_unpublished gauge\n"
-        'greenlink_outbox_unpublished{service="scoring"} 7.0\n',
+        'greenlink_outbox_unpublished{service="scoring"} 7.0\n'
+        "# TYPE greenlink_handler_failures_total counter\n"
+        'greenlink_handler_failures_total{service="scoring",consumer="x"} 2.0\n',
     )
-    assert health.dead_letters == {"projects.v1.dlq": 3, "deals.v1.dlq": 1}
-    assert health.dead_letter_total == 4 and health.outbox_unpublished == 7
+    assert (health.outbox_unpublished, health.handler_failures) == (7, 2)
+
+
+def test_a_dead_letter_twin_shared_by_several_services_is_listed_once_with_its_readers():
+    from console.pipeline import ServiceHealth, dead_letter_twins
+
+    scoring, matching, audit = (ServiceHealth(n) for n in ("scoring", "matching", "audit"))
+    scoring.dead_letters = {"greenlink.projects.dlq": 3}
+    matching.dead_letters = {"greenlink.projects.dlq": 4, "greenlink.scores.dlq": 0}
+    twins = dead_letter_twins([scoring, matching, audit])
+    assert [(t.topic, t.records, t.read_by) for t in twins] == [
+        ("greenlink.projects.dlq", 4, ["scoring", "matching"]),
+        ("greenlink.scores.dlq", 0, ["matching"]),
+    ]
 
 
 def test_a_quarter_without_money_keeps_its_place_and_the_balance_carries_over():
