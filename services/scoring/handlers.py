@@ -70,8 +70,11 @@ def project_handlers(context: ScoringContext, settings: ScoringSettings) -> Hand
     async def on_versions(con: Connection, events: Batch[ProjectVersion]) -> None:
         newer = await repository.keep_newer_versions(con, events.data)
         if await _retrain_due(con, settings):
-            await retrain_and_rescore(con, context)
-            return
+            await repository.lock_models(con)
+            # Another replica may have retrained while this one waited for the lock.
+            if await _retrain_due(con, settings):
+                await retrain_and_rescore(con, context)
+                return
         await score_versions(con, newer, await context.active(con))
 
     async def on_withdrawn(con: Connection, events: Batch[ProjectWithdrawn]) -> None:

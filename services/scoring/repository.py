@@ -98,7 +98,20 @@ async def model_body(con: Executor, version: str) -> bytes | None:
     return bytes(value) if value is not None else None
 
 
+async def lock_models(con: Connection) -> None:
+    """Hold the right to change the active model until the transaction ends.
+
+    Scoring replicas and the train endpoint may decide to retrain at once. Without this, the
+    second one's `UPDATE ... WHERE active` cannot see the model the first just inserted and
+    its own insert breaks `one_active_model`; behind the lock, each statement sees the
+    model committed before it.
+    """
+    await con.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.models'))")
+
+
 async def save_model(con: Connection, version: str, body: bytes, rows: int) -> None:
+    """Make `version` the one active model (callers deciding to retrain lock first)."""
+    await lock_models(con)
     await con.execute("UPDATE models SET active = false WHERE active")
     await con.execute(
         "INSERT INTO models (version, body, training_rows, active) VALUES ($1, $2, $3, true)"
