@@ -21,10 +21,12 @@ import typer
 from deploy.local.infra import ensure_started
 from servicekit.auth import Role
 from servicekit.issuer import ensure_keys, mint
-from tests.bench import domain, memory, pipeline, registration, throughput
+from tests.bench import domain, memory, pipeline, raw_limits, registration, throughput
+from tests.bench.drain import wait_drained
 from tests.support.processes import PeakMemory, rss_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
+QUICK_SCALE = 0.02
 
 
 def _free_port() -> int:
@@ -58,12 +60,52 @@ def _start_registry(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("registry did not become ready")
 
 
+def _broker_pids(pids: dict[str, int]) -> dict[str, int]:
+    """The local broker's JVMs (PostgreSQL's work happens in per-connection backends)."""
+    return {f"broker {name}": pid for name, pid in pids.items() if name != "postgres" and pid}
+
+
+def _ratio_lines(
+    raw: raw_limits.RawLimits,
+    api: registration.Rate,
+    naive: registration.Rate,
+    bulk: registration.Rate,
+    stages: list[throughput.StageTime],
+) -> list[str]:
+    """Each platform figure as a share of the raw limit it stands on, and of the naive path."""
+    ratio = raw_limits.ratio
+    lines = [
+        "platform figures against the raw limits",
+        f"  registration API {api.per_second:9,.0f}/s = {ratio(api.per_second, naive.per_second)}"
+        f" of naive, {ratio(api.per_second, raw.transactions.per_second)} of PostgreSQL"
+        " 3-INSERT transactions",
+        f"  naive baseline   {naive.per_second:9,.0f}/s ="
+        f" {ratio(naive.per_second, raw.transactions.per_second)} of PostgreSQL transactions,"
+        f" {ratio(naive.per_second, raw.kafka.per_second)} of Kafka records",
+        f"  bulk intake      {bulk.per_second:9,.0f}/s ="
+        f" {ratio(bulk.per_second, raw.copy.per_second)} of PostgreSQL COPY,"
+        f" {ratio(bulk.per_second, naive.per_second)} of naive",
+    ]
+    for stage in stages:
+        if stage.seconds is None:
+            continue
+        rate = stage.count / stage.seconds
+        lines.append(
+            f"  {stage.stage.split(' (')[0]:<16} {rate:9,.0f}/s ="
+            f" {ratio(rate, raw.kafka.per_second)} of Kafka records,"
+            f" {ratio(rate, naive.per_second)} of naive"
+        )
+    return lines
+
+
 def main(
     scale: float = typer.Option(1.0, help="multiply every workload size"),
     bulk_projects: int = typer.Option(
         0, help="projects for the bulk pipeline run (default 20,000 x scale)", min=0
     ),
+    quick: bool = typer.Option(False, help="smoke test: every size x 0.02 (a few minutes)"),
 ) -> None:
+    scale = QUICK_SCALE if quick else scale
     info = ensure_started()
     keys = ROOT / ".greenlink" / "bench-keys" / "jwks.json"
     ensure_keys(keys)
@@ -77,10 +119,13 @@ def main(
     registry = _start_registry(env, port)
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {mint(Role.ENTERPRISE, uuid.uuid4(), jwks_path=keys)}"}
+    typer.echo("[raw limits] running ...")
+    raw = raw_limits.measure(info.kafka_access(), info.database_url, scale)
     try:
         asyncio.run(registration.enrol(base, headers))
         n = int(2000 * scale)
         typer.echo("[registry] running ...")
+        wait_drained("registration API", [base])
         api = registration.wrk_registrations(base, headers, connections=16, seconds=10)
         if api is None:  # no wrk: the Python client shares the cores with the service
             api = asyncio.run(registration.api_registrations(base, headers, n, concurrency=32))
@@ -88,6 +133,7 @@ def main(
             registration.naive_registrations(info.database_url, info.kafka_access(), n // 4)
         )
         idle = rss_bytes(registry.pid)
+        wait_drained("bulk intake", [base])
         with PeakMemory(registry.pid) as intake_memory:
             bulk = asyncio.run(registration.bulk_intake(base, headers, int(50_000 * scale)))
     finally:
@@ -112,9 +158,10 @@ def main(
     typer.echo("[pipeline] running ...")
     lines = pipeline.pipeline_lines(env, scale)
     typer.echo("[bulk pipeline] running ...")
-    lines += throughput.throughput_lines(
-        env, info.database_url, bulk_projects or int(20_000 * scale)
+    bulk_lines, stages = throughput.throughput_lines(
+        env, info.database_url, bulk_projects or int(20_000 * scale), _broker_pids(info.pids)
     )
+    lines += bulk_lines
     typer.echo("[scoring] running ...")
     lines += domain.scoring_lines(scale)
     typer.echo("[matching] running ...")
@@ -126,6 +173,10 @@ def main(
     for line in lines:
         typer.echo(line)
     typer.echo(memory.report())
+    typer.echo("")
+    for line in [*raw.lines(), *_ratio_lines(raw, api, naive, bulk, stages)]:
+        typer.echo(line)
+    typer.echo("  (2 cores shared by broker, database, services and the benchmark itself)")
 
 
 if __name__ == "__main__":

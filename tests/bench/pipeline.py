@@ -11,12 +11,14 @@ import asyncio
 import statistics
 import time
 import uuid
+from collections.abc import Sequence
 
 import httpx
 import orjson
 
 from servicekit.auth import Role
 from servicekit.issuer import mint
+from tests.bench.drain import wait_drained
 from tests.bench.registration import Rate
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
@@ -56,7 +58,9 @@ async def _warm_up(
     raise RuntimeError("the pipeline did not settle with a warm-up deal within 300 s")
 
 
-async def _run(registry: str, matching: str, count: int, per_second: float) -> Rate:
+async def _run(
+    registry: str, matching: str, count: int, per_second: float, apis: Sequence[str]
+) -> Rate:
     lender = uuid.uuid4()
     lh = _bearer(Role.LENDER, lender)
     async with httpx.AsyncClient(timeout=30) as client:
@@ -67,7 +71,7 @@ async def _run(registry: str, matching: str, count: int, per_second: float) -> R
         created = await client.post(f"{matching}/v1/mandates", json=mandate, headers=lh)
         created.raise_for_status()
         try:
-            return await _measure(client, registry, matching, count, per_second, lh, lender)
+            return await _measure(client, registry, matching, count, per_second, lh, lender, apis)
         finally:  # later runs must not also match their projects to this run's mandate
             closing = f"{matching}/v1/mandates/{created.json()['mandate_id']}/close"
             done = {"reason": "benchmark run over"}
@@ -82,6 +86,7 @@ async def _measure(
     per_second: float,
     lh: dict[str, str],
     lender: uuid.UUID,
+    apis: Sequence[str],
 ) -> Rate:
     enterprise = uuid.uuid4()
     eh = _bearer(Role.ENTERPRISE, enterprise)
@@ -89,6 +94,7 @@ async def _measure(
         await client.post(f"{registry}/v1/enterprises", json=enterprise_body(), headers=eh)
     ).raise_for_status()
     await _warm_up(client, registry, matching, eh, lender, lh)
+    await asyncio.to_thread(wait_drained, f"register → feed at {per_second:.0f}/s", apis)
     sent: dict[str, float] = {}
     arrived: dict[str, float] = {}
 
@@ -179,7 +185,8 @@ def pipeline_lines(env: dict[str, str], scale: float) -> list[str]:
             for per_second in RATES:
                 count = int(per_second * 15 * scale)
                 registry, matching = processes[0].url, processes[2].url
-                rates.append(asyncio.run(_run(registry, matching, count, per_second)))
+                apis = [p.url for p in processes[:3]]
+                rates.append(asyncio.run(_run(registry, matching, count, per_second, apis)))
         finally:
             for process in processes:
                 process.stop()

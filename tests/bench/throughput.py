@@ -1,6 +1,8 @@
 """Bulk throughput: many projects uploaded at once, timed through every service.
 
-Registry, scoring, matching and audit run as their own processes. One enterprise uploads
+Registry, scoring, matching and audit each run as three processes (API, relay, consumers), so
+the CPU time of every stage can be read from /proc; the run starts once every consumer group's
+lag is zero. One enterprise uploads
 synthetic projects of every type and city (JSONL intake jobs of at most 100,000 rows); the
 benchmark then counts, in each service's own tables, how many of them each stage holds, and
 reports when each stage had them all. Progress is printed every few seconds.
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import asyncpg
@@ -21,6 +23,8 @@ import orjson
 from seeds.synthetic.streams import synthetic_projects
 from servicekit.auth import Role
 from servicekit.issuer import mint
+from tests.bench.cpu import measured
+from tests.bench.drain import wait_drained
 from tests.bench.pipeline import STEADY_STATE
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import enterprise_body
@@ -113,19 +117,43 @@ async def _run(owner_url: str, registry: str, count: int, seed: int) -> list[Sta
     return [StageTime(stage, seen[stage], done.get(stage)) for stage in STAGES]
 
 
-def throughput_lines(env: dict[str, str], owner_url: str, count: int, seed: int = 11) -> list[str]:
-    processes = [
-        ServiceProcess(name, "all", env | STEADY_STATE, port=free_port()) for name in SERVICES
-    ]
-    for process in processes:
+ROLES = ("api", "relay", "consume")  # each its own process, so CPU is read per stage
+
+
+def _processes(env: dict[str, str]) -> dict[str, ServiceProcess]:
+    return {
+        f"{name} {role}": ServiceProcess(
+            name, role, env | STEADY_STATE, port=free_port() if role == "api" else None
+        )
+        for name in SERVICES
+        for role in ROLES
+    }
+
+
+def throughput_lines(
+    env: dict[str, str],
+    owner_url: str,
+    count: int,
+    infra_pids: Mapping[str, int],
+    seed: int = 11,
+) -> tuple[list[str], list[StageTime]]:
+    """The bulk run from a drained pipeline, with each process's CPU time during it."""
+    processes = _processes(env)
+    for process in processes.values():
         process.start()
     try:
-        stages = asyncio.run(_run(owner_url, processes[0].url, count, seed))
+        apis = [processes[f"{name} api"].url for name in SERVICES]
+        wait_drained("bulk pipeline", apis)
+        pids = {name: p.process.pid for name, p in processes.items() if p.process}
+        pids |= infra_pids
+        with measured(pids) as cpu:
+            stages = asyncio.run(_run(owner_url, apis[0], count, seed))
     finally:
-        for process in processes:
+        for process in processes.values():
             process.stop()
     return [
         f"bulk pipeline: {count:,} projects uploaded at once, time until each stage holds all",
         *(s.line() for s in stages),
         "  (target: 1,000,000 projects through the pipeline in ≤ 10 min)",
-    ]
+        *cpu.lines(count),
+    ], stages

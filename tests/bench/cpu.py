@@ -1,0 +1,52 @@
+"""CPU time each process spent during one step, from /proc/<pid>/stat (utime + stime).
+
+Printed per project for every stage (registry API, relays, each consumer, the broker), so the
+cost of a change shows as milliseconds of CPU rather than as a rate that depends on what else
+shared the two cores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms_of_stat(stat: str) -> float:
+    """utime + stime of one /proc/<pid>/stat line; the name in parentheses may hold spaces."""
+    fields = stat[stat.rindex(")") + 2 :].split()
+    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
+    return (utime + stime) * 1000 / TICKS_PER_S
+
+
+def cpu_ms(pid: int) -> float:
+    return cpu_ms_of_stat(Path(f"/proc/{pid}/stat").read_text())
+
+
+@dataclass
+class CpuUse:
+    """Milliseconds of CPU per named process between enter and exit of `measured`."""
+
+    spent: dict[str, float] = field(default_factory=dict)
+
+    def lines(self, projects: int) -> list[str]:
+        rows = [f"CPU per project, by stage ({projects:,} projects)"]
+        for name, ms in self.spent.items():
+            rows.append(f"  {name:<28} {ms:10,.0f} ms CPU = {ms / projects:7.2f} ms/project")
+        total = sum(self.spent.values())
+        rows.append(
+            f"  {'all of the above':<28} {total:10,.0f} ms CPU = {total / projects:7.2f} ms/project"
+        )
+        return rows
+
+
+@contextmanager
+def measured(pids: Mapping[str, int]) -> Iterator[CpuUse]:
+    before = {name: cpu_ms(pid) for name, pid in pids.items()}
+    use = CpuUse()
+    yield use
+    use.spent = {name: cpu_ms(pid) - before[name] for name, pid in pids.items()}

@@ -1,0 +1,50 @@
+"""Every timed step starts from a drained pipeline: each running service's consumer groups at
+lag zero, read from its own `GET /v1/consumer-lag` (committed offsets against partition ends).
+
+Without this a step measures what the step before left in flight: a latency run that starts
+while an earlier bulk upload still flows through scoring and matching reports the backlog.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from servicekit.auth import Role
+from servicekit.issuer import mint
+
+POLL_S = 1.0
+
+
+def total_lag(answer: Mapping[str, Any]) -> int:
+    """Records written and not yet applied, over every group of one service's answer."""
+    return sum(int(group["total_lag"]) for group in answer.get("groups", []))
+
+
+def wait_drained(step: str, api_urls: Sequence[str], timeout_s: float = 1800) -> float:
+    """Block until every consumer group of the services at `api_urls` has lag 0; print the
+    wait and return it in seconds."""
+    headers = {"Authorization": f"Bearer {mint(Role.REGULATOR)}"}
+    started = time.perf_counter()
+    first: int | None = None
+    while True:
+        lags = []
+        for url in api_urls:
+            response = httpx.get(f"{url}/v1/consumer-lag", headers=headers, timeout=30)
+            response.raise_for_status()
+            lags.append(total_lag(response.json()))
+        first = sum(lags) if first is None else first
+        waited = time.perf_counter() - started
+        if not any(lags):
+            print(
+                f"  [{step}] pipeline drained: every consumer group at lag 0"
+                f" after {waited:.1f} s (lag at start: {first:,} records)",
+                flush=True,
+            )
+            return waited
+        if waited > timeout_s:
+            raise RuntimeError(f"{step}: consumer lag still {sum(lags):,} after {waited:.0f} s")
+        time.sleep(POLL_S)

@@ -1,0 +1,62 @@
+"""What `make bench` reads from the tools it runs: Kafka's producer benchmark summary, a
+process's CPU time in /proc, and a service's consumer-lag answer."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from servicekit.kafka_access import KafkaAccess
+from tests.bench.cpu import TICKS_PER_S, cpu_ms, cpu_ms_of_stat
+from tests.bench.drain import total_lag
+from tests.bench.raw_limits import client_properties, producer_summary, ratio
+
+SUMMARY = (
+    "4000 records sent, 3210.5 records/sec (3.14 MB/sec), 45.10 ms avg latency, 210.00 ms max"
+    " latency, 38 ms 50th, 150 ms 95th, 200 ms 99th, 210 ms 99.9th."
+)
+
+
+def test_producer_summary_reads_the_final_line_not_the_interim_reports() -> None:
+    interim = (
+        "1500 records sent, 299.9 records/sec (0.29 MB/sec), 900.0 ms avg latency,"
+        " 1200.0 ms max latency."
+    )
+    rate = producer_summary(f"{interim}\n{SUMMARY}\n")
+    assert (rate.count, rate.p50_ms, rate.p99_ms) == (4000, 38.0, 200.0)
+    assert rate.per_second == pytest.approx(3210.5)
+
+
+def test_producer_summary_without_a_summary_is_an_error_naming_the_output() -> None:
+    with pytest.raises(RuntimeError, match="no summary"):
+        producer_summary("ERROR Authentication failed")
+
+
+def test_producer_settings_authenticate_with_scram_as_the_given_principal() -> None:
+    access = KafkaAccess("127.0.0.1:9092", "SASL_PLAINTEXT").as_user("greenlink-admin", "s3cret")
+    properties = client_properties(access)
+    assert properties["security.protocol"] == "SASL_PLAINTEXT"
+    assert properties["sasl.mechanism"] == "SCRAM-SHA-512"
+    assert 'username="greenlink-admin" password="s3cret";' in properties["sasl.jaas.config"]
+    assert "sasl.jaas.config" not in client_properties(KafkaAccess("127.0.0.1:9092"))
+
+
+def test_cpu_time_is_user_plus_system_even_when_the_name_holds_spaces_and_parentheses() -> None:
+    stat = "4242 (python (worker) 1) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0"
+    assert cpu_ms_of_stat(stat) == pytest.approx(300 * 1000 / TICKS_PER_S)
+
+
+def test_cpu_time_of_this_process_is_read_from_proc() -> None:
+    assert cpu_ms(os.getpid()) >= 0
+
+
+def test_total_lag_adds_every_group_of_a_service() -> None:
+    answer = {"groups": [{"total_lag": 3}, {"total_lag": 0}, {"total_lag": 4}], "dead_letters": []}
+    assert total_lag(answer) == 7
+    assert total_lag({"groups": []}) == 0
+
+
+def test_ratio_is_a_percentage_below_the_limit_and_a_multiple_above() -> None:
+    assert ratio(4, 1000) == "0.4%"
+    assert ratio(3000, 1000) == "3.0x"
