@@ -21,7 +21,15 @@ import typer
 from deploy.local.infra import ensure_started
 from servicekit.auth import Role
 from servicekit.issuer import ensure_keys, mint
-from tests.bench import domain, memory, pipeline, raw_limits, registration, throughput
+from tests.bench import (
+    domain,
+    memory,
+    pipeline,
+    raw_limits,
+    registration,
+    report,
+    throughput,
+)
 from tests.bench.drain import wait_drained
 from tests.support.processes import PeakMemory, rss_bytes
 
@@ -65,36 +73,59 @@ def _broker_pids(pids: dict[str, int]) -> dict[str, int]:
     return {f"broker {name}": pid for name, pid in pids.items() if name != "postgres" and pid}
 
 
-def _ratio_lines(
+def _against(
     raw: raw_limits.RawLimits,
     api: registration.Rate,
     naive: registration.Rate,
     bulk: registration.Rate,
     stages: list[throughput.StageTime],
-) -> list[str]:
+) -> list[tuple[registration.Rate, dict[str, str]]]:
     """Each platform figure as a share of the raw limit it stands on, and of the naive path."""
     ratio = raw_limits.ratio
-    lines = [
-        "platform figures against the raw limits",
-        f"  registration API {api.per_second:9,.0f}/s = {ratio(api.per_second, naive.per_second)}"
-        f" of naive, {ratio(api.per_second, raw.transactions.per_second)} of PostgreSQL"
-        " 3-INSERT transactions",
-        f"  naive baseline   {naive.per_second:9,.0f}/s ="
-        f" {ratio(naive.per_second, raw.transactions.per_second)} of PostgreSQL transactions,"
-        f" {ratio(naive.per_second, raw.kafka.per_second)} of Kafka records",
-        f"  bulk intake      {bulk.per_second:9,.0f}/s ="
-        f" {ratio(bulk.per_second, raw.copy.per_second)} of PostgreSQL COPY,"
-        f" {ratio(bulk.per_second, naive.per_second)} of naive",
+    kafka, copy, transactions = raw.kafka.per_second, raw.copy.per_second, raw.transactions
+    figures = [
+        (
+            api,
+            {
+                "naive": ratio(api.per_second, naive.per_second),
+                "PostgreSQL transactions": ratio(api.per_second, transactions.per_second),
+            },
+        ),
+        (
+            naive,
+            {
+                "PostgreSQL transactions": ratio(naive.per_second, transactions.per_second),
+                "Kafka records": ratio(naive.per_second, kafka),
+            },
+        ),
+        (
+            bulk,
+            {
+                "PostgreSQL COPY": ratio(bulk.per_second, copy),
+                "naive": ratio(bulk.per_second, naive.per_second),
+            },
+        ),
     ]
     for stage in stages:
-        if stage.seconds is None:
-            continue
-        rate = stage.count / stage.seconds
-        lines.append(
-            f"  {stage.stage.split(' (')[0]:<16} {rate:9,.0f}/s ="
-            f" {ratio(rate, raw.kafka.per_second)} of Kafka records,"
-            f" {ratio(rate, naive.per_second)} of naive"
-        )
+        if stage.seconds is not None:
+            rate = registration.Rate(f"bulk pipeline: {stage.stage}", stage.count, stage.seconds)
+            figures.append(
+                (
+                    rate,
+                    {
+                        "Kafka records": ratio(rate.per_second, kafka),
+                        "naive": ratio(rate.per_second, naive.per_second),
+                    },
+                )
+            )
+    return figures
+
+
+def _ratio_lines(figures: list[tuple[registration.Rate, dict[str, str]]]) -> list[str]:
+    lines = ["platform figures against the raw limits and the naive baseline"]
+    for rate, ratios in figures:
+        shares = ", ".join(f"{share} of {limit}" for limit, share in ratios.items())
+        lines.append(f"  {rate.name[:52]:<52} {rate.per_second:9,.0f}/s = {shares}")
     return lines
 
 
@@ -106,6 +137,7 @@ def main(
     quick: bool = typer.Option(False, help="smoke test: every size x 0.02 (a few minutes)"),
 ) -> None:
     scale = QUICK_SCALE if quick else scale
+    started, machine = report.utc_now(), report.machine()  # load average before the run
     info = ensure_started()
     keys = ROOT / ".greenlink" / "bench-keys" / "jwks.json"
     ensure_keys(keys)
@@ -139,29 +171,35 @@ def main(
     finally:
         registry.terminate()
         registry.wait(30)
-    typer.echo("\nGreenLink benchmark (2 cores: services, PostgreSQL and Kafka on one machine)")
-    typer.echo(api.line())
-    typer.echo(naive.line())
-    typer.echo(
+    printed: list[str] = []
+
+    def say(line: str) -> None:
+        typer.echo(line)
+        printed.append(line)
+
+    say("\nGreenLink benchmark (2 cores: services, PostgreSQL and Kafka on one machine)")
+    say(api.line())
+    say(naive.line())
+    say(
         f"  ratio API / naive: {api.per_second / naive.per_second:.1f}x   "
         "(target ≥ 1,500 req/s, p99 ≤ 25 ms)"
     )
-    typer.echo(bulk.line())
-    typer.echo(
+    say(bulk.line())
+    say(
         f"  registry process during bulk intake: peak {intake_memory.peak / 2**20:,.0f} MiB RSS"
         f" (before {idle / 2**20:,.0f} MiB; bound 2x that + 64 MiB, tested at 100,000 lines)"
     )
-    typer.echo(
+    say(
         f"  ratio bulk / API: {bulk.per_second / api.per_second:.1f}x   "
         "(target: 1,000,000 projects through the pipeline in ≤ 10 min)"
     )
     typer.echo("[pipeline] running ...")
-    lines = pipeline.pipeline_lines(env, scale)
+    lines, latencies = pipeline.pipeline_lines(env, scale)
     typer.echo("[bulk pipeline] running ...")
-    bulk_lines, stages = throughput.throughput_lines(
+    bulk_run = throughput.throughput_lines(
         env, info.database_url, bulk_projects or int(20_000 * scale), _broker_pids(info.pids)
     )
-    lines += bulk_lines
+    lines += bulk_run.lines
     typer.echo("[scoring] running ...")
     lines += domain.scoring_lines(scale)
     typer.echo("[matching] running ...")
@@ -169,14 +207,28 @@ def main(
     lines += domain.live_facts_lines(info.database_url, scale)
     typer.echo("[audit] running ...")
     lines += domain.audit_lines(info.database_url, scale)
-    typer.echo("")
+    say("")
     for line in lines:
-        typer.echo(line)
-    typer.echo(memory.report())
-    typer.echo("")
-    for line in [*raw.lines(), *_ratio_lines(raw, api, naive, bulk, stages)]:
-        typer.echo(line)
-    typer.echo("  (2 cores shared by broker, database, services and the benchmark itself)")
+        say(line)
+    say(memory.report())
+    say("")
+    figures = _against(raw, api, naive, bulk, bulk_run.stages)
+    for line in [*raw.lines(), *_ratio_lines(figures)]:
+        say(line)
+    say("  (2 cores shared by broker, database, services and the benchmark itself)")
+    run = {
+        "started_utc": started,
+        "scale": scale,
+        "machine": machine,
+        "rates": [report.rate_row(r) for r in (raw.kafka, raw.copy, raw.transactions)]
+        + [report.rate_row(rate, **ratios) for rate, ratios in figures]
+        + [report.rate_row(r) for r in latencies],
+        "cpu_ms_per_project": bulk_run.cpu_ms_per_project,
+        "lines": printed,
+    }
+    saved = report.write(run)
+    report.update_readme(saved)
+    typer.echo(f"\nwritten: {saved} (and last.json, last.md beside it); README table updated")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
 import httpx
 import orjson
@@ -174,8 +175,9 @@ def replica_processes(env: dict[str, str], replicas: int) -> list[ServiceProcess
     return processes
 
 
-def pipeline_lines(env: dict[str, str], scale: float) -> list[str]:
-    lines = []
+def pipeline_lines(env: dict[str, str], scale: float) -> tuple[list[str], list[Rate]]:
+    """The printed lines and each rate measured (named with its replica count)."""
+    lines, measured = [], []
     for replicas in REPLICAS:
         processes = replica_processes(env, replicas)
         for process in processes:
@@ -191,10 +193,11 @@ def pipeline_lines(env: dict[str, str], scale: float) -> list[str]:
             for process in processes:
                 process.stop()
         label = f"  {replicas} replica{'s' if replicas > 1 else ''} of each relay and consumer"
+        measured += [replace(r, name=f"{r.name}, {replicas} replica(s)") for r in rates]
         lines += [label] + [
             r.line() + "   (target p50 ≤ 50 ms, p99 ≤ 250 ms at half load)" for r in rates
         ]
-    return lines
+    return lines, measured
 
 
 def main(scale: float = 1.0) -> None:
@@ -214,7 +217,7 @@ def main(scale: float = 1.0) -> None:
         "GREENLINK_ENV": "development",
     }
     os.environ.update(env)
-    for line in pipeline_lines(env, scale):
+    for line in pipeline_lines(env, scale)[0]:
         print(line)
 
 

@@ -187,9 +187,12 @@ class RawLimits:
 
 
 def measure(access: KafkaAccess, owner_url: str, scale: float) -> RawLimits:
-    kafka = kafka_producer_rate(access, max(1000, int(200_000 * scale)))
+    """Floors keep even a quick run long enough to outlast the JVM's and the pool's start."""
+    kafka = kafka_producer_rate(access, max(20_000, int(200_000 * scale)))
     copy, transactions = asyncio.run(
-        _database_rates(owner_url, max(1000, int(100_000 * scale)), max(200, int(10_000 * scale)))
+        _database_rates(
+            owner_url, max(20_000, int(200_000 * scale)), max(1000, int(10_000 * scale))
+        )
     )
     return RawLimits(kafka, copy, transactions)
 

@@ -117,6 +117,13 @@ async def _run(owner_url: str, registry: str, count: int, seed: int) -> list[Sta
     return [StageTime(stage, seen[stage], done.get(stage)) for stage in STAGES]
 
 
+@dataclass(frozen=True)
+class BulkRun:
+    lines: list[str]
+    stages: list[StageTime]
+    cpu_ms_per_project: dict[str, float]
+
+
 ROLES = ("api", "relay", "consume")  # each its own process, so CPU is read per stage
 
 
@@ -136,7 +143,7 @@ def throughput_lines(
     count: int,
     infra_pids: Mapping[str, int],
     seed: int = 11,
-) -> tuple[list[str], list[StageTime]]:
+) -> BulkRun:
     """The bulk run from a drained pipeline, with each process's CPU time during it."""
     processes = _processes(env)
     for process in processes.values():
@@ -151,9 +158,10 @@ def throughput_lines(
     finally:
         for process in processes.values():
             process.stop()
-    return [
+    lines = [
         f"bulk pipeline: {count:,} projects uploaded at once, time until each stage holds all",
         *(s.line() for s in stages),
         "  (target: 1,000,000 projects through the pipeline in ≤ 10 min)",
         *cpu.lines(count),
-    ], stages
+    ]
+    return BulkRun(lines, stages, {name: ms / count for name, ms in cpu.spent.items()})

@@ -1,5 +1,5 @@
-"""What `make bench` reads from the tools it runs: Kafka's producer benchmark summary, a
-process's CPU time in /proc, and a service's consumer-lag answer."""
+"""What `make bench` reads from the tools it runs (Kafka's producer benchmark summary, a
+process's CPU time in /proc, a service's consumer-lag answer) and the README table it writes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import os
 import pytest
 
 from servicekit.kafka_access import KafkaAccess
+from tests.bench import report
 from tests.bench.cpu import TICKS_PER_S, cpu_ms, cpu_ms_of_stat
 from tests.bench.drain import total_lag
 from tests.bench.raw_limits import client_properties, producer_summary, ratio
+from tests.bench.registration import Rate
 
 SUMMARY = (
     "4000 records sent, 3210.5 records/sec (3.14 MB/sec), 45.10 ms avg latency, 210.00 ms max"
@@ -60,3 +62,35 @@ def test_total_lag_adds_every_group_of_a_service() -> None:
 def test_ratio_is_a_percentage_below_the_limit_and_a_multiple_above() -> None:
     assert ratio(4, 1000) == "0.4%"
     assert ratio(3000, 1000) == "3.0x"
+
+
+def _run() -> dict[str, object]:
+    rate = Rate("API POST /v1/projects", 4692, 10.0, 31.7, 92.2)
+    return {
+        "started_utc": "2026-12-03T04:00:00Z",
+        "scale": 0.02,
+        "machine": report.machine(),
+        "rates": [report.rate_row(rate, naive="3.5x", **{"PostgreSQL transactions": "12.0%"})],
+        "cpu_ms_per_project": {"registry api": 1.25},
+        "lines": [],
+    }
+
+
+def test_readme_table_is_rewritten_between_its_markers_from_a_run() -> None:
+    readme = f"intro\n{report.START}\nold figures\n{report.END}\nafter\n"
+    updated = report.with_table(readme, _run())
+    assert "old figures" not in updated
+    assert updated.startswith("intro\n") and updated.endswith(f"{report.END}\nafter\n")
+    assert "| API POST /v1/projects | 4,692 | 469 | 31.7 | 92.2 |" in updated
+    assert "3.5x of naive, 12.0% of PostgreSQL transactions" in updated
+    assert "| registry api | 1.25 |" in updated
+
+
+def test_readme_without_table_markers_is_refused() -> None:
+    with pytest.raises(ValueError, match="markers"):
+        report.with_table("no table here\n", _run())
+
+
+def test_the_readme_holds_the_benchmark_table_markers() -> None:
+    text = report.README.read_text()
+    assert report.START in text and report.END in text
