@@ -33,7 +33,7 @@ from schemas.project import ProjectSpec
 from schemas.vocabulary import City, ProjectFamily, ProjectType
 from servicekit.errors import Unprocessable
 from servicekit.http import Pool
-from servicekit.http_deps import CallerConnection, app_settings, app_state
+from servicekit.http_deps import CallerConnection, ExpectedVersion, app_settings, app_state
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from servicekit.policies import (
     ENTERPRISE_READ,
@@ -165,7 +165,7 @@ async def update_project(
     spec: ProjectSpec,
     principal: OwningEnterprise,
     pool: Pool,
-    expected_version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    expected_version: ExpectedVersion = None,
 ) -> Accepted:
     """Replace the project's description; the change becomes a new version."""
     event = await handlers.update_project(

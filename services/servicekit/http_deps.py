@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from servicekit.auth import CurrentPrincipal, Principal
 from servicekit.db import Connection
@@ -21,6 +21,10 @@ from servicekit.http import Pool
 from servicekit.rls import SYSTEM, acting_as
 
 T = TypeVar("T")
+
+# Optimistic concurrency on a replacing PUT: the version the caller last read, refused with 409
+# when another change came first (the domain decides); absent means "whatever is current".
+ExpectedVersion = Annotated[int | None, Query(ge=1, le=1_000_000)]
 
 
 async def caller_connection(pool: Pool, principal: CurrentPrincipal) -> AsyncIterator[Connection]:

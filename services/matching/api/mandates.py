@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 import asyncpg
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 
 from matching import handlers
@@ -15,7 +14,7 @@ from matching.repository import lenders as lender_store
 from schemas.fields import LongText
 from schemas.lending import MandateSpec
 from servicekit.http import Pool
-from servicekit.http_deps import CallerConnection
+from servicekit.http_deps import CallerConnection, ExpectedVersion
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from servicekit.policies import (
     EACH_LENDER_ITS_OWN,
@@ -84,7 +83,7 @@ async def update_mandate(
     spec: MandateSpec,
     principal: OwningLender,
     pool: Pool,
-    expected_version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    expected_version: ExpectedVersion = None,
 ) -> MandateAccepted:
     """New terms become the next version; live projects are matched again."""
     event = await handlers.update_mandate(
