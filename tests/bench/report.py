@@ -40,12 +40,18 @@ def _proc_value(path: str, key: str) -> str:
     return "unknown"
 
 
+def _memory() -> str:
+    total = _proc_value("/proc/meminfo", "MemTotal")  # "24683568 kB"
+    kib = total.split()[0]
+    return f"{int(kib) / 2**20:.1f} GiB" if kib.isdigit() else total
+
+
 def machine() -> dict[str, Any]:
     """What the figures depend on: CPU, cores, memory, kernel, Python and Kafka versions."""
     return {
         "cpu": _proc_value("/proc/cpuinfo", "model name"),
         "logical_cpus": os.cpu_count(),
-        "memory": _proc_value("/proc/meminfo", "MemTotal"),
+        "memory": _memory(),
         "kernel": f"{platform.system()} {platform.release()}",
         "python": sys.version.split()[0],
         "kafka": KAFKA_VERSION,
@@ -78,7 +84,12 @@ def table(run: dict[str, Any]) -> str:
         f"Run of {run['started_utc']} (scale {run['scale']}) on {m['logical_cpus']} logical CPUs"
         f" ({m['cpu']}, {m['memory']} RAM, {m['kernel']}, Python {m['python']},"
         f" Kafka {m['kafka']}); load average at start {m['load_average_at_start']}."
-        " Broker, database, services and the benchmark share the machine.",
+        " Broker, database, services and the benchmark share the machine."
+        + (
+            " At a scale below 1 the sizes are a smoke test's: compare runs of one scale only."
+            if run["scale"] < 1
+            else ""
+        ),
         "",
         "| Figure | Count | Per second | p50 ms | p99 ms | Against |",
         "|---|---:|---:|---:|---:|---|",
