@@ -22,6 +22,7 @@ from deploy.local.infra import ensure_started
 from servicekit.auth import Role
 from servicekit.issuer import ensure_keys, mint
 from tests.bench import (
+    cpu,
     domain,
     memory,
     pipeline,
@@ -151,6 +152,7 @@ def main(
     registry = _start_registry(env, port)
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {mint(Role.ENTERPRISE, uuid.uuid4(), jwks_path=keys)}"}
+    pg = {"postgres (all backends)": info.pids["postgres"]} if "postgres" in info.pids else {}
     typer.echo("[raw limits] running ...")
     raw = raw_limits.measure(info.kafka_access(), info.database_url, scale)
     try:
@@ -158,9 +160,10 @@ def main(
         n = int(2000 * scale)
         typer.echo("[registry] running ...")
         wait_drained("registration API", [base])
-        api = registration.wrk_registrations(base, headers, connections=16, seconds=10)
-        if api is None:  # no wrk: the Python client shares the cores with the service
-            api = asyncio.run(registration.api_registrations(base, headers, n, concurrency=32))
+        with cpu.measured({"registry (one `all` process)": registry.pid}, pg) as api_cpu:
+            api = registration.wrk_registrations(base, headers, connections=16, seconds=10)
+            if api is None:  # no wrk: the Python client shares the cores with the service
+                api = asyncio.run(registration.api_registrations(base, headers, n, concurrency=32))
         naive = asyncio.run(
             registration.naive_registrations(info.database_url, info.kafka_access(), n // 4)
         )
@@ -179,6 +182,8 @@ def main(
 
     say("\nGreenLink benchmark (2 cores: services, PostgreSQL and Kafka on one machine)")
     say(api.line())
+    for line in api_cpu.lines(api.count)[1:]:
+        say(line.replace("ms/project", "ms/registration"))
     say(naive.line())
     say(
         f"  ratio API / naive: {api.per_second / naive.per_second:.1f}x   "
@@ -197,7 +202,11 @@ def main(
     lines, latencies = pipeline.pipeline_lines(env, scale)
     typer.echo("[bulk pipeline] running ...")
     bulk_run = throughput.throughput_lines(
-        env, info.database_url, bulk_projects or int(20_000 * scale), _broker_pids(info.pids)
+        env,
+        info.database_url,
+        bulk_projects or int(20_000 * scale),
+        _broker_pids(info.pids),
+        pg,
     )
     lines += bulk_run.lines
     typer.echo("[scoring] running ...")

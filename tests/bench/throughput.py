@@ -144,6 +144,7 @@ def throughput_lines(
     owner_url: str,
     count: int,
     infra_pids: Mapping[str, int],
+    infra_families: Mapping[str, int],
     seed: int = 11,
 ) -> BulkRun:
     """The bulk run from a drained pipeline, with each process's CPU time during it."""
@@ -155,7 +156,7 @@ def throughput_lines(
         wait_drained("bulk pipeline", apis)
         pids = {name: p.process.pid for name, p in processes.items() if p.process}
         pids |= infra_pids
-        with measured(pids) as cpu:
+        with measured(pids, infra_families) as cpu:
             stages = asyncio.run(_run(owner_url, apis[0], count, seed))
     finally:
         for process in processes.values():

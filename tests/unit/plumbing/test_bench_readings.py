@@ -4,12 +4,13 @@ process's CPU time in /proc, a service's consumer-lag answer) and the README tab
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
 from servicekit.kafka_access import KafkaAccess
 from tests.bench import report
-from tests.bench.cpu import TICKS_PER_S, cpu_ms, cpu_ms_of_stat
+from tests.bench.cpu import TICKS_PER_S, cpu_ms, cpu_ms_of_stat, family_cpu_ms, spent_since
 from tests.bench.drain import total_lag
 from tests.bench.raw_limits import client_properties, producer_summary, ratio
 from tests.bench.registration import Rate
@@ -94,3 +95,16 @@ def test_readme_without_table_markers_is_refused() -> None:
 def test_the_readme_holds_the_benchmark_table_markers() -> None:
     text = report.README.read_text()
     assert report.START in text and report.END in text
+
+
+def test_a_process_family_counts_the_children_running_now() -> None:
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert child.pid in family_cpu_ms(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_cpu_spent_by_a_family_counts_a_new_child_whole() -> None:
+    assert spent_since({1: 100.0, 2: 50.0}, {1: 130.0, 2: 50.0, 3: 20.0}) == pytest.approx(50.0)
