@@ -50,8 +50,14 @@ def test_cpu_time_is_user_plus_system_even_when_the_name_holds_spaces_and_parent
     assert cpu_ms_of_stat(stat) == pytest.approx(300 * 1000 / TICKS_PER_S)
 
 
-def test_cpu_time_of_this_process_is_read_from_proc() -> None:
-    assert cpu_ms(os.getpid()) >= 0
+def test_cpu_time_of_this_process_is_read_from_proc_and_grows_with_work() -> None:
+    before = cpu_ms(os.getpid())
+    deadline = before + 30  # spin until the kernel has counted at least 30 ms more
+    for _ in range(20_000):  # bounded: a reader stuck at one value fails instead of hanging
+        if cpu_ms(os.getpid()) >= deadline:
+            break
+        sum(range(10_000))
+    assert cpu_ms(os.getpid()) > before > 0
 
 
 def test_total_lag_adds_every_group_of_a_service() -> None:
