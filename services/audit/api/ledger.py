@@ -9,7 +9,6 @@ import asyncpg
 import orjson
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from audit.api.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from audit.api.deps import Settings
 from audit.ledger import checkpoint_store
 from audit.ledger.checkpoint import ALGORITHM, Signer, b64url, key_id_of, public_jwk, public_pem
@@ -24,6 +23,7 @@ from audit.ledger.views import (
 )
 from audit.read_model import queries
 from schemas.fields import IsoDateTime
+from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http import Pool
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of

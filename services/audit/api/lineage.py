@@ -8,10 +8,10 @@ import asyncpg
 import orjson
 from fastapi import APIRouter, Response
 
-from audit.api.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from audit.ledger.views import LineageEntry
 from audit.read_model import queries
 from audit.read_model.lineage import step_of, summarise
+from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from servicekit.errors import NotFound
 from servicekit.http_deps import CallerConnection
 from servicekit.pagination import Cursor, Limit, Page, decode_cursor, page_of

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from audit.api import access
-from audit.api.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from audit.api.deps import Settings
 from audit.read_model import queries
 from audit.read_model.queries import FinancingFilter
@@ -30,6 +29,7 @@ from audit.reports.views import (
 )
 from schemas.fields import IsoDate
 from schemas.vocabulary import City, Instrument, ProjectFamily
+from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http_deps import CallerConnection
 from servicekit.policies import LENDER_READ, EachLender, LenderReader, Reader

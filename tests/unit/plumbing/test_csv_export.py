@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audit.api.csv_export import csv_response
 from audit.reports.views import CerfRowView
+from servicekit.csv_export import csv_response
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,5 @@
-"""CSV export of any report: `?format=csv` or `Accept: text/csv`, one flat row per item."""
+"""CSV export of any report (`?format=csv` or `Accept: text/csv`, one flat row per item),
+shared by every service that offers a download."""
 
 from __future__ import annotations
 
