@@ -89,7 +89,11 @@ def create_app(
     app.state.write_buckets = TokenBuckets(settings.rate_limit_writes_per_minute)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, overrides=body_limits)
-    app.add_middleware(IdempotencyKeys, ttl_hours=settings.idempotency_key_ttl_hours)
+    app.add_middleware(
+        IdempotencyKeys,
+        ttl_hours=settings.idempotency_key_ttl_hours,
+        lease_s=settings.idempotency_lease_seconds,
+    )
     _add_metrics_middleware(app, settings.service_name)
     app.include_router(operational_router())
     guards = [Depends(limit_writes), Depends(check_request)]

@@ -52,9 +52,10 @@ _RELEASE = (
 class IdempotencyKeys:
     """ASGI middleware: POSTs carrying an Idempotency-Key are run at most once per key."""
 
-    def __init__(self, app: ASGIApp, ttl_hours: int = 24) -> None:
+    def __init__(self, app: ASGIApp, ttl_hours: int = 24, lease_s: int = LEASE_S) -> None:
         self.app = app
         self.ttl = timedelta(hours=ttl_hours)
+        self.lease = timedelta(seconds=lease_s)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = _header(scope)
@@ -80,7 +81,7 @@ class IdempotencyKeys:
         pool = scope["app"].state.pool
         fingerprint = _Fingerprint(scope, receive)
         leased = await pool.fetchval(
-            _CLAIM, claim.scope, claim.key, claim.lease, self.ttl, timedelta(seconds=LEASE_S)
+            _CLAIM, claim.scope, claim.key, claim.lease, self.ttl, self.lease
         )
         if random.randrange(PURGE_ONE_IN) == 0:
             await pool.execute(_PURGE, self.ttl)

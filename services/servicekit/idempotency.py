@@ -12,10 +12,11 @@ Exactly-once needs the key and the state change to commit together, so a request
 key first (its own short transaction), and `record_effect`, which `servicekit.outbox.enqueue`
 calls inside every state change's transaction, marks the key as carried out only if the lease
 is still this request's: a request that outlived its lease and was taken over rolls back. A
-lease abandoned without an effect (a crash, an error) is taken over after LEASE_S; a key whose
-effect committed but whose response was lost (a crash right after the commit) is never run
-again: the retry answers 409 and the client reads the resource. Only successful answers are
-kept; an error releases the key, so the retry runs afresh. The HTTP side lives in
+lease abandoned without an effect (a crash, an error, a stall) is taken over after
+`IDEMPOTENCY_LEASE_SECONDS` (30 by default); a key whose effect committed but whose response
+was lost (a crash right after the commit) is never run again: the retry answers 409 and the
+client reads the resource. Only successful answers are kept; an error releases the key, so the
+retry runs afresh. The HTTP side lives in
 servicekit.http_idempotency; this module is what state changes call, HTTP or not.
 """
 

@@ -55,6 +55,10 @@ class ServiceSettings(KafkaSettings):
     idempotency_key_ttl_hours: int = Field(
         default=24, ge=1, le=24 * 30, alias="IDEMPOTENCY_KEY_TTL_HOURS"
     )
+    # How long a request holds its Idempotency-Key before a retry may take it over.
+    idempotency_lease_seconds: int = Field(
+        default=30, ge=1, le=3600, alias="IDEMPOTENCY_LEASE_SECONDS"
+    )
 
     @property
     def is_development(self) -> bool:
