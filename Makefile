@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # replicas of every relay and consumer process under `make up` (make up SCALE=2)
 SCALE ?= 1
 
-.PHONY: install up down status test test-fast lint format contracts k8s-check bench chaos clean screenshots
+.PHONY: install up down status test test-fast lint format contracts k8s-check bench profile chaos clean screenshots
 
 install: $(STAMP)
 
@@ -58,6 +58,10 @@ bench: install  ## performance figures beside naive baselines measured in the sa
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || \
 		echo "wrk not installed: the API figure uses a Python client"
 	$(PY) -m tests.bench $(BENCH_ARGS)
+
+PROFILE_ARGS ?= --quick --bulk-projects 5000
+profile: install  ## make bench with a py-spy flame graph (SVG) of every service process, under .greenlink/bench/profiles/
+	$(PY) -m tests.bench --profile $(PROFILE_ARGS)
 
 screenshots: install  ## a PNG of every console page in both languages under docs/console/, with render times
 	$(PY) -m tests.browser.screenshots

@@ -26,6 +26,7 @@ from tests.bench import (
     domain,
     memory,
     pipeline,
+    profiles,
     raw_limits,
     registration,
     report,
@@ -136,9 +137,15 @@ def main(
         0, help="projects for the bulk pipeline run (default 20,000 x scale)", min=0
     ),
     quick: bool = typer.Option(False, help="smoke test: every size x 0.02 (a few minutes)"),
+    profile: bool = typer.Option(
+        False,
+        help="py-spy flame graphs of every service process in the registration and bulk"
+        " pipeline steps, under profiles/ beside the report (the figures are then perturbed)",
+    ),
 ) -> None:
     scale = QUICK_SCALE if quick else scale
     started, machine = report.utc_now(), report.machine()  # load average before the run
+    flames_folder = report.profiles_folder(started) if profile else None
     info = ensure_started()
     keys = ROOT / ".greenlink" / "bench-keys" / "jwks.json"
     ensure_keys(keys)
@@ -160,7 +167,11 @@ def main(
         n = int(2000 * scale)
         typer.echo("[registry] running ...")
         wait_drained("registration API", [base])
-        with cpu.measured({"registry (one `all` process)": registry.pid}, pg) as api_cpu:
+        registry_pid = {"registry (one `all` process)": registry.pid}
+        with (
+            cpu.measured(registry_pid, pg) as api_cpu,
+            profiles.profiled("registration API", registry_pid, flames_folder) as api_flames,
+        ):
             api = registration.wrk_registrations(base, headers, connections=16, seconds=10)
             if api is None:  # no wrk: the Python client shares the cores with the service
                 api = asyncio.run(registration.api_registrations(base, headers, n, concurrency=32))
@@ -184,6 +195,8 @@ def main(
     say(api.line())
     for line in api_cpu.lines(api.count)[1:]:
         say(line.replace("ms/project", "ms/registration"))
+    for line in api_flames.lines():
+        say(line)
     say(naive.line())
     say(
         f"  ratio API / naive: {api.per_second / naive.per_second:.1f}x   "
@@ -207,6 +220,7 @@ def main(
         bulk_projects or int(20_000 * scale),
         _broker_pids(info.pids),
         pg,
+        profile_folder=flames_folder,
     )
     lines += bulk_run.lines
     typer.echo("[scoring] running ...")
@@ -233,6 +247,7 @@ def main(
         + [report.rate_row(rate, **ratios) for rate, ratios in figures]
         + [report.rate_row(r) for r in latencies],
         "cpu_ms_per_project": bulk_run.cpu_ms_per_project,
+        "profiles": report.profile_rows([api_flames, bulk_run.profiles]),
         "lines": printed,
     }
     saved = report.write(run)

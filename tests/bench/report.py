@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from deploy.local.jars import KAFKA_VERSION
+from tests.bench.profiles import Profiles
 from tests.bench.registration import Rate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,13 +107,55 @@ def table(run: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _stamp(started_utc: str) -> str:
+    return started_utc.replace(":", "").replace("-", "")
+
+
+def profiles_folder(started_utc: str) -> Path:
+    """Where a profiled run's flame graphs go: beside its JSON, named by its start."""
+    return RESULTS / "profiles" / _stamp(started_utc)
+
+
+def profile_rows(steps: list[Profiles]) -> list[dict[str, Any]]:
+    """Each profiled step's flame graphs (paths relative to the report) and findings."""
+    return [
+        {"step": p.step, "processes": [f.as_json(RESULTS) for f in p.findings]}
+        for p in steps
+        if p.findings
+    ]
+
+
+def flame_graphs(run: dict[str, Any]) -> str:
+    """The Markdown section naming each flame graph and what its process spent samples on."""
+    if not run.get("profiles"):
+        return ""
+    lines = [
+        "## Flame graphs",
+        "",
+        "py-spy, sampling every service process while the step ran; shares are of the samples"
+        " a function (or a package's functions) spent itself, not in what it called.",
+    ]
+    for step in run["profiles"]:
+        lines += ["", f"### {step['step']}", "", "| Process | Samples | Packages | Functions |"]
+        lines.append("|---|---:|---|---|")
+        for p in step["processes"]:
+            packages = ", ".join(f"{n} {s:.0%}" for n, s in p["top_packages"][:4])
+            functions = "<br>".join(f"{n} {s:.0%}" for n, s in p["top_functions"][:3])
+            lines.append(
+                f"| [{p['process']}]({p['svg']}) | {p['samples']:,} | {packages} | {functions} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def write(run: dict[str, Any]) -> Path:
     """The run's JSON and Markdown, as itself and as `last`; returns the JSON's path."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = run["started_utc"].replace(":", "").replace("-", "")
+    stamp = _stamp(run["started_utc"])
     data = orjson.dumps(run, option=orjson.OPT_INDENT_2)
-    text = "# GreenLink benchmark\n\n" + table(run) + "\n```\n" + "\n".join(run["lines"])
-    text += "\n```\n"
+    text = "# GreenLink benchmark\n\n" + table(run)
+    if run.get("profiles"):
+        text += "\n" + flame_graphs(run)
+    text += "\n```\n" + "\n".join(run["lines"]) + "\n```\n"
     for name in (f"run-{stamp}", "last"):
         (RESULTS / f"{name}.json").write_bytes(data)
         (RESULTS / f"{name}.md").write_text(text)

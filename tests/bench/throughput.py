@@ -14,7 +14,8 @@ import asyncio
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -26,6 +27,7 @@ from servicekit.issuer import mint
 from tests.bench.cpu import measured
 from tests.bench.drain import wait_drained
 from tests.bench.pipeline import STEADY_STATE
+from tests.bench.profiles import Profiles, profiled
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import enterprise_body
 
@@ -124,6 +126,7 @@ class BulkRun:
     lines: list[str]
     stages: list[StageTime]
     cpu_ms_per_project: dict[str, float]
+    profiles: Profiles = field(default_factory=lambda: Profiles("bulk pipeline", []))
 
 
 ROLES = ("api", "relay", "consume")  # each its own process, so CPU is read per stage
@@ -146,8 +149,10 @@ def throughput_lines(
     infra_pids: Mapping[str, int],
     infra_families: Mapping[str, int],
     seed: int = 11,
+    profile_folder: Path | None = None,
 ) -> BulkRun:
-    """The bulk run from a drained pipeline, with each process's CPU time during it."""
+    """The bulk run from a drained pipeline, with each process's CPU time during it (and
+    each service process's flame graph, given a folder for them)."""
     processes = _processes(env)
     for process in processes.values():
         process.start()
@@ -155,8 +160,12 @@ def throughput_lines(
         apis = [processes[f"{name} api"].url for name in SERVICES]
         wait_drained("bulk pipeline", apis)
         pids = {name: p.process.pid for name, p in processes.items() if p.process}
+        services = dict(pids)
         pids |= infra_pids
-        with measured(pids, infra_families) as cpu:
+        with (
+            measured(pids, infra_families) as cpu,
+            profiled("bulk pipeline", services, profile_folder) as flames,
+        ):
             stages = asyncio.run(_run(owner_url, apis[0], count, seed))
     finally:
         for process in processes.values():
@@ -166,5 +175,7 @@ def throughput_lines(
         *(s.line() for s in stages),
         "  (target: 1,000,000 projects through the pipeline in ≤ 10 min)",
         *cpu.lines(count),
+        *flames.lines(),
     ]
-    return BulkRun(lines, stages, {name: ms / count for name, ms in cpu.spent.items()})
+    per_project = {name: ms / count for name, ms in cpu.spent.items()}
+    return BulkRun(lines, stages, per_project, flames)
