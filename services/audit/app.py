@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from audit.api.evaluations import router as evaluations_router
 from audit.api.ledger import router as ledger_router
 from audit.api.lineage import router as lineage_router
 from audit.api.reports import router as reports_router
@@ -34,11 +35,12 @@ def build_app(config: AuditSettings | None = None) -> FastAPI:
     config = config or settings()
     app = create_app(
         config,
-        [ledger_router, lineage_router, reports_router],
+        [ledger_router, lineage_router, reports_router, evaluations_router],
         title="GreenLink audit",
         description=(
             "The hash-chained ledger of every event, signed checkpoints anchoring it, project "
-            "lineage, financing flows and carbon-reduction-facility disclosures, for regulators."
+            "lineage, financing flows, carbon-reduction-facility disclosures and lenders' quarterly"
+            " green-finance evaluation, for regulators."
         ),
         consumer_groups=CONSUMER_GROUPS,
     )

@@ -19,6 +19,7 @@ from console import (
     deals,
     enterprise,
     errors,
+    evaluations,
     home,
     i18n,
     mandates,
@@ -91,7 +92,17 @@ def build_app(
         https_only=config.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    routers = (home, signin, enterprise, bank, deals, mandates, bank_reports, regulator)
+    routers = (
+        home,
+        signin,
+        enterprise,
+        bank,
+        deals,
+        mandates,
+        bank_reports,
+        regulator,
+        evaluations,
+    )
     for module in routers:
         app.include_router(module.router)
     return app

@@ -21,7 +21,7 @@ from console import flow_views, i18n
 from console.as_user import backends, detail_of, read, send
 from console.pages import lang_of, render
 from console.pipeline import dead_letter_twins, platform_health
-from console.session import Reader
+from console.session import Reader, User
 
 router = APIRouter(prefix="/regulator")
 Quarter = Annotated[str | None, Query(pattern=r"^20[0-9]{2}Q[1-4]$", examples=["2026Q1"])]
@@ -101,14 +101,19 @@ async def disclosure(request: Request, user: Reader, quarter: Quarter = None) ->
 async def disclosure_csv(request: Request, user: Reader, quarter: Quarter = None) -> Response:
     """The same table as CSV, as the audit service writes it."""
     chosen = quarter or this_quarter()
-    params = {"quarter": chosen, "format": "csv"}
-    answer = await send(request, user, "audit", "GET", "/v1/disclosures/cerf", params=params)
+    return await audit_csv(request, user, "/v1/disclosures/cerf", chosen, f"cerf-{chosen}")
+
+
+async def audit_csv(request: Request, user: User, path: str, quarter: str, name: str) -> Response:
+    """An audit report of the quarter passed on as the CSV the audit service writes."""
+    params = {"quarter": quarter, "format": "csv"}
+    answer = await send(request, user, "audit", "GET", path, params=params)
     if not answer.ok:
         raise HTTPException(answer.status, detail_of(answer))
     return Response(
         str(answer.body),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="cerf-{chosen}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
 

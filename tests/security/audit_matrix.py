@@ -44,6 +44,14 @@ ROWS = (
         query={"quarter": "2026Q1", "lender_id": "{lender_id}"},
     ),
     Endpoint("GET", "/v1/lenders/{lender_id}/scorecard", LENDER_READ, owner=Caller.LENDER_OWN),
+    Endpoint("GET", "/v1/evaluations", READERS_ONLY, query={"quarter": "2026Q1"}),
+    Endpoint(
+        "GET",
+        "/v1/lenders/{lender_id}/evaluation",
+        LENDER_READ,
+        owner=Caller.LENDER_OWN,
+        query={"quarter": "2026Q1"},
+    ),
     CONSUMER_LAG,
 )
 

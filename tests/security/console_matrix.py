@@ -114,13 +114,21 @@ ENTERPRISE_OBJECTS = (
     "/enterprise/uploads/{job_id}",
     "/enterprise/uploads/{job_id}/errors.csv",
 )
-LENDER_PAGES = ("/bank", "/bank/mandates", "/bank/scorecard", "/bank/allocation")
+LENDER_PAGES = (
+    "/bank",
+    "/bank/mandates",
+    "/bank/scorecard",
+    "/bank/evaluation",
+    "/bank/allocation",
+)
 LENDER_OBJECTS = ("/bank/deals/{deal_id}", "/bank/mandates/{mandate_id}")
 REGULATOR_PAGES: tuple[tuple[str, Mapping[str, str]], ...] = (
     ("/regulator", {}),
     ("/regulator/ledger", {}),
     ("/regulator/disclosure", {}),
     ("/regulator/disclosure.csv", {}),
+    ("/regulator/evaluation", {}),
+    ("/regulator/evaluation.csv", {}),
     ("/regulator/rankings", {}),
     ("/regulator/lineage", {"project": "{project_id}"}),
     ("/regulator/pipeline", {}),

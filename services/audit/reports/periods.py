@@ -62,3 +62,13 @@ def parse_quarter(text: str) -> Quarter:
     if match is None or not 2000 <= int(match.group(1)) <= 2100:
         raise ValueError(f"quarter must look like 2026Q1, not {text!r}")
     return Quarter(int(match.group(1)), int(match.group(2)))
+
+
+def quarter_of(day: date) -> Quarter:
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def quarters_before(q: Quarter, count: int) -> Quarter:
+    """The quarter `count` quarters earlier: 1 is the one before, 4 the same quarter a year ago."""
+    index = q.year * 4 + q.number - 1 - count
+    return Quarter(index // 4, index % 4 + 1)
