@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from audit.read_model.evaluation_inputs import ledgered
 from audit.reports.cerf_disclosure import CENTS
 from audit.reports.evaluation import Evaluation, evaluate
@@ -27,6 +26,7 @@ from audit.reports.evaluation_views import (
 from audit.reports.periods import Quarter, parse_quarter
 from schemas.lending import LenderKind
 from schemas.vocabulary import City
+from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from servicekit.errors import NotFound, Unprocessable
 from servicekit.http_deps import ServiceConnection
 from servicekit.pagination import Cursor, Limit, decode_cursor
