@@ -12,9 +12,9 @@ from audit.api.lineage import router as lineage_router
 from audit.api.reports import router as reports_router
 from audit.config import AuditSettings
 from audit.handlers import ledger_handlers
-from audit.ledger import checkpoint_store
-from audit.ledger.checkpoint_store import Anchoring
 from audit.ledger.signing_key import signer_for
+from audit.repository import checkpoints
+from audit.repository.checkpoints import Anchoring
 from schemas.catalog import TOPIC_OF_EVENT, model_for
 from schemas.export.topology import ledgered_topics
 from servicekit.http import create_app
@@ -66,7 +66,7 @@ def timed_checkpoint(config: AuditSettings) -> Duty:
     return Duty(
         "ledger-checkpoint",
         config.checkpoint_interval_s,
-        lambda pool: checkpoint_store.on_interval(pool, signer),
+        lambda pool: checkpoints.on_interval(pool, signer),
     )
 
 

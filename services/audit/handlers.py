@@ -8,11 +8,11 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 from prometheus_client import Counter, Gauge
 
-from audit.ledger import checkpoint_store
-from audit.ledger import store as ledger_store
-from audit.ledger.checkpoint_store import Anchoring
-from audit.read_model import writes as read_model
 from audit.read_model.table_rows import Recorded
+from audit.repository import checkpoints
+from audit.repository import ledger as ledger_store
+from audit.repository import projections as read_model
+from audit.repository.checkpoints import Anchoring
 from schemas.envelope import Envelope, EventData
 from servicekit.batches import apply_isolating
 from servicekit.consumers import Batch, HandlerTable
@@ -49,7 +49,7 @@ async def record(
     entries = await ledger_store.append(con, [envelope for envelope, _ in events])
     if not entries:
         return
-    await checkpoint_store.after_append(con, anchoring, entries)
+    await checkpoints.after_append(con, anchoring, entries)
     seq_of = {e.index.event_id: e.seq for e in entries}
     fresh = {
         env.id: Recorded(seq_of[env.id], env.id, data) for env, data in events if env.id in seq_of

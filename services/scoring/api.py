@@ -20,12 +20,12 @@ from schemas.project import ProjectSpec, ProjectVersion
 from schemas.scoring import Flag
 from schemas.vocabulary import FAMILY_OF_TYPE, City, ProjectType
 from scoring import handlers, repository
-from scoring.calculate import score_one
 from scoring.context import ScoringContext
-from scoring.errors import ActivityDataError
+from scoring.estimate.catalogue import MethodologyInfo, catalogue
+from scoring.estimate.errors import ActivityDataError
 from scoring.events import scored_event
-from scoring.methodology_catalogue import MethodologyInfo, catalogue
-from scoring.ranking import rank
+from scoring.score.batch import score_one
+from scoring.score.ranking import rank
 from scoring.views import (
     Estimate,
     FactorSetView,

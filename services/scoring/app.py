@@ -12,7 +12,7 @@ from scoring import repository
 from scoring.api import router
 from scoring.config import ScoringSettings
 from scoring.context import ScoringContext
-from scoring.factors import load_factor_sets
+from scoring.estimate.factors import load_factor_sets
 from scoring.handlers import project_handlers
 from servicekit.db import init_connection
 from servicekit.http import create_app

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scoring import repository
-from scoring.factors import FactorSet
-from scoring.model import PlausibilityModel
+from scoring.estimate.factors import FactorSet
+from scoring.plausibility.peer_model import PlausibilityModel
 from servicekit.db import Executor
 from servicekit.errors import Unprocessable
 

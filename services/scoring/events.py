@@ -6,7 +6,7 @@ from datetime import datetime
 
 from schemas.project import ProjectVersion
 from schemas.scoring import ProjectScored, TraceItem
-from scoring.calculate import ScoreRecord
+from scoring.score.batch import ScoreRecord
 
 
 def scored_event(

@@ -11,12 +11,12 @@ from functools import partial
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectVersion, ProjectWithdrawn
 from schemas.scoring import ProjectScored
 from scoring import repository
-from scoring.calculate import Unscorable, score_batch
 from scoring.config import ScoringSettings
 from scoring.context import Active, ScoringContext
 from scoring.events import scored_event
-from scoring.intensity import IntensityRow
-from scoring.model import train
+from scoring.plausibility.intensity import IntensityRow
+from scoring.plausibility.peer_model import train
+from scoring.score.batch import Unscorable, score_batch
 from servicekit.consumers import Batch, HandlerTable, on
 from servicekit.db import Connection
 from servicekit.outbox import enqueue

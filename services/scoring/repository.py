@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from schemas.project import ProjectVersion, ProjectWithdrawn
-from scoring.factors import FactorSet
+from scoring.estimate.factors import FactorSet
 from servicekit.db import Connection, Executor, insert_rows
 
 

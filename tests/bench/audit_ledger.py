@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 import audit
 from audit.handlers import record
 from audit.ledger.checkpoint import Signer
-from audit.ledger.checkpoint_store import Anchoring
 from audit.ledger.verify_stored import verify_ledger
+from audit.repository.checkpoints import Anchoring
 from schemas.deals import DealResponded, Disbursement, Offer
 from schemas.envelope import Envelope, EventData
 from servicekit.db import create_pool

@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass
 import orjson
 import typer
 
-from scoring.calculate import ScoreRecord, score_batch, score_one
-from scoring.factors import FactorSet, default_factor_set
-from scoring.intensity import IntensityRow
-from scoring.model import PlausibilityModel, train
-from scoring.ranking import rank
+from scoring.estimate.factors import FactorSet, default_factor_set
+from scoring.plausibility.intensity import IntensityRow
+from scoring.plausibility.peer_model import PlausibilityModel, train
+from scoring.score.batch import ScoreRecord, score_batch, score_one
+from scoring.score.ranking import rank
 from seeds.synthetic.specs import synthetic_specs
 
 

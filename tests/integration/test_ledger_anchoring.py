@@ -21,13 +21,13 @@ import pytest
 import audit.app as audit_app
 from audit.config import AuditSettings
 from audit.handlers import record
-from audit.ledger import checkpoint_store
 from audit.ledger.chain import canonical_json, chain_hash
 from audit.ledger.checkpoint import load_public_key, signature_holds
-from audit.ledger.checkpoint_store import Anchoring
 from audit.ledger.fetch_export import fetch_export
 from audit.ledger.signing_key import signer_for
 from audit.ledger.verify_export import signed_head
+from audit.repository import checkpoints
+from audit.repository.checkpoints import Anchoring
 from deploy.local.infra import InfraInfo
 from schemas.envelope import Envelope, EventData
 from schemas.topics import CHECKPOINTS
@@ -185,11 +185,11 @@ async def test_the_timer_signs_a_head_that_moved_and_only_then(scratch: ScratchA
     await append(scratch, two_financed_deals()[:3])
     assert await scratch.pool.fetchval("SELECT count(*) FROM checkpoints") == 0
     signer = scratch.anchoring.signer
-    first = await checkpoint_store.on_interval(scratch.pool, signer)
+    first = await checkpoints.on_interval(scratch.pool, signer)
     assert first is not None and (first["seq"], first["reason"]) == (3, "interval")
-    assert await checkpoint_store.on_interval(scratch.pool, signer) is None
+    assert await checkpoints.on_interval(scratch.pool, signer) is None
     await append(scratch, two_financed_deals()[:1])
-    again = await checkpoint_store.on_interval(scratch.pool, signer)
+    again = await checkpoints.on_interval(scratch.pool, signer)
     assert again is not None and again["seq"] == 4
 
 

@@ -39,7 +39,7 @@ from schemas.topics import PROJECTS, SCORES
 from scoring import repository as scoring_repository
 from scoring.config import ScoringSettings
 from scoring.context import ScoringContext
-from scoring.factors import load_factor_sets
+from scoring.estimate.factors import load_factor_sets
 from scoring.handlers import project_handlers
 from servicekit.db import create_pool
 from servicekit.inbox import Delivered, InboxConsumer

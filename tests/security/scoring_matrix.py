@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from scoring.factors import default_factor_set
+from scoring.estimate.factors import default_factor_set
 from tests.security.expectations import (
     ADMIN_ONLY,
     CONSUMER_LAG,

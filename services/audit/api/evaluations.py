@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from audit.read_model.evaluation_inputs import ledgered
 from audit.reports.cerf_disclosure import CENTS
 from audit.reports.evaluation import Evaluation, evaluate
 from audit.reports.evaluation_views import (
@@ -24,6 +23,7 @@ from audit.reports.evaluation_views import (
     QuarterFigures,
 )
 from audit.reports.periods import Quarter, parse_quarter
+from audit.repository.evaluation_inputs import ledgered
 from schemas.lending import LenderKind
 from schemas.vocabulary import City
 from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response

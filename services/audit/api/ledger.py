@@ -10,7 +10,6 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from audit.api.deps import Settings
-from audit.ledger import checkpoint_store
 from audit.ledger.checkpoint import ALGORITHM, Signer, b64url, key_id_of, public_jwk, public_pem
 from audit.ledger.signing_key import signer_for
 from audit.ledger.verify_stored import verify_ledger
@@ -21,7 +20,7 @@ from audit.ledger.views import (
     SigningKeyView,
     VerifyReport,
 )
-from audit.read_model import queries
+from audit.repository import checkpoints, queries
 from schemas.fields import IsoDateTime
 from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from servicekit.errors import NotFound, Unprocessable
@@ -120,7 +119,7 @@ async def list_checkpoints(
     after: Cursor = None,
 ) -> Page[CheckpointView] | Response:
     """Signed chain heads, every N entries, every interval and on request: keep copies."""
-    rows = await checkpoint_store.listed(pool, decode_cursor(after), limit)
+    rows = await checkpoints.listed(pool, decode_cursor(after), limit)
     page = page_of(rows, _checkpoint, limit, position="id")
     if as_csv:
         return csv_response(page.items, "ledger-checkpoints", next_cursor=page.next_cursor)
@@ -133,7 +132,7 @@ async def list_checkpoints(
 )
 async def latest_checkpoint(principal: Reader, pool: Pool) -> CheckpointView:
     """The newest signed checkpoint (404 until the ledger has one)."""
-    row = await checkpoint_store.latest(pool)
+    row = await checkpoints.latest(pool)
     if row is None:
         raise NotFound("no signed checkpoint yet")
     return _checkpoint(row)
@@ -145,7 +144,7 @@ async def create_checkpoint(
 ) -> CheckpointView:
     """Sign and publish the current chain head now (operators only; this API's one write)."""
     async with pool.acquire() as con:
-        row = await checkpoint_store.request(con, signer, principal.subject)
+        row = await checkpoints.request(con, signer, principal.subject)
     return _checkpoint(row)
 
 

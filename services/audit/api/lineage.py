@@ -9,8 +9,8 @@ import orjson
 from fastapi import APIRouter, Response
 
 from audit.ledger.views import LineageEntry
-from audit.read_model import queries
 from audit.read_model.lineage import step_of, summarise
+from audit.repository import queries
 from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response
 from servicekit.errors import NotFound
 from servicekit.http_deps import CallerConnection

@@ -9,8 +9,6 @@ from fastapi import APIRouter, Query, Response
 
 from audit.api import access
 from audit.api.deps import Settings
-from audit.read_model import queries
-from audit.read_model.queries import FinancingFilter
 from audit.reports.cerf_disclosure import CERF_INSTRUMENT, cerf_loans, cerf_table
 from audit.reports.cerf_refinancing import refinancing_table
 from audit.reports.flows import Dimension, FlowQuery, flow_groups, flow_total
@@ -27,6 +25,8 @@ from audit.reports.views import (
     RefinancingRuleView,
     ScorecardView,
 )
+from audit.repository import queries
+from audit.repository.queries import FinancingFilter
 from schemas.fields import IsoDate
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.csv_export import CSV_RESPONSE, WantsCsv, csv_response

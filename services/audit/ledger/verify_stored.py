@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from audit.ledger import store as ledger_store
 from audit.ledger.chain import GENESIS_HASH
 from audit.ledger.chain_walk import Break, ChainWalk
+from audit.repository import ledger as ledger_store
 from servicekit.db import Connection
 
 

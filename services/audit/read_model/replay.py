@@ -6,8 +6,8 @@ import asyncpg
 from pydantic import ValidationError
 
 from audit.handlers import apply_views
-from audit.ledger import store as ledger_store
 from audit.read_model.table_rows import Recorded
+from audit.repository import ledger as ledger_store
 from schemas.catalog import EVENT_MODELS
 from schemas.envelope import Envelope, EventData
 from servicekit.rls import SYSTEM, acting_as

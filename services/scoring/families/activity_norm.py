@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from schemas.project import ActivityData, ProjectSpec
 from schemas.scoring import Flag
-from scoring.credit_rules import Override, bound
-from scoring.factors import FactorSet
-from scoring.flags import warn
+from scoring.estimate.credit_rules import Override, bound
+from scoring.estimate.factors import FactorSet
+from scoring.plausibility.flags import warn
 
 
 @dataclass(frozen=True)

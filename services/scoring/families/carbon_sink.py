@@ -5,13 +5,13 @@ from __future__ import annotations
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
 from schemas.vocabulary import City, ProjectFamily, ProjectType
-from scoring import carbon_peak_plan
-from scoring.credit_rules import Credit, Override
-from scoring.factors import FactorSet
+from scoring.estimate.credit_rules import Credit, Override
+from scoring.estimate.factors import FactorSet
+from scoring.estimate.methodology import methodology
+from scoring.estimate.workings import FIELD_UNITS, MethodologyResult, Workings
 from scoring.families.family import Family
-from scoring.flags import warn
-from scoring.methodology import methodology
-from scoring.workings import FIELD_UNITS, MethodologyResult, Workings
+from scoring.plausibility.flags import warn
+from scoring.taxonomy import carbon_peak_plan
 
 VERSION = "1.0.0"
 SINK_RATE_CEILING = 20.0  # tCO2e/ha/yr: above the IPCC temperate maximum 16.5

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from schemas.vocabulary import ProjectFamily, ProjectType
+from scoring.estimate.methodology import fuel_combustion_tco2e, grid_import_tco2e, methodology
+from scoring.estimate.workings import MethodologyResult, Workings
 from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.methodology import fuel_combustion_tco2e, grid_import_tco2e, methodology
-from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
 MIN_CAPTURE_MWH_PER_T = 0.05

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from schemas.vocabulary import Fuel, ProjectFamily, ProjectType
-from scoring.errors import InvalidActivityData
+from scoring.estimate.errors import InvalidActivityData
+from scoring.estimate.methodology import grid_import_tco2e, methodology
+from scoring.estimate.workings import MethodologyResult, Workings
 from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.methodology import grid_import_tco2e, methodology
-from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
 LIQUID_FUELS = (Fuel.DIESEL, Fuel.GASOLINE)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
 from schemas.vocabulary import ProjectFamily, ProjectType
-from scoring import carbon_peak_plan
-from scoring.credit_rules import Override, bound
-from scoring.factors import FactorSet
+from scoring.estimate.credit_rules import Override, bound
+from scoring.estimate.factors import FactorSet
+from scoring.estimate.methodology import displaced_grid_tco2e, methodology
+from scoring.estimate.workings import MethodologyResult, Workings
 from scoring.families.family import Family
-from scoring.flags import reject, warn
-from scoring.methodology import displaced_grid_tco2e, methodology
-from scoring.workings import MethodologyResult, Workings
+from scoring.plausibility.flags import reject, warn
+from scoring.taxonomy import carbon_peak_plan
 
 VERSION = "1.0.0"
 HOURS_PER_YEAR = 8760.0

@@ -5,18 +5,18 @@ from __future__ import annotations
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
 from schemas.vocabulary import ProjectFamily, ProjectType
-from scoring import carbon_peak_plan
-from scoring.credit_rules import Override, bound
-from scoring.factors import FactorSet
-from scoring.families.family import Family
-from scoring.flags import reject, warn
-from scoring.methodology import (
+from scoring.estimate.credit_rules import Override, bound
+from scoring.estimate.factors import FactorSet
+from scoring.estimate.methodology import (
     COAL_PER_TCE,
     displaced_grid_tco2e,
     generation_displacing_grid,
     methodology,
 )
-from scoring.workings import MethodologyResult, Workings
+from scoring.estimate.workings import MethodologyResult, Workings
+from scoring.families.family import Family
+from scoring.plausibility.flags import reject, warn
+from scoring.taxonomy import carbon_peak_plan
 
 COAL_RATE_RANGE_GCE_PER_KWH = (250.0, 450.0)  # Chinese coal units, best to worst
 

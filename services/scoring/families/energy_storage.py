@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from schemas.vocabulary import ProjectFamily, ProjectType
+from scoring.estimate.methodology import auxiliary_tco2e, displaced_grid_tco2e, methodology
+from scoring.estimate.workings import MethodologyResult, Workings
 from scoring.families.activity_norm import ActivityNorm
 from scoring.families.family import Family
-from scoring.methodology import auxiliary_tco2e, displaced_grid_tco2e, methodology
-from scoring.workings import MethodologyResult, Workings
 
 VERSION = "1.0.0"
 MAX_STORAGE_CYCLES_PER_YEAR = 550.0

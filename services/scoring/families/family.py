@@ -2,7 +2,7 @@
 
 A family module (`scoring.families.<family>`) defines its methodologies and builds one
 `Family`: the norms its checks apply, how a claim beyond them is credited, and which targets
-of the Hunan carbon-peak plan (`scoring.carbon_peak_plan`) its projects can meet.
+of the Hunan carbon-peak plan (`scoring.taxonomy.carbon_peak_plan`) its projects can meet.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from types import MappingProxyType
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
 from schemas.vocabulary import FAMILY_OF_TYPE, ProjectFamily, ProjectType
-from scoring.credit_rules import CreditRule
+from scoring.estimate.credit_rules import CreditRule
+from scoring.estimate.methodology import Methodology
 from scoring.families.activity_norm import ActivityNorm
-from scoring.methodology import Methodology
 
 Checks = Callable[[ProjectSpec, float], list[Flag]]
 """Flags for one project of the family, given the annual tCO2e its methodology computes."""

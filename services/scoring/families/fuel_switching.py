@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import Fuel, ProjectFamily, ProjectType
-from scoring.errors import InvalidActivityData
-from scoring.families.family import Family
-from scoring.methodology import (
+from scoring.estimate.errors import InvalidActivityData
+from scoring.estimate.methodology import (
     auxiliary_tco2e,
     fuel_combustion_tco2e,
     fuel_energy_gj,
     methodology,
 )
-from scoring.workings import MethodologyResult, Workings
+from scoring.estimate.workings import MethodologyResult, Workings
+from scoring.families.family import Family
 
 VERSION = "1.0.0"
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from schemas.vocabulary import ProjectFamily, ProjectType
-from scoring.families.energy_efficiency import savings_tco2e
-from scoring.families.family import Family
-from scoring.methodology import (
+from scoring.estimate.methodology import (
     generation_displacing_grid,
     methodology,
 )
-from scoring.workings import MethodologyResult, Workings
+from scoring.estimate.workings import MethodologyResult, Workings
+from scoring.families.energy_efficiency import savings_tco2e
+from scoring.families.family import Family
 
 VERSION = "1.0.0"
 _SAVINGS = ("energy_saved_tce", "electricity_saved_mwh")

@@ -7,15 +7,15 @@ import math
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
 from schemas.vocabulary import ProjectFamily, ProjectType
-from scoring.families.family import Family
-from scoring.flags import warn
-from scoring.methodology import (
+from scoring.estimate.methodology import (
     auxiliary_tco2e,
     displaced_grid_tco2e,
     generation_displacing_grid,
     methodology,
 )
-from scoring.workings import MethodologyResult, Workings
+from scoring.estimate.workings import MethodologyResult, Workings
+from scoring.families.family import Family
+from scoring.plausibility.flags import warn
 
 VERSION = "1.0.0"
 HYDRO_PD_NO_EMISSIONS_W_PER_M2 = 10.0

@@ -12,7 +12,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.ledger.checkpoint import Signer
-from audit.ledger.checkpoint_store import Anchoring
+from audit.repository.checkpoints import Anchoring
 from schemas.catalog import TOPIC_OF_EVENT
 from schemas.deals import (
     DealMatched,

@@ -16,8 +16,8 @@ from registry.intake_rows import RowError, parse_row
 from schemas.physical_limits import MIN_COAL_RATE_GCE_PER_KWH, breaches
 from schemas.project import ActivityData, ProjectSpec
 from schemas.scoring import FlagSeverity
-from scoring.checks import hard_checks
-from scoring.factors import default_factor_set
+from scoring.estimate.factors import default_factor_set
+from scoring.plausibility.checks import hard_checks
 from servicekit.errors import Unprocessable
 from tests.support.samples import project_body
 

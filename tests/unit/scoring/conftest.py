@@ -11,7 +11,7 @@ import pytest
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import City, Instrument, ProjectType
-from scoring.factors import FactorSet, default_factor_set, load_factor_sets
+from scoring.estimate.factors import FactorSet, default_factor_set, load_factor_sets
 
 BuildProject = Callable[..., ProjectSpec]
 CENT = Decimal("0.01")

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from schemas.project import DeclaredFactor, ProjectSpec
 from schemas.scoring import FlagSeverity
 from schemas.vocabulary import ProjectType
-from scoring.calculate import ScoreRecord, score_one
-from scoring.checks import MONEY_INTENSITY_CEILING
-from scoring.factors import FactorSet, default_factor_set
+from scoring.estimate.catalogue import compute
+from scoring.estimate.factors import FactorSet, default_factor_set
 from scoring.families import CAPACITY_FACTOR_NORMS
-from scoring.intensity import IntensityRow
-from scoring.methodology_catalogue import compute
-from scoring.model import PlausibilityModel, train
+from scoring.plausibility.checks import MONEY_INTENSITY_CEILING
+from scoring.plausibility.intensity import IntensityRow
+from scoring.plausibility.peer_model import PlausibilityModel, train
+from scoring.score.batch import ScoreRecord, score_one
 from seeds.synthetic.specs import synthetic_spec, synthetic_specs
 
 pytestmark = pytest.mark.unit

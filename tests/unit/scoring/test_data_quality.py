@@ -8,9 +8,9 @@ import pytest
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import ProjectType
-from scoring.factors import FactorSet
-from scoring.methodology_catalogue import compute
-from scoring.quality import data_quality_tier
+from scoring.estimate.catalogue import compute
+from scoring.estimate.factors import FactorSet
+from scoring.score.quality import data_quality_tier
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from scoring.errors import FactorSetError, UnknownFactor
-from scoring.factors import FactorSet, active_factor_set, load_factor_set, load_factor_sets
+from scoring.estimate.errors import FactorSetError, UnknownFactor
+from scoring.estimate.factors import FactorSet, active_factor_set, load_factor_set, load_factor_sets
 
 pytestmark = pytest.mark.unit
 

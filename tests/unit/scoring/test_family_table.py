@@ -9,12 +9,12 @@ import pytest
 
 from schemas.project import ActivityData
 from schemas.vocabulary import FAMILY_OF_TYPE, ProjectFamily, ProjectType
-from scoring import carbon_peak_plan
+from scoring.estimate.catalogue import METHODOLOGY_OF_TYPE
+from scoring.estimate.methodology import Methodology
+from scoring.estimate.workings import FIELD_UNITS
 from scoring.families import FAMILIES, FAMILY_OF
 from scoring.families.family import Family, no_checks
-from scoring.methodology import Methodology
-from scoring.methodology_catalogue import METHODOLOGY_OF_TYPE
-from scoring.workings import FIELD_UNITS
+from scoring.taxonomy import carbon_peak_plan
 
 
 def test_every_project_type_has_exactly_one_family_entry() -> None:

@@ -10,9 +10,9 @@ import pytest
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import Fuel, ProjectType
-from scoring.errors import InvalidActivityData, MissingActivityData
-from scoring.factors import FactorSet
-from scoring.methodology_catalogue import METHODOLOGIES, METHODOLOGY_OF_TYPE, catalogue, compute
+from scoring.estimate.catalogue import METHODOLOGIES, METHODOLOGY_OF_TYPE, catalogue, compute
+from scoring.estimate.errors import InvalidActivityData, MissingActivityData
+from scoring.estimate.factors import FactorSet
 from seeds.synthetic.specs import synthetic_spec
 
 pytestmark = pytest.mark.unit

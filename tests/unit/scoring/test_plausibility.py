@@ -10,11 +10,11 @@ import pytest
 from schemas.project import ProjectSpec
 from schemas.scoring import FlagSeverity
 from schemas.vocabulary import ProjectType
-from scoring.calculate import ScoreRecord, score_one
-from scoring.factors import FactorSet
-from scoring.intensity import IntensityRow
-from scoring.methodology_catalogue import compute
-from scoring.plausibility import MIN_PEERS, PlausibilityModel, assess, hard_checks, train
+from scoring.estimate.catalogue import compute
+from scoring.estimate.factors import FactorSet
+from scoring.plausibility.assessment import MIN_PEERS, PlausibilityModel, assess, hard_checks, train
+from scoring.plausibility.intensity import IntensityRow
+from scoring.score.batch import ScoreRecord, score_one
 from seeds.synthetic.specs import synthetic_specs
 
 pytestmark = pytest.mark.unit

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import Fuel, ProjectType
-from scoring.factors import FactorSet
-from scoring.methodology_catalogue import compute
-from scoring.quality import data_quality_tier
+from scoring.estimate.catalogue import compute
+from scoring.estimate.factors import FactorSet
+from scoring.score.quality import data_quality_tier
 from seeds.synthetic.specs import synthetic_spec
 
 pytestmark = pytest.mark.unit

@@ -18,9 +18,9 @@ from schemas.project import ProjectSpec, ProjectVersion
 from schemas.scoring import ProjectScored
 from schemas.topics import SCORES
 from schemas.vocabulary import FAMILY_OF_TYPE, ProjectType
-from scoring.calculate import ScoreRecord, Unscorable, score_batch, score_one
+from scoring.estimate.factors import FactorSet
 from scoring.events import scored_event
-from scoring.factors import FactorSet
+from scoring.score.batch import ScoreRecord, Unscorable, score_batch, score_one
 from seeds.synthetic.specs import synthetic_specs
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.ranking import rank
+from scoring.score.ranking import rank
 
 pytestmark = pytest.mark.unit
 

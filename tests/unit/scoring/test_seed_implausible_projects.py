@@ -9,10 +9,10 @@ import orjson
 import pytest
 
 from schemas.project import ProjectSpec
-from scoring.calculate import ScoreRecord, Unscorable, score_batch
-from scoring.factors import default_factor_set
-from scoring.intensity import IntensityRow
-from scoring.model import train
+from scoring.estimate.factors import default_factor_set
+from scoring.plausibility.intensity import IntensityRow
+from scoring.plausibility.peer_model import train
+from scoring.score.batch import ScoreRecord, Unscorable, score_batch
 
 pytestmark = pytest.mark.unit
 SEEDS = Path(__file__).resolve().parents[3] / "seeds" / "projects.jsonl"

@@ -9,7 +9,7 @@ import pytest
 from schemas.project import ProjectSpec
 from schemas.scoring import CarbonReductionField, IcmaCategory
 from schemas.vocabulary import City, Fuel, ProjectType
-from scoring.taxonomy import BASE_TAGS, tag
+from scoring.taxonomy.tags import BASE_TAGS, tag
 
 pytestmark = pytest.mark.unit
 BuildProject = Callable[..., ProjectSpec]

@@ -8,8 +8,8 @@ import pytest
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import Fuel, ProjectType
-from scoring.factors import FactorSet
-from scoring.methodology_catalogue import compute
+from scoring.estimate.catalogue import compute
+from scoring.estimate.factors import FactorSet
 
 BuildProject = Callable[..., ProjectSpec]
 

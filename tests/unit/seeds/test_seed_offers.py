@@ -10,7 +10,7 @@ from schemas.eligibility import ineligibility
 from schemas.project import ProjectSpec
 from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import Instrument
-from scoring.taxonomy import tag
+from scoring.taxonomy.tags import tag
 from seeds.lenders import load_lender_seeds
 
 pytestmark = pytest.mark.unit

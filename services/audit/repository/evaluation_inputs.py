@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from audit.read_model.queries import FinancingFilter, financing_rows
 from audit.reports.evaluation import (
     ANSWERS,
     EvaluatedLender,
@@ -11,6 +10,7 @@ from audit.reports.evaluation import (
     LenderDeal,
 )
 from audit.reports.periods import china_date
+from audit.repository.queries import FinancingFilter, financing_rows
 from servicekit.db import Executor
 
 

@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict
 
 from schemas.project import ProjectSpec
 from schemas.vocabulary import ProjectType
-from scoring.factors import FactorSet
+from scoring.estimate.factors import FactorSet
+from scoring.estimate.methodology import Methodology
+from scoring.estimate.workings import MethodologyResult
 from scoring.families import FAMILIES
-from scoring.methodology import Methodology
-from scoring.workings import MethodologyResult
 from servicekit.row_views import object_view
 
 METHODOLOGIES: tuple[Methodology, ...] = tuple(m for f in FAMILIES for m in f.methodologies)

@@ -1,7 +1,7 @@
 """What a conservative credit replaces: one claimed input and the bound it is credited at.
 
 A credit rule turns the flag a norm raised into the inputs the credited calculation uses
-instead (`scoring.crediting`); families own the rules of their own norms.
+instead (`scoring.estimate.crediting`); families own the rules of their own norms.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemas.project import ProjectSpec
-from scoring.factors import FactorSet
-from scoring.workings import FIELD_UNITS
+from scoring.estimate.factors import FactorSet
+from scoring.estimate.workings import FIELD_UNITS
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from schemas.physical_limits import HOURS_PER_YEAR
 from schemas.project import DeclaredFactor, ProjectSpec
 from schemas.scoring import Flag
-from scoring.checks import DECLARED_FACTOR_RATIO, MONEY_INTENSITY_CEILING
-from scoring.credit_rules import Credit, CreditRule, Override, bound
-from scoring.errors import ActivityDataError
-from scoring.factors import FactorSet
+from scoring.estimate.catalogue import compute
+from scoring.estimate.credit_rules import Credit, CreditRule, Override, bound
+from scoring.estimate.errors import ActivityDataError
+from scoring.estimate.factors import FactorSet
+from scoring.estimate.workings import MethodologyResult, TraceEntry
 from scoring.families import CAPACITY_FACTOR_NORMS, FAMILY_OF
-from scoring.intensity import IntensityRow
-from scoring.methodology_catalogue import compute
-from scoring.model import PlausibilityModel
-from scoring.workings import MethodologyResult, TraceEntry
+from scoring.plausibility.checks import DECLARED_FACTOR_RATIO, MONEY_INTENSITY_CEILING
+from scoring.plausibility.intensity import IntensityRow
+from scoring.plausibility.peer_model import PlausibilityModel
 
 DECLARED = "declared_factor"
 

@@ -1,9 +1,9 @@
 """Score a batch of projects: methodology, data quality, taxonomy, plausibility, 0-100 score.
 
 Methodologies run per project (each is a handful of multiplications); everything comparative
-(score components, penalties) is numpy over the whole batch. See `scoring.score` for the score
-formula. A project whose activity data cannot be scored comes back as `Unscorable` in its
-place, so one bad record never sinks a batch.
+(score components, penalties) is numpy over the whole batch. See `scoring.score.formula`
+for the score formula. A project whose activity data cannot be scored comes back as
+`Unscorable` in its place, so one bad record never sinks a batch.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ import numpy as np
 
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag, FlagSeverity, ScoreComponents, Taxonomy
-from scoring.crediting import credit, side_by_side
-from scoring.errors import ActivityDataError
-from scoring.factors import FactorSet
-from scoring.methodology_catalogue import METHODOLOGY_OF_TYPE
-from scoring.model import PlausibilityModel
-from scoring.plausibility import assess
-from scoring.quality import data_quality_tier
-from scoring.score import score_components
-from scoring.taxonomy import tag
-from scoring.workings import MethodologyResult, TraceEntry
+from scoring.estimate.catalogue import METHODOLOGY_OF_TYPE
+from scoring.estimate.crediting import credit, side_by_side
+from scoring.estimate.errors import ActivityDataError
+from scoring.estimate.factors import FactorSet
+from scoring.estimate.workings import MethodologyResult, TraceEntry
+from scoring.plausibility.assessment import assess
+from scoring.plausibility.peer_model import PlausibilityModel
+from scoring.score.formula import score_components
+from scoring.score.quality import data_quality_tier
+from scoring.taxonomy.tags import tag
 
 CENT = Decimal("0.01")
 MIN_COSTED_TCO2E = 0.001
@@ -35,7 +35,7 @@ MIN_COSTED_TCO2E = 0.001
 class ScoreRecord:
     """Everything scoring says about one project version; `trace` holds every value used.
 
-    `annual_tco2e` is what the project is credited with (`scoring.crediting`), at most
+    `annual_tco2e` is what the project is credited with (`scoring.estimate.crediting`), at most
     `computed_annual_tco2e`, the methodology's result on the activity data as claimed.
     """
 

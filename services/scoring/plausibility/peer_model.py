@@ -23,7 +23,7 @@ from scipy.stats import chi2
 
 from schemas.scoring import Flag, FlagSeverity
 from schemas.vocabulary import ProjectType
-from scoring.intensity import (
+from scoring.plausibility.intensity import (
     FEATURE_FIELDS,
     FEATURE_UNITS,
     FEATURES,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from schemas.project import ActivityData, DeclaredFactor
 from schemas.vocabulary import Fuel, ProjectType
-from scoring.errors import ActivityDataError, InvalidActivityData, MissingActivityData
-from scoring.factors import FactorSet
-from scoring.workings import MethodologyResult, Workings
+from scoring.estimate.errors import ActivityDataError, InvalidActivityData, MissingActivityData
+from scoring.estimate.factors import FactorSet
+from scoring.estimate.workings import MethodologyResult, Workings
 
 GRID = "grid_electricity_tco2_per_mwh"
 TDL = "grid_td_loss_ratio"

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
-from scoring.checks import hard_checks
-from scoring.factors import FactorSet
-from scoring.intensity import IntensityRow
-from scoring.model import MIN_PEERS, PlausibilityModel, train
+from scoring.estimate.factors import FactorSet
+from scoring.plausibility.checks import hard_checks
+from scoring.plausibility.intensity import IntensityRow
+from scoring.plausibility.peer_model import MIN_PEERS, PlausibilityModel, train
 
 __all__ = ["MIN_PEERS", "PlausibilityModel", "assess", "hard_checks", "train"]
 

@@ -18,7 +18,7 @@ Rules, applied in order:
 
 from __future__ import annotations
 
-from scoring.workings import MethodologyResult
+from scoring.estimate.workings import MethodologyResult
 
 BEST_CALCULATED_TIER = 2
 WORST_TIER = 5

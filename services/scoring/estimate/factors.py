@@ -1,8 +1,8 @@
 """Versioned emission-factor sets: every value carries its unit, source and status.
 
 Sets live as JSON in `seeds/factor-sets/`; exactly one is `active` (the default for new
-scores). A project may declare its own value for one factor; `scoring.workings` applies it and
-`scoring.quality` lowers the data-quality tier for it.
+scores). A project may declare its own value for one factor; `scoring.estimate.workings`
+applies it and `scoring.score.quality` lowers the data-quality tier for it.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scoring.errors import FactorSetError, UnknownFactor
+from scoring.estimate.errors import FactorSetError, UnknownFactor
 
-DEFAULT_FACTOR_DIR = Path(__file__).resolve().parents[2] / "seeds" / "factor-sets"
+DEFAULT_FACTOR_DIR = Path(__file__).resolve().parents[3] / "seeds" / "factor-sets"
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 

@@ -10,7 +10,7 @@
 - Q, data quality: (5 − tier) / 4, so tier 1 → 1 and tier 5 → 0.
 
 Fixed scales make a replay, a single estimate and a batch agree; relative standing (rank and
-percentile) is `scoring.ranking`'s job.
+percentile) is `scoring.score.ranking`'s job.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from typing import Literal
 
 from schemas.project import ActivityData, DeclaredFactor
 from schemas.vocabulary import Fuel
-from scoring.errors import MissingActivityData
-from scoring.factors import FactorSet
+from scoring.estimate.errors import MissingActivityData
+from scoring.estimate.factors import FactorSet
 
 FactorStatus = Literal["primary", "secondary", "declared"]
 

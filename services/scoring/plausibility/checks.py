@@ -11,9 +11,9 @@ from __future__ import annotations
 from schemas.physical_limits import HOURS_PER_YEAR, breaches
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
-from scoring.factors import FactorSet
+from scoring.estimate.factors import FactorSet
 from scoring.families import CAPACITY_FACTOR_NORMS, FAMILY_OF
-from scoring.flags import reject, warn
+from scoring.plausibility.flags import reject, warn
 
 MONEY_INTENSITY_CEILING = 50.0  # annual tCO2e per 10,000 CNY, i.e. under ~200 CNY/t/yr
 DECLARED_FACTOR_RATIO = 1.5

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import asyncpg
 
-from audit.ledger.store import STORED as ENTRY_COLUMNS
 from audit.reports.flows import FinancingRow
 from audit.reports.periods import china_date
 from audit.reports.scorecard import Answer, MatchedDeal
+from audit.repository.ledger import STORED as ENTRY_COLUMNS
 from servicekit.db import Executor
 
 FINANCING = """

@@ -1,0 +1,1 @@
+"""Emission-reduction estimates: methodologies, their worksheet, factor sets, crediting."""

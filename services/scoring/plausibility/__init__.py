@@ -1,0 +1,1 @@
+"""Plausibility: hard physical and norm checks, then the learned peer model."""

@@ -1,0 +1,1 @@
+"""Green taxonomy tags and the Hunan carbon-peak plan targets a project's data can meet."""
