@@ -15,6 +15,7 @@ from schemas.ledger import LedgerCheckpointed
 from schemas.lending import LenderRegistered, MandateClosed, MandateRegistered, MandateUpdated
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.scoring import ProjectScored
+from schemas.subsidies import SubsidyEarned
 from schemas.topics import CHECKPOINTS, DEALS, ENTERPRISES, MANDATES, PROJECTS, SCORES, Topic
 
 _BY_TOPIC: dict[Topic, tuple[type[EventData], ...]] = {
@@ -22,7 +23,14 @@ _BY_TOPIC: dict[Topic, tuple[type[EventData], ...]] = {
     PROJECTS: (ProjectRegistered, ProjectUpdated, ProjectWithdrawn),
     SCORES: (ProjectScored,),
     MANDATES: (LenderRegistered, MandateRegistered, MandateUpdated, MandateClosed),
-    DEALS: (DealMatched, DealWithdrawn, DealResponded, DealOfferClosed, DealRepaid),
+    DEALS: (
+        DealMatched,
+        DealWithdrawn,
+        DealResponded,
+        DealOfferClosed,
+        DealRepaid,
+        SubsidyEarned,
+    ),
     CHECKPOINTS: (LedgerCheckpointed,),
 }
 

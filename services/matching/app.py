@@ -8,15 +8,18 @@ from pathlib import Path
 import asyncpg
 from fastapi import FastAPI
 
-from matching.api import allocation_plan, deals, feeds, lenders, mandates
+from matching.api import allocation_plan, deals, feeds, lenders, mandates, subsidies
 from matching.config import MatchingSettings
 from matching.handlers import consumer_handlers, expire_offers
 from matching.lending.deals import china_date
 from matching.repository.book_keeper import BookKeeper
 from matching.repository.feed_signals import FeedSignals
+from matching.repository.subsidies import sync_programmes
+from matching.subsidies.rules import load_programmes
 from schemas.topics import DEALS, MANDATES, PROJECTS, SCORES
 from servicekit import lender_feeds
 from servicekit.http import create_app
+from servicekit.rls import SYSTEM, acting_for
 from servicekit.runtime import ConsumerSpec, Duty, ServiceSpec
 
 DEALS_CONSUMER = "matching-deals"
@@ -33,6 +36,11 @@ def settings() -> MatchingSettings:
 
 def build_app(config: MatchingSettings) -> FastAPI:
     signals = FeedSignals()
+    programmes = load_programmes(config.subsidy_programmes_path)
+
+    async def load_subsidy_programmes(app: FastAPI) -> None:
+        async with acting_for(app.state.pool, SYSTEM, None) as con:
+            await sync_programmes(con, programmes)
 
     async def listen(app: FastAPI) -> None:
         await signals.start(config.database_url, config.db_schema)
@@ -42,10 +50,10 @@ def build_app(config: MatchingSettings) -> FastAPI:
 
     app = create_app(
         config,
-        [r.router for r in (lenders, mandates, feeds, deals, allocation_plan)],
+        [r.router for r in (lenders, mandates, feeds, deals, allocation_plan, subsidies)],
         title="GreenLink matching",
         description="Lenders' mandates, matched deal feeds, responses and capacity allocation.",
-        on_startup=[listen],
+        on_startup=[load_subsidy_programmes, listen],
         on_shutdown=[stop_listening],
         consumer_groups=CONSUMER_GROUPS,
     )

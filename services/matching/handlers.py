@@ -31,6 +31,7 @@ from matching.repository import (
     projects as project_store,
 )
 from matching.repository.book_keeper import BookKeeper
+from matching.subsidies.grants import before_movement, earn
 from schemas.deals import (
     DealOfferClosed,
     DealRepaid,
@@ -54,6 +55,7 @@ from schemas.lending import (
 )
 from schemas.project import ProjectWithdrawn
 from schemas.scoring import ProjectScored
+from schemas.subsidies import Movement
 from servicekit.auth import Role
 from servicekit.commands import OwnedAggregate
 from servicekit.consumers import Batch, HandlerTable, on
@@ -252,18 +254,25 @@ async def answer_deal(
 ) -> DealResponded:
     """Record a lender's answer; an offer reserves capacity and a tranche draws on it, and a
     mandate that can no longer fund a minimum ticket has its other open deals withdrawn in
-    the same commit. The mandate row's lock makes concurrent offers take turns."""
+    the same commit. The mandate row's lock makes concurrent offers take turns. A tranche
+    earns its subsidies in the same commit (matching.subsidies.grants)."""
     async with acting_for(pool, Role.LENDER, lender_id) as con:
         deal, mandate = await _locked_deal(con, deal_id, lender_id)
         if isinstance(response, Offer | Disbursement):
             await _require_live_project(con, deal)
+        before = await before_movement(con, deal) if isinstance(response, Disbursement) else None
         event = respond(deal, mandate, response, at=_now())
+        earned = []
         if isinstance(response, Disbursement):
-            await deal_store.record_disbursement(
-                con, deal, response.amount_cny, response.disbursed_on
+            assert before is not None
+            amount, on = response.amount_cny, response.disbursed_on
+            tranche = await deal_store.record_disbursement(con, deal, amount, on)
+            earned = await earn(
+                con, deal, before, Movement.DISBURSEMENT, tranche, on, amount, at=event.responded_at
             )
         await deal_store.save_deal_states(con, [deal])
         await _publish(con, [event])
+        await enqueue(con, earned, source=SOURCE)
         if mandate.at_capacity:
             # Deals another answer holds are skipped, not waited for: that answer holds its
             # deal and waits for the mandate, and meets the exhausted mandate when it gets it.
@@ -319,13 +328,20 @@ async def decline_offer(
 async def record_repayment(
     pool: asyncpg.Pool, deal_id: uuid.UUID, repayment: Repayment, lender_id: uuid.UUID
 ) -> DealRepaid:
-    """The lender books principal repaid on one of its loans."""
+    """The lender books principal repaid on one of its loans; the interest (or fee) accrued
+    since the loan's last movement earns its subsidies in the same commit."""
     async with acting_for(pool, Role.LENDER, lender_id) as con:
         deal, mandate = await _locked_deal(con, deal_id, lender_id)
+        before = await before_movement(con, deal)
         event = repay(deal, mandate, repayment, at=_now())
-        await deal_store.record_repayment(con, deal, repayment.amount_cny, repayment.repaid_on)
+        amount, on = repayment.amount_cny, repayment.repaid_on
+        number = await deal_store.record_repayment(con, deal, amount, on)
+        earned = await earn(
+            con, deal, before, Movement.REPAYMENT, number, on, amount, at=event.repaid_at
+        )
         await deal_store.save_deal_states(con, [deal])
         await _publish(con, [event])
+        await enqueue(con, earned, source=SOURCE)
     return event
 
 

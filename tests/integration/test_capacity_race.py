@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.support.deals import deal_for, offer_body, open_mandate, register_project
-from tests.support.processes import ServiceProcess, free_port
+from tests.support.processes import ServiceProcess, api_processes
 
 pytestmark = pytest.mark.integration
 
@@ -22,14 +22,8 @@ CAPACITY = Decimal("100000000.00")
 @pytest.fixture
 def two_apis(matching: Any) -> Iterator[list[ServiceProcess]]:
     """Two more matching API processes beside the test's own (its schema already migrated)."""
-    apis = [ServiceProcess("matching", "api", {}, port=free_port()) for _ in range(2)]
-    try:
-        for api in apis:
-            api.start()
+    with api_processes("matching") as apis:
         yield apis
-    finally:
-        for api in apis:
-            api.stop()
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,10 @@ from tests.security.expectations import (
     DEAL_PARTIES_READ,
     EACH_LENDER_ITS_OWN,
     ENTERPRISE_READ,
+    EVERYONE,
     LENDER_READ,
     LENDER_WRITE,
+    READERS_ONLY,
 )
 from tests.security.matrix import (
     READERS,
@@ -156,6 +158,14 @@ ROWS = (
         ENTERPRISE_READ,
     ),
     Endpoint("GET", "/v1/allocation-plan", EACH_LENDER_ITS_OWN, owner=Caller.LENDER_OWN),
+    Endpoint("GET", "/v1/subsidy-programmes", READERS_ONLY),
+    # Everyone may ask; each sees only what its own loans earned (the shared world's loans).
+    Endpoint(
+        "GET",
+        "/v1/subsidy-claims",
+        EVERYONE,
+        sees=READERS | {Caller.ENTERPRISE_OWN, Caller.LENDER_OWN},
+    ),
     CONSUMER_LAG,
 )
 
@@ -234,4 +244,56 @@ async def seed(ctx: SeedContext) -> World:
     return World(own, other)
 
 
-MATRIX = ServiceMatrix("matching", ROWS, seed)
+async def _drawn_loan(ctx: SeedContext, tenant: Tenant) -> None:
+    """A second project of the tenant's enterprise, matched to its lender's mandate and drawn
+    in two tranches a month apart: the second earns an interest subsidy named with the
+    tenant's marker (the project's name)."""
+    registry, matching = ctx.clients["registry"], ctx.clients["matching"]
+    lender_id = tenant.lender_id
+    headers = ctx.mint("lender", lender_id)
+    mandate = await matching.get(f"/v1/mandates/{tenant.objects['mandate_id']}", headers=headers)
+    terms = mandate.json()["terms"]
+    project = data_centre_body(
+        name=f"Loan {tenant.marker}",
+        city=CITY,
+        tenor_months=terms["max_tenor_months"],
+        financing_need_cny=terms["ticket_min_cny"],
+    )
+    owner = ctx.mint("enterprise", tenant.enterprise_id)
+    registered = await registry.post("/v1/projects", json=project, headers=owner)
+    assert registered.status_code == 201, registered.text
+    project_id = registered.json()["project_id"]
+
+    async def matched() -> str | None:
+        feed = await matching.get(
+            f"/v1/lenders/{lender_id}/deals", params={"limit": 500}, headers=headers
+        )
+        items = feed.json()["items"]
+        return next((i["deal_id"] for i in items if i["event"]["project_id"] == project_id), None)
+
+    url = f"/v1/deals/{await eventually(matched, timeout_s=90)}/responses"
+    offer = {
+        "kind": "offer",
+        "instrument": "green_loan",
+        "amount_cny": terms["ticket_min_cny"],
+        "rate_percent": "3.2",
+        "tenor_months": terms["max_tenor_months"],
+    }
+    half = str(Decimal(terms["ticket_min_cny"]) / 2)
+    for body in (
+        offer,
+        {"kind": "disbursed", "amount_cny": half, "disbursed_on": "2026-03-02"},
+        {"kind": "disbursed", "amount_cny": half, "disbursed_on": "2026-04-01"},
+    ):
+        answered = await matching.post(url, json={"response": body}, headers=headers)
+        assert answered.status_code == 201, answered.text
+
+
+async def shared_seed(ctx: SeedContext) -> World:
+    """The read-only rows' world: `seed`'s, and each tenant with a drawn loan as well."""
+    world = await seed(ctx)
+    await asyncio.gather(_drawn_loan(ctx, world.own), _drawn_loan(ctx, world.other))
+    return world
+
+
+MATRIX = ServiceMatrix("matching", ROWS, seed, shared_seed)

@@ -159,6 +159,8 @@ class ServiceMatrix:
     service: str
     rows: tuple[Endpoint, ...]
     seed: Seed
+    # The world every read-only row shares, when it needs more than `seed` gives each fresh row.
+    shared_seed: Seed | None = None
 
     def __post_init__(self) -> None:
         keys = [row.key for row in self.rows]

@@ -354,6 +354,7 @@ async def matching_callers(
         "GET /v1/projects/{project_id}/lenders": "enterprise",
         "POST /v1/deals/{deal_id}/offer/decline": "enterprise",
         "GET /v1/consumer-lag": "regulator",
+        "GET /v1/subsidy-programmes": "regulator",
     }
     app = isolated_matching.spec.app_factory()
     yield Callers.of(app, (world[0], world[1]), mint, "lender", roles)

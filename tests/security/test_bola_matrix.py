@@ -66,7 +66,7 @@ async def _world(
     if row.fresh:
         return await matrix.seed(ctx)
     if matrix.service not in cache:
-        cache[matrix.service] = await matrix.seed(ctx)
+        cache[matrix.service] = await (matrix.shared_seed or matrix.seed)(ctx)
     return cache[matrix.service]
 
 

@@ -233,6 +233,7 @@ MATCHING_TABLES = {
     "deals",
     "disbursements",
     "repayments",
+    "subsidy_claims",
     "feed",
 }
 

@@ -145,3 +145,17 @@ class PeakMemory:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+@contextmanager
+def api_processes(service: str, count: int = 2) -> Iterator[list[ServiceProcess]]:
+    """`count` more API processes of a service (its schema already migrated), each on its own
+    port, stopped on the way out: requests racing through separate OS processes."""
+    apis = [ServiceProcess(service, "api", {}, port=free_port()) for _ in range(count)]
+    try:
+        for api in apis:
+            api.start()
+        yield apis
+    finally:
+        for api in apis:
+            api.stop()

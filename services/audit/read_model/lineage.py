@@ -29,6 +29,16 @@ _FIELDS: Mapping[str, tuple[str, ...]] = {
     "deal.responded.v1": ("deal_id", "lender_id", "mandate_id"),
     "deal.offer_closed.v1": ("deal_id", "lender_id", "mandate_id", "cause", "released_cny"),
     "deal.repaid.v1": ("deal_id", "lender_id", "mandate_id", "restores_capacity"),
+    "deal.subsidy_earned.v1": (
+        "deal_id",
+        "programme_id",
+        "kind",
+        "claimant",
+        "movement",
+        "number",
+        "earned_cny",
+        "granted_cny",
+    ),
 }
 _BALANCE_FIELDS = ("drawn_cny", "repaid_cny", "outstanding_cny", "reserved_cny")
 _RESPONSE_FIELDS = (
@@ -71,9 +81,11 @@ def summarise(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 def step_of(event_type: str, data: Mapping[str, Any]) -> str:
     """A one-word name of the step: registered, updated, scored, matched, offer, disbursed,
-    repaid, offer_closed..."""
+    repaid, subsidy_earned, offer_closed..."""
     if event_type == "deal.repaid.v1":
         return "repaid"
+    if event_type == "deal.subsidy_earned.v1":
+        return "subsidy_earned"
     if event_type == "deal.offer_closed.v1":
         cause = data.get("cause")
         return f"offer_{cause}" if isinstance(cause, str) else "offer_closed"

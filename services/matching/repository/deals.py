@@ -136,12 +136,12 @@ async def save_deal_states(con: Connection, deals: Sequence[Deal]) -> None:
         )
 
 
-async def record_disbursement(con: Connection, deal: Deal, amount: Decimal, on: Any) -> None:
-    """One more tranche of the deal, numbered after the ones before it."""
-    await con.execute(
+async def record_disbursement(con: Connection, deal: Deal, amount: Decimal, on: Any) -> int:
+    """One more tranche of the deal, numbered after the ones before it; returns its number."""
+    number: int = await con.fetchval(
         "INSERT INTO disbursements (deal_id, tranche, mandate_id, enterprise_id, city, family,"
         " amount_cny, disbursed_on) SELECT $1, coalesce(max(tranche), 0) + 1, $2, $3, $4, $5,"
-        " $6, $7 FROM disbursements WHERE deal_id = $1",
+        " $6, $7 FROM disbursements WHERE deal_id = $1 RETURNING tranche",
         deal.deal_id,
         deal.mandate_id,
         deal.enterprise_id,
@@ -150,17 +150,21 @@ async def record_disbursement(con: Connection, deal: Deal, amount: Decimal, on: 
         amount,
         on,
     )
+    return number
 
 
-async def record_repayment(con: Connection, deal: Deal, amount: Decimal, on: Any) -> None:
-    await con.execute(
+async def record_repayment(con: Connection, deal: Deal, amount: Decimal, on: Any) -> int:
+    """One more repayment of the deal; returns its number."""
+    number: int = await con.fetchval(
         "INSERT INTO repayments (deal_id, number, mandate_id, amount_cny, repaid_on)"
-        " SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4 FROM repayments WHERE deal_id = $1",
+        " SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4 FROM repayments WHERE deal_id = $1"
+        " RETURNING number",
         deal.deal_id,
         deal.mandate_id,
         amount,
         on,
     )
+    return number
 
 
 async def loan_movements(

@@ -25,6 +25,7 @@ from schemas.ledger import LedgerCheckpointed
 from schemas.lending import LenderRegistered, MandateClosed, MandateRegistered, MandateUpdated
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
 from schemas.scoring import Flag, ProjectScored, ScoreComponents, Taxonomy
+from schemas.subsidies import SubsidyEarned
 
 AT = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
 ENTERPRISE, PROJECT, LENDER, MANDATE, DEAL = (
@@ -145,6 +146,21 @@ def examples() -> dict[str, EventData]:
                                        repaid_on=date(2026, 9, 1)),
                 "restores_capacity": True, "repaid_at": AT,
                 "balance": _balance("20000000.00", "5000000.00", "0"),
+            }
+        ),
+        SubsidyEarned.model_validate(
+            DEAL_IDS | {
+                "enterprise_id": ENTERPRISE, "project_name": "双峰县合成氨装置节能技术改造项目",
+                "programme_id": "hunan-green-loan-interest",
+                "programme_name": "Green-loan interest subsidy", "kind": "interest_subsidy",
+                "claimant": "enterprise", "movement": "repayment", "number": 1,
+                "movement_on": date(2026, 9, 1), "accrued_from": date(2026, 3, 2), "days": 183,
+                "instrument": "green_loan", "base_cny": Decimal("20000000.00"),
+                "rate_percent": Decimal("3.15"), "share": Decimal("0.12"),
+                "earned_cny": Decimal("37906.84"), "granted_cny": Decimal("37906.84"),
+                "budget_left_cny": Decimal("1962093.16"),
+                "rule_source": "Illustrative tier modelled on Huzhou's 12/9/6 % discounts",
+                "illustrative": True, "earned_at": AT,
             }
         ),
         LedgerCheckpointed(

@@ -1,0 +1,1 @@
+"""Policy instruments as dated, sourced rule tables, what loans earn from them, and budgets."""
