@@ -31,7 +31,7 @@ from matching.repository import (
     projects as project_store,
 )
 from matching.repository.book_keeper import BookKeeper
-from matching.subsidies.grants import before_movement, earn
+from matching.subsidy_grants import before_movement, earn
 from schemas.deals import (
     DealOfferClosed,
     DealRepaid,
@@ -255,7 +255,7 @@ async def answer_deal(
     """Record a lender's answer; an offer reserves capacity and a tranche draws on it, and a
     mandate that can no longer fund a minimum ticket has its other open deals withdrawn in
     the same commit. The mandate row's lock makes concurrent offers take turns. A tranche
-    earns its subsidies in the same commit (matching.subsidies.grants)."""
+    earns its subsidies in the same commit (matching.subsidy_grants)."""
     async with acting_for(pool, Role.LENDER, lender_id) as con:
         deal, mandate = await _locked_deal(con, deal_id, lender_id)
         if isinstance(response, Offer | Disbursement):
