@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -57,6 +58,9 @@ class Ledgered:
     financing: Sequence[FinancingRow]
     deals: Sequence[LenderDeal]
     answers: Sequence[LenderAnswer]
+
+
+NOTHING = Ledgered((), (), (), ())
 
 
 @dataclass(frozen=True)
@@ -174,24 +178,38 @@ def evaluated_lenders(data: Ledgered, q: Quarter) -> list[EvaluatedLender]:
     return list(known.values())
 
 
+def books(data: Ledgered) -> dict[uuid.UUID, Ledgered]:
+    """Each lender's own rows, split in one pass so a quarter's work grows with the rows, not
+    with lenders times rows."""
+    financing: defaultdict[uuid.UUID, list[FinancingRow]] = defaultdict(list)
+    deals: defaultdict[uuid.UUID, list[LenderDeal]] = defaultdict(list)
+    answers: defaultdict[uuid.UUID, list[LenderAnswer]] = defaultdict(list)
+    for row in data.financing:
+        financing[row.lender_id].append(row)
+    for deal in data.deals:
+        deals[deal.lender_id].append(deal)
+    for answer in data.answers:
+        answers[answer.lender_id].append(answer)
+    lenders = financing.keys() | deals.keys() | answers.keys()
+    return {i: Ledgered((), financing[i], deals[i], answers[i]) for i in lenders}
+
+
 def _one(
-    lender: EvaluatedLender, data: Ledgered, q: Quarter, whole: Decimal, whole_year_ago: Decimal
+    lender: EvaluatedLender, own: Ledgered, q: Quarter, whole: Decimal, whole_year_ago: Decimal
 ) -> Evaluation:
     end, before, year_ago = (
         q.last_day,
         quarters_before(q, 1).last_day,
         quarters_before(q, 4).last_day,
     )
-    now = balance(data.financing, lender.lender_id, end)
-    previous = balance(data.financing, lender.lender_id, before)
-    last_year = balance(data.financing, lender.lender_id, year_ago)
+    now = balance(own.financing, lender.lender_id, end)
+    previous = balance(own.financing, lender.lender_id, before)
+    last_year = balance(own.financing, lender.lender_id, year_ago)
     own_share = share(now, whole)
     change = None
     if own_share is not None:
         change = (own_share - (share(last_year, whole_year_ago) or ZERO)) * 100
-    deals = [d for d in data.deals if d.lender_id == lender.lender_id]
-    answers = [a for a in data.answers if a.lender_id == lender.lender_id]
-    acts = conduct(deals, answers, q)
+    acts = conduct(own.deals, own.answers, q)
     indicators = {
         "balance_share": _scored("balance_share", own_share),
         "balance_share_yoy_change_pp": _scored("balance_share_yoy_change_pp", change),
@@ -203,7 +221,7 @@ def _one(
         ),
         "financed_tco2e_per_million_cny": _scored(
             "financed_tco2e_per_million_cny",
-            tco2e_per_million_cny(data.financing, lender.lender_id, end),
+            tco2e_per_million_cny(own.financing, lender.lender_id, end),
         ),
         "answer_rate": _scored("answer_rate", acts.answer_rate),
         "median_response_hours": _scored("median_response_hours", acts.median_response_hours),
@@ -218,10 +236,16 @@ def _one(
 def evaluate(data: Ledgered, q: Quarter) -> list[Evaluation]:
     """Every lender's evaluation for the quarter, best first; equal totals share a rank."""
     lenders = evaluated_lenders(data, q)
+    split = books(data)
+    own = {x.lender_id: split.get(x.lender_id, NOTHING) for x in lenders}
     year_ago = quarters_before(q, 4).last_day
-    whole = sum((balance(data.financing, x.lender_id, q.last_day) for x in lenders), ZERO)
-    whole_year_ago = sum((balance(data.financing, x.lender_id, year_ago) for x in lenders), ZERO)
-    done = [_one(x, data, q, whole, whole_year_ago) for x in lenders]
+    whole = sum(
+        (balance(own[x.lender_id].financing, x.lender_id, q.last_day) for x in lenders), ZERO
+    )
+    whole_year_ago = sum(
+        (balance(own[x.lender_id].financing, x.lender_id, year_ago) for x in lenders), ZERO
+    )
+    done = [_one(x, own[x.lender_id], q, whole, whole_year_ago) for x in lenders]
     done.sort(
         key=lambda e: (
             -e.total,
