@@ -14,12 +14,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from audit.reports.cerf_disclosure import CENTS
-from audit.reports.evaluation import Evaluation, evaluate
+from audit.reports.evaluation import evaluate
+from audit.reports.evaluation_results import LenderEvaluationRow
 from audit.reports.evaluation_views import (
     EvaluationFormula,
     EvaluationRanking,
     LenderEvaluation,
-    LenderEvaluationRow,
     QuarterFigures,
 )
 from audit.reports.periods import Quarter, parse_quarter
@@ -49,7 +49,7 @@ def _quarter(text: str) -> Quarter:
         raise Unprocessable(str(exc), field="quarter") from None
 
 
-def _figures(q: Quarter, done: list[Evaluation]) -> QuarterFigures:
+def _figures(q: Quarter, done: list[LenderEvaluationRow]) -> QuarterFigures:
     return QuarterFigures(
         quarter=q.label,
         quarter_start=q.first_day,
@@ -78,11 +78,11 @@ async def lender_evaluations(
     q = _quarter(quarter)
     done = evaluate(await ledgered(con), q)
     kept = [
-        LenderEvaluationRow.of(e)
+        e
         for e in done
         if (band is None or e.band == band)
-        and (kind is None or e.lender.kind == kind)
-        and (city is None or e.lender.city == city)
+        and (kind is None or e.lender_kind == kind)
+        and (city is None or e.lender_city == city)
     ]
     if as_csv:
         return csv_response(kept, f"lender-evaluation-{q.label}", model=LenderEvaluationRow)
@@ -111,12 +111,11 @@ async def lender_evaluation(
     LENDER_READ.reveal(principal, lender_id, f"lender {lender_id} not found", "lender_id")
     q = _quarter(quarter)
     done = evaluate(await ledgered(con), q)
-    own = next((e for e in done if e.lender.lender_id == lender_id), None)
+    own = next((e for e in done if e.lender_id == lender_id), None)
     if own is None:
         raise NotFound(f"lender {lender_id} is not evaluated in {q.label}", field="lender_id")
-    row = LenderEvaluationRow.of(own)
     if as_csv:
-        return csv_response([row], f"lender-evaluation-{q.label}-{lender_id}")
+        return csv_response([own], f"lender-evaluation-{q.label}-{lender_id}")
     return LenderEvaluation(
-        **_figures(q, done).model_dump(), evaluation=row, formula=EvaluationFormula()
+        **_figures(q, done).model_dump(), evaluation=own, formula=EvaluationFormula()
     )

@@ -12,16 +12,22 @@ import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from audit.reports.evaluation_formula import INDICATOR_OF, band_of
+from audit.reports.evaluation_results import (
+    EvaluationIndicators,
+    IndicatorScore,
+    LenderEvaluationRow,
+)
 from audit.reports.flows import FinancingRow, attributed_tco2e
 from audit.reports.periods import Quarter, china_date, quarters_before
 
 ZERO = Decimal(0)
 MILLION = Decimal(1_000_000)
+CENTS = Decimal("0.01")
 ANSWERS = frozenset({"interest", "decline", "offer", "disbursed"})
 
 
@@ -61,27 +67,6 @@ class Ledgered:
 
 
 NOTHING = Ledgered((), (), (), ())
-
-
-@dataclass(frozen=True)
-class Scored:
-    value: Decimal | None
-    score: Decimal
-    points: Decimal
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    lender: EvaluatedLender
-    rank: int
-    total: Decimal
-    band: str
-    green_loan_balance_cny: Decimal
-    previous_quarter_balance_cny: Decimal
-    year_ago_balance_cny: Decimal
-    deals_matched: int
-    deals_answered: int
-    indicators: dict[str, Scored]
 
 
 def balance(rows: Iterable[FinancingRow], lender_id: uuid.UUID, on: date) -> Decimal:
@@ -155,11 +140,11 @@ def conduct(deals: Sequence[LenderDeal], answers: Iterable[LenderAnswer], q: Qua
     )
 
 
-def _scored(key: str, value: Decimal | None, new_book: bool = False) -> Scored:
+def _scored(key: str, value: Decimal | None, new_book: bool = False) -> IndicatorScore:
     indicator = INDICATOR_OF[key]
     score = indicator.score(indicator.best if value is None and new_book else value)
     shown = None if value is None else value.quantize(Decimal("0.0001"))
-    return Scored(shown, score, indicator.points(score))
+    return IndicatorScore(value=shown, score=score, points=indicator.points(score))
 
 
 def evaluated_lenders(data: Ledgered, q: Quarter) -> list[EvaluatedLender]:
@@ -196,7 +181,7 @@ def books(data: Ledgered) -> dict[uuid.UUID, Ledgered]:
 
 def _one(
     lender: EvaluatedLender, own: Ledgered, q: Quarter, whole: Decimal, whole_year_ago: Decimal
-) -> Evaluation:
+) -> LenderEvaluationRow:
     end, before, year_ago = (
         q.last_day,
         quarters_before(q, 1).last_day,
@@ -210,30 +195,30 @@ def _one(
     if own_share is not None:
         change = (own_share - (share(last_year, whole_year_ago) or ZERO)) * 100
     acts = conduct(own.deals, own.answers, q)
-    indicators = {
-        "balance_share": _scored("balance_share", own_share),
-        "balance_share_yoy_change_pp": _scored("balance_share_yoy_change_pp", change),
-        "balance_growth_qoq": _scored(
-            "balance_growth_qoq", growth(now, previous), new_book=now > 0
-        ),
-        "balance_growth_yoy": _scored(
-            "balance_growth_yoy", growth(now, last_year), new_book=now > 0
-        ),
-        "financed_tco2e_per_million_cny": _scored(
+    indicators = EvaluationIndicators(
+        balance_share=_scored("balance_share", own_share),
+        balance_share_yoy_change_pp=_scored("balance_share_yoy_change_pp", change),
+        balance_growth_qoq=_scored("balance_growth_qoq", growth(now, previous), now > 0),
+        balance_growth_yoy=_scored("balance_growth_yoy", growth(now, last_year), now > 0),
+        financed_tco2e_per_million_cny=_scored(
             "financed_tco2e_per_million_cny",
             tco2e_per_million_cny(own.financing, lender.lender_id, end),
         ),
-        "answer_rate": _scored("answer_rate", acts.answer_rate),
-        "median_response_hours": _scored("median_response_hours", acts.median_response_hours),
-    }
-    total = sum((s.points for s in indicators.values()), ZERO)
-    return Evaluation(
-        lender, 0, total, band_of(total), now, previous, last_year, acts.matched, acts.answered,
-        indicators,
+        answer_rate=_scored("answer_rate", acts.answer_rate),
+        median_response_hours=_scored("median_response_hours", acts.median_response_hours),
+    )
+    total = indicators.points()
+    return LenderEvaluationRow(
+        rank=0, lender_id=lender.lender_id, lender_name=lender.name, lender_kind=lender.kind,
+        lender_city=lender.city, total_score=total, band=band_of(total),
+        green_loan_balance_cny=now.quantize(CENTS),
+        previous_quarter_balance_cny=previous.quantize(CENTS),
+        year_ago_balance_cny=last_year.quantize(CENTS),
+        deals_matched=acts.matched, deals_answered=acts.answered, indicators=indicators,
     )  # fmt: skip
 
 
-def evaluate(data: Ledgered, q: Quarter) -> list[Evaluation]:
+def evaluate(data: Ledgered, q: Quarter) -> list[LenderEvaluationRow]:
     """Every lender's evaluation for the quarter, best first; equal totals share a rank."""
     lenders = evaluated_lenders(data, q)
     split = books(data)
@@ -248,14 +233,14 @@ def evaluate(data: Ledgered, q: Quarter) -> list[Evaluation]:
     done = [_one(x, own[x.lender_id], q, whole, whole_year_ago) for x in lenders]
     done.sort(
         key=lambda e: (
-            -e.total,
+            -e.total_score,
             -e.green_loan_balance_cny,
-            e.lender.name or "",
-            str(e.lender.lender_id),
+            e.lender_name or "",
+            str(e.lender_id),
         )
     )
-    ranked: list[Evaluation] = []
+    ranked: list[LenderEvaluationRow] = []
     for position, e in enumerate(done, start=1):
-        rank = ranked[-1].rank if ranked and ranked[-1].total == e.total else position
-        ranked.append(replace(e, rank=rank))
+        tied = ranked and ranked[-1].total_score == e.total_score
+        ranked.append(e.model_copy(update={"rank": ranked[-1].rank if tied else position}))
     return ranked

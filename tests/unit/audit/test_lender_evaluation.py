@@ -13,7 +13,8 @@ import pytest
 
 from audit.reports.evaluation import LenderAnswer, LenderDeal, conduct, growth
 from audit.reports.evaluation_formula import BANDS, INDICATOR_OF, INDICATORS, PART_WEIGHTS, Part
-from audit.reports.evaluation_views import EvaluationFormula, EvaluationIndicators
+from audit.reports.evaluation_results import EvaluationIndicators
+from audit.reports.evaluation_views import EvaluationFormula
 from audit.reports.periods import Quarter, parse_quarter, quarters_before
 
 pytestmark = pytest.mark.unit
