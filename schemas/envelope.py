@@ -81,6 +81,33 @@ class Envelope(BaseModel):
             data=data.model_dump(mode="json"),
         )
 
+    @staticmethod
+    def wire(
+        data: EventData,
+        *,
+        source: str,
+        traceparent: str,
+        event_id: uuid.UUID,
+        time: datetime,
+    ) -> bytes:
+        """`wrap(...).to_bytes()` for an event this process built, without validating again
+        what its model already validated: the body is dumped once, straight into the sorted
+        wire form. The outbox writes every event through here (docs/performance.md)."""
+        return orjson.dumps(
+            {
+                "data": data.model_dump(mode="json"),
+                "datacontenttype": "application/json",
+                "id": str(event_id),
+                "source": source,
+                "specversion": "1.0",
+                "subject": data.subject(),
+                "time": time,
+                "traceparent": traceparent,
+                "type": data.event_type,
+            },
+            option=orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z,
+        )
+
     @property
     def trace_id(self) -> str | None:
         """The W3C trace id the event belongs to, for logs."""

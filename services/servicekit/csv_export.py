@@ -24,7 +24,7 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def wants_csv(request: Request, format: Format = None) -> bool:
+async def wants_csv(request: Request, format: Format = None) -> bool:
     """Whether the caller asked for CSV: `?format=` decides, else the Accept header."""
     if format is not None:
         return format == "csv"

@@ -34,7 +34,8 @@ from servicekit.settings import ServiceSettings
 from servicekit.tracing import configure_tracing
 
 
-def get_pool(request: Request) -> asyncpg.Pool:
+async def get_pool(request: Request) -> asyncpg.Pool:
+    """Async like every plumbing dependency: a plain `def` would cost a thread-pool hop."""
     pool: asyncpg.Pool = request.app.state.pool
     return pool
 

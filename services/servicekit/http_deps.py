@@ -7,7 +7,7 @@ before the answer is sent, so a slow client never holds a pooled connection.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
@@ -52,7 +52,7 @@ class CallerTransactions:
         return acting_as(self.pool, self.principal)
 
 
-def caller_transactions(pool: Pool, principal: CurrentPrincipal) -> CallerTransactions:
+async def caller_transactions(pool: Pool, principal: CurrentPrincipal) -> CallerTransactions:
     return CallerTransactions(pool, principal)
 
 
@@ -61,11 +61,11 @@ ServiceConnection = Annotated[Connection, Depends(service_connection, scope="fun
 AsCaller = Annotated[CallerTransactions, Depends(caller_transactions)]
 
 
-def app_state(name: str, kind: type[T]) -> Callable[[Request], T]:
+def app_state(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T]]:
     """A dependency reading `app.state.<name>`, checked to be a `kind` (the settings, a
     context the composition root built), so endpoints get a typed value."""
 
-    def read(request: Request) -> T:
+    async def read(request: Request) -> T:
         value = getattr(request.app.state, name)
         if not isinstance(value, kind):
             raise TypeError(f"app.state.{name} is {type(value).__name__}, not {kind.__name__}")
@@ -75,6 +75,6 @@ def app_state(name: str, kind: type[T]) -> Callable[[Request], T]:
     return read
 
 
-def app_settings(kind: type[T]) -> Callable[[Request], T]:
+def app_settings(kind: type[T]) -> Callable[[Request], Awaitable[T]]:
     """The service's own settings class, as the composition root gave it to the app."""
     return app_state("settings", kind)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from schemas.catalog import TOPIC_OF_EVENT
-from schemas.envelope import Envelope, EventData
+from schemas.envelope import Envelope, EventData, new_traceparent
 from servicekit.db import COPY_THRESHOLD, Connection, insert_rows
 from servicekit.idempotency import record_effect
 from servicekit.logs import traceparent_var
@@ -38,17 +38,18 @@ _INSERT_AND_NOTIFY = (
 def _row(event: EventData, source: str, traceparent: str | None) -> tuple[object, ...]:
     topic = TOPIC_OF_EVENT[event.event_type]
     traceparent = traceparent or current_traceparent() or traceparent_var.get()
-    envelope = Envelope.wrap(event, source=source, traceparent=traceparent)
-    key = str(getattr(event, topic.key))
+    traceparent = traceparent or new_traceparent()
+    event_id, now = uuid.uuid4(), datetime.now(UTC)
+    wire = Envelope.wire(event, source=source, traceparent=traceparent, event_id=event_id, time=now)
     return (
-        envelope.id,
+        event_id,
         event.event_type.split(".", 1)[0],
-        key,
+        str(getattr(event, topic.key)),
         event.event_type,
         topic.name,
-        envelope.to_bytes(),
-        {"traceparent": envelope.traceparent},
-        datetime.now(UTC),
+        wire,
+        {"traceparent": traceparent},
+        now,
     )
 
 

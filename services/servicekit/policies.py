@@ -31,7 +31,12 @@ class Policy:
     name: str
     roles: tuple[Role, ...]
 
-    def __call__(self, principal: CurrentPrincipal) -> Principal:
+    async def __call__(self, principal: CurrentPrincipal) -> Principal:
+        """The policy as a dependency; async, so FastAPI runs it on the event loop instead of
+        handing it to the thread pool and back (docs/performance.md)."""
+        return self.check(principal)
+
+    def check(self, principal: Principal) -> Principal:
         """403 unless the caller holds one of the policy's roles; a tenant role must name
         its tenant."""
         require_role(principal, *self.roles)

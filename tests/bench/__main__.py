@@ -70,11 +70,6 @@ def _start_registry(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("registry did not become ready")
 
 
-def _broker_pids(pids: dict[str, int]) -> dict[str, int]:
-    """The local broker's JVMs (PostgreSQL's work happens in per-connection backends)."""
-    return {f"broker {name}": pid for name, pid in pids.items() if name != "postgres" and pid}
-
-
 def _against(
     raw: raw_limits.RawLimits,
     api: registration.Rate,
@@ -218,7 +213,7 @@ def main(
         env,
         info.database_url,
         bulk_projects or int(20_000 * scale),
-        _broker_pids(info.pids),
+        throughput.broker_pids(info.pids),
         pg,
         profile_folder=flames_folder,
     )

@@ -8,19 +8,22 @@ project's latency runs from sending its registration to the stream delivering it
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import orjson
 
+from deploy.local.infra import InfraInfo, ensure_started
 from servicekit.auth import Role
-from servicekit.issuer import mint
+from servicekit.issuer import ensure_keys, mint
 from tests.bench.drain import wait_drained
-from tests.bench.registration import Rate
+from tests.bench.registration import Rate, percentiles
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
 
@@ -143,6 +146,7 @@ async def _measure(
         elapsed,
         statistics.median(latencies),
         latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        percentiles(latencies),
     )
 
 
@@ -200,14 +204,9 @@ def pipeline_lines(env: dict[str, str], scale: float) -> tuple[list[str], list[R
     return lines, measured
 
 
-def main(scale: float = 1.0) -> None:
-    """`python -m tests.bench.pipeline [--scale S]`: only these figures, 1 and 2 replicas."""
-    import os
-    from pathlib import Path
-
-    from deploy.local.infra import ensure_started
-    from servicekit.issuer import ensure_keys
-
+def bench_environment() -> tuple[InfraInfo, dict[str, str]]:
+    """Kafka and PostgreSQL started (or reused), and the environment service processes run
+    with, also set on this process (for the tokens it mints)."""
     info = ensure_started()
     keys = Path(".greenlink") / "bench-keys" / "jwks.json"
     ensure_keys(keys)
@@ -217,6 +216,12 @@ def main(scale: float = 1.0) -> None:
         "GREENLINK_ENV": "development",
     }
     os.environ.update(env)
+    return info, env
+
+
+def main(scale: float = 1.0) -> None:
+    """`python -m tests.bench.pipeline [--scale S]`: only these figures, 1 and 2 replicas."""
+    _, env = bench_environment()
     for line in pipeline_lines(env, scale)[0]:
         print(line)
 

@@ -10,6 +10,7 @@ import asyncio
 import statistics
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -30,6 +31,7 @@ class Rate:
     seconds: float
     p50_ms: float | None = None
     p99_ms: float | None = None
+    quantiles_ms: tuple[float, ...] = ()  # latency at each percentile 0..100, when measured
 
     @property
     def per_second(self) -> float:
@@ -41,6 +43,14 @@ class Rate:
             tail = f"  p50 {self.p50_ms:6.1f} ms  p99 {self.p99_ms:6.1f} ms"
         rate = f"{self.count:>8} in {self.seconds:6.2f}s = {self.per_second:9.0f}/s"
         return f"{self.name:<44} {rate}{tail}"
+
+
+def percentiles(sorted_ms: Sequence[float]) -> tuple[float, ...]:
+    """The latency at every whole percentile 0..100 (nearest rank) of sorted latencies."""
+    last = len(sorted_ms) - 1
+    return (
+        tuple(round(sorted_ms[round(last * p / 100)], 2) for p in range(101)) if sorted_ms else ()
+    )
 
 
 async def api_registrations(

@@ -26,7 +26,7 @@ from servicekit.auth import Role
 from servicekit.issuer import mint
 from tests.bench.cpu import measured
 from tests.bench.drain import wait_drained
-from tests.bench.pipeline import STEADY_STATE
+from tests.bench.pipeline import STEADY_STATE, bench_environment
 from tests.bench.profiles import Profiles, profiled
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import enterprise_body
@@ -179,3 +179,24 @@ def throughput_lines(
     ]
     per_project = {name: ms / count for name, ms in cpu.spent.items()}
     return BulkRun(lines, stages, per_project, flames)
+
+
+def broker_pids(pids: Mapping[str, int]) -> dict[str, int]:
+    """The local broker's JVMs (PostgreSQL's work happens in per-connection backends)."""
+    return {f"broker {name}": pid for name, pid in pids.items() if name != "postgres" and pid}
+
+
+def main(projects: int = 5000) -> None:
+    """`python -m tests.bench.throughput [--projects N]`: only the bulk pipeline, to compare
+    two versions of the code one after the other on the same machine."""
+    info, env = bench_environment()
+    postgres = {"postgres (all backends)": info.pids["postgres"]} if "postgres" in info.pids else {}
+    brokers = broker_pids(info.pids)
+    for line in throughput_lines(env, info.database_url, projects, brokers, postgres).lines:
+        print(line)
+
+
+if __name__ == "__main__":
+    import typer
+
+    typer.run(main)

@@ -54,10 +54,10 @@ def test_each_policy_admits_the_roles_its_matrix_expectation_lets_in(name: str) 
     for caller, role in ROLE_OF.items():
         if expected[caller] == 403:
             with pytest.raises(HTTPException) as refused:
-                policy(_principal(role))
+                policy.check(_principal(role))
             assert refused.value.status_code == 403
         else:
-            assert policy(_principal(role)).role is role
+            assert policy.check(_principal(role)).role is role
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -72,7 +72,7 @@ def test_a_tenant_sees_its_own_object_and_readers_see_every_tenants(name: str) -
 
 def test_a_tenant_role_without_a_tenant_is_refused() -> None:
     with pytest.raises(HTTPException) as refused:
-        policies.ENTERPRISE_READ(Principal("someone", Role.ENTERPRISE, None))
+        policies.ENTERPRISE_READ.check(Principal("someone", Role.ENTERPRISE, None))
     assert refused.value.status_code == 403
 
 
