@@ -202,6 +202,17 @@ def _draw_and_repay(
     return "disbursed in two tranches and partly repaid" if repaid.status_code == 201 else "refused"
 
 
+def budget_use(client: httpx.Client) -> list[str]:
+    """Each subsidy programme's budget use after the demo loans, as a regulator reads it."""
+    answer = client.get(f"{MATCHING}/v1/subsidy-programmes", headers=_headers("regulator", None))
+    _check(answer, 200)
+    return [
+        f"{p['programme_id']}: granted {p['granted_cny']} of {p['budget_cny']} CNY"
+        f" in {p['claims']} claims"
+        for p in answer.json()
+    ]
+
+
 def main() -> None:
     with httpx.Client(timeout=60) as client:
         enterprises, projects = load_enterprises_and_projects(client)
@@ -216,6 +227,7 @@ def main() -> None:
                 "seed flow: lenders answered deals: "
                 + ", ".join(f"{k} {v}" for k, v in answers.items())
             )
+        print("seed flow: subsidy budget use: " + "; ".join(budget_use(client)))
 
 
 if __name__ == "__main__":

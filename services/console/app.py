@@ -25,6 +25,7 @@ from console import (
     mandates,
     regulator,
     signin,
+    subsidies,
 )
 from console.backends import Backends
 from console.config import ConsoleSettings
@@ -102,6 +103,7 @@ def build_app(
         bank_reports,
         regulator,
         evaluations,
+        subsidies,
     )
     for module in routers:
         app.include_router(module.router)

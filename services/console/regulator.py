@@ -19,6 +19,7 @@ from fastapi.responses import Response
 
 from console import flow_views, i18n
 from console.as_user import backends, detail_of, read, send
+from console.backends import Service
 from console.pages import lang_of, render
 from console.pipeline import dead_letter_twins, platform_health
 from console.session import Reader, User
@@ -106,8 +107,16 @@ async def disclosure_csv(request: Request, user: Reader, quarter: Quarter = None
 
 async def audit_csv(request: Request, user: User, path: str, quarter: str, name: str) -> Response:
     """An audit report of the quarter passed on as the CSV the audit service writes."""
-    params = {"quarter": quarter, "format": "csv"}
-    answer = await send(request, user, "audit", "GET", path, params=params)
+    return await passed_csv(request, user, "audit", path, {"quarter": quarter}, name)
+
+
+async def passed_csv(
+    request: Request, user: User, service: Service, path: str, params: dict[str, str], name: str
+) -> Response:
+    """A service's report passed on as the CSV that service writes, asked with the user's
+    token (so the service, not the console, decides who may have it)."""
+    params = params | {"format": "csv"}
+    answer = await send(request, user, service, "GET", path, params=params)
     if not answer.ok:
         raise HTTPException(answer.status, detail_of(answer))
     return Response(

@@ -20,6 +20,7 @@ from matching.repository.subsidies import sync_programmes
 from matching.subsidies.rules import Programme, ProgrammeTable
 from servicekit.db import create_pool
 from servicekit.rls import SYSTEM, acting_for
+from tests.support.console import signed_in
 from tests.support.deals import deal_for, offer_body, open_mandate, register_project, tranche_body
 from tests.support.kafka import eventually
 from tests.support.processes import ServiceProcess, api_processes
@@ -48,9 +49,9 @@ def _interest(base: str, days: int, share: str) -> Decimal:
     return raw.quantize(FEN, rounding=ROUND_DOWN)
 
 
-async def test_tranches_and_repayments_earn_interest_subsidy_on_the_balance_they_carried(
-    registry: Any, scoring: Any, matching: Any, audit: Any, mint: Any
-) -> None:
+async def _loan_with_a_repayment(registry: Any, matching: Any, mint: Any) -> Any:
+    """A 40M green loan at 3.1 %: tranches of 20M on 2 March and 1 April 2026, 15M repaid on
+    1 September; returns (project id, owner's headers, lender's headers, deal)."""
     lender, headers, _ = await open_mandate(matching, mint, min_score=0, exclusions=[])
     project_id, owner = await register_project(registry, mint)
     deal = await deal_for(matching, lender, headers, project_id)
@@ -68,7 +69,13 @@ async def test_tranches_and_repayments_earn_interest_subsidy_on_the_balance_they
         headers=headers,
     )
     assert repaid.status_code == 201, repaid.text
+    return project_id, owner, headers, deal
 
+
+async def test_tranches_and_repayments_earn_interest_subsidy_on_the_balance_they_carried(
+    registry: Any, scoring: Any, matching: Any, audit: Any, mint: Any
+) -> None:
+    project_id, owner, headers, deal = await _loan_with_a_repayment(registry, matching, mint)
     mine = [c for c in await _claims(matching, owner) if c["deal_id"] == deal["deal_id"]]
     # The first tranche carried no balance; the second earned on 20M for 30 days, the
     # repayment on 40M for 153 days, at the score tier's share of the 3.1 % interest.
@@ -102,6 +109,30 @@ async def test_tranches_and_repayments_earn_interest_subsidy_on_the_balance_they
 
     steps = await eventually(story, timeout_s=120)
     assert isinstance(steps, list) and steps[-1] == "subsidy_earned"
+
+
+async def test_the_console_shows_an_enterprise_its_claims_and_regulators_the_budget_use(
+    registry: Any, scoring: Any, matching: Any, console: Any, mint: Any
+) -> None:
+    _, owner, _, deal = await _loan_with_a_repayment(registry, matching, mint)
+    mine = [c for c in await _claims(matching, owner) if c["deal_id"] == deal["deal_id"]]
+    enterprise_id = uuid.UUID(mine[0]["enterprise_id"])
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get("/enterprise/subsidies", params={"lang": "en"})
+    assert page.status_code == 200, page.text
+    assert deal["project"]["project_name"] in page.text
+    assert "Green-loan interest subsidy" in page.text and "illustrative figure" in page.text
+    async with signed_in(console, "enterprise", uuid.uuid4()) as client:
+        stranger = await client.get("/enterprise/subsidies")
+    assert deal["project"]["project_name"] not in stranger.text
+
+    async with signed_in(console, "regulator", None) as client:
+        use = await client.get("/regulator/subsidies", params={"lang": "zh"})
+        download = await client.get("/regulator/subsidies.csv")
+    assert use.status_code == 200 and "碳减排支持工具再贷款" in use.text
+    assert download.headers["content-type"].startswith("text/csv")
+    rows = {r["programme_id"]: r for r in csv.DictReader(io.StringIO(download.text))}
+    assert int(rows[INTEREST]["claims"]) >= 2
 
 
 @pytest.fixture

@@ -108,7 +108,12 @@ def _lender_object(path: str, own: int, form: FormBody, state: State) -> Console
 
 MANDATE_STATE: State = (("matching", "/v1/mandates/{mandate_id}"),)
 DEAL_STATE: State = (("matching", "/v1/deals/{deal_id}"), ("matching", "/v1/deals/{deal_id}/loan"))
-ENTERPRISE_PAGES = ("/enterprise", "/enterprise/projects/new", "/enterprise/uploads")
+ENTERPRISE_PAGES = (
+    "/enterprise",
+    "/enterprise/projects/new",
+    "/enterprise/uploads",
+    "/enterprise/subsidies",
+)
 ENTERPRISE_OBJECTS = (
     "/enterprise/projects/{project_id}",
     "/enterprise/uploads/{job_id}",
@@ -129,6 +134,8 @@ REGULATOR_PAGES: tuple[tuple[str, Mapping[str, str]], ...] = (
     ("/regulator/disclosure.csv", {}),
     ("/regulator/evaluation", {}),
     ("/regulator/evaluation.csv", {}),
+    ("/regulator/subsidies", {}),
+    ("/regulator/subsidies.csv", {}),
     ("/regulator/rankings", {}),
     ("/regulator/lineage", {"project": "{project_id}"}),
     ("/regulator/pipeline", {}),
