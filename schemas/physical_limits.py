@@ -16,6 +16,8 @@ Rules and their bounds:
 - `coal_rate_below_thermodynamic_limit`: 1 kWh is 3.6 MJ and 1 kgce is 29.3076 MJ (GB/T 2589),
   so a unit burning less than 3.6 / 29.3076 kg ≈ 122.8 gce per kWh would convert more than all
   of the coal's heat into electricity.
+- `operating_hours_exceed_year`: a year has 8,760 hours, so a plant (a data centre) cannot
+  operate more of them.
 """
 
 from __future__ import annotations
@@ -90,9 +92,26 @@ def _coal_rates(a: ActivityData) -> list[Breach]:
     return found
 
 
+def _operating_hours(a: ActivityData) -> list[Breach]:
+    hours = a.operating_hours_per_year
+    if hours is None or hours <= HOURS_PER_YEAR:
+        return []
+    return [
+        Breach(
+            "operating_hours_exceed_year",
+            "operating_hours_per_year",
+            hours,
+            HOURS_PER_YEAR,
+            "h/yr",
+            f"operating_hours_per_year {hours:,.0f} h exceeds the 8,760 h of a year: "
+            "physically impossible",
+        )
+    ]
+
+
 def breaches(activity: ActivityData) -> list[Breach]:
     """Every physically impossible value in the activity data (empty when all are possible)."""
-    return _delivered_energy(activity) + _coal_rates(activity)
+    return _delivered_energy(activity) + _coal_rates(activity) + _operating_hours(activity)
 
 
 def describe(found: list[Breach]) -> str:

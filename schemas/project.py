@@ -19,7 +19,15 @@ from schemas.fields import (
     Ratio,
     ShortText,
 )
-from schemas.vocabulary import FAMILY_OF_TYPE, City, Fuel, Instrument, ProjectFamily, ProjectType
+from schemas.vocabulary import (
+    FAMILY_OF_TYPE,
+    City,
+    Fuel,
+    Instrument,
+    ProjectFamily,
+    ProjectType,
+    Province,
+)
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
@@ -44,6 +52,7 @@ class ActivityData(BaseModel):
     project_electricity_mwh: Quantity | None = None
     floor_area_m2: Quantity | None = None
     it_load_kw: Quantity | None = None
+    operating_hours_per_year: Quantity | None = None
     pue_before: Pue | None = None
     pue_after: Pue | None = None
     fleet_size: int | None = Field(default=None, ge=0, le=1_000_000, strict=True)
@@ -89,6 +98,11 @@ class ProjectSpec(BaseModel):
     type: ProjectType
     city: City
     county: ShortText | None = None
+    province: Province = Field(
+        default=Province.HUNAN,
+        description="The province whose grid the project's power displaces or draws on; its"
+        " published MEE provincial grid factor is used (Hunan by default).",
+    )
     capex_cny: PositiveMoneyCNY
     financing_need_cny: PositiveMoneyCNY
     instruments: list[Instrument] = Field(min_length=1, max_length=6)

@@ -1,4 +1,5 @@
-"""Closed vocabularies shared by every contract: cities, project types, instruments, fuels."""
+"""Closed vocabularies shared by every contract: cities, provinces, project types, instruments,
+fuels."""
 
 from __future__ import annotations
 
@@ -40,6 +41,46 @@ CITY_NAMES_ZH: dict[City, str] = {
     City.LOUDI: "娄底市",
     City.XIANGXI: "湘西土家族苗族自治州",
 }
+
+
+class Province(StrEnum):
+    """Mainland China's 31 provincial-level divisions: the grid a project's power displaces.
+
+    Every one is accepted as a name; a project is scored only in those whose published MEE
+    provincial grid factor is sourced in `schemas/provincial_grid_factors.json`.
+    """
+
+    BEIJING = "beijing"
+    TIANJIN = "tianjin"
+    HEBEI = "hebei"
+    SHANXI = "shanxi"
+    INNER_MONGOLIA = "inner_mongolia"
+    LIAONING = "liaoning"
+    JILIN = "jilin"
+    HEILONGJIANG = "heilongjiang"
+    SHANGHAI = "shanghai"
+    JIANGSU = "jiangsu"
+    ZHEJIANG = "zhejiang"
+    ANHUI = "anhui"
+    FUJIAN = "fujian"
+    JIANGXI = "jiangxi"
+    SHANDONG = "shandong"
+    HENAN = "henan"
+    HUBEI = "hubei"
+    HUNAN = "hunan"
+    GUANGDONG = "guangdong"
+    GUANGXI = "guangxi"
+    HAINAN = "hainan"
+    CHONGQING = "chongqing"
+    SICHUAN = "sichuan"
+    GUIZHOU = "guizhou"
+    YUNNAN = "yunnan"
+    TIBET = "tibet"
+    SHAANXI = "shaanxi"
+    GANSU = "gansu"
+    QINGHAI = "qinghai"
+    NINGXIA = "ningxia"
+    XINJIANG = "xinjiang"
 
 
 class ProjectFamily(StrEnum):

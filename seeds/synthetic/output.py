@@ -22,6 +22,7 @@ _PROJECT_COLUMNS = (
     "type",
     "city",
     "county",
+    "province",
     "capex_cny",
     "financing_need_cny",
     "instruments",

@@ -26,10 +26,14 @@ def power(mw: tuple[float, float, float], hours: Span, million_cny_per_mw: Span)
     return make
 
 
+RUN_OF_RIVER_ABOVE_W_PER_M2 = 50.0  # the densest sites stand for diversion plants: no reservoir
+
+
 def _hydro(r: random.Random) -> tuple[Row, float, str]:
     act, capex, size = power((10, 120, 2.5), (3200, 4500), (8, 12))(r)
     density_w_per_m2 = r.uniform(12, 60) if r.random() < 0.8 else r.uniform(4.5, 10)
-    act["reservoir_area_km2"] = round(act["capacity_mw"] / density_w_per_m2, 3)
+    if density_w_per_m2 <= RUN_OF_RIVER_ABOVE_W_PER_M2:
+        act["reservoir_area_km2"] = round(act["capacity_mw"] / density_w_per_m2, 3)
     return act, capex, size
 
 

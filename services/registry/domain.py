@@ -9,6 +9,7 @@ from datetime import datetime
 from schemas import physical_limits
 from schemas.enterprise import EnterpriseRegistered, EnterpriseSpec
 from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated, ProjectWithdrawn
+from schemas.provincial_grid import unsourced_reason
 from schemas.vocabulary import FAMILY_OF_TYPE
 from servicekit.errors import Conflict, Unprocessable
 
@@ -36,10 +37,18 @@ def require_physically_possible(spec: ProjectSpec) -> None:
         raise Unprocessable(physical_limits.describe(found), field=found[0].path)
 
 
+def require_scorable(spec: ProjectSpec) -> None:
+    """Physically possible, in a province whose grid factor is sourced
+    (`schemas.provincial_grid`): a missing factor is refused, never guessed."""
+    require_physically_possible(spec)
+    if reason := unsourced_reason(spec.province):
+        raise Unprocessable(reason, field="province")
+
+
 def register_project(
     spec: ProjectSpec, project_id: uuid.UUID, enterprise_id: uuid.UUID, now: datetime
 ) -> ProjectRegistered:
-    require_physically_possible(spec)
+    require_scorable(spec)
     # The spec is already validated and the added fields are computed: constructing the event
     # without re-validating the whole description keeps registration cheap.
     return ProjectRegistered.model_construct(
@@ -57,7 +66,7 @@ def update_project(
 ) -> ProjectUpdated:
     """A change is a new full version; a withdrawn project cannot change."""
     _require_active(state)
-    require_physically_possible(spec)
+    require_scorable(spec)
     if expected_version is not None and expected_version != state.version:
         raise Conflict(
             f"project is at version {state.version}, not {expected_version}",

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from schemas import physical_limits
 from schemas.project import ActivityData, ProjectSpec
+from schemas.provincial_grid import unsourced_reason
 
 ACTIVITY_FIELDS = frozenset(ActivityData.model_fields)
 LIST_FIELDS = frozenset({"instruments"})
@@ -126,6 +127,8 @@ def parse_row(raw: str, fmt: str) -> ProjectSpec:
         raise RowError(describe(exc)) from None
     if impossible := physical_limits.breaches(spec.activity):
         raise RowError(physical_limits.describe(impossible)[:1000])
+    if reason := unsourced_reason(spec.province):
+        raise RowError(reason[:1000])
     return spec
 
 

@@ -208,6 +208,12 @@ async def train_model(principal: Admin, con: ServiceConnection, context: Context
     )
 
 
+def _spec_path(field: str) -> str:
+    """Where an activity-data error's field sits in a project description: `province` and the
+    other top-level fields as they are, activity fields under `activity.`."""
+    return field if field in ProjectSpec.model_fields else f"activity.{field}"
+
+
 @router.post("/estimate")
 async def estimate(
     spec: ProjectSpec, principal: AnyCaller, pool: Pool, context: Context
@@ -217,7 +223,7 @@ async def estimate(
     try:
         record = score_one(spec, active.factors, active.model)
     except ActivityDataError as exc:
-        raise Unprocessable(str(exc), field=f"activity.{exc.field}") from None
+        raise Unprocessable(str(exc), field=_spec_path(exc.field)) from None
     if record.rejected:
         reasons = "; ".join(f.reason for f in record.flags if f.severity == "reject")
         field = next(f.field for f in record.flags if f.severity == "reject")

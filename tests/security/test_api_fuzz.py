@@ -41,7 +41,8 @@ pytestmark = [pytest.mark.security, pytest.mark.integration]
 
 EXAMPLES = int(os.environ.get("GREENLINK_FUZZ_EXAMPLES", "100"))
 CALLER_EXAMPLES = max(EXAMPLES // 2, 1)
-# Check characters, fields bounded by other fields, UTF-8 uploads: beyond what JSON Schema says.
+# Check characters, fields bounded by other fields, UTF-8 uploads, physical limits and a
+# province without a sourced grid factor: beyond what JSON Schema says.
 REGISTRY_RULES = (
     "POST /v1/enterprises",
     "POST /v1/projects",
@@ -50,7 +51,8 @@ REGISTRY_RULES = (
 )
 # A range whose end must not precede its start.
 AUDIT_RULES = ("GET /v1/ledger/verify", "GET /v1/flows")
-# A project's cross-field checks, plus claims a methodology finds impossible or incomplete.
+# A project's cross-field checks, plus claims a methodology finds impossible or incomplete,
+# and a province without a sourced grid factor.
 SCORING_RULES = ("POST /v1/estimate",)
 # A mandate's cross-field checks (focus cities among cities, ticket within capacity, limits
 # between ticket and capacity); an offer or disbursement checked against the mandate's terms.

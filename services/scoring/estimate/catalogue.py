@@ -46,4 +46,4 @@ def catalogue() -> list[MethodologyInfo]:
 def compute(project: ProjectSpec, factors: FactorSet) -> MethodologyResult:
     """Annual reduction of one project under its type's methodology and `factors`."""
     methodology = METHODOLOGY_OF_TYPE[project.type]
-    return methodology.compute(project.activity, factors, project.declared_factor)
+    return methodology.compute(project.activity, factors, project.declared_factor, project.province)

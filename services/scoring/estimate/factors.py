@@ -32,6 +32,9 @@ class FactorValue(BaseModel):
     source: str = Field(min_length=1, max_length=600)
     status: Literal["primary", "secondary"]
     note: str = Field(default="", max_length=600)
+    year: int | None = Field(
+        default=None, ge=2000, le=2100, description="The year the value describes, when dated."
+    )
 
 
 class FactorSet(BaseModel):

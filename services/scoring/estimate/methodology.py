@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemas.project import ActivityData, DeclaredFactor
-from schemas.vocabulary import Fuel, ProjectType
+from schemas.provincial_grid import DEFAULT_PROVINCE
+from schemas.vocabulary import Fuel, ProjectType, Province
 from scoring.estimate.errors import ActivityDataError, InvalidActivityData, MissingActivityData
 from scoring.estimate.factors import FactorSet
-from scoring.estimate.workings import MethodologyResult, Workings
+from scoring.estimate.workings import GRID, MethodologyResult, Workings
 
-GRID = "grid_electricity_tco2_per_mwh"
 TDL = "grid_td_loss_ratio"
 COAL_PER_TCE = "coal_tco2_per_tce"
 MAX_ANNUAL_TCO2E = 1e10  # about China's total annual CO2: no single project comes near it
@@ -91,9 +91,14 @@ class Methodology:
         return None
 
     def compute(
-        self, activity: ActivityData, factors: FactorSet, declared: DeclaredFactor | None = None
+        self,
+        activity: ActivityData,
+        factors: FactorSet,
+        declared: DeclaredFactor | None = None,
+        province: Province = DEFAULT_PROVINCE,
     ) -> MethodologyResult:
-        """Run the methodology; activity-data errors name the field and this methodology."""
+        """Run the methodology in `province`'s grid; activity-data errors name the field and
+        this methodology."""
         missing = self.missing_field(activity)
         if missing is not None:
             raise MissingActivityData(
@@ -102,7 +107,7 @@ class Methodology:
                 methodology_id=self.id,
             )
         try:
-            result = self.calculation(Workings(activity, factors, declared))
+            result = self.calculation(Workings(activity, factors, declared, province))
         except ActivityDataError as exc:
             exc.methodology_id = self.id
             exc.args = (f"methodology {self.id}: {exc}",)

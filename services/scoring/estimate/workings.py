@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from schemas.project import ActivityData, DeclaredFactor
-from schemas.vocabulary import Fuel
-from scoring.estimate.errors import MissingActivityData
+from schemas.provincial_grid import DEFAULT_PROVINCE, provincial_grid, unsourced_reason
+from schemas.vocabulary import Fuel, Province
+from scoring.estimate.errors import InvalidActivityData, MissingActivityData
 from scoring.estimate.factors import FactorSet
 
 FactorStatus = Literal["primary", "secondary", "declared"]
@@ -33,6 +34,7 @@ FIELD_UNITS: dict[str, str] = {
     "project_electricity_mwh": "MWh/yr",
     "floor_area_m2": "m²",
     "it_load_kw": "kW",
+    "operating_hours_per_year": "h/yr",
     "pue_before": "ratio",
     "pue_after": "ratio",
     "fleet_size": "vehicles",
@@ -49,6 +51,7 @@ FIELD_UNITS: dict[str, str] = {
     "capture_electricity_mwh": "MWh/yr",
 }
 ACTIVITY_SOURCE = "project activity data"
+GRID = "grid_electricity_tco2_per_mwh"
 
 
 # One value a reviewer needs: (value, unit, source); a plain tuple because traces are hot.
@@ -79,14 +82,19 @@ class MethodologyResult:
 class Workings:
     """Collects inputs, factors and steps of one methodology run."""
 
-    __slots__ = ("_declared", "_defaults", "_factors", "_used", "activity", "trace")
+    __slots__ = ("_declared", "_defaults", "_factors", "_used", "activity", "province", "trace")
 
     def __init__(
-        self, activity: ActivityData, factors: FactorSet, declared: DeclaredFactor | None = None
+        self,
+        activity: ActivityData,
+        factors: FactorSet,
+        declared: DeclaredFactor | None = None,
+        province: Province = DEFAULT_PROVINCE,
     ) -> None:
         self.activity = activity
         self._factors = factors
         self._declared = declared
+        self.province = province
         self.trace: dict[str, TraceEntry] = {}
         self._used: list[FactorUse] = []
         self._defaults: list[str] = []
@@ -127,10 +135,37 @@ class Workings:
             self.trace[key] = (declared.value, unit, f"declared: {declared.source}")
             self._used.append(FactorUse(key, "declared"))
             return declared.value
+        if key == GRID:
+            return self._grid_factor()
         known = self._factors.get(key)
         self.trace[key] = (known.value, known.unit, self._factors.cited_sources[key])
         self._used.append(FactorUse(key, known.status))
         return known.value
+
+    def _grid_factor(self) -> float:
+        """The project's province's published grid factor, with province, year and source.
+
+        Hunan (the default) takes the factor set's value, so an activated set moves Hunan
+        scores; any other province takes its newest row of the provincial table, and a province
+        without a sourced row is refused (never guessed)."""
+        province = self.province
+        if province is DEFAULT_PROVINCE:
+            known = self._factors.get(GRID)
+            value, unit, status = known.value, known.unit, known.status
+            source = self._factors.cited_sources[GRID]
+            year = "" if known.year is None else str(known.year)
+        else:
+            row = provincial_grid().newest(province)
+            if row is None:
+                raise InvalidActivityData(str(unsourced_reason(province)), field="province")
+            value, unit, status, year = row.value, "tCO2/MWh", row.status, str(row.year)
+            source = (
+                f"MEE provincial table, {province.value} {row.year} ({row.status}): {row.source}"
+            )
+        self.trace[GRID] = (value, unit, source)
+        self.trace["grid_province"] = (province.value, year, source)
+        self._used.append(FactorUse(GRID, status))
+        return value
 
     def default_for(self, name: str, key: str) -> float:
         """Activity field `name`, or the set's conservative default `key` when it is absent."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schemas.physical_limits import HOURS_PER_YEAR
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
 from schemas.vocabulary import ProjectFamily, ProjectType
@@ -14,7 +15,6 @@ from scoring.plausibility.flags import reject, warn
 from scoring.taxonomy import carbon_peak_plan
 
 VERSION = "1.0.0"
-HOURS_PER_YEAR = 8760.0
 PUE_BEST_PRACTICE = 1.1  # the best PUE reported for a working data centre
 
 
@@ -25,18 +25,22 @@ PUE_BEST_PRACTICE = 1.1  # the best PUE reported for a working data centre
     required=("it_load_kw", "pue_before", "pue_after"),
 )
 def pue_improvement(w: Workings) -> MethodologyResult:
-    """Overhead electricity saved by a PUE improvement at constant IT load.
+    """Overhead electricity saved by a PUE improvement at constant IT load, over the hours the
+    data centre operates (all 8,760 of the year unless the project gives fewer).
 
     Name: Data-centre PUE improvement
-    Formula: MWh saved = IT load kW × (PUE_before − PUE_after) × 8,760 h / 1,000;
-        ER = MWh saved × EF_grid; PE = LE = 0
+    Formula: MWh saved = IT load kW × (PUE_before − PUE_after) × operating h (default 8,760)
+        / 1,000; ER = MWh saved × EF_grid; PE = LE = 0
     Source: UNFCCC AMS-II.C (demand-side efficiency); PUE as defined in GB 40879-2021
     """
     it_load_kw = w.need("it_load_kw")
     before = w.need("pue_before")
     after = w.need("pue_after")
-    saved = it_load_kw * (before - after) * HOURS_PER_YEAR / 1000.0
-    w.step("electricity_saved_mwh", saved, "MWh/yr", "kW × ΔPUE × 8,760 h / 1e3")
+    hours = w.maybe("operating_hours_per_year")
+    if hours is None:
+        hours = w.step("operating_hours_per_year", HOURS_PER_YEAR, "h/yr", "default: every hour")
+    saved = it_load_kw * (before - after) * hours / 1000.0
+    w.step("electricity_saved_mwh", saved, "MWh/yr", "kW × ΔPUE × h / 1e3")
     return w.result(displaced_grid_tco2e(w, saved), 0.0)
 
 

@@ -33,23 +33,23 @@ def _baseline_gj(w: Workings, fuel: Fuel) -> float:
     VERSION,
     "fs-fuel-switch",
     ProjectType.FUEL_SWITCH,
-    required=(
-        "baseline_fuel",
-        ("baseline_fuel_gj", "baseline_fuel_t"),
-        ("project_fuel_gj", "project_electricity_mwh"),
-    ),
+    required=("baseline_fuel", ("baseline_fuel_gj", "baseline_fuel_t")),
 )
 def fuel_switch(w: Workings) -> MethodologyResult:
-    """The old fuel's emissions are the baseline; the new fuel or grid power the project side.
+    """The old fuel's emissions are the baseline; the new fuel or grid power the project side,
+    none at all when the fuel is simply given up.
 
-    Name: Fuel switching to natural gas or electricity
+    Name: Fuel switching to natural gas, electricity or no fuel
     Formula: BE = baseline fuel (GJ, or t × NCV) × EF_CO2(baseline fuel);
-        PE = project fuel GJ × EF_CO2(project fuel) + MWh × EF_grid × (1 + TDL); ER = BE − PE
+        PE = project fuel GJ × EF_CO2(project fuel) + MWh × EF_grid × (1 + TDL), each term
+        only when given (neither given: the fuel is abandoned, PE = 0); ER = BE − PE
     Source: UNFCCC ACM0009 / AMS-III.B (fossil fuel switch); CDM TOOL05 for electricity
     """
     fuel = w.fuel("baseline_fuel")
     baseline_gj = _baseline_gj(w, fuel)
     baseline = fuel_combustion_tco2e(w, fuel, baseline_gj, "baseline_fuel_tco2e")
+    if w.activity.project_fuel_gj is None and w.activity.project_electricity_mwh is None:
+        w.note("project_side", "no project fuel or electricity: fuel abandoned, PE = 0", "ACM0009")
     return w.result(baseline, auxiliary_tco2e(w))
 
 

@@ -78,28 +78,29 @@ def waste_to_energy_power(w: Workings) -> MethodologyResult:
     return generation_displacing_grid(w)
 
 
-@methodology(
-    VERSION,
-    "re-hydro",
-    ProjectType.HYDRO,
-    required=("annual_generation_mwh", "capacity_mw", "reservoir_area_km2"),
-)
+@methodology(VERSION, "re-hydro", ProjectType.HYDRO, required=("annual_generation_mwh",))
 def hydro_power(w: Workings) -> MethodologyResult:
-    """Hydro displaces grid power; reservoir emissions follow the power-density rule.
+    """Hydro displaces grid power; a reservoir's emissions follow the power-density rule.
 
-    Name: Grid-connected hydro power with reservoir power-density rule
-    Formula: ER = EG × EF_grid − PE_res − PE_aux; PD = capacity / flooded area;
-        PD > 10 W/m² → PE_res = 0; 4 < PD ≤ 10 → PE_res = 0.090 tCO2e/MWh × EG;
-        PD ≤ 4 W/m² → not eligible, no reduction credited
-    Source: UNFCCC ACM0002 (hydro power plants with reservoirs)
+    Name: Grid-connected hydro power (run-of-river, or with reservoir power-density rule)
+    Formula: ER = EG × EF_grid − PE_res − PE_aux; no reservoir area given (run-of-river) →
+        PE_res = 0; else PD = capacity / flooded area; PD > 10 W/m² → PE_res = 0;
+        4 < PD ≤ 10 W/m² → PE_res = 0.090 tCO2e/MWh × EG; PD ≤ 4 W/m² → not eligible,
+        no reduction credited
+    Source: UNFCCC ACM0002 (run-of-river plants and hydro power plants with reservoirs)
     """
     generation = w.need("annual_generation_mwh")
-    capacity_mw = w.need("capacity_mw")
-    area_km2 = w.need("reservoir_area_km2")
-    density = capacity_mw / area_km2 if area_km2 > 0 else math.inf
-    w.step("power_density_w_per_m2", density, "W/m²", "capacity_mw × 1e6 W / (km² × 1e6 m²)")
     baseline = displaced_grid_tco2e(w, generation)
     auxiliary = auxiliary_tco2e(w)
+    area_km2 = w.maybe("reservoir_area_km2")
+    if area_km2 is None:
+        w.note(
+            "reservoir_rule", "no reservoir area: run-of-river, reservoir emissions 0", "ACM0002"
+        )
+        return w.result(baseline, auxiliary)
+    capacity_mw = w.need("capacity_mw")
+    density = capacity_mw / area_km2 if area_km2 > 0 else math.inf
+    w.step("power_density_w_per_m2", density, "W/m²", "capacity_mw × 1e6 W / (km² × 1e6 m²)")
     if density > HYDRO_PD_NO_EMISSIONS_W_PER_M2:
         w.note("reservoir_rule", "PD > 10 W/m²: reservoir emissions 0", "ACM0002")
         return w.result(baseline, auxiliary)

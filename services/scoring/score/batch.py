@@ -96,7 +96,9 @@ def abatement_cost(capex_cny: Decimal, lifetime_tco2e: float) -> Decimal | None:
 
 def _compute(p: ProjectSpec, factors: FactorSet) -> MethodologyResult | ActivityDataError:
     try:
-        return METHODOLOGY_OF_TYPE[p.type].compute(p.activity, factors, p.declared_factor)
+        return METHODOLOGY_OF_TYPE[p.type].compute(
+            p.activity, factors, p.declared_factor, p.province
+        )
     except ActivityDataError as exc:
         return exc
 

@@ -9,7 +9,7 @@ import pytest
 
 from registry import domain
 from schemas.project import ProjectRegistered, ProjectSpec, ProjectUpdated
-from servicekit.errors import Conflict
+from servicekit.errors import Conflict, Unprocessable
 from tests.support.samples import project_body
 
 pytestmark = pytest.mark.unit
@@ -43,3 +43,18 @@ def test_withdrawn_project_cannot_change_or_be_withdrawn_again() -> None:
         domain.update_project(_state("withdrawn"), NOW, spec)
     with pytest.raises(Conflict):
         domain.withdraw_project(_state("withdrawn"), NOW, "again")
+
+
+def test_a_project_in_a_province_without_a_sourced_grid_factor_is_refused_naming_province() -> None:
+    spec = ProjectSpec.model_validate(project_body(province="guangdong"))
+    with pytest.raises(Unprocessable) as refused:
+        domain.register_project(spec, uuid.uuid4(), uuid.uuid4(), NOW)
+    assert refused.value.field == "province" and "guangdong" in str(refused.value)
+    with pytest.raises(Unprocessable):
+        domain.update_project(_state(), NOW, spec)
+
+
+def test_a_project_in_a_sourced_province_registers_with_its_province() -> None:
+    spec = ProjectSpec.model_validate(project_body(province="sichuan"))
+    assert domain.register_project(spec, uuid.uuid4(), uuid.uuid4(), NOW).province == "sichuan"
+    assert ProjectSpec.model_validate(project_body()).province == "hunan"

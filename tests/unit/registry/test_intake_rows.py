@@ -42,3 +42,28 @@ def test_bad_row_reason_names_the_field() -> None:
 def test_non_json_row_is_refused_with_a_reason() -> None:
     with pytest.raises(RowError, match="not valid JSON"):
         parse_row("{nope", "jsonl")
+
+
+def test_a_row_in_a_province_without_a_sourced_grid_factor_is_refused_naming_it() -> None:
+    with pytest.raises(RowError, match="province guangdong"):
+        parse_row(orjson.dumps(project_body(province="guangdong")).decode(), "jsonl")
+    assert parse_row(orjson.dumps(project_body(province="yunnan")).decode(), "jsonl").province
+
+
+def test_a_csv_row_names_its_province_and_operating_hours() -> None:
+    body = project_body(
+        type="data_centre_pue",
+        province="guangxi",
+        activity={"it_load_kw": 1000, "pue_before": 1.6, "pue_after": 1.3},
+    )
+    flat = {k: str(v) for k, v in body.items() if k not in ("activity", "instruments")}
+    flat |= {"instruments": "green_loan", "activity.it_load_kw": "1000"}
+    flat |= {"activity.pue_before": "1.6", "activity.pue_after": "1.3"}
+    flat |= {"activity.operating_hours_per_year": "8000"}
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(flat))
+    writer.writeheader()
+    writer.writerow(flat)
+    [(_, raw)] = list(split_csv(buffer.getvalue()))
+    spec = parse_row(raw, "csv")
+    assert (spec.province, spec.activity.operating_hours_per_year) == ("guangxi", 8000)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from schemas.project import ProjectSpec
-from schemas.vocabulary import City, Instrument, ProjectType
+from schemas.vocabulary import City, Instrument, ProjectType, Province
 from scoring.estimate.factors import FactorSet, default_factor_set, load_factor_sets
 
 BuildProject = Callable[..., ProjectSpec]
@@ -26,11 +26,13 @@ def build_project(
     declared: dict[str, Any] | None = None,
     evidence: bool = True,
     high_energy_high_emission: bool = False,
+    province: Province = Province.HUNAN,
     **activity: Any,
 ) -> ProjectSpec:
     """A valid project of `project_type` with the given activity data."""
     return ProjectSpec.model_validate(
         {
+            "province": province,
             "name": f"test {project_type.value}",
             "type": project_type,
             "city": city,

@@ -31,11 +31,11 @@ def test_a_batch_keeps_its_order_and_isolates_unscorable_projects(
     factors: FactorSet, make_project: BuildProject
 ) -> None:
     good = make_project(ProjectType.WIND, annual_generation_mwh=1_000)
-    bad = make_project(ProjectType.HYDRO, annual_generation_mwh=1_000, capacity_mw=1)
+    bad = make_project(ProjectType.HYDRO, annual_generation_mwh=1_000, reservoir_area_km2=1)
     out = score_batch([good, bad, good], factors)
     assert isinstance(out[0], ScoreRecord) and isinstance(out[2], ScoreRecord)
     assert isinstance(out[1], Unscorable)
-    assert (out[1].index, out[1].field) == (1, "reservoir_area_km2")
+    assert (out[1].index, out[1].field) == (1, "capacity_mw")
 
 
 def test_a_score_does_not_depend_on_the_rest_of_the_batch(factors: FactorSet) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from schemas.project import ProjectSpec
-from schemas.vocabulary import Fuel, ProjectType
+from schemas.vocabulary import Fuel, ProjectType, Province
 from scoring.estimate.catalogue import compute
 from scoring.estimate.factors import FactorSet
 
@@ -77,11 +77,62 @@ def test_avoided_diesel_matches_the_china_default(
         ProjectType.FUEL_SWITCH,
         baseline_fuel=Fuel.DIESEL,
         baseline_fuel_t=1_000,
-        project_electricity_mwh=0,
     )
     result = compute(project, factors)
     assert result.baseline_tco2e == pytest.approx(3_096, rel=TOLERANCE)
     assert result.annual_tco2e == pytest.approx(3_096, rel=TOLERANCE)
+
+
+def test_run_of_river_hydro_matches_the_jinshui_river_design_without_a_reservoir_area(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    """Jinshui River Stage 3 hydro (Yunnan, 48 MW, ACM0002 v21): 196,960 MWh/yr to the South
+    China grid → 100,226 tCO2e/yr (Global Carbon Council submission S00299, project brief at
+    projects.globalcarboncouncil.com/project/392). The brief states no reservoir area; its
+    grid factor is the one its two published figures imply, 100,226 / 196,960."""
+    project = make_project(
+        ProjectType.HYDRO,
+        capacity_mw=48,
+        annual_generation_mwh=196_960,
+        province=Province.YUNNAN,
+        declared={"value": 100_226 / 196_960, "source": "Jinshui River Stage 3 (GCC S00299)"},
+    )
+    result = compute(project, factors)
+    assert result.annual_tco2e == pytest.approx(100_226, rel=TOLERANCE)
+    assert "reservoir_area_km2" not in result.trace
+    assert "run-of-river" in str(result.trace["reservoir_rule"][0])
+
+
+def test_data_centre_with_operating_hours_matches_the_published_worked_example(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    """Data-centre savings worked example (calculator5.snowdaycalculatornow.com/?p=4363):
+    1,000 kW IT, PUE 1.80 → 1.40, 8,760 operating hours/yr → 3,504,000 kWh saved; with the
+    Hunan 2023 factor 0.4976 → 1,743.6 tCO2e."""
+    project = make_project(
+        ProjectType.DATA_CENTRE_PUE,
+        it_load_kw=1_000,
+        pue_before=1.8,
+        pue_after=1.4,
+        operating_hours_per_year=8_760,
+    )
+    result = compute(project, factors)
+    assert result.trace["operating_hours_per_year"][2] == "project activity data"
+    assert result.trace["electricity_saved_mwh"][0] == pytest.approx(3_504, rel=TOLERANCE)
+    assert result.annual_tco2e == pytest.approx(1_743.6, rel=TOLERANCE)
+
+
+def test_wind_in_yunnan_uses_yunnans_published_2022_factor(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    """Yunnan wind, 100,000 MWh × MEE 2022 Yunnan provincial factor 0.1073 → 10,730 tCO2e
+    (MEE/NBS 2022 factors, notice of 2024-12-26, as reported by Beijing News)."""
+    project = make_project(
+        ProjectType.WIND, annual_generation_mwh=100_000, province=Province.YUNNAN
+    )
+    result = compute(project, factors)
+    assert result.annual_tco2e == pytest.approx(10_730, rel=TOLERANCE)
+    assert result.trace["grid_province"][:2] == ("yunnan", "2022")
 
 
 def test_coal_factor_per_tce_follows_from_the_ipcc_coal_default(factors: FactorSet) -> None:

@@ -46,7 +46,7 @@ NEEDS: dict[ProjectType, tuple[tuple[str, ...], ...]] = {
     T.GEOTHERMAL: _POWER,
     T.WASTE_TO_ENERGY: _POWER,
     T.ROOFTOP_PV: _POWER,
-    T.HYDRO: (*_POWER, ("reservoir_area_km2",)),
+    T.HYDRO: _POWER,  # run-of-river plants have no reservoir area
     T.ENERGY_EFFICIENCY: (("energy_saved_tce", "electricity_saved_mwh"),),
     T.WASTE_HEAT_POWER: (*_POWER, ("electricity_saved_mwh",)),
     T.COAL_POWER_UPGRADE: (
@@ -139,6 +139,15 @@ def test_every_project_carries_the_activity_fields_its_type_needs(line: Line) ->
     activity = line["project"]["activity"]
     for alternatives in NEEDS[ProjectType(line["project"]["type"])]:
         assert any(name in activity for name in alternatives), alternatives
+
+
+def test_the_demo_holds_run_of_river_hydro_and_data_centres_stating_operating_hours() -> None:
+    projects = [line["project"] for line in LINES]
+    hydro = [p["activity"] for p in projects if p["type"] == T.HYDRO]
+    centres = [p["activity"] for p in projects if p["type"] == T.DATA_CENTRE_PUE]
+    assert any("reservoir_area_km2" not in a for a in hydro)
+    assert any("reservoir_area_km2" in a for a in hydro)
+    assert any("operating_hours_per_year" in a for a in centres)
 
 
 def test_some_projects_declare_a_sourced_factor_evidence_or_high_emission_sector() -> None:

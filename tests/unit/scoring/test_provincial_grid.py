@@ -1,0 +1,168 @@
+"""A project's province chooses its published grid factor, traced with province, year and source;
+a province whose factor is not sourced is refused by name, never guessed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas import physical_limits
+from schemas.project import ProjectSpec
+from schemas.provincial_grid import provincial_grid, unsourced_reason
+from schemas.vocabulary import Fuel, ProjectType, Province
+from scoring.estimate.catalogue import compute
+from scoring.estimate.errors import InvalidActivityData
+from scoring.estimate.factors import FactorSet
+from scoring.score.batch import Unscorable, score_batch
+
+BuildProject = Callable[..., ProjectSpec]
+
+pytestmark = pytest.mark.unit
+SOURCED = sorted(provincial_grid().values)
+UNSOURCED = sorted(set(Province) - set(SOURCED))
+
+
+def test_a_project_without_a_province_is_in_hunan_and_traces_the_sets_factor_and_year(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    project = make_project(ProjectType.WIND, annual_generation_mwh=1_000)
+    result = compute(project, factors)
+    assert project.province is Province.HUNAN
+    assert result.trace["grid_electricity_tco2_per_mwh"][0] == 0.4976
+    province, year, source = result.trace["grid_province"]
+    assert (province, year) == ("hunan", "2023")
+    assert "hunan-2023" in source and "Hunan" in source
+
+
+@pytest.mark.parametrize("province", [p for p in SOURCED if p is not Province.HUNAN])
+def test_each_sourced_province_uses_its_newest_published_factor_with_year_and_source(
+    factors: FactorSet, make_project: BuildProject, province: Province
+) -> None:
+    row = provincial_grid().newest(province)
+    assert row is not None
+    result = compute(make_project(ProjectType.SOLAR_PV, annual_generation_mwh=1_000), factors)
+    elsewhere = make_project(ProjectType.SOLAR_PV, annual_generation_mwh=1_000, province=province)
+    moved = compute(elsewhere, factors)
+    assert moved.annual_tco2e == pytest.approx(1_000 * row.value)
+    assert moved.annual_tco2e != result.annual_tco2e
+    name, year, source = moved.trace["grid_province"]
+    assert (name, year) == (province.value, str(row.year))
+    assert row.source in source and row.status in source
+
+
+def test_grid_electricity_a_project_consumes_is_charged_at_its_provinces_factor(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    """Pure electrification of a boiler in Sichuan: the new load is charged at Sichuan's factor."""
+    project = make_project(
+        ProjectType.FUEL_SWITCH,
+        baseline_fuel=Fuel.COAL,
+        baseline_fuel_gj=10_000,
+        project_electricity_mwh=1_000,
+        province=Province.SICHUAN,
+    )
+    result = compute(project, factors)
+    tdl = factors.value("grid_td_loss_ratio")
+    assert result.project_tco2e == pytest.approx(1_000 * 0.1404 * (1 + tdl))
+
+
+@pytest.mark.parametrize("province", UNSOURCED[:3])
+def test_a_province_without_a_sourced_factor_is_refused_naming_the_province_field(
+    factors: FactorSet, make_project: BuildProject, province: Province
+) -> None:
+    project = make_project(ProjectType.WIND, annual_generation_mwh=1_000, province=province)
+    with pytest.raises(InvalidActivityData) as refused:
+        compute(project, factors)
+    assert refused.value.field == "province"
+    assert province.value in str(refused.value)
+    [unscorable] = score_batch([project], factors)
+    assert isinstance(unscorable, Unscorable) and unscorable.field == "province"
+    assert unsourced_reason(province) is not None
+
+
+def test_a_project_using_no_grid_factor_is_scored_in_any_province(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    forest = make_project(
+        ProjectType.FORESTRY,
+        area_ha=100,
+        sequestration_tco2e_per_ha=3,
+        province=UNSOURCED[0],
+    )
+    assert compute(forest, factors).annual_tco2e == pytest.approx(300)
+
+
+def test_every_provincial_value_is_dated_sourced_and_marked_primary_or_secondary() -> None:
+    table = provincial_grid()
+    assert Province.HUNAN in table.values
+    for province, rows in table.values.items():
+        assert rows, province
+        for row in rows:
+            assert row.source and row.status in ("primary", "secondary")
+            assert 2021 <= row.year <= row.published.year
+
+
+def test_the_hunan_rows_agree_with_the_hunan_factor_sets(
+    all_factor_sets: dict[str, FactorSet],
+) -> None:
+    by_year = {r.year: r.value for r in provincial_grid().values[Province.HUNAN]}
+    for factor_set in all_factor_sets.values():
+        grid = factor_set.get("grid_electricity_tco2_per_mwh")
+        assert grid.year is not None and by_year[grid.year] == grid.value
+
+
+def test_run_of_river_hydro_needs_no_reservoir_area_but_a_given_area_keeps_the_density_rule(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    river = make_project(ProjectType.HYDRO, annual_generation_mwh=10_000)
+    reservoir = make_project(
+        ProjectType.HYDRO, annual_generation_mwh=10_000, capacity_mw=10, reservoir_area_km2=2
+    )
+    assert compute(river, factors).annual_tco2e == pytest.approx(10_000 * 0.4976)
+    dammed = compute(reservoir, factors)
+    assert dammed.trace["power_density_w_per_m2"][0] == pytest.approx(5)
+    assert dammed.annual_tco2e == pytest.approx(10_000 * (0.4976 - 0.09))
+
+
+def test_data_centre_savings_scale_with_operating_hours(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    def saved(**hours: float) -> float:
+        project = make_project(
+            ProjectType.DATA_CENTRE_PUE, it_load_kw=1_000, pue_before=1.6, pue_after=1.3, **hours
+        )
+        return float(compute(project, factors).trace["electricity_saved_mwh"][0])
+
+    assert saved() == pytest.approx(1_000 * 0.3 * 8_760 / 1_000)
+    assert saved(operating_hours_per_year=4_380) == pytest.approx(saved() / 2)
+
+
+def test_operating_hours_beyond_a_year_are_physically_impossible(
+    make_project: BuildProject,
+) -> None:
+    project = make_project(
+        ProjectType.DATA_CENTRE_PUE,
+        it_load_kw=1_000,
+        pue_before=1.6,
+        pue_after=1.3,
+        operating_hours_per_year=8_761,
+    )
+    [breach] = physical_limits.breaches(project.activity)
+    assert (breach.code, breach.path) == (
+        "operating_hours_exceed_year",
+        "activity.operating_hours_per_year",
+    )
+    assert "8,760 h" in breach.reason
+
+
+def test_a_fuel_abandoned_outright_needs_no_project_side_field(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    project = make_project(
+        ProjectType.FUEL_SWITCH, baseline_fuel=Fuel.NATURAL_GAS, baseline_fuel_gj=1_000
+    )
+    result = compute(project, factors)
+    assert result.project_tco2e == 0
+    assert result.annual_tco2e == pytest.approx(1_000 * 0.0561)
+    assert "abandoned" in str(result.trace["project_side"][0])
