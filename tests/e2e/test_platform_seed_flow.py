@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
@@ -82,11 +85,26 @@ def test_seed_flow_reaches_every_lender_feed_and_the_ledger_verifies(platform, m
         disclosed = client.get(f"{audit}/v1/disclosures/cerf", params={"quarter": "2026Q4"})
         assert disclosed.status_code == 200, disclosed.text
         assert "not_eligible" not in {row["field"] for row in disclosed.json()["rows"]}
+        assert_the_regulator_downloads_this_quarters_lender_evaluation(client, audit)
         project = ranking["items"][0]["project_id"]
         lineage = client.get(f"{audit}/v1/projects/{project}/lineage").json()["items"]
         assert [i["step"] for i in lineage][:2] == ["registered", "scored"]
         assert_seeds_left_a_signed_checkpoint(client, audit)
     assert_the_export_verifies_offline(audit, regulator["Authorization"].split()[1], env)
+
+
+def assert_the_regulator_downloads_this_quarters_lender_evaluation(
+    client: httpx.Client, audit: str
+) -> None:
+    """The seeded lenders answer deals and draw loans, so this quarter's ranking has rows."""
+    from audit.reports.periods import china_date, quarter_of
+
+    quarter = quarter_of(china_date(datetime.now(UTC))).label
+    download = client.get(f"{audit}/v1/evaluations", params={"quarter": quarter, "format": "csv"})
+    assert download.status_code == 200, download.text
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert len(rows) >= 15 and rows[0]["rank"] == "1"
+    assert Decimal(rows[0]["total_score"]) > 0 and Decimal(rows[0]["green_loan_balance_cny"]) > 0
 
 
 def assert_seeds_left_a_signed_checkpoint(client: httpx.Client, audit: str) -> None:
