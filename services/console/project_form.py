@@ -13,7 +13,7 @@ from typing import Any
 from console import forms
 from console.forms import text
 from schemas.project import ActivityData
-from schemas.vocabulary import City, Fuel, Instrument, ProjectType
+from schemas.vocabulary import City, Fuel, Instrument, ProjectType, Province
 
 INTEGER_ACTIVITY = frozenset({"fleet_size"})
 CHOICE_ACTIVITY = frozenset({"baseline_fuel", "project_fuel"})
@@ -32,7 +32,7 @@ def parse(form: Mapping[str, Any], instruments: list[str]) -> ParsedProject:
     """Form fields → the ProjectSpec JSON; validation of values is left to the services."""
     parsed = ParsedProject()
     body, errors = parsed.body, parsed.errors
-    for name in ("name", "description", "type", "city", "county"):
+    for name in ("name", "description", "type", "city", "county", "province"):
         if value := text(form, name):
             body[name] = value
     for name in ("capex_cny", "financing_need_cny"):
@@ -76,6 +76,7 @@ def choices() -> dict[str, list[str]]:
     return {
         "types": [t.value for t in ProjectType],
         "cities": [c.value for c in City],
+        "provinces": [p.value for p in Province],
         "instruments": [i.value for i in Instrument],
         "activity": list(ACTIVITY_FIELDS),
         "fuels": [f.value for f in Fuel],

@@ -90,15 +90,27 @@ async def test_a_registered_project_is_shown_with_its_score_trace_once_scored(
     assert "计算过程" in detail.text
 
 
+@pytest.mark.parametrize(
+    ("refused", "shown"),
+    [
+        ({"capex_cny": "-5"}, ('id="capex_cny-error"', 'value="-5"')),  # typed text stays
+        ({"province": "guangdong"}, ('id="province-error"', "guangdong")),  # no sourced factor
+    ],
+    ids=["negative-capex", "unsourced-province"],
+)
 async def test_the_registrys_refusal_comes_back_beside_its_field_and_registers_nothing(
-    console: FastAPI, registry, mint, enterprise_id: uuid.UUID
+    console: FastAPI,
+    registry,
+    mint,
+    enterprise_id: uuid.UUID,
+    refused: dict[str, str],
+    shown: tuple[str, str],
 ) -> None:
     async with signed_in(console, "enterprise", enterprise_id) as client:
-        form = project_form(project_body(capex_cny="-5"))
+        form = project_form(project_body(**refused))
         answer = await submitted(client, NEW_PROJECT, "/enterprise/projects", form)
     assert answer.status_code == 422
-    assert 'id="capex_cny-error"' in answer.text
-    assert 'value="-5"' in answer.text  # what was typed stays in the form
+    assert all(text in answer.text for text in shown)
     assert await _project_count(registry, mint, enterprise_id) == 0
 
 
@@ -129,6 +141,29 @@ async def test_the_estimate_preview_shows_methodology_factor_and_tonnes_without_
     assert HUNAN_GRID_FACTOR in fragment.text and "tCO2" in fragment.text
     assert whole.status_code == 200 and "<html" in whole.text and METHODOLOGY in whole.text
     assert await _project_count(registry, mint, enterprise_id) == 0
+
+
+async def test_the_preview_of_a_project_elsewhere_names_its_provinces_factor_year_and_source(
+    console: FastAPI, scoring, enterprise_id: uuid.UUID
+) -> None:
+    river = project_body(
+        type="hydro", province="yunnan", activity={"annual_generation_mwh": 196960.0}
+    )
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get(NEW_PROJECT)
+        answer = await submitted(
+            client,
+            NEW_PROJECT,
+            "/enterprise/estimate",
+            project_form(river),
+            headers={"X-Fragment": "1"},
+        )
+    assert (
+        'name="province"' in page.text and 'name="activity.operating_hours_per_year"' in page.text
+    )
+    assert answer.status_code == 200, answer.text
+    assert "re-hydro" in answer.text and "0.1073" in answer.text
+    assert "2022" in answer.text and "MEE provincial table" in answer.text
 
 
 async def test_an_impossible_claim_is_named_in_the_preview(

@@ -107,3 +107,43 @@ async def test_a_version_stored_before_the_gate_is_still_scored_rejected(
     (flag,) = [f for f in event.flags if f.severity == "reject"]
     assert (flag.code, flag.field) == ("generation_exceeds_capacity", "annual_generation_mwh")
     assert BOUND in flag.reason and event.score == 0
+
+
+async def test_a_province_without_a_sourced_grid_factor_is_refused_by_registry_and_estimate(
+    registry: RunningService, scoring: RunningService, mint
+):
+    elsewhere = project_body(province="guangdong")
+    headers = await _enrolled(registry, mint)
+    estimate = await scoring.client.post("/v1/estimate", json=elsewhere, headers=headers)
+    registered = await registry.client.post("/v1/projects", json=elsewhere, headers=headers)
+    for answer in (estimate, registered):
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["field"] == "province" and "guangdong" in answer.text
+    sourced = await scoring.client.post(
+        "/v1/estimate", json=project_body(province="sichuan"), headers=headers
+    )
+    assert sourced.status_code == 200, sourced.text
+    trace = {item["name"]: item for item in sourced.json()["score"]["trace"]}
+    assert trace["grid_electricity_tco2_per_mwh"]["value"] == 0.1404
+    assert (trace["grid_province"]["value"], trace["grid_province"]["unit"]) == ("sichuan", "2022")
+
+
+async def test_operating_hours_beyond_a_year_are_refused_naming_field_and_bound(
+    registry: RunningService, scoring: RunningService, mint
+):
+    centre = project_body(
+        type="data_centre_pue",
+        activity={
+            "it_load_kw": 1000.0,
+            "pue_before": 1.6,
+            "pue_after": 1.3,
+            "operating_hours_per_year": 9000.0,
+        },
+    )
+    headers = await _enrolled(registry, mint)
+    estimate = await scoring.client.post("/v1/estimate", json=centre, headers=headers)
+    registered = await registry.client.post("/v1/projects", json=centre, headers=headers)
+    assert estimate.status_code == 422
+    assert registered.status_code == 422, registered.text
+    assert registered.json()["field"] == "activity.operating_hours_per_year"
+    assert "8,760 h" in registered.text

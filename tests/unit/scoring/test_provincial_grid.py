@@ -10,6 +10,7 @@ import pytest
 from schemas import physical_limits
 from schemas.project import ProjectSpec
 from schemas.provincial_grid import provincial_grid, unsourced_reason
+from schemas.scoring import TraceItem
 from schemas.vocabulary import Fuel, ProjectType, Province
 from scoring.estimate.catalogue import compute
 from scoring.estimate.errors import InvalidActivityData
@@ -166,3 +167,12 @@ def test_a_fuel_abandoned_outright_needs_no_project_side_field(
     assert result.project_tco2e == 0
     assert result.annual_tco2e == pytest.approx(1_000 * 0.0561)
     assert "abandoned" in str(result.trace["project_side"][0])
+
+
+@pytest.mark.parametrize("province", SOURCED)
+def test_every_provinces_trace_fits_the_scored_event(
+    factors: FactorSet, make_project: BuildProject, province: Province
+) -> None:
+    project = make_project(ProjectType.WIND, annual_generation_mwh=1_000, province=province)
+    for name, (value, unit, source) in compute(project, factors).trace.items():
+        TraceItem(name=name, value=value, unit=unit, source=source)
