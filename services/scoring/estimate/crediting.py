@@ -25,7 +25,7 @@ from schemas.scoring import Flag
 from scoring.estimate.catalogue import compute
 from scoring.estimate.credit_rules import Credit, CreditRule, Override, bound
 from scoring.estimate.errors import ActivityDataError
-from scoring.estimate.factors import FactorSet
+from scoring.estimate.factors import FactorSet, official_value
 from scoring.estimate.workings import MethodologyResult, TraceEntry
 from scoring.families import CAPACITY_FACTOR_NORMS, FAMILY_OF
 from scoring.plausibility.checks import DECLARED_FACTOR_RATIO, MONEY_INTENSITY_CEILING
@@ -62,15 +62,14 @@ def _impossible_output(p: ProjectSpec, factors: FactorSet) -> list[Override]:
 
 def _declared(p: ProjectSpec, factors: FactorSet) -> list[Override]:
     declared = p.declared_factor
-    if declared is None or declared.factor not in factors.values:
+    held_to = None if declared is None else official_value(factors, declared.factor, p.province)
+    if declared is None or held_to is None:
         return []
-    official = factors.values[declared.factor].value
+    official, origin = held_to
     low, high = official / DECLARED_FACTOR_RATIO, official * DECLARED_FACTOR_RATIO
     credited = min(max(declared.value, low), high)
-    rule = (
-        f"declared_factor_far_from_default: credited within {DECLARED_FACTOR_RATIO:g}× {factors.id}"
-    )
-    unit = factors.values[declared.factor].unit
+    rule = f"declared_factor_far_from_default: credited within {DECLARED_FACTOR_RATIO:g}× {origin}"
+    unit = factors.values[declared.factor].unit if declared.factor in factors.values else ""
     credit = Credit(declared.factor, declared.value, credited, unit, rule)
     return [Override(DECLARED, credited, credit)]
 

@@ -15,8 +15,11 @@ from typing import Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from schemas.provincial_grid import DEFAULT_PROVINCE, provincial_grid
+from schemas.vocabulary import Province
 from scoring.estimate.errors import FactorSetError, UnknownFactor
 
+GRID = "grid_electricity_tco2_per_mwh"
 DEFAULT_FACTOR_DIR = Path(__file__).resolve().parents[3] / "seeds" / "factor-sets"
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -100,3 +103,14 @@ def active_factor_set(sets: dict[str, FactorSet]) -> FactorSet:
 def default_factor_set(directory: Path = DEFAULT_FACTOR_DIR) -> FactorSet:
     """The active set of the seed directory (Hunan 2023 in the shipped seeds)."""
     return active_factor_set(load_factor_sets(directory))
+
+
+def official_value(factors: FactorSet, key: str, province: Province) -> tuple[float, str] | None:
+    """The published value a project in `province` is held to for factor `key`, and where it
+    comes from: another province's grid factor from the provincial table, else the set's
+    value. None when neither has one (an unknown key, an unsourced province)."""
+    if key == GRID and province is not DEFAULT_PROVINCE:
+        row = provincial_grid().newest(province)
+        return None if row is None else (row.value, f"{province.value} {row.year}")
+    known = factors.values.get(key)
+    return None if known is None else (known.value, factors.id)

@@ -15,8 +15,8 @@ from schemas.project import ActivityData, DeclaredFactor
 from schemas.provincial_grid import DEFAULT_PROVINCE
 from schemas.vocabulary import Fuel, ProjectType, Province
 from scoring.estimate.errors import ActivityDataError, InvalidActivityData, MissingActivityData
-from scoring.estimate.factors import FactorSet
-from scoring.estimate.workings import GRID, MethodologyResult, Workings
+from scoring.estimate.factors import GRID, FactorSet
+from scoring.estimate.workings import MethodologyResult, Workings
 
 TDL = "grid_td_loss_ratio"
 COAL_PER_TCE = "coal_tco2_per_tce"

@@ -14,7 +14,7 @@ from schemas.project import ActivityData, DeclaredFactor
 from schemas.provincial_grid import DEFAULT_PROVINCE, provincial_grid, unsourced_reason
 from schemas.vocabulary import Fuel, Province
 from scoring.estimate.errors import InvalidActivityData, MissingActivityData
-from scoring.estimate.factors import FactorSet
+from scoring.estimate.factors import GRID, FactorSet
 
 FactorStatus = Literal["primary", "secondary", "declared"]
 
@@ -51,7 +51,6 @@ FIELD_UNITS: dict[str, str] = {
     "capture_electricity_mwh": "MWh/yr",
 }
 ACTIVITY_SOURCE = "project activity data"
-GRID = "grid_electricity_tco2_per_mwh"
 
 
 # One value a reviewer needs: (value, unit, source); a plain tuple because traces are hot.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from schemas.physical_limits import HOURS_PER_YEAR, breaches
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag
-from scoring.estimate.factors import FactorSet
+from scoring.estimate.factors import FactorSet, official_value
 from scoring.families import CAPACITY_FACTOR_NORMS, FAMILY_OF
 from scoring.plausibility.flags import reject, warn
 
@@ -75,8 +75,9 @@ def _money_and_claims(p: ProjectSpec, annual_tco2e: float, factors: FactorSet) -
             )
         )
     declared = p.declared_factor
-    if declared is not None and declared.factor in factors.values:
-        official = factors.values[declared.factor].value
+    held_to = None if declared is None else official_value(factors, declared.factor, p.province)
+    if declared is not None and held_to is not None:
+        official, origin = held_to
         ratio = declared.value / official
         if not 1 / DECLARED_FACTOR_RATIO <= ratio <= DECLARED_FACTOR_RATIO:
             flags.append(
@@ -84,7 +85,7 @@ def _money_and_claims(p: ProjectSpec, annual_tco2e: float, factors: FactorSet) -
                     "declared_factor_far_from_default",
                     "declared_factor",
                     f"declared {declared.factor} {declared.value:g} is {ratio:.2f}× the "
-                    f"{factors.id} value {official:g}",
+                    f"{origin} value {official:g}",
                 )
             )
     return flags

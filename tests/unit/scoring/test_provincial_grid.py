@@ -15,7 +15,7 @@ from schemas.vocabulary import Fuel, ProjectType, Province
 from scoring.estimate.catalogue import compute
 from scoring.estimate.errors import InvalidActivityData
 from scoring.estimate.factors import FactorSet
-from scoring.score.batch import Unscorable, score_batch
+from scoring.score.batch import ScoreRecord, Unscorable, score_batch
 
 BuildProject = Callable[..., ProjectSpec]
 
@@ -176,3 +176,28 @@ def test_every_provinces_trace_fits_the_scored_event(
     project = make_project(ProjectType.WIND, annual_generation_mwh=1_000, province=province)
     for name, (value, unit, source) in compute(project, factors).trace.items():
         TraceItem(name=name, value=value, unit=unit, source=source)
+
+
+def test_a_declared_grid_factor_is_held_to_its_own_provinces_published_value(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    """The Hebei wind PDD's North China factor (1.07527) is within 1.5× Hebei's 2022 value
+    (0.7252) but more than 2× Hunan's; a Yunnan plant declaring it is credited at 1.5× Yunnan's."""
+
+    def scored(province: Province) -> ScoreRecord:
+        project = make_project(
+            ProjectType.WIND,
+            annual_generation_mwh=96_530,
+            province=province,
+            declared={"value": 1.07527, "source": "Hebei wind PDD, North China grid CM"},
+        )
+        [record] = score_batch([project], factors)
+        assert isinstance(record, ScoreRecord)
+        return record
+
+    codes = {p: {f.code for f in scored(p).flags} for p in (Province.HEBEI, Province.HUNAN)}
+    assert "declared_factor_far_from_default" not in codes[Province.HEBEI]
+    assert "declared_factor_far_from_default" in codes[Province.HUNAN]
+    yunnan = scored(Province.YUNNAN)
+    assert yunnan.annual_tco2e == pytest.approx(96_530 * 0.1073 * 1.5)
+    assert "yunnan 2022" in str(yunnan.trace)
