@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic.config import JsonDict
 
+from schemas.carbon_assets import CarbonCollateral, ExpectedIssuance
 from schemas.envelope import EventData
 from schemas.fields import Code, IsoDate, LongText, MoneyCNY, PositiveMoneyCNY, ShortText, text
 from schemas.scoring import CostCNYPerTonne, Flag, ScoreComponents, Taxonomy, TonnesCO2e
@@ -86,6 +87,7 @@ class DealProject(BaseModel):
     factor_set_id: ShortText
     factor_set_version: int = Field(ge=1)
     scored_at: datetime
+    expected_issuance: ExpectedIssuance | None = None
 
 
 class ConstraintOutcome(BaseModel):
@@ -253,6 +255,11 @@ class DealResponded(DealEvent):
     offer_in_force: Offer | None = None
     balance: LoanBalance | None = None
     responded_at: datetime
+    collateral: CarbonCollateral | None = Field(
+        default=None,
+        description="The pledged carbon credits an offer of a carbon_asset_pledge_loan was "
+        "checked against, valued on the day of the offer.",
+    )
 
     @model_validator(mode="after")
     def _offer_backs_disbursement(self) -> Self:

@@ -8,6 +8,7 @@ from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.carbon_assets import CarbonCredits
 from schemas.envelope import EventData
 from schemas.fields import (
     Flag,
@@ -118,6 +119,11 @@ class ProjectSpec(BaseModel):
         default=None,
         description="The enterprise's own figure for its annual reduction; scoring compares it"
         " with the computed value and never credits more than either.",
+    )
+    carbon_credits: CarbonCredits | None = Field(
+        default=None,
+        description="A CCER registration: crediting period and, optionally, expected issuance"
+        " per vintage. Carbon sinks carry expected issuance without it.",
     )
 
     @model_validator(mode="after")

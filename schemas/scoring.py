@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.carbon_assets import ExpectedIssuance
 from schemas.fields import PositiveMoneyCNY, ShortText
 from schemas.project import ProjectEvent
 from schemas.vocabulary import City, Instrument, ProjectFamily, ProjectType
@@ -133,3 +134,4 @@ class ProjectScored(ProjectEvent):
     factor_set_version: int = Field(ge=1)
     trace: tuple[TraceItem, ...] = ()
     scored_at: datetime
+    expected_issuance: ExpectedIssuance | None = None

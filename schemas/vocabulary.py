@@ -158,6 +158,7 @@ class Instrument(StrEnum):
     GREEN_FUND_EQUITY = "green_fund_equity"
     GREEN_LEASING = "green_leasing"
     GREEN_GUARANTEE = "green_guarantee"
+    CARBON_ASSET_PLEDGE_LOAN = "carbon_asset_pledge_loan"
 
 
 class Fuel(StrEnum):

@@ -12,12 +12,16 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
-from matching.lending.deals import Deal
+from matching.lending.collateral import PLEDGE
+from matching.lending.deals import Deal, china_date
 from matching.lending.mandates import Mandate
 from matching.lending.responses import close_offer, repay, respond
 from matching.matching.matcher import MandateBook, Match
 from matching.matching.rematch import reconcile, withdraw_all
 from matching.matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
+from matching.repository import (
+    carbon_prices as price_store,
+)
 from matching.repository import (
     deals as deal_store,
 )
@@ -261,7 +265,12 @@ async def answer_deal(
         if isinstance(response, Offer | Disbursement):
             await _require_live_project(con, deal)
         before = await before_movement(con, deal) if isinstance(response, Disbursement) else None
-        event = respond(deal, mandate, response, at=_now())
+        now = _now()
+        collateral = None
+        if isinstance(response, Offer) and response.instrument is PLEDGE:
+            today = china_date(now)
+            collateral = await price_store.collateral_on(con, deal.expected_issuance, today)
+        event = respond(deal, mandate, response, at=now, collateral=collateral)
         earned = []
         if isinstance(response, Disbursement):
             assert before is not None

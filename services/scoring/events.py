@@ -46,6 +46,7 @@ def scored_event(
             for name, (value, unit, source) in record.trace.items()
         ),
         scored_at=scored_at,
+        expected_issuance=record.expected_issuance,
     )
 
 

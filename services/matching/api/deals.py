@@ -4,13 +4,18 @@ lenders that answered a project."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 from functools import partial
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matching import handlers
 from matching.api.views import DealView, InterestedLender, LoanView, RepaymentLine, Tranche
+from matching.lending.collateral import issuance_of
+from matching.lending.deals import china_date
+from matching.repository import carbon_prices as price_store
 from matching.repository import deals as deal_store
 from schemas.deals import DealOfferClosed, DealRepaid, DealResponded, DealResponse, Repayment
 from schemas.fields import LongText
@@ -44,10 +49,21 @@ class ResponseBody(BaseModel):
     response: DealResponse = Field(discriminator="kind")
 
 
+ValuedOn = Annotated[
+    date | None,
+    Query(description="Value the pledgeable carbon credits on this day (default: today in China)"),
+]
+
+
 @router.get("/deals/{deal_id}")
-async def get_deal(deal_id: uuid.UUID, principal: LenderReader, con: CallerConnection) -> DealView:
-    """One deal of the calling lender, with its explanation and state."""
-    return await DEALS.read(con, principal, deal_id)
+async def get_deal(
+    deal_id: uuid.UUID, principal: LenderReader, con: CallerConnection, valued_on: ValuedOn = None
+) -> DealView:
+    """One deal of the calling lender, with its explanation, state and carbon collateral."""
+    view = await DEALS.read(con, principal, deal_id)
+    on = valued_on or china_date(datetime.now(UTC))
+    collateral = await price_store.collateral_on(con, issuance_of(view.matched["project"]), on)
+    return view.model_copy(update={"collateral": collateral})
 
 
 @router.post("/deals/{deal_id}/responses", status_code=status.HTTP_201_CREATED)

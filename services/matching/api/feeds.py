@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import asyncpg
@@ -15,10 +16,14 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from matching.api.views import FeedEntry, FeedPage
 from matching.config import MatchingSettings
+from matching.lending.collateral import CREDIT_MARKET, issuance_of, pledged_collateral
+from matching.lending.deals import china_date
+from matching.repository import carbon_prices as price_store
 from matching.repository import feeds as feed_store
 from matching.repository.feed_signals import FeedSignals
 from schemas.deals import DealMatched, DealOfferClosed, DealRepaid, DealResponded, DealWithdrawn
 from servicekit.auth import Principal
+from servicekit.db import Executor
 from servicekit.http_deps import AsCaller, CallerConnection, app_settings, app_state
 from servicekit.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from servicekit.policies import LENDER_READ, LenderReader
@@ -30,8 +35,25 @@ Settings = Annotated[MatchingSettings, Depends(app_settings(MatchingSettings))]
 Signals = Annotated[FeedSignals, Depends(app_state("feed_signals", FeedSignals))]
 
 
-def _entry(r: asyncpg.Record) -> FeedEntry:
-    return row_view(FeedEntry, r, event=r["payload"])
+async def _entries(con: Executor, rows: Sequence[asyncpg.Record]) -> list[FeedEntry]:
+    """Feed entries; a match of a project with expected credits shows their collateral value
+    today (one price read per page)."""
+    today = china_date(datetime.now(UTC))
+    matched = DealMatched.event_type
+    price = None
+    if any(r["event_type"] == matched for r in rows):
+        price = await price_store.price_in_force(con, CREDIT_MARKET, today)
+    return [
+        row_view(
+            FeedEntry,
+            r,
+            event=r["payload"],
+            collateral=pledged_collateral(issuance_of(r["payload"]["project"]), price, today)
+            if r["event_type"] == matched
+            else None,
+        )
+        for r in rows
+    ]
 
 
 def _feed_owner(principal: Principal, lender_id: uuid.UUID) -> None:
@@ -49,7 +71,7 @@ async def deal_feed(
     """The lender's deal feed in order (matched, withdrawn, answered), paged by cursor."""
     _feed_owner(principal, lender_id)
     rows = await feed_store.feed_page(con, lender_id, decode_cursor(after), limit)
-    items = [_entry(r) for r in rows]
+    items = await _entries(con, rows)
     cursor = encode_cursor(items[-1].position) if items else after
     return FeedPage(items=items, next_cursor=cursor)
 
@@ -118,8 +140,8 @@ async def deal_stream(
                 grew.clear()  # before the read: an append after it wakes the wait below
                 async with as_caller.transaction() as con:  # one short transaction
                     rows = await feed_store.feed_page(con, lender_id, position, 100)
-                for r in rows[: None if max_events is None else max_events - sent]:
-                    entry = _entry(r)
+                    entries = await _entries(con, rows)
+                for entry in entries[: None if max_events is None else max_events - sent]:
                     position = entry.position
                     sent += 1
                     yield ServerSentEvent(

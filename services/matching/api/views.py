@@ -7,9 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from matching.allocation.allocation_plan import AllocationLine, ProjectAllocation
+from schemas.carbon_assets import CarbonCollateral
 from schemas.deals import LoanBalance
 
 
@@ -49,6 +50,11 @@ class FeedEntry(BaseModel):
     event_type: str
     event: dict[str, Any]
     at: datetime
+    collateral: CarbonCollateral | None = Field(
+        default=None,
+        description="On a match of a project with expected carbon credits: their value as a "
+        "carbon-asset pledge loan's collateral today (price in force, haircut, lendable).",
+    )
 
 
 class FeedPage(BaseModel):
@@ -65,6 +71,12 @@ class DealView(BaseModel):
     offer: dict[str, Any] | None
     disbursed_cny: Decimal | None
     matched: dict[str, Any]
+    collateral: CarbonCollateral | None = Field(
+        default=None,
+        description="The project's expected carbon credits valued on `valued_on` (today in "
+        "China by default) as a carbon-asset pledge loan's collateral; absent without credits "
+        "or before the first price.",
+    )
 
 
 class Tranche(BaseModel):

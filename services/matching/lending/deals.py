@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 
+from schemas.carbon_assets import ExpectedIssuance
 from schemas.deals import DealEvent, DealWithdrawn, LoanBalance, Offer
 from schemas.scoring import CarbonReductionField
 from schemas.vocabulary import City, Instrument, ProjectFamily
@@ -78,6 +79,7 @@ class Deal:
     repaid_cny: Decimal = ZERO
     offer_open: bool = False
     capacity_changed: bool = False  # set when what the deal holds of its mandate moved
+    expected_issuance: ExpectedIssuance | None = None  # the credits a pledge loan can pledge
 
     def identity(self) -> dict[str, object]:
         """What every deal event names first (schemas.deals.DealEvent), from this deal."""

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from matching.lending.collateral import PLEDGE, check_pledge
 from matching.lending.deals import Deal, DealState, china_date
 from matching.lending.eligibility import check_eligible
 from matching.lending.errors import InvalidTransition, TermsOutsideMandate
 from matching.lending.mandates import Mandate
 from matching.lending.money import cny
+from schemas.carbon_assets import CarbonCollateral
 from schemas.deals import (
     DealOfferClosed,
     DealRepaid,
@@ -67,8 +69,12 @@ def respond(
     *,
     at: datetime,
     offer_validity: timedelta = DEFAULT_OFFER_VALIDITY,
+    collateral: CarbonCollateral | None = None,
 ) -> DealResponded:
     """Apply a lender's answer to its deal; an offer reserves capacity, a tranche draws on it.
+
+    `collateral` is the project's pledged carbon credits valued today: a carbon-asset pledge
+    loan's offer may lend at most its lendable value.
 
     Raises InvalidTransition, TermsOutsideMandate, MandateClosedError, CapacityExceeded or
     ConcentrationExceeded, leaving deal and mandate unchanged.
@@ -83,6 +89,7 @@ def respond(
     if isinstance(response, Offer):
         response = _dated(response, china_date(at), offer_validity)
         _check_offer(deal, mandate, response)
+        check_pledge(response, collateral)
         _reserve(deal, mandate, response)
     if isinstance(response, Disbursement):
         offer_in_force = deal.offer
@@ -94,7 +101,12 @@ def respond(
         offer_in_force=offer_in_force,
         balance=deal.balance if isinstance(response, Offer | Disbursement) else None,
         responded_at=at,
+        collateral=collateral if _pledge_offer(response) else None,
     )
+
+
+def _pledge_offer(response: DealResponse) -> bool:
+    return isinstance(response, Offer) and response.instrument is PLEDGE
 
 
 def _dated(offer: Offer, today: date, validity: timedelta) -> Offer:

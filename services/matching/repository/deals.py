@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from matching.lending.collateral import issuance_of
 from matching.lending.deals import Deal, DealState
 from schemas.deals import DealMatched, Offer
 from schemas.scoring import CarbonReductionField
@@ -37,6 +38,7 @@ def _deal(r: asyncpg.Record) -> Deal:
         CarbonReductionField(project["taxonomy"]["carbon_reduction_facility_field"]),
         r["repaid_cny"],
         r["offer_open"],
+        expected_issuance=issuance_of(project),
     )
 
 

@@ -14,12 +14,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from schemas.carbon_assets import ExpectedIssuance
 from schemas.project import ProjectSpec
 from schemas.scoring import Flag, FlagSeverity, ScoreComponents, Taxonomy
 from scoring.estimate.catalogue import METHODOLOGY_OF_TYPE
 from scoring.estimate.crediting import credit, side_by_side
 from scoring.estimate.errors import ActivityDataError
 from scoring.estimate.factors import FactorSet
+from scoring.estimate.issuance import expected_issuance
 from scoring.estimate.workings import MethodologyResult, TraceEntry
 from scoring.plausibility.assessment import assess
 from scoring.plausibility.peer_model import PlausibilityModel
@@ -56,6 +58,7 @@ class ScoreRecord:
     score_0_100: float
     score_parts: tuple[float, float, float, float]
     trace: Mapping[str, TraceEntry]
+    expected_issuance: ExpectedIssuance | None = None
 
     @property
     def components(self) -> ScoreComponents:
@@ -146,6 +149,7 @@ def _records(
     records = []
     for k, (p, r) in enumerate(zip(projects, results, strict=True)):
         methodology = METHODOLOGY_OF_TYPE[p.type]
+        issuance, issuance_trace = expected_issuance(p, float(annual[k]))
         records.append(
             ScoreRecord(
                 methodology_id=methodology.id,
@@ -164,7 +168,8 @@ def _records(
                 flags=tuple(flags[k]),
                 score_0_100=float(parts.score[k]),
                 score_parts=parts.components(k),
-                trace=side_by_side(r.trace, p, credited[k]),
+                trace={**side_by_side(r.trace, p, credited[k]), **issuance_trace},
+                expected_issuance=issuance,
             )
         )
     return records
