@@ -8,11 +8,14 @@ table (matching migration 0009), over HTTP.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
+from tests.support.console import signed_in
 from tests.support.deals import deal_for, open_mandate, register_project, whole_feed
 from tests.support.samples import project_body
 
@@ -64,12 +67,18 @@ async def _valued(matching: Any, headers: Any, deal_id: str, on: str) -> Any:
     return got.json()["collateral"]
 
 
+async def _forest_deal(
+    registry: Any, matching: Any, mint: Any
+) -> tuple[Any, dict[str, str], dict[str, Any]]:
+    lender, headers, _ = await open_mandate(matching, mint, **PLEDGE_MANDATE)
+    project_id, _ = await register_project(registry, mint, **FOREST)
+    return lender, headers, await deal_for(matching, lender, headers, project_id)
+
+
 async def test_a_pledge_loan_s_collateral_value_follows_the_price_table_s_date(
     registry: Any, scoring: Any, matching: Any, mint: Any
 ) -> None:
-    lender, headers, _ = await open_mandate(matching, mint, **PLEDGE_MANDATE)
-    project_id, _ = await register_project(registry, mint, **FOREST)
-    matched = await deal_for(matching, lender, headers, project_id)
+    lender, headers, matched = await _forest_deal(registry, matching, mint)
     deal_id = matched["deal_id"]
     credits = sum(v["tco2e"] for v in matched["project"]["expected_issuance"]["vintages"])
     assert credits > 0
@@ -136,3 +145,21 @@ async def test_a_pledge_offer_on_a_project_without_carbon_credits_is_refused_nam
     refused = await matching.client.post(url, json=_pledge("1000000.00"), headers=headers)
     assert refused.status_code == 422, refused.text
     assert refused.json()["field"] == "instrument"
+
+
+async def test_the_bank_deal_page_shows_the_collateral_value_haircut_and_dates_in_zh_and_en(
+    console: FastAPI, registry: Any, scoring: Any, matching: Any, mint: Any
+) -> None:
+    lender, headers, matched = await _forest_deal(registry, matching, mint)
+    deal = await matching.client.get(f"/v1/deals/{matched['deal_id']}", headers=headers)
+    collateral = deal.json()["collateral"]
+    price_day = date.fromisoformat(collateral["price"]["price_date"])
+    async with signed_in(console, "lender", lender) as client:
+        zh = (await client.get(f"/bank/deals/{matched['deal_id']}")).text
+        en = (await client.get(f"/bank/deals/{matched['deal_id']}?lang=en")).text
+    assert "碳资产质押物" in zh and "折扣率" in zh and "平台参数" in zh
+    assert f"{price_day.year}年{price_day.month}月{price_day.day}日" in zh
+    assert "Carbon-asset collateral" in en and "Haircut" in en and "50%" in en
+    assert f"{price_day.day} {price_day:%b %Y}" in en
+    assert f"CNY {Decimal(collateral['lendable_cny']):,}" in en
+    assert "ccer.com.cn" in en and "secondary source" in en
