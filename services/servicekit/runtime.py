@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
+import os
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
-from contextlib import AsyncExitStack
+import socket
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -179,13 +184,58 @@ async def serve_consumer(
         await inbox.run(stop)
 
 
+def shared_listener(host: str, port: int) -> socket.socket:
+    """The API's listening socket, bound with SO_REUSEPORT: every API worker process of a
+    service binds the same port and the kernel spreads new connections among them."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind((host, port))
+    return listener
+
+
+WORKER_MARK = "GREENLINK_API_WORKER"  # set in the processes api_workers starts
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In a started worker: SIGTERM when the process that started it dies, even by SIGKILL,
+    so no worker outlives its service."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@contextmanager
+def api_workers(spec: ServiceSpec) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`API_WORKERS - 1` more `api` processes beside this one, stopped with it: one Python
+    process serves requests on one core, and a registration is CPU-bound in it."""
+    s = spec.settings
+    command = [sys.executable, "-m", s.service_name, "api"]
+    count = 0 if os.environ.get(WORKER_MARK) else s.api_workers - 1
+    env = os.environ | {WORKER_MARK: "1"}
+    extra = [subprocess.Popen(command, env=env, preexec_fn=_die_with_parent) for _ in range(count)]
+    try:
+        yield extra
+    finally:
+        for worker in extra:
+            worker.terminate()
+        for worker in extra:
+            try:
+                worker.wait(20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
 async def serve_api(spec: ServiceSpec, stop: asyncio.Event) -> None:
     s = spec.settings
     config = uvicorn.Config(
         spec.app_factory(), host=s.http_host, port=s.http_port, log_config=None, access_log=False
     )
     server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
+    # One worker binds as uvicorn does, so a second service on a taken port fails loudly.
+    sockets = [shared_listener(s.http_host, s.http_port)] if s.api_workers > 1 else None
+    serving = asyncio.create_task(server.serve(sockets=sockets))
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True
@@ -218,8 +268,9 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
 
     @cli.command("api")
     def api_command() -> None:
-        """Serve the HTTP API."""
-        start("api", serve_api)
+        """Serve the HTTP API (in API_WORKERS processes sharing its port)."""
+        with api_workers(make_spec()):
+            start("api", serve_api)
 
     @cli.command("relay")
     def relay_command() -> None:
@@ -242,16 +293,18 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
 
     @cli.command("all")
     def all_command() -> None:
-        """API, relay and consumers in one process (small deployments, tests)."""
-        start(
-            "all",
-            lambda spec, stop: asyncio.gather(
-                serve_api(spec, stop),
-                serve_relay(spec, stop),
-                serve_duties(spec, stop),
-                *(serve_consumer(spec, c, stop) for c in spec.consumers),
-                *(worker(stop) for worker in spec.workers),
-            ),
-        )
+        """API, relay and consumers in one process (small deployments, tests); API_WORKERS
+        above 1 adds API-only processes sharing the port."""
+        with api_workers(make_spec()):
+            start(
+                "all",
+                lambda spec, stop: asyncio.gather(
+                    serve_api(spec, stop),
+                    serve_relay(spec, stop),
+                    serve_duties(spec, stop),
+                    *(serve_consumer(spec, c, stop) for c in spec.consumers),
+                    *(worker(stop) for worker in spec.workers),
+                ),
+            )
 
     return cli

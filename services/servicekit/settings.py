@@ -33,6 +33,8 @@ class ServiceSettings(KafkaSettings):
     database_password: SecretStr | None = Field(default=None, alias="PGPASSWORD", repr=False)
     http_host: str = Field(default="127.0.0.1", alias="HTTP_HOST")
     http_port: int = 8000
+    # Processes serving the API on the one port (SO_REUSEPORT; servicekit.runtime.api_workers).
+    api_workers: int = Field(default=1, ge=1, le=32, alias="API_WORKERS")
     # Relay and consumer processes serve Prometheus metrics here; 0 leaves them without (the
     # API serves /metrics on its own port). Replicas of one role each get their own port.
     # Fault tests only (refused in production): the relay exits after Kafka acknowledged its
