@@ -51,12 +51,15 @@ async def _warm_up(
     while time.perf_counter() < deadline:
         params = {"idle_timeout_s": 3} | ({"after": position} if position else {})
         grew = False
-        async with client.stream("GET", url, params=params, headers=lh, timeout=None) as feed:
-            async for line in feed.aiter_lines():
-                if line.startswith("id:"):
-                    position, grew = line[3:].strip(), True
-                elif line.startswith("data:") and project in line:
-                    found = True
+        try:
+            async with client.stream("GET", url, params=params, headers=lh, timeout=None) as feed:
+                async for line in feed.aiter_lines():
+                    if line.startswith("id:"):
+                        position, grew = line[3:].strip(), True
+                    elif line.startswith("data:") and project in line:
+                        found = True
+        except httpx.TransportError:  # a kept-alive connection the server closed: follow again
+            continue
         if found and not grew:
             return
     raise RuntimeError("the pipeline did not settle with a warm-up deal within 300 s")
