@@ -26,9 +26,11 @@ from schemathesis.python import asgi
 
 import audit.app as audit_composition
 from deploy.local.infra import InfraInfo
+from schemas.vocabulary import Province
 from servicekit.kafka_access import KafkaAccess
 from servicekit.migrations import migrate
 from servicekit.runtime import ServiceSpec, prepare
+from tests.security.apps import offline_app
 from tests.security.fuzzing import AnyCase, FuzzTarget, FuzzTest, fuzz_schema
 from tests.security.matching_matrix import lending
 from tests.security.matrix import Mint, SeedContext, Tenant
@@ -421,3 +423,14 @@ def test_matching_never_serves_another_lenders_objects(
 @settings(deadline=None)
 def test_matching_answers_401_without_a_token(case: AnyCase, matching_callers: Callers) -> None:
     as_anonymous(bound_stream(case), matching_callers.targets(case))
+
+
+@pytest.mark.parametrize("service", ["registry", "scoring"])
+def test_fuzzed_project_bodies_range_over_every_province_and_operating_hours(service: str) -> None:
+    """The generated bodies above come from these schemas: every province (sourced or not)
+    and operating hours up to and beyond the year's 8,760 are sent to both doors."""
+    components = offline_app(service).openapi()["components"]["schemas"]
+    province = components["ProjectSpec"]["properties"]["province"]
+    assert components[province["$ref"].rsplit("/", 1)[1]]["enum"] == [p.value for p in Province]
+    hours = components["ActivityData"]["properties"]["operating_hours_per_year"]
+    assert any(o.get("maximum", 0) > 8_760 for o in hours["anyOf"] if o["type"] == "number")
