@@ -43,8 +43,12 @@ def _percent(part: object, whole: object = 1) -> Decimal:
 async def own_claims(request: Request, user: Enterprise) -> Response:
     """What the enterprise's loans earned from each programme, and each claim with its rule."""
     page = await read(request, user, "matching", "/v1/subsidy-claims", limit=CLAIMS_PAGE)
-    claims = [c | {"share_percent": _percent(c["share"])} for c in page["items"]]
-    context = {"claims": claims, "totals": claimed_by_programme(claims)}
+    sources = list(dict.fromkeys(c["rule_source"] for c in page["items"]))
+    claims = [
+        c | {"share_percent": _percent(c["share"]), "note": sources.index(c["rule_source"]) + 1}
+        for c in page["items"]
+    ]
+    context = {"claims": claims, "totals": claimed_by_programme(claims), "sources": sources}
     return render(request, "enterprise/subsidies.html", context)
 
 

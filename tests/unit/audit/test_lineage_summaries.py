@@ -55,3 +55,14 @@ def test_a_repayment_and_a_closed_offer_name_their_step_and_show_the_balance() -
     closed = {"deal_id": "d", "cause": "expired", "released_cny": "10000000.00"}
     assert step_of("deal.offer_closed.v1", closed) == "offer_expired"
     assert summarise("deal.offer_closed.v1", closed)["released_cny"] == "10000000.00"
+
+
+def test_a_subsidy_claim_names_its_programme_and_what_was_earned_and_granted() -> None:
+    earned = {
+        "deal_id": "d", "programme_id": "hunan-green-loan-interest-subsidy",
+        "kind": "interest_subsidy", "claimant": "enterprise", "movement": "repayment",
+        "number": 1, "earned_cny": "6313.97", "granted_cny": "6313.97", "rule_source": "long",
+    }  # fmt: skip
+    assert step_of("deal.subsidy_earned.v1", earned) == "subsidy_earned"
+    summary = summarise("deal.subsidy_earned.v1", earned)
+    assert summary == {k: v for k, v in earned.items() if k != "rule_source"}
