@@ -45,8 +45,14 @@ def ineligibility(
 
 
 def eligible_instruments(
-    instruments: Iterable[Instrument], taxonomy: Taxonomy
+    instruments: Iterable[Instrument], taxonomy: Taxonomy, *, carbon_credits: bool = False
 ) -> frozenset[Instrument]:
-    """The instruments a project asked for that its taxonomy allows."""
+    """The instruments a project asked for that its taxonomy allows; a carbon-asset pledge loan
+    only with expected carbon credits to pledge (`carbon_credits`)."""
     field = taxonomy.carbon_reduction_facility_field
-    return frozenset(i for i in instruments if ineligibility(i, field) is None)
+    return frozenset(
+        i
+        for i in instruments
+        if ineligibility(i, field) is None
+        and (carbon_credits or i is not Instrument.CARBON_ASSET_PLEDGE_LOAN)
+    )

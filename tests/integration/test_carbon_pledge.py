@@ -136,7 +136,7 @@ async def test_a_pledge_offer_on_a_project_without_carbon_credits_is_refused_nam
         capex_cny="30000000.00",
         financing_need_cny="15000000.00",
         tenor_months=96,
-        instruments=["carbon_asset_pledge_loan"],
+        instruments=["green_loan", "carbon_asset_pledge_loan"],
     )
     project_id, _ = await register_project(registry, mint, **wind)
     matched = await deal_for(matching, lender, headers, project_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import matching.app as matching_app
 from deploy.local.infra import InfraInfo
 from matching.matching.scored import facts_from_scored
 from matching.repository import projects as project_store
+from schemas.carbon_assets import ExpectedIssuance, VintageIssuance
 from schemas.scoring import CarbonReductionField, Flag, FlagSeverity, ProjectScored, Taxonomy
 from schemas.vocabulary import City, Instrument, ProjectFamily
 from servicekit.db import create_pool
@@ -34,6 +36,12 @@ REJECT = Flag(
 )  # fmt: skip
 
 
+ISSUANCE = ExpectedIssuance(
+    basis="derived", crediting_start=date(2025, 1, 1), crediting_end=date(2026, 12, 31),
+    vintages=(VintageIssuance(vintage=2025, tco2e=900), VintageIssuance(vintage=2026, tco2e=900)),
+)  # fmt: skip
+
+
 def _variants() -> list[ProjectScored]:
     """One score per way a fact can differ: flags, missing cost, emission tags, instruments."""
     base = scored_event()
@@ -50,6 +58,15 @@ def _variants() -> list[ProjectScored]:
             taxonomy=base.taxonomy.model_copy(
                 update={"carbon_reduction_facility_field": CarbonReductionField.NOT_ELIGIBLE}
             ),
+        ),
+        scored_event(
+            project_id=uuid.uuid4(),
+            instruments=(Instrument.GREEN_LOAN, Instrument.CARBON_ASSET_PLEDGE_LOAN),
+        ),
+        scored_event(
+            project_id=uuid.uuid4(),
+            instruments=(Instrument.CARBON_ASSET_PLEDGE_LOAN,),
+            expected_issuance=ISSUANCE,
         ),
         scored_event(
             project_id=uuid.uuid4(), project_version=3, city=City.YUEYANG,

@@ -19,7 +19,8 @@ def is_rejected(scored: ProjectScored) -> bool:
 def facts_from_scored(scored: ProjectScored) -> ProjectFacts:
     """Any plausibility flag (warn or reject) counts as flagged; high-energy high-emission is
     true when either the project declared it or the taxonomy classified it so. Only the
-    instruments the taxonomy allows count (a CERF loan needs a facility field).
+    instruments the taxonomy allows count (a CERF loan needs a facility field, a pledge loan
+    expected carbon credits).
     """
     return ProjectFacts(
         project_id=scored.project_id,
@@ -27,7 +28,11 @@ def facts_from_scored(scored: ProjectScored) -> ProjectFacts:
         enterprise_id=scored.enterprise_id,
         family=scored.family,
         city=scored.city,
-        instruments=eligible_instruments(scored.instruments, scored.taxonomy),
+        instruments=eligible_instruments(
+            scored.instruments,
+            scored.taxonomy,
+            carbon_credits=scored.expected_issuance is not None,
+        ),
         financing_need_cny=scored.financing_need_cny,
         capex_cny=scored.capex_cny,
         tenor_months=scored.tenor_months,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from matching.matching.matcher import MandateBook
 from matching.matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
+from schemas.carbon_assets import ExpectedIssuance, VintageIssuance
 from schemas.deals import DealMatched, DealProject
 from schemas.envelope import Envelope
 from schemas.scoring import (
@@ -138,3 +139,21 @@ def test_a_score_with_a_reject_flag_is_rejected_and_a_warning_alone_is_not() -> 
     assert is_rejected(scored_event(flags=(flag(FlagSeverity.WARN), flag(FlagSeverity.REJECT))))
     assert not is_rejected(scored_event(flags=(flag(FlagSeverity.WARN),)))
     assert not is_rejected(scored_event())
+
+
+def test_a_pledge_loan_counts_only_for_a_project_with_expected_carbon_credits() -> None:
+    pledge = Instrument.CARBON_ASSET_PLEDGE_LOAN
+    issuance = ExpectedIssuance(
+        basis="derived",
+        crediting_start=date(2025, 1, 1),
+        crediting_end=date(2025, 12, 31),
+        vintages=(VintageIssuance(vintage=2025, tco2e=900),),
+    )
+    pledge_only = example_mandate(example_spec(instruments=[pledge]))
+    without = scored_event(instruments=(pledge,))
+    with_credits = scored_event(instruments=(pledge,), expected_issuance=issuance)
+    assert facts_from_scored(without).instruments == frozenset()
+    assert facts_from_scored(with_credits).instruments == {pledge}
+    book = MandateBook([pledge_only])
+    assert book.match([facts_from_scored(without)]) == []
+    assert len(book.match([facts_from_scored(with_credits)])) == 1
