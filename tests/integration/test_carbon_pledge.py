@@ -8,6 +8,7 @@ table (matching migration 0009), over HTTP.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from fastapi import FastAPI
 
 from tests.support.console import signed_in
 from tests.support.deals import deal_for, open_mandate, register_project, whole_feed
-from tests.support.samples import project_body
+from tests.support.samples import enterprise_body, project_body
 
 pytestmark = pytest.mark.integration
 
@@ -163,3 +164,38 @@ async def test_the_bank_deal_page_shows_the_collateral_value_haircut_and_dates_i
     assert f"{price_day.day} {price_day:%b %Y}" in en
     assert f"CNY {Decimal(collateral['lendable_cny']):,}" in en
     assert "ccer.com.cn" in en and "secondary source" in en
+
+
+async def test_a_declared_ccer_issuance_is_bounded_in_the_score_trace_and_reaches_the_deal(
+    registry: Any, scoring: Any, matching: Any, mint: Any
+) -> None:
+    credits = {
+        "registration_ref": "CCER-14-001-V01 demo",
+        "crediting_start": "2027-01-01",
+        "crediting_years": 20,
+        "issuance": [{"vintage": 2027, "tco2e": 1000}, {"vintage": 2028, "tco2e": 900_000}],
+    }
+    owner = mint("enterprise", uuid.uuid4())
+    await registry.client.post("/v1/enterprises", json=enterprise_body(), headers=owner)
+    outside = FOREST | {"carbon_credits": credits | {"issuance": [{"vintage": 2047, "tco2e": 1}]}}
+    refused = await registry.client.post("/v1/projects", json=outside, headers=owner)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"].startswith("carbon_credits")
+    assert "outside the crediting period" in refused.text
+
+    lender, headers, _ = await open_mandate(matching, mint, **PLEDGE_MANDATE)
+    project_id, owner = await register_project(
+        registry, mint, **(FOREST | {"carbon_credits": credits})
+    )
+    matched = await deal_for(matching, lender, headers, project_id)
+    issuance = matched["project"]["expected_issuance"]
+    score = (await scoring.client.get(f"/v1/scores/{project_id}", headers=owner)).json()
+    annual = int(score["score"]["annual_tco2e"])
+    assert issuance["basis"] == "declared"
+    assert [(v["vintage"], v["tco2e"]) for v in issuance["vintages"]] == [
+        (2027, 1000),
+        (2028, annual),
+    ]
+    trace = {item["name"]: item for item in score["score"]["trace"]}
+    assert "bounded by the credited annual reduction" in trace["issuance_2028"]["source"]
+    assert score["score"]["expected_issuance"] == issuance
