@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import uuid
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -115,8 +116,12 @@ def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, in
         "disbursed in two tranches and partly repaid": 0,
         "refused": 0,
     }
+    from seeds.lender_preferences import PREFERENCES
+
     deadline = time.monotonic() + wait_s
     for lender in load_lender_seeds(SEEDS / "lenders.json"):
+        if lender.lender_id in PREFERENCES:  # their answers come from their preferences below
+            continue
         headers = _headers("lender", lender.lender_id)
         feed: list[dict[str, Any]] = []
         while not feed and time.monotonic() < deadline:
@@ -134,6 +139,101 @@ def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, in
         for n, deal in enumerate(feed[:6]):
             counts[_answer(client, headers, deal, n)] += 1
     return counts
+
+
+ANSWERED_SHARE = 0.75  # of each preferring lender's deals; the rest stay open in its feed
+
+
+def _settled_deals(client: httpx.Client, lender_id: uuid.UUID, wait_s: float) -> list[Any]:
+    """The lender's deals awaiting an answer, once matching has stopped adding to them."""
+    headers = _headers("lender", lender_id)
+    url = f"{MATCHING}/v1/lenders/{lender_id}/deals/ranked"
+    seen: list[int] = []
+    deadline = time.monotonic() + wait_s
+    while True:
+        page = client.get(url, params={"limit": 500}, headers=headers)
+        _check(page, 200)
+        items: list[Any] = page.json()["items"]
+        seen.append(len(items))
+        if (len(seen) >= 3 and len(set(seen[-3:])) == 1) or time.monotonic() > deadline:
+            return items
+        time.sleep(2)
+
+
+def answer_by_preference(client: httpx.Client, wait_s: float = 120) -> dict[str, int]:
+    """The stream of answers the ranker learns from: three lenders answer the older three
+    quarters of their deals by their undisclosed preferences (seeds/lender_preferences.py),
+    interest or a decline, and leave the rest open for their feeds to rank."""
+    from seeds.lender_preferences import DECLINE_REASON, PREFERENCES, acts_on
+
+    counts = {"interest": 0, "decline": 0, "left open": 0}
+    for lender_id in PREFERENCES:
+        headers = _headers("lender", lender_id)
+        deals = sorted(_settled_deals(client, lender_id, wait_s), key=lambda d: d["deal_id"])
+        answered = round(len(deals) * ANSWERED_SHARE)
+        for deal in deals[:answered]:
+            project = client.get(f"{MATCHING}/v1/deals/{deal['deal_id']}", headers=headers)
+            _check(project, 200)
+            acts = acts_on(lender_id, deal["deal_id"], project.json()["matched"]["project"])
+            kind = "interest" if acts else "decline"
+            body = {"kind": kind} | ({} if acts else {"reason": DECLINE_REASON})
+            url = f"{MATCHING}/v1/deals/{deal['deal_id']}/responses"
+            response = client.post(url, json={"response": body}, headers=headers)
+            _check(response, 201, 409)
+            counts[kind] += 1
+        counts["left open"] += len(deals) - answered
+    return counts
+
+
+def retrain_ranker(client: httpx.Client, wait_s: float = 120) -> dict[str, Any] | None:
+    """Ask for a retrain as an operator and wait for the version it makes."""
+    asked = client.post(
+        f"{MATCHING}/v1/ranker/retrain",
+        json={"note": "seeded answers loaded"},
+        headers=_headers("admin", None),
+    )
+    _check(asked, 202)
+    reader = _headers("regulator", None)
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        view = client.get(f"{MATCHING}/v1/ranker/evaluation", headers=reader)
+        _check(view, 200)
+        trained_at = view.json()["trained_at"]
+        if trained_at and _instant(trained_at) >= _instant(asked.json()["requested_at"]):
+            return dict(view.json())
+        time.sleep(2)
+    return None
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def evaluation_table(view: dict[str, Any]) -> str:
+    """The offline evaluation as a Markdown table: each lender, then the mean."""
+
+    def cell(value: float | None) -> str:
+        return "–" if value is None else f"{value:.3f}"
+
+    lines = [
+        "| Lender | held-out answers | NDCG@10 learned | NDCG@10 fixed | AUC learned | AUC fixed"
+        " | orders feed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in view["lenders"]:
+        e = row["evaluation"]
+        if e is None:
+            continue
+        lines.append(
+            f"| {row['lender_name']} | {e['held_out_answers']} | {cell(e['ndcg10_learned'])}"
+            f" | {cell(e['ndcg10_fixed'])} | {cell(e['auc_learned'])} | {cell(e['auc_fixed'])}"
+            f" | {'yes' if row['orders_feed'] else 'shadow'} |"
+        )
+    lines.append(
+        f"| mean | | {cell(view['ndcg10_learned'])} | {cell(view['ndcg10_fixed'])}"
+        f" | {cell(view['auc_learned'])} | {cell(view['auc_fixed'])} | |"
+    )
+    return "\n".join(lines)
 
 
 def offer_instrument(project: dict[str, Any], offered: list[str]) -> str:
@@ -227,6 +327,15 @@ def main() -> None:
                 "seed flow: lenders answered deals: "
                 + ", ".join(f"{k} {v}" for k, v in answers.items())
             )
+            stream = answer_by_preference(client)
+            print(
+                "seed flow: answers by preference: "
+                + ", ".join(f"{k} {v}" for k, v in stream.items())
+            )
+            view = retrain_ranker(client)
+            if view is not None:
+                print(f"seed flow: deal ranker version {view['model_version']}:")
+                print(evaluation_table(view))
         print("seed flow: subsidy budget use: " + "; ".join(budget_use(client)))
 
 

@@ -14,9 +14,19 @@ from schemas.envelope import EventData
 from schemas.ledger import LedgerCheckpointed
 from schemas.lending import LenderRegistered, MandateClosed, MandateRegistered, MandateUpdated
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
+from schemas.ranking import RankerRetrainRequested, RankerTrained
 from schemas.scoring import ProjectScored
 from schemas.subsidies import SubsidyEarned
-from schemas.topics import CHECKPOINTS, DEALS, ENTERPRISES, MANDATES, PROJECTS, SCORES, Topic
+from schemas.topics import (
+    CHECKPOINTS,
+    DEALS,
+    ENTERPRISES,
+    MANDATES,
+    PROJECTS,
+    RANKER,
+    SCORES,
+    Topic,
+)
 
 _BY_TOPIC: dict[Topic, tuple[type[EventData], ...]] = {
     ENTERPRISES: (EnterpriseRegistered,),
@@ -31,6 +41,7 @@ _BY_TOPIC: dict[Topic, tuple[type[EventData], ...]] = {
         DealRepaid,
         SubsidyEarned,
     ),
+    RANKER: (RankerRetrainRequested, RankerTrained),
     CHECKPOINTS: (LedgerCheckpointed,),
 }
 

@@ -39,6 +39,13 @@ DEALS = Topic(
     "Deals matched to lenders, withdrawn and answered; offers closed and loans repaid.",
 )
 
+RANKER = Topic(
+    "greenlink.ranker",
+    1,
+    "request_id",
+    "Requests to retrain the deal ranker from lenders' answers, and the versions trained.",
+)
+
 CHECKPOINTS = Topic(
     "greenlink.ledger-checkpoints",
     1,
@@ -47,7 +54,15 @@ CHECKPOINTS = Topic(
     " platform to keep.",
 )
 
-TOPICS: tuple[Topic, ...] = (ENTERPRISES, PROJECTS, SCORES, MANDATES, DEALS, CHECKPOINTS)
+TOPICS: tuple[Topic, ...] = (
+    ENTERPRISES,
+    PROJECTS,
+    SCORES,
+    MANDATES,
+    DEALS,
+    RANKER,
+    CHECKPOINTS,
+)
 
 
 def topic_named(name: str) -> Topic:

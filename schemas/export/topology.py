@@ -11,6 +11,7 @@ from schemas.topics import (
     ENTERPRISES,
     MANDATES,
     PROJECTS,
+    RANKER,
     SCORES,
     TOPICS,
     Topic,
@@ -24,6 +25,7 @@ PRODUCER_OF_TOPIC: dict[str, str] = {
     SCORES.name: "scoring",
     MANDATES.name: "matching",
     DEALS.name: "matching",
+    RANKER.name: "matching",
     CHECKPOINTS.name: "audit",
 }
 # Inbox readers besides the audit ledger, which reads every topic but its own and is added to
@@ -34,6 +36,7 @@ CONSUMERS_OF_TOPIC: dict[str, tuple[str, ...]] = {
     PROJECTS.name: ("scoring", "matching"),
     SCORES.name: ("matching",),
     MANDATES.name: ("matching",),
+    RANKER.name: ("matching",),
 }
 AUDITOR = "audit"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -18,6 +19,7 @@ from console.session import CsrfChecked, Lender
 
 router = APIRouter(prefix="/bank")
 FEED_PAGE = 50
+RANKED = 10  # deals awaiting an answer shown first, in the order the lender's ranker earned
 LENDER_FIELDS = ("name", "kind", "city", "description")
 LENDER_KINDS = ("bank", "green_fund", "leasing", "guarantee")
 FEED_POSITION = re.compile(r"[0-9]{1,18}")
@@ -25,10 +27,19 @@ FEED_POSITION = re.compile(r"[0-9]{1,18}")
 
 @router.get("")
 async def feed(request: Request, user: Lender, after: str | None = None) -> Response:
-    """The lender's deal feed, oldest first, each deal with why it fits."""
+    """The deals awaiting the lender's answer, ranked (by its learned model where that model beat
+    the fixed weights), then its whole deal feed, oldest first, each deal with why it fits."""
     lender = await read_or_none(request, user, "matching", f"/v1/lenders/{user.tenant}")
-    page = await read(
-        request, user, "matching", f"/v1/lenders/{user.tenant}/deals", limit=FEED_PAGE, after=after
+    page, ranked = await asyncio.gather(
+        read(
+            request,
+            user,
+            "matching",
+            f"/v1/lenders/{user.tenant}/deals",
+            limit=FEED_PAGE,
+            after=after,
+        ),
+        read(request, user, "matching", f"/v1/lenders/{user.tenant}/deals/ranked", limit=RANKED),
     )
     return render(
         request,
@@ -37,6 +48,7 @@ async def feed(request: Request, user: Lender, after: str | None = None) -> Resp
             "lender": lender,
             "entries": page["items"],
             "next_cursor": page.get("next_cursor"),
+            "ranked": ranked,
             "after": after,
             "values": {},
             "errors": {},

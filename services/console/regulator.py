@@ -133,6 +133,13 @@ async def rankings(request: Request, user: Reader) -> Response:
     return render(request, "regulator/rankings.html", {"items": ranked["items"]})
 
 
+@router.get("/ranker")
+async def ranker(request: Request, user: Reader) -> Response:
+    """The deal ranker's offline evaluation: learned and fixed order on held-out answers."""
+    view = await read(request, user, "matching", "/v1/ranker/evaluation")
+    return render(request, "regulator/ranker.html", {"view": view})
+
+
 @router.get("/lineage")
 async def lineage(request: Request, user: Reader, project: uuid.UUID | None = None) -> Response:
     """Every recorded step of one project, from registration to repayment."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, FilePath
+from pydantic import Field, FilePath, model_validator
 
 from servicekit.settings import ServiceSettings
 
@@ -23,3 +24,28 @@ class MatchingSettings(ServiceSettings):
     subsidy_programmes_path: FilePath = Field(
         default=SEED_SUBSIDY_PROGRAMMES, alias="SUBSIDY_PROGRAMMES_PATH"
     )
+    # The deal ranker (docs/matching.md): how often the schedule looks for new answers, how many
+    # new answers make it ask for a retrain, when an unanswered deal counts as ignored, and how
+    # many of each lender's newest answers one training reads.
+    ranker_check_s: float = Field(default=300.0, gt=0, alias="RANKER_CHECK_SECONDS")
+    ranker_retrain_new_answers: int = Field(
+        default=20, ge=1, le=1_000_000, alias="RANKER_RETRAIN_NEW_ANSWERS"
+    )
+    ranker_ignored_after_days: int = Field(
+        default=14, ge=1, le=365, alias="RANKER_IGNORED_AFTER_DAYS"
+    )
+    ranker_answers_per_lender: int = Field(
+        default=5000, ge=20, le=100_000, alias="RANKER_ANSWERS_PER_LENDER"
+    )
+    # Development only (refused in production): order every lender's feed by its model, even
+    # one that has not beaten the fixed weights on held-out answers.
+    ranker_force_learned: bool = Field(default=False, alias="RANKER_FORCE_LEARNED")
+
+    @model_validator(mode="after")
+    def _learned_order_is_earned_in_production(self) -> Self:
+        if self.ranker_force_learned and not self.is_development:
+            raise ValueError(
+                "RANKER_FORCE_LEARNED is for development: outside it a lender's feed is ordered"
+                " by the learned model only where it beat the fixed weights on held-out answers"
+            )
+        return self

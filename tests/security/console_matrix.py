@@ -137,6 +137,7 @@ REGULATOR_PAGES: tuple[tuple[str, Mapping[str, str]], ...] = (
     ("/regulator/subsidies", {}),
     ("/regulator/subsidies.csv", {}),
     ("/regulator/rankings", {}),
+    ("/regulator/ranker", {}),
     ("/regulator/lineage", {"project": "{project_id}"}),
     ("/regulator/pipeline", {}),
 )

@@ -166,6 +166,15 @@ ROWS = (
         EVERYONE,
         sees=READERS | {Caller.ENTERPRISE_OWN, Caller.LENDER_OWN},
     ),
+    Endpoint("GET", f"{FEED}/ranked", LENDER_READ, owner=Caller.LENDER_OWN),
+    Endpoint("GET", "/v1/ranker/evaluation", READERS_ONLY, owner=Caller.REGULATOR),
+    Endpoint(
+        "POST",
+        "/v1/ranker/retrain",
+        only(admin=202),
+        owner=Caller.ADMIN,
+        json=lambda _: {"note": "new answers in"},
+    ),
     CONSUMER_LAG,
 )
 

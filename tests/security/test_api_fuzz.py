@@ -359,6 +359,8 @@ async def matching_callers(
         "POST /v1/deals/{deal_id}/offer/decline": "enterprise",
         "GET /v1/consumer-lag": "regulator",
         "GET /v1/subsidy-programmes": "regulator",
+        "GET /v1/ranker/evaluation": "regulator",
+        "POST /v1/ranker/retrain": "admin",
     }
     app = isolated_matching.spec.app_factory()
     yield Callers.of(app, (world[0], world[1]), mint, "lender", roles)

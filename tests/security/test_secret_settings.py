@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from matching.config import MatchingSettings
 from servicekit.settings import ServiceSettings
 
 pytestmark = [pytest.mark.security, pytest.mark.unit]
@@ -88,6 +89,16 @@ def test_production_refuses_an_unsafe_setting_by_name(
     given = {name: value for name, value in (IDP | changed).items() if value is not None}
     with pytest.raises(ValidationError, match=named):
         settings("production", REAL_PASSWORD, **given)
+
+
+def test_production_refuses_to_order_feeds_by_a_model_that_has_not_earned_it() -> None:
+    """The development switch that forces the learned deal order is refused in production."""
+    production = settings("production", REAL_PASSWORD, **IDP).model_dump(by_alias=True)
+    with pytest.raises(ValidationError, match="RANKER_FORCE_LEARNED is for development"):
+        MatchingSettings(**production, RANKER_FORCE_LEARNED=True)
+    assert not MatchingSettings(**production).ranker_force_learned
+    demo = production | {"GREENLINK_ENV": "development", "RANKER_FORCE_LEARNED": True}
+    assert MatchingSettings(**demo).ranker_force_learned
 
 
 def test_production_accepts_real_secrets_including_a_password_from_pgpassword(

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matching import handlers
+from matching.api.ranker import learned_part
 from matching.api.views import DealView, InterestedLender, LoanView, RepaymentLine, Tranche
 from matching.lending.collateral import issuance_of
 from matching.lending.deals import china_date
@@ -59,11 +60,13 @@ ValuedOn = Annotated[
 async def get_deal(
     deal_id: uuid.UUID, principal: LenderReader, con: CallerConnection, valued_on: ValuedOn = None
 ) -> DealView:
-    """One deal of the calling lender, with its explanation, state and carbon collateral."""
+    """One deal of the calling lender, with its explanation (the fixed fit's parts and the
+    learned model's feature contributions), state and carbon collateral."""
     view = await DEALS.read(con, principal, deal_id)
     on = valued_on or china_date(datetime.now(UTC))
     collateral = await price_store.collateral_on(con, issuance_of(view.matched["project"]), on)
-    return view.model_copy(update={"collateral": collateral})
+    learned = await learned_part(con, view)
+    return view.model_copy(update={"collateral": collateral, "learned": learned})
 
 
 @router.post("/deals/{deal_id}/responses", status_code=status.HTTP_201_CREATED)

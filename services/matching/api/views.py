@@ -10,8 +10,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from matching.allocation.allocation_plan import AllocationLine, ProjectAllocation
+from matching.ranking.explained import LearnedExplanation, RankedDeal
+from matching.ranking.ordering import OrderedBy
 from schemas.carbon_assets import CarbonCollateral
 from schemas.deals import LoanBalance
+from schemas.ranking import LenderEvaluation
 
 
 class LenderView(BaseModel):
@@ -71,6 +74,7 @@ class DealView(BaseModel):
     offer: dict[str, Any] | None
     disbursed_cny: Decimal | None
     matched: dict[str, Any]
+    learned: LearnedExplanation | None = None
     collateral: CarbonCollateral | None = Field(
         default=None,
         description="The project's expected carbon credits valued on `valued_on` (today in "
@@ -131,3 +135,48 @@ class AllocationPlanView(BaseModel):
     open_deals: int
     lines: list[AllocationLine]
     projects: list[ProjectAllocation]
+
+
+class RetrainAccepted(BaseModel):
+    """A retrain request on its way to the ranker consumer; the version it makes appears in
+    `GET /v1/ranker/evaluation`."""
+
+    request_id: uuid.UUID
+    requested_at: datetime
+
+
+class LenderRankerRow(BaseModel):
+    """A lender in a ranker version: whether it has a model, whether that model orders its
+    feed, and the held-out comparison with the fixed weights."""
+
+    lender_id: uuid.UUID
+    lender_name: str | None
+    has_model: bool
+    orders_feed: bool
+    evaluation: LenderEvaluation | None
+
+
+class RankerEvaluationView(BaseModel):
+    """The newest ranker version and its offline evaluation (means over evaluated lenders);
+    every field empty before the first version is trained."""
+
+    model_version: int | None = None
+    trained_at: datetime | None = None
+    answers: int = 0
+    ndcg10_learned: float | None = None
+    ndcg10_fixed: float | None = None
+    auc_learned: float | None = None
+    auc_fixed: float | None = None
+    lenders: list[LenderRankerRow] = []
+
+
+class RankedFeed(BaseModel):
+    """A lender's deals awaiting its answer, in the order it is shown (`ordered_by`), with
+    the model's evaluation for this lender; `shadow` when a model exists but does not order."""
+
+    lender_id: uuid.UUID
+    ordered_by: OrderedBy
+    shadow: bool
+    model_version: int | None
+    evaluation: LenderEvaluation | None
+    items: list[RankedDeal]

@@ -24,12 +24,13 @@ from schemas.envelope import EventData
 from schemas.ledger import LedgerCheckpointed
 from schemas.lending import LenderRegistered, MandateClosed, MandateRegistered, MandateUpdated
 from schemas.project import ProjectRegistered, ProjectUpdated, ProjectWithdrawn
+from schemas.ranking import LenderEvaluation, RankerRetrainRequested, RankerTrained
 from schemas.scoring import Flag, ProjectScored, ScoreComponents, Taxonomy
 from schemas.subsidies import SubsidyEarned
 
 AT = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
-ENTERPRISE, PROJECT, LENDER, MANDATE, DEAL = (
-    uuid.UUID(int=n) for n in (0xE1, 0xF1, 0xB1, 0xA1, 0xD1)
+ENTERPRISE, PROJECT, LENDER, MANDATE, DEAL, REQUEST = (
+    uuid.UUID(int=n) for n in (0xE1, 0xF1, 0xB1, 0xA1, 0xD1, 0xC1)
 )
 
 PROJECT_BODY: dict[str, object] = {
@@ -162,6 +163,17 @@ def examples() -> dict[str, EventData]:
                 "rule_source": "Illustrative tier modelled on Huzhou's 12/9/6 % discounts",
                 "illustrative": True, "earned_at": AT,
             }
+        ),
+        RankerRetrainRequested(
+            request_id=REQUEST, cause="operator", note="quarter-end answers in", requested_at=AT
+        ),
+        RankerTrained(
+            request_id=REQUEST, model_version=3, answers=240, ndcg10_learned=0.91,
+            ndcg10_fixed=0.62, auc_learned=0.84, auc_fixed=None, trained_at=AT,
+            lenders=[LenderEvaluation(
+                lender_id=LENDER, train_answers=168, held_out_answers=72, ndcg10_learned=0.91,
+                ndcg10_fixed=0.62, auc_learned=0.84, auc_fixed=0.55, beats_fixed=True,
+            )],
         ),
         LedgerCheckpointed(
             checkpoint_id=1, seq=500, hash="ab" * 32, reason="periodic", signed_at=AT,

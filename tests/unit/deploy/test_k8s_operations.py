@@ -57,10 +57,11 @@ def test_consumers_scale_on_the_lag_of_every_group_and_topic_they_read() -> None
             ("matching-deals", "greenlink.scores"),
             ("matching-deals", "greenlink.mandates"),
             ("matching-lender-feeds", "greenlink.deals"),
+            ("matching-ranker", "greenlink.ranker"),
         },
         "audit-consume": {
             ("audit-ledger", f"greenlink.{t}")
-            for t in ("enterprises", "projects", "scores", "mandates", "deals")
+            for t in ("enterprises", "projects", "scores", "mandates", "deals", "ranker")
         },
     }
     scalers = {
