@@ -20,7 +20,7 @@ SKELETON = ("app", "config", "api", "handlers", "repository", "__main__")
 IO_MODULES = ("asyncpg", "aiokafka", "fastapi", "starlette", "httpx", "servicekit.db")
 DOMAIN_PACKAGES = {
     "scoring": ("families", "estimate", "plausibility", "taxonomy", "score"),
-    "matching": ("matching", "lending", "allocation", "subsidies"),
+    "matching": ("matching", "lending", "allocation", "subsidies", "ranking"),
     "audit": ("ledger", "reports", "read_model"),
 }
 # Operations over stored state that live beside the pure modules they drive.
