@@ -33,7 +33,7 @@ from servicekit.policies import LENDER_READ, Admin, LenderReader, Reader
 router = APIRouter(prefix="/v1", tags=["matching"])
 Settings = Annotated[MatchingSettings, Depends(app_settings(MatchingSettings))]
 log = logging.getLogger(__name__)
-# Deals awaiting an answer that one ranked read orders; older ones wait for the next page.
+# Deals awaiting an answer that one ranked read orders: the newest, older ones are left out.
 RANKED_CANDIDATES = 2000
 
 

@@ -93,7 +93,7 @@ def ranked_deals(
 
 
 def _ranks(scores: np.ndarray[Any, np.dtype[np.float64]]) -> list[int]:
-    """1 for the highest score; ties keep the oldest first."""
+    """1 for the highest score; ties keep the given order."""
     ranks = [0] * len(scores)
     for place, i in enumerate(order_by(scores), start=1):
         ranks[int(i)] = place

@@ -187,10 +187,10 @@ async def newest_version(con: Executor) -> tuple[asyncpg.Record, list[asyncpg.Re
 
 
 async def awaiting_answer(con: Executor, lender_id: uuid.UUID, most: int) -> list[asyncpg.Record]:
-    """The lender's deals still waiting for its first answer, oldest first."""
+    """The lender's newest `most` deals still waiting for its first answer, newest first."""
     return await con.fetch(
         "SELECT deal_id, project_id, matched, created_at FROM deals"
-        " WHERE lender_id = $1 AND state = 'matched' ORDER BY created_at, deal_id LIMIT $2",
+        " WHERE lender_id = $1 AND state = 'matched' ORDER BY created_at DESC, deal_id LIMIT $2",
         lender_id,
         most,
     )

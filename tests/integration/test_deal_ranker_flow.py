@@ -4,9 +4,11 @@ deal's explanation show what it learned, ordering a feed only where it beat the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import pytest
@@ -72,18 +74,27 @@ async def _ranked(matching: RunningService, lender: uuid.UUID, headers: Any) -> 
     return result
 
 
+@contextlib.asynccontextmanager
 async def _live_projects(
     registry: RunningService, scoring: RunningService, mint: Any, count: int, seed: int
-) -> set[str]:
-    """Register projects and keep those scoring did not reject (a synthetic project may
-    reduce nothing): each of them opens a deal with every lender below."""
+) -> AsyncIterator[set[str]]:
+    """Projects scoring did not reject (a synthetic project may reduce nothing): each opens a
+    deal with every lender below. They are withdrawn afterwards, so the next run's lenders in
+    the shared database do not match them too."""
     ids, owner = await register_projects(registry, mint, _bodies(count, seed))
-    live = set()
-    for project_id in ids:
-        score = await score_view(scoring, project_id, owner)
-        if not any(f["severity"] == "reject" for f in score["score"]["flags"]):
-            live.add(project_id)
-    return live
+    try:
+        live = set()
+        for project_id in ids:
+            score = await score_view(scoring, project_id, owner)
+            if not any(f["severity"] == "reject" for f in score["score"]["flags"]):
+                live.add(project_id)
+        yield live
+    finally:
+        for project_id in ids:
+            withdrawn = await registry.client.post(
+                f"/v1/projects/{project_id}/withdraw", json={"reason": "test over"}, headers=owner
+            )
+            assert withdrawn.status_code in (200, 201), withdrawn.text
 
 
 async def _awaiting(
@@ -132,7 +143,25 @@ async def test_the_ranker_learns_a_lenders_preference_and_orders_only_the_feed_i
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     choosy, by_fit = await _lender(matching, mint), await _lender(matching, mint)
-    first = await _live_projects(registry, scoring, mint, 60, seed=1)
+    async with (
+        _live_projects(registry, scoring, mint, 60, seed=1) as first,
+        _live_projects(registry, scoring, mint, 12, seed=2) as later,
+    ):
+        await _learn_and_rank(matching, mint, caplog, (choosy, by_fit), first, later)
+
+
+Lender = tuple[uuid.UUID, dict[str, str]]
+
+
+async def _learn_and_rank(
+    matching: RunningService,
+    mint: Any,
+    caplog: pytest.LogCaptureFixture,
+    lenders: tuple[Lender, Lender],
+    first: set[str],
+    later: set[str],
+) -> None:
+    choosy, by_fit = lenders
     for (lender, headers), follows_fit in ((choosy, False), (by_fit, True)):
         deals = await _awaiting(matching, lender, headers, first)
         before = await _ranked(matching, lender, headers)
@@ -156,7 +185,6 @@ async def test_the_ranker_learns_a_lenders_preference_and_orders_only_the_feed_i
     assert rows[str(by_fit[0])]["has_model"] is True
     assert rows[str(by_fit[0])]["orders_feed"] is False
 
-    later = await _live_projects(registry, scoring, mint, 12, seed=2)
     with caplog.at_level(logging.INFO, logger="matching.api.ranker"):
         for (lender, headers), expected in ((choosy, "learned"), (by_fit, "fixed")):
             await _awaiting(matching, lender, headers, later)
