@@ -24,7 +24,7 @@ _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 SINK_TYPES = frozenset({ProjectType.FORESTRY, ProjectType.WETLAND})
 """Project types whose removals are credited as CCER without a declaration."""
 
-Vintage = Annotated[int, Field(ge=2000, le=2100, strict=True)]
+Vintage = Annotated[int, Field(ge=1, le=9999, strict=True)]
 MAX_VINTAGE_TCO2E = 10_000_000
 CreditTonnes = Annotated[int, Field(ge=0, le=MAX_VINTAGE_TCO2E, strict=True)]
 
@@ -71,11 +71,15 @@ class CarbonCredits(BaseModel):
 
 
 def crediting_end(start: date, years: int) -> date:
-    """The last day of a crediting period of whole years from `start`."""
+    """The last day of a crediting period of whole years from `start` (at most the calendar's
+    last day)."""
+    year = start.year + years
+    if year > date.max.year:
+        return date.max
     try:
-        return start.replace(year=start.year + years) - timedelta(days=1)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + years, day=28)
+        return start.replace(year=year) - timedelta(days=1)
+    except ValueError:  # from 29 February: the anniversary is 1 March, the period ends before
+        return date(year, 3, 1) - timedelta(days=1)
 
 
 class ExpectedIssuance(BaseModel):

@@ -85,3 +85,18 @@ def test_a_ccer_registered_project_of_another_family_carries_issuance_and_others
     registered = _with_credits(wind, crediting_start="2025-01-01", crediting_years=10)
     issuance = score_one(registered, factors).expected_issuance
     assert issuance is not None and len(issuance.vintages) == 10
+
+
+@pytest.mark.parametrize("operation", [date(1900, 2, 28), date(2024, 2, 29), date(9999, 6, 1)])
+def test_a_sink_s_issuance_is_stated_for_any_operation_date_the_registry_accepts(
+    make_project: BuildProject, factors: FactorSet, operation: date
+) -> None:
+    forest = make_project(ProjectType.FORESTRY, lifetime_years=60, area_ha=10.0)
+    dated = ProjectSpec.model_validate(
+        {**forest.model_dump(), "construction_start": operation, "operation_date": operation}
+    )
+    issuance = score_one(dated, factors).expected_issuance
+    assert issuance is not None and issuance.vintages[0].vintage == operation.year
+    assert len(issuance.vintages) <= 61
+    if operation == date(2024, 2, 29):
+        assert issuance.crediting_end == date(2084, 2, 28)
