@@ -34,6 +34,9 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.ConnectionDoesNotExistError,
+    # A session ended inside a transaction surfaces as this, from the transaction's exit,
+    # in place of the connection error that ended it (nothing committed).
+    asyncpg.exceptions.InterfaceError,
 )
 RETRY_AFTER_S = 5
 

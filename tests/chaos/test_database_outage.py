@@ -3,8 +3,10 @@ never 500, and serve again once it is back."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
+import asyncpg
 import httpx
 import pytest
 
@@ -62,3 +64,44 @@ async def test_apis_answer_503_with_retry_after_while_postgresql_is_down(apis, m
         (a.request.url.path, a.status_code, a.text[:200]) for a in during
     ]
     assert all(int(answer.headers["Retry-After"]) > 0 for answer in during)
+
+
+async def _blocked_on_the_outbox(con: asyncpg.Connection) -> int:
+    """The registry backend whose registration waits for the outbox lock (seen, and ended, by a
+    session of the same role as the service's)."""
+    for _ in range(200):
+        pid = await con.fetchval(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'registry'"
+            " AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO outbox%'"
+        )
+        if pid is not None:
+            return int(pid)
+        await asyncio.sleep(0.05)
+    raise AssertionError("no registration waited for the outbox")
+
+
+async def test_a_registration_whose_connection_dies_mid_transaction_answers_503(apis, mint, infra):
+    """PostgreSQL ends the session while the registration's transaction is open (as a crash or
+    a failover does): nothing committed, and the answer is 503 with Retry-After, not 500."""
+    registry, owner = apis["registry"].url, mint("enterprise", uuid.uuid4())
+    locker = await asyncpg.connect(infra.database_url)
+    app = await asyncpg.connect(infra.app_database_url)
+    try:
+        async with httpx.AsyncClient(base_url=registry, headers=owner, timeout=30) as client:
+            created = await client.post("/v1/enterprises", json=enterprise_body())
+            assert created.status_code == 201, created.text
+            async with locker.transaction():
+                await locker.execute("LOCK TABLE registry.outbox IN EXCLUSIVE MODE")
+                answer = asyncio.create_task(client.post("/v1/projects", json=project_body()))
+                blocked = await _blocked_on_the_outbox(app)
+                assert await app.fetchval("SELECT pg_terminate_backend($1)", blocked)
+            during = await answer
+            listed = await client.get("/v1/projects")
+    finally:
+        await locker.close()
+        await app.close()
+
+    assert during.status_code == 503, during.text
+    assert int(during.headers["Retry-After"]) > 0
+    assert listed.status_code == 200, listed.text
+    assert listed.json()["items"] == []
