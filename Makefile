@@ -52,7 +52,7 @@ contracts: install  ## regenerate JSON Schema, AsyncAPI, Kafka users and the ser
 	$(PY) deploy/k8s_services.py
 
 k8s-check: install  ## validate deploy/k8s offline with kubeconform against the schemas in deploy/k8s/schemas
-	$(PY) deploy/k8s_check.py
+	$(PY) -m deploy.k8s_check
 
 bench: install  ## performance figures beside naive baselines measured in the same run
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || \

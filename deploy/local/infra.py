@@ -20,7 +20,7 @@ if __package__ in (None, ""):  # run by path: make `deploy.local` importable
 
 import typer
 
-from deploy.local import kafka_cluster, postgres
+from deploy.local import kafka_cluster, postgres, toxiproxy
 from deploy.local.kafka_auth import ADMIN, CONTROLLER, MECHANISM
 from deploy.local.state import InfraError, cache_dir, state_dir
 from servicekit.kafka_access import KafkaAccess, SecurityProtocol
@@ -132,6 +132,8 @@ def stop(only: str | None = None) -> None:
         kafka_cluster.stop_cluster(3)
     if only in (None, "postgres"):
         postgres.stop()
+    if only is None:
+        toxiproxy.stop()
 
 
 def stop_broker(node_id: int, kill: bool = False) -> None:
@@ -140,6 +142,12 @@ def stop_broker(node_id: int, kill: bool = False) -> None:
 
 def start_broker(node_id: int) -> None:
     kafka_cluster.start_broker(node_id, brokers=3)
+
+
+def proxy_routes() -> list[kafka_cluster.ProxyRoute]:
+    """For fault tests: a TCP proxy per node of the three-broker cluster, from the port the
+    node advertises on its proxied listener to that listener (deploy/local/toxiproxy.py)."""
+    return kafka_cluster.proxy_routes(3)
 
 
 def stop_postgres(immediate: bool = True) -> None:

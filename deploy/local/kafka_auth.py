@@ -16,6 +16,7 @@ ADMIN = "greenlink-admin"  # super user: inter-broker traffic, provisioning, ope
 CONTROLLER = "greenlink-controller"  # super user known only to the controller listener
 MECHANISM = "SCRAM-SHA-512"
 LISTENER = "SASL_PLAINTEXT"
+PROXIED = "PROXIED"  # the second client listener of fault tests, behind a TCP proxy
 SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule"
 PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule"
 
@@ -58,6 +59,18 @@ def sasl_properties(users: dict[str, str]) -> dict[str, str]:
         "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
         "allow.everyone.if.no.acl.found": "false",
         "super.users": f"User:{ADMIN};User:{CONTROLLER}",
+    }
+
+
+def proxied_listener_properties(users: dict[str, str]) -> dict[str, str]:
+    """The proxied listener is secured like the client listener: SCRAM, the same ACLs."""
+    return {
+        "listener.security.protocol.map": (
+            f"CONTROLLER:SASL_PLAINTEXT,{LISTENER}:SASL_PLAINTEXT,{PROXIED}:SASL_PLAINTEXT"
+        ),
+        f"listener.name.{PROXIED.lower()}.scram-sha-512.sasl.jaas.config": _jaas(
+            SCRAM_MODULE, ADMIN, users[ADMIN]
+        ),
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -14,7 +13,15 @@ from deploy.local.jars import ensure_kafka_jars, require
 from deploy.local.kafka_auth import missing_users, new_users, scram_format_args
 from deploy.local.kafka_config import Node, java_command, new_cluster_id, write_configs
 from deploy.local.kafka_provision import provision_platform
-from deploy.local.procs import HOST, pid_alive, port_open, reuse_or_pick, terminate, wait_until
+from deploy.local.procs import (
+    HOST,
+    pid_alive,
+    port_open,
+    reuse_or_pick,
+    spawn_detached,
+    terminate,
+    wait_until,
+)
 from deploy.local.state import (
     InfraError,
     component_lock,
@@ -43,6 +50,11 @@ class NodeStatus:
     running: bool
 
 
+# What a node's saved record holds; the proxied listener exists on the three-node cluster only.
+PORTS = ("port", "controller_port", "proxied_port", "proxy_port")
+PROXIED_PORTS = ("proxied_port", "proxy_port")
+
+
 def section(brokers: int) -> str:
     if brokers not in (1, 3):
         raise InfraError(f"--brokers must be 1 or 3, not {brokers}")
@@ -53,13 +65,39 @@ def _nodes(brokers: int, saved: dict[str, Any], pick_ports: bool) -> list[Node]:
     name, taken, nodes = section(brokers), set[int](), []
     for node_id in range(1, brokers + 1):
         old = saved.get("nodes", {}).get(str(node_id), {})
-        port, controller_port = old.get("port", 0), old.get("controller_port", 0)
+        kinds = [kind for kind in PORTS if brokers > 1 or kind not in PROXIED_PORTS]
+        ports = {kind: int(old.get(kind, 0)) for kind in kinds}
         if pick_ports:
-            port, controller_port = (reuse_or_pick(p, taken) for p in (port, controller_port))
-            taken.update((port, controller_port))
+            for kind in kinds:
+                ports[kind] = reuse_or_pick(ports[kind], taken)
+                taken.add(ports[kind])
         home = state_dir() / name / f"node-{node_id}"
-        nodes.append(Node(node_id, port, controller_port, home, logs_dir(), f"{name}-{node_id}"))
+        nodes.append(Node(node_id, home=home, logs=logs_dir(), label=f"{name}-{node_id}", **ports))
     return nodes
+
+
+def _without_proxied_listener(brokers: int, nodes: list[Node]) -> bool:
+    """A three-node cluster started before nodes had their proxied listener."""
+    return brokers > 1 and any(not (n.proxied_port and n.proxy_port) for n in nodes)
+
+
+@dataclass(frozen=True)
+class ProxyRoute:
+    """Where a fault proxy in front of one node listens (the port the node advertises on its
+    proxied listener) and where it forwards to (that listener)."""
+
+    name: str
+    listen: int
+    upstream: int
+
+
+def proxy_routes(brokers: int = 3) -> list[ProxyRoute]:
+    """The three-node cluster's routes through a fault proxy (docs/operations.md)."""
+    saved = read_section(section(brokers))
+    if not saved or brokers == 1:
+        return []
+    nodes = _nodes(brokers, saved, pick_ports=False)
+    return [ProxyRoute(n.label, n.proxy_port, n.proxied_port) for n in nodes if n.proxy_port]
 
 
 def bootstrap(nodes: list[Node]) -> str:
@@ -94,11 +132,7 @@ def _save(
     provisioned: str = "",
 ) -> None:
     records = {
-        str(n.node_id): {
-            "port": n.port,
-            "controller_port": n.controller_port,
-            "pid": pids.get(n.node_id),
-        }
+        str(n.node_id): {kind: getattr(n, kind) for kind in PORTS} | {"pid": pids.get(n.node_id)}
         for n in nodes
     }
     write_section(
@@ -125,21 +159,8 @@ def _format(
 
 
 def _spawn(java: str, libs: Path, node: Node) -> int:
-    """posix_spawn with setsid: the broker outlives the launching shell or test process, and no
-    Popen object is left behind to warn that its child is still running."""
     command = java_command(java, libs, node, ["kafka.Kafka", str(node.properties)])
-    append = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-    return os.posix_spawn(
-        java,
-        command,
-        os.environ,
-        file_actions=[
-            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 1, str(node.stdout_log), append, 0o644),
-            (os.POSIX_SPAWN_DUP2, 1, 2),
-        ],
-        setsid=True,
-    )
+    return spawn_detached(command, node.stdout_log)
 
 
 def _wait_serving(node: Node, pid: int, brokers: int, users: dict[str, str]) -> None:
@@ -171,6 +192,9 @@ def ensure_cluster(brokers: int = 1) -> Cluster:
         pids = _pids(saved)
         current = _nodes(brokers, saved, pick_ports=False)
         live = {n.node_id for n in current if pid_alive(pids.get(n.node_id), str(n.properties))}
+        if live and _without_proxied_listener(brokers, current):
+            terminate((pids.get(n.node_id), str(n.properties)) for n in current)
+            live = set()
         nodes = current if live else _nodes(brokers, saved, pick_ports=True)
         cluster_id = saved.get("cluster_id") or new_cluster_id()
         if not (live == {n.node_id for n in nodes} and all(port_open(n.port) for n in nodes)):

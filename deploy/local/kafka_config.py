@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.local.kafka_auth import LISTENER, sasl_properties
+from deploy.local.kafka_auth import LISTENER, PROXIED, proxied_listener_properties, sasl_properties
 from deploy.local.procs import HOST
 
 
@@ -19,6 +19,10 @@ class Node:
     home: Path
     logs: Path
     label: str
+    # Fault tests: a second client listener, advertised at the port of a TCP proxy that forwards
+    # to it (docs/operations.md); 0 on a node without one.
+    proxied_port: int = 0
+    proxy_port: int = 0
 
     @property
     def properties(self) -> Path:
@@ -73,6 +77,10 @@ def server_properties(node: Node, nodes: list[Node], users: dict[str, str]) -> d
         "share.coordinator.state.topic.replication.factor": str(replicas),
         "share.coordinator.state.topic.min.isr": str(min_isr),
     }
+    if node.proxied_port:
+        props["listeners"] += f",{PROXIED}://{HOST}:{node.proxied_port}"
+        props["advertised.listeners"] += f",{PROXIED}://{HOST}:{node.proxy_port}"
+        props |= proxied_listener_properties(users)
     if len(nodes) == 1:
         props["controller.quorum.bootstrap.servers"] = f"{HOST}:{node.controller_port}"
     else:

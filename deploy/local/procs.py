@@ -55,6 +55,24 @@ def terminate(processes: Iterable[tuple[int | None, str]], timeout_s: float = 30
         time.sleep(0.1)
 
 
+def spawn_detached(command: list[str], log: Path, env: dict[str, str] | None = None) -> int:
+    """posix_spawn with setsid: the server outlives the launching shell or test process, and no
+    Popen object is left behind to warn that its child is still running. Output goes to `log`;
+    `env` is added to this process's environment."""
+    append = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    return os.posix_spawn(
+        command[0],
+        command,
+        os.environ | (env or {}),
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(log), append, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ],
+        setsid=True,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))

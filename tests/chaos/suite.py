@@ -38,8 +38,10 @@ import httpx
 import orjson
 
 from deploy.local import infra as launcher
-from deploy.local import postgres
+from deploy.local import postgres, toxiproxy
 from deploy.local.infra import InfraInfo
+from deploy.local.procs import HOST
+from deploy.local.toxiproxy import Toxiproxy
 from servicekit.auth import Role
 from servicekit.issuer import mint
 from servicekit.relay import CRASHED_BEFORE_MARK
@@ -49,6 +51,8 @@ from tests.support.samples import data_centre_body, enterprise_body, lender_body
 
 BROKER = 2  # the node faults hit; the other two keep the in-sync quorum
 PAUSE_S = 20.0
+LATENCY_MS, JITTER_MS, TOXIC_S = 100, 50, 20.0
+PARTITION_S = 40.0  # above the producer's 30 s request timeout (servicekit.kafka)
 SETTLE_TIMEOUT_S = 600.0
 MIN_SCORE = 10
 
@@ -61,16 +65,23 @@ def start_cluster() -> InfraInfo:
 
 @dataclass
 class Platform:
-    """The service processes of one suite run, by name."""
+    """The service processes of one suite run, by name, reaching Kafka directly or through one
+    toxiproxy per broker (`through_proxy`)."""
 
     info: InfraInfo
     jwks_path: str
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
+    through_proxy: bool = False
+    proxy: Toxiproxy | None = None
 
     @property
     def env(self) -> dict[str, str]:
+        kafka = self.info.bootstrap_servers
+        if self.through_proxy:
+            kafka = ",".join(f"{HOST}:{route.listen}" for route in launcher.proxy_routes())
         return {
             **self.info.environment(),
+            "KAFKA_BOOTSTRAP_SERVERS": kafka,
             "KAFKA_REPLICATION_FACTOR": "3",
             "GREENLINK_JWKS_PATH": self.jwks_path,
             "GREENLINK_ENV": "test",
@@ -84,6 +95,25 @@ class Platform:
     def start(self) -> Platform:
         for service in ("registry", "scoring", "matching", "audit"):
             ServiceProcess(service, "migrate", self.env).run_to_end(timeout_s=300)
+        self._launch()
+        return self
+
+    def route(self, through_proxy: bool) -> None:
+        """Restart the service processes so they reach Kafka through the proxies, or not.
+
+        Each broker advertises its proxy's port on its proxied listener, so a client that
+        bootstraps through the proxies is sent to them for every broker: all of its traffic
+        passes the proxies, while the brokers keep talking to each other directly."""
+        if through_proxy == self.through_proxy:
+            return
+        if through_proxy and self.proxy is None:
+            self.proxy = toxiproxy.ensure()
+            self.proxy.route(launcher.proxy_routes())
+        self.stop()
+        self.through_proxy = through_proxy
+        self._launch()
+
+    def _launch(self) -> None:
         self.processes = {
             "registry-api": ServiceProcess("registry", "api", self.env, port=free_port()),
             "registry-relay": ServiceProcess("registry", "relay", self.env),
@@ -98,7 +128,6 @@ class Platform:
         }
         for process in self.processes.values():
             process.start()
-        return self
 
     def revive(self) -> None:
         """Start again whatever a fault left dead."""
@@ -176,13 +205,42 @@ async def relay_killed_before_marking(platform: Platform) -> None:
         platform.processes["registry-relay"].start()
 
 
+async def _poisoned(platform: Platform, toxic: str, attributes: dict[str, int], s: float) -> None:
+    """The toxic on every proxy, both ways, for `s` seconds, then healed."""
+    proxy = platform.proxy
+    assert proxy is not None and platform.through_proxy, "the services do not pass the proxies"
+    await asyncio.to_thread(proxy.poison, toxic, attributes)
+    try:
+        await asyncio.sleep(s)
+    finally:
+        await asyncio.to_thread(proxy.heal)
+
+
+async def kafka_slowed(platform: Platform) -> None:
+    """Every byte between the services and the brokers arrives LATENCY_MS (± JITTER_MS) late,
+    each way."""
+    await _poisoned(platform, "latency", {"latency": LATENCY_MS, "jitter": JITTER_MS}, TOXIC_S)
+
+
+async def kafka_partitioned(platform: Platform) -> None:
+    """Nothing passes between the services and the brokers, and connections stay open, as
+    when packets are dropped (toxiproxy's timeout toxic with timeout 0): longer than the
+    producer's request timeout and the consumers' session timeout, so sends time out and the
+    groups lose their members."""
+    await _poisoned(platform, "timeout", {"timeout": 0}, PARTITION_S)
+
+
 FAULTS: dict[str, Fault] = {
     "broker SIGKILL + restart": broker_killed,
     f"broker SIGSTOP {PAUSE_S:.0f} s": broker_paused,
     "PostgreSQL immediate stop": postgres_stopped,
     "consumer replica killed": consumer_replica_killed,
     "relay killed before marking": relay_killed_before_marking,
+    f"Kafka link +{LATENCY_MS} ms {TOXIC_S:.0f} s": kafka_slowed,
+    f"Kafka partitioned {PARTITION_S:.0f} s": kafka_partitioned,
 }
+# Faults between the services and Kafka: the services reach Kafka through toxiproxy for them.
+THROUGH_PROXY = {kafka_slowed, kafka_partitioned}
 # What a fault needs in place before the workload starts.
 PREPARE: dict[Fault, Fault] = {relay_killed_before_marking: relay_stopped}
 
@@ -479,6 +537,7 @@ async def settled(info: InfraInfo, workload: Workload, lender: uuid.UUID) -> End
 
 
 async def run_fault(platform: Platform, name: str, fault: Fault, size: int) -> Outcome:
+    await asyncio.to_thread(platform.route, fault in THROUGH_PROXY)
     lender = await open_mandate(platform)
     if prepare := PREPARE.get(fault):
         await prepare(platform)
@@ -513,6 +572,8 @@ async def run_suite(
             print(outcomes[-1].row(), outcomes[-1].detail, flush=True)
     finally:
         platform.stop()
+        if platform.proxy is not None:
+            platform.proxy.heal()
     return outcomes
 
 

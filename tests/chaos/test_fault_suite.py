@@ -9,7 +9,7 @@ import pytest
 
 from tests.chaos.suite import FAULTS, run_suite, table
 
-pytestmark = [pytest.mark.chaos, pytest.mark.timeout(1500)]
+pytestmark = [pytest.mark.chaos, pytest.mark.timeout(2400)]
 SIZE = 100  # `make chaos` runs 20,000 per fault (CHAOS_SIZE, up to 100,000)
 
 
