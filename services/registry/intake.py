@@ -152,12 +152,7 @@ async def process_job(
     Only claiming the job needs the service's own view; every chunk acts for the job's
     enterprise, so it cannot write another enterprise's rows.
     """
-    async with acting_for(pool, SYSTEM, None) as con:
-        job = await con.fetchrow(
-            "UPDATE intake_jobs SET status = 'running' WHERE id = $1"
-            " AND status IN ('queued', 'running') RETURNING enterprise_id, format",
-            job_id,
-        )
+    job = await _claimed(pool, job_id)
     if job is None:
         return
     limit, failures = min(FIRST_CHUNK, chunk_rows), 0
@@ -190,6 +185,24 @@ async def process_job(
         failures = 0
         limit = min(limit * 2, chunk_rows)
     log.info("intake job stopped", extra={"job_id": str(job_id)})
+
+
+async def _claimed(pool: asyncpg.Pool, job_id: uuid.UUID) -> asyncpg.Record | None:
+    """The job marked running, or None if it is finished or the database stayed down (it is
+    then still queued or running, and the next start of the service resumes it)."""
+    for failures in range(1, TRANSIENT_RETRIES + 2):
+        try:
+            async with acting_for(pool, SYSTEM, None) as con:
+                job: asyncpg.Record | None = await con.fetchrow(
+                    "UPDATE intake_jobs SET status = 'running' WHERE id = $1"
+                    " AND status IN ('queued', 'running') RETURNING enterprise_id, format",
+                    job_id,
+                )
+                return job
+        except DATABASE_DOWN as exc:
+            log.warning("intake job claim failed, retrying: %r", exc, extra={"job_id": str(job_id)})
+            await asyncio.sleep(0.5 * 2**failures)
+    return None
 
 
 async def _fail(pool: asyncpg.Pool, job_id: uuid.UUID, reason: str) -> None:

@@ -16,6 +16,7 @@ from tests.support.kafka import eventually
 from tests.support.platform import platform_environment
 from tests.support.processes import ServiceProcess, free_port, migrated_and_started
 from tests.support.samples import enterprise_body, project_body
+from tests.support.sessions import ended, waiting_for_a_lock
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(300)]
 
@@ -66,20 +67,6 @@ async def test_apis_answer_503_with_retry_after_while_postgresql_is_down(apis, m
     assert all(int(answer.headers["Retry-After"]) > 0 for answer in during)
 
 
-async def _blocked_on_the_outbox(con: asyncpg.Connection) -> int:
-    """The registry backend whose registration waits for the outbox lock (seen, and ended, by a
-    session of the same role as the service's)."""
-    for _ in range(200):
-        pid = await con.fetchval(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = 'registry'"
-            " AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO outbox%'"
-        )
-        if pid is not None:
-            return int(pid)
-        await asyncio.sleep(0.05)
-    raise AssertionError("no registration waited for the outbox")
-
-
 async def test_a_registration_whose_connection_dies_mid_transaction_answers_503(apis, mint, infra):
     """PostgreSQL ends the session while the registration's transaction is open (as a crash or
     a failover does): nothing committed, and the answer is 503 with Retry-After, not 500."""
@@ -93,8 +80,7 @@ async def test_a_registration_whose_connection_dies_mid_transaction_answers_503(
             async with locker.transaction():
                 await locker.execute("LOCK TABLE registry.outbox IN EXCLUSIVE MODE")
                 answer = asyncio.create_task(client.post("/v1/projects", json=project_body()))
-                blocked = await _blocked_on_the_outbox(app)
-                assert await app.fetchval("SELECT pg_terminate_backend($1)", blocked)
+                await ended(app, await waiting_for_a_lock(app, "INSERT INTO outbox"))
             during = await answer
             listed = await client.get("/v1/projects")
     finally:

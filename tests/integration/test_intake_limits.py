@@ -4,6 +4,7 @@ says why instead of sitting at 0 %."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from tests.security.matrix import Mint
 from tests.support.intake import stage_rows
 from tests.support.samples import enterprise_body, project_body
 from tests.support.services import RunningService
+from tests.support.sessions import ended, waiting_for_a_lock
 
 pytestmark = pytest.mark.integration
 STAGED_ROWS = 50_000
@@ -133,3 +135,25 @@ async def test_a_csv_record_too_large_to_read_is_refused_with_its_line(
     )
     assert response.status_code == 422, response.text
     assert response.json()["field"] == "body" and "line 3" in response.json()["detail"]
+
+
+async def test_a_job_whose_claim_loses_its_database_session_is_claimed_again_and_finishes(
+    infra: InfraInfo, registry: RunningService, mint: Mint, owner: asyncpg.Connection
+) -> None:
+    """PostgreSQL ends the session that claims the job (a restart, a failover): the claim is
+    retried like any chunk, instead of the job's task dying and the job staying queued."""
+    tenant, _ = await enrolled(registry, mint)
+    job = await stage_job(owner, tenant, rows=3)
+    pool = await create_pool(infra.app_database_url, "registry", max_size=2)
+    app = await asyncpg.connect(infra.app_database_url)
+    try:
+        async with owner.transaction():
+            await owner.execute("SELECT 1 FROM intake_jobs WHERE id = $1 FOR UPDATE", job)
+            processing = asyncio.create_task(intake.process_job(pool, job, chunk_rows=500))
+            await ended(app, await waiting_for_a_lock(app, "UPDATE intake_jobs SET status"))
+        await asyncio.wait_for(processing, 60)
+    finally:
+        await app.close()
+        await pool.close()
+    status = await owner.fetchval("SELECT status FROM intake_jobs WHERE id = $1", job)
+    assert status == "done"
