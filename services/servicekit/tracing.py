@@ -84,12 +84,25 @@ def context_of(traceparent: str | None) -> context.Context:
     return W3C.extract({"traceparent": traceparent} if traceparent else {})
 
 
+def recording() -> bool:
+    """Whether spans are recorded: only once an exporting provider is installed. Under the
+    default proxy provider spans are non-recording and anything attached to them is dropped."""
+    provider = trace.get_tracer_provider()
+    return not isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider)
+
+
+def _links(traceparents: Sequence[str | None]) -> list[Link]:
+    contexts = [trace.get_current_span(context_of(t)).get_span_context() for t in traceparents]
+    return [Link(c) for c in contexts if c.is_valid]
+
+
 @contextmanager
 def consuming(consumer: str, event_type: str, traceparents: Sequence[str | None]) -> Iterator[None]:
     """A consumer span around a handler's batch: the child of the first event's trace, linked
-    to every other event's, so each producer's trace shows where its event was applied."""
-    contexts = [trace.get_current_span(context_of(t)).get_span_context() for t in traceparents]
-    links = [Link(c) for c in contexts[1:] if c.is_valid]
+    to every other event's, so each producer's trace shows where its event was applied. The
+    links are built only when spans are recorded: parsing every event's trace context costs
+    a few microseconds per event (docs/performance.md)."""
+    links = _links(traceparents[1:]) if recording() else []
     with TRACER.start_as_current_span(
         f"{consumer} process {event_type}",
         context=context_of(traceparents[0] if traceparents else None),
