@@ -61,12 +61,12 @@ class SubsidyEarned(DealEvent):
     number: int = Field(ge=1)
     movement_on: date
     accrued_from: date | None = None
-    days: int = Field(ge=0, le=36_600)
+    days: int = Field(ge=0)
     instrument: Instrument
     base_cny: MoneyCNY
     rate_percent: RatePercent | None = None
     share: Decimal = Field(ge=0, le=1, max_digits=7, decimal_places=4, allow_inf_nan=False)
-    earned_cny: MoneyCNY
+    earned_cny: Decimal = Field(ge=0, max_digits=24, decimal_places=2, allow_inf_nan=False)
     granted_cny: MoneyCNY
     budget_left_cny: MoneyCNY
     rule_source: LongText

@@ -72,7 +72,7 @@ def _event(
         movement=loan.movement,
         number=loan.number,
         movement_on=loan.on,
-        accrued_from=loan.accrued_from if found.days else None,
+        accrued_from=found.accrued_from if found.days else None,
         days=found.days,
         instrument=loan.instrument,
         base_cny=found.base_cny,

@@ -1,8 +1,9 @@
 """What one loan movement earns from each programme in force: pure arithmetic in Decimal.
 
 Interest and guarantee fees accrue on the balance outstanding before the movement, from the
-loan's previous movement to this one (actual days over 365); a refinancing programme pays its
-share of each tranche. Amounts are cut down to the fen, never rounded up, so a budget is never
+loan's previous movement (or the applying rule's first day, if later: a programme pays no
+interest from before it began) to this one, actual days over 365; a refinancing programme pays
+its share of each tranche. Amounts are cut down to the fen, never rounded up, so a budget is never
 promised a fraction it does not hold.
 """
 
@@ -46,6 +47,7 @@ class Entitlement:
     days: int
     rate_percent: Decimal | None
     earned_cny: Decimal
+    accrued_from: date | None
 
 
 def rule_for(programme: Programme, loan: LoanMovement) -> Rule | None:
@@ -80,16 +82,17 @@ def entitlement(programme: Programme, loan: LoanMovement) -> Entitlement | None:
         if loan.movement is not Movement.DISBURSEMENT:
             return None
         earned = (loan.amount_cny * rule.share).quantize(FEN, rounding=ROUND_DOWN)
-        found = Entitlement(programme, rule, loan.amount_cny, 0, rule.rate_percent, earned)
+        found = Entitlement(programme, rule, loan.amount_cny, 0, rule.rate_percent, earned, None)
     else:
-        days = max(0, (loan.on - loan.accrued_from).days) if loan.accrued_from else 0
+        start = max(loan.accrued_from, rule.valid_from) if loan.accrued_from else None
+        days = max(0, (loan.on - start).days) if start else 0
         rate = loan.rate_percent
         if programme.kind is ProgrammeKind.GUARANTEE_FEE_SUBSIDY:
             assert rule.fee_cap_percent is not None
             rate = min(rate, rule.fee_cap_percent)
         base = loan.outstanding_before_cny
         earned = _accrued(base, rate, days, rule.share)
-        found = Entitlement(programme, rule, base, days, rate, earned)
+        found = Entitlement(programme, rule, base, days, rate, earned, start)
     return found if found.earned_cny > 0 else None
 
 

@@ -54,7 +54,7 @@ class Programme(BaseModel):
     name_zh: str = Field(min_length=1, max_length=200)
     kind: ProgrammeKind
     claimant: Claimant
-    budget_cny: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
+    budget_cny: Decimal = Field(gt=0, le=Decimal("1e13"), max_digits=16, decimal_places=2)
     valid_from: date
     valid_to: date | None = None
     source: str = Field(min_length=1)

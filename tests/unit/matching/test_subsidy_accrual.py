@@ -102,6 +102,11 @@ def test_the_first_tranche_earns_no_interest_and_a_later_one_earns_on_the_old_ba
     assert later is not None and later.base_cny == Decimal("10000000.00")
 
 
+def test_interest_from_before_a_rule_began_earns_nothing() -> None:
+    found = entitlement(TIERS, _repayment(accrued_from=date(1, 1, 1)))
+    assert found is not None and found.accrued_from == date(2026, 1, 1) and found.days == 181
+
+
 def test_a_movement_outside_a_rows_dates_or_instruments_earns_nothing() -> None:
     assert entitlement(TIERS, _repayment(on=date(2027, 1, 5))) is None
     assert entitlement(TIERS, _repayment(instrument=Instrument.GREEN_BOND)) is None
