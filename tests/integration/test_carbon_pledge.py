@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from tests.support.console import signed_in
 from tests.support.deals import deal_for, open_mandate, register_project, whole_feed
+from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, project_body
 
 pytestmark = pytest.mark.integration
@@ -77,7 +78,7 @@ async def _forest_deal(
 
 
 async def test_a_pledge_loan_s_collateral_value_follows_the_price_table_s_date(
-    registry: Any, scoring: Any, matching: Any, mint: Any
+    registry: Any, scoring: Any, matching: Any, audit: Any, mint: Any
 ) -> None:
     lender, headers, matched = await _forest_deal(registry, matching, mint)
     deal_id = matched["deal_id"]
@@ -123,6 +124,18 @@ async def test_a_pledge_loan_s_collateral_value_follows_the_price_table_s_date(
     made = await matching.client.post(url, json=_pledge(str(lendable)), headers=headers)
     assert made.status_code == 201, made.text
     assert made.json()["collateral"]["lendable_cny"] == today["lendable_cny"]
+
+    # The ledger keeps the valuation the offer was checked against: the lineage shows it.
+    async def offer_in_lineage() -> dict[str, Any] | None:
+        lineage = await audit.client.get(
+            f"/v1/projects/{matched['project_id']}/lineage", headers=mint("regulator")
+        )
+        offers = [i for i in lineage.json()["items"] if i["step"] == "offer"]
+        return offers[0] if offers else None
+
+    offer = await eventually(offer_in_lineage, timeout_s=120)
+    assert isinstance(offer, dict)
+    assert offer["summary"]["collateral_lendable_cny"] == today["lendable_cny"]
 
 
 async def test_a_pledge_offer_on_a_project_without_carbon_credits_is_refused_naming_the_instrument(

@@ -50,6 +50,7 @@ _RESPONSE_FIELDS = (
     "disbursed_on",
     "reason",
 )
+_COLLATERAL_FIELDS = ("valued_on", "credits_tco2e", "value_cny", "haircut", "lendable_cny")
 
 
 def _pick(source: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -73,6 +74,11 @@ def summarise(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
         summary |= _pick(data.get("response"), _RESPONSE_FIELDS)
         offer = data.get("offer_in_force")
         summary |= {f"offer_{k}": v for k, v in _pick(offer, _RESPONSE_FIELDS[1:5]).items()}
+        pledged = data.get("collateral")
+        summary |= {f"collateral_{k}": v for k, v in _pick(pledged, _COLLATERAL_FIELDS).items()}
+        if isinstance(pledged, Mapping):
+            price = _pick(pledged.get("price"), ("price_cny_per_t", "price_date"))
+            summary |= {f"collateral_{k}": v for k, v in price.items()}
     if event_type == "deal.repaid.v1":
         summary |= _pick(data.get("repayment"), ("amount_cny", "repaid_on"))
     summary |= {f"balance_{k}": v for k, v in _pick(data.get("balance"), _BALANCE_FIELDS).items()}

@@ -66,3 +66,28 @@ def test_a_subsidy_claim_names_its_programme_and_what_was_earned_and_granted() -
     assert step_of("deal.subsidy_earned.v1", earned) == "subsidy_earned"
     summary = summarise("deal.subsidy_earned.v1", earned)
     assert summary == {k: v for k, v in earned.items() if k != "rule_source"}
+
+
+def test_a_pledge_offer_shows_the_collateral_it_was_checked_against() -> None:
+    data = {
+        "deal_id": "d", "lender_id": "l", "mandate_id": "m",
+        "response": {"kind": "offer", "amount_cny": "3000000.00", "rate_percent": "3.2",
+                     "tenor_months": 60, "instrument": "carbon_asset_pledge_loan"},
+        "collateral": {"valued_on": "2025-12-02", "credits_tco2e": 100000, "from_vintage": 2025,
+                       "value_cny": "7522000.00", "haircut": "0.5000",
+                       "lendable_cny": "3761000.00",
+                       "price": {"market": "ccer", "price_date": "2025-12-01",
+                                 "price_cny_per_t": "75.22", "basis": "daily average price",
+                                 "source": "registry", "secondary": True}},
+    }  # fmt: skip
+    summary = summarise("deal.responded.v1", data)
+    assert summary["instrument"] == "carbon_asset_pledge_loan"
+    assert (summary["collateral_lendable_cny"], summary["collateral_haircut"]) == (
+        "3761000.00",
+        "0.5000",
+    )
+    assert (summary["collateral_price_cny_per_t"], summary["collateral_price_date"]) == (
+        "75.22",
+        "2025-12-01",
+    )
+    assert summary["collateral_valued_on"] == "2025-12-02"
