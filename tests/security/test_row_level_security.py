@@ -235,6 +235,9 @@ MATCHING_TABLES = {
     "repayments",
     "subsidy_claims",
     "feed",
+    "ranker_requests",
+    "ranker_versions",
+    "ranker_lender_models",
 }
 
 
