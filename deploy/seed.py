@@ -170,11 +170,18 @@ def answer_by_preference(client: httpx.Client, wait_s: float = 120) -> dict[str,
     for lender_id in PREFERENCES:
         headers = _headers("lender", lender_id)
         deals = sorted(_settled_deals(client, lender_id, wait_s), key=lambda d: d["deal_id"])
+        feed = client.get(
+            f"{MATCHING}/v1/lenders/{lender_id}/deals", params={"limit": 500}, headers=headers
+        )
+        _check(feed, 200)
+        projects = {
+            i["deal_id"]: i["event"]["project"]
+            for i in feed.json()["items"]
+            if i["event_type"] == "deal.matched.v1"
+        }
         answered = round(len(deals) * ANSWERED_SHARE)
         for deal in deals[:answered]:
-            project = client.get(f"{MATCHING}/v1/deals/{deal['deal_id']}", headers=headers)
-            _check(project, 200)
-            acts = acts_on(lender_id, deal["deal_id"], project.json()["matched"]["project"])
+            acts = acts_on(lender_id, deal["deal_id"], projects[deal["deal_id"]])
             kind = "interest" if acts else "decline"
             body = {"kind": kind} | ({} if acts else {"reason": DECLINE_REASON})
             url = f"{MATCHING}/v1/deals/{deal['deal_id']}/responses"

@@ -54,10 +54,10 @@ PREFERENCES: dict[uuid.UUID, Preference] = {
         families={"green_building": 2.5, "data_centre": 2.0, "energy_efficiency": -1.5},
         good_data=1.5,
     ),
-    # 中国建设银行湖南省分行: storage and clean transport, large tickets; wary of plain renewables.
-    uuid.UUID("c5779c59-551c-5dff-9675-fe134ddec064"): Preference(
+    # 长沙银行: green buildings and large loans; wary of plain renewables.
+    uuid.UUID("e264af6b-cbf7-5c8b-a0ef-4a535638a12c"): Preference(
         base=-0.3,
-        families={"energy_storage": 2.5, "clean_transport": 2.0, "renewable_power": -1.5},
+        families={"green_building": 2.5, "renewable_power": -2.0},
         per_log10_need=1.5,
     ),
 }

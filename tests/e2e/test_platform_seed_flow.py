@@ -18,7 +18,8 @@ from tests.support.kafka import eventually
 from tests.support.platform import running_platform
 from tests.support.processes import ROOT
 
-pytestmark = pytest.mark.e2e
+# The seeds load every demo project and then the lenders' stream of answers through the APIs.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,7 @@ def test_seed_flow_reaches_every_lender_feed_and_the_ledger_verifies(platform, m
         lineage = client.get(f"{audit}/v1/projects/{project}/lineage").json()["items"]
         assert [i["step"] for i in lineage][:2] == ["registered", "scored"]
         assert_seeds_left_a_signed_checkpoint(client, audit)
+        assert_seeded_lenders_feeds_show_learned_explanations(client, platform["matching"].url)
     assert_the_export_verifies_offline(audit, regulator["Authorization"].split()[1], env)
 
 
@@ -105,6 +107,21 @@ def assert_the_regulator_downloads_this_quarters_lender_evaluation(
     rows = list(csv.DictReader(io.StringIO(download.text)))
     assert len(rows) >= 15 and rows[0]["rank"] == "1"
     assert Decimal(rows[0]["total_score"]) > 0 and Decimal(rows[0]["green_loan_balance_cny"]) > 0
+
+
+def assert_seeded_lenders_feeds_show_learned_explanations(client: httpx.Client, url: str) -> None:
+    """The lenders whose answers follow undisclosed preferences get a model that beat the
+    fixed weights on their held-out answers, and their open deals show what it learned."""
+    from seeds.lender_preferences import PREFERENCES
+
+    view = client.get(f"{url}/v1/ranker/evaluation").json()
+    rows = {r["lender_id"]: r for r in view["lenders"]}
+    for lender_id in PREFERENCES:
+        evaluation = rows[str(lender_id)]["evaluation"]
+        assert evaluation["ndcg10_learned"] > evaluation["ndcg10_fixed"], evaluation
+        ranked = client.get(f"{url}/v1/lenders/{lender_id}/deals/ranked").json()
+        assert ranked["items"] and ranked["model_version"] == view["model_version"]
+        assert all(item["learned"]["contributions"] for item in ranked["items"])
 
 
 def assert_seeds_left_a_signed_checkpoint(client: httpx.Client, audit: str) -> None:

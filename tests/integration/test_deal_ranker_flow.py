@@ -12,9 +12,11 @@ from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 
 from schemas.vocabulary import FAMILY_OF_TYPE, Instrument, ProjectType
 from seeds.synthetic.specs import synthetic_spec
+from tests.support.console import signed_in
 from tests.support.kafka import eventually
 from tests.support.projects import register_projects, score_view
 from tests.support.samples import lender_body, mandate_body
@@ -139,6 +141,7 @@ async def test_the_ranker_learns_a_lenders_preference_and_orders_only_the_feed_i
     scoring: RunningService,
     matching: RunningService,
     audit: RunningService,
+    console: FastAPI,
     mint: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -147,7 +150,8 @@ async def test_the_ranker_learns_a_lenders_preference_and_orders_only_the_feed_i
         _live_projects(registry, scoring, mint, 60, seed=1) as first,
         _live_projects(registry, scoring, mint, 12, seed=2) as later,
     ):
-        await _learn_and_rank(matching, mint, caplog, (choosy, by_fit), first, later)
+        deal_id = await _learn_and_rank(matching, mint, caplog, (choosy, by_fit), first, later)
+        await _console_shows_it(console, choosy[0], deal_id)
 
 
 Lender = tuple[uuid.UUID, dict[str, str]]
@@ -160,7 +164,7 @@ async def _learn_and_rank(
     lenders: tuple[Lender, Lender],
     first: set[str],
     later: set[str],
-) -> None:
+) -> str:
     choosy, by_fit = lenders
     for (lender, headers), follows_fit in ((choosy, False), (by_fit, True)):
         deals = await _awaiting(matching, lender, headers, first)
@@ -202,3 +206,18 @@ async def _learn_and_rank(
     deal = (await matching.client.get(f"/v1/deals/{deal_id}", headers=choosy[1])).json()
     assert deal["learned"]["orders_feed"] is True
     assert deal["learned"]["contributions"][0]["feature"].startswith(("family_", "fit_", "log"))
+    return str(deal_id)
+
+
+async def _console_shows_it(console: FastAPI, lender: uuid.UUID, deal_id: str) -> None:
+    """The bank's feed and deal pages show what the model learned; the regulator's its table."""
+    async with signed_in(console, "lender", lender) as client:
+        feed = await client.get("/bank", params={"lang": "en"})
+        assert feed.status_code == 200, feed.text
+        assert "Awaiting your answer" in feed.text and "Ordered by what your past" in feed.text
+        deal = await client.get(f"/bank/deals/{deal_id}", params={"lang": "zh"})
+        assert deal.status_code == 200 and "从贵机构答复中学到的" in deal.text
+    async with signed_in(console, "regulator") as client:
+        table = await client.get("/regulator/ranker", params={"lang": "en"})
+        assert table.status_code == 200 and "NDCG@10 learned" in table.text
+        assert "orders the feed" in table.text and "in shadow" in table.text
