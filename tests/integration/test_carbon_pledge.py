@@ -19,20 +19,16 @@ from fastapi import FastAPI
 from tests.support.console import signed_in
 from tests.support.deals import deal_for, open_mandate, register_project, whole_feed
 from tests.support.kafka import eventually
-from tests.support.samples import enterprise_body, project_body
+from tests.support.samples import enterprise_body, forestry_body, project_body
 
 pytestmark = pytest.mark.integration
 
-FOREST = project_body(
+FOREST = forestry_body(
     name="张家界人工造林碳汇 Zhangjiajie afforestation",
-    type="forestry",
     city="zhangjiajie",
     county="慈利县",
-    capex_cny="30000000.00",
-    financing_need_cny="20000000.00",
     instruments=["green_loan", "carbon_asset_pledge_loan"],
     tenor_months=120,
-    lifetime_years=20,
     activity={"area_ha": 2000.0},
 )
 PLEDGE_MANDATE = {

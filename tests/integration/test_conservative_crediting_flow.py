@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.support.projects import register_projects, score_view
-from tests.support.samples import project_body
+from tests.support.samples import forestry_body, project_body
 
 pytestmark = pytest.mark.integration
 
@@ -17,16 +17,7 @@ def _forestry(rate: float | None) -> dict[str, Any]:
     activity: dict[str, Any] = {"area_ha": 1_000.0}
     if rate is not None:
         activity["sequestration_tco2e_per_ha"] = rate
-    return project_body(
-        name="湘西退耕还林碳汇 Xiangxi afforestation",
-        type="forestry",
-        city="xiangxi",
-        county="永顺县",
-        capex_cny="30000000.00",
-        financing_need_cny="20000000.00",
-        instruments=["green_loan"],
-        activity=activity,
-    )
+    return forestry_body(activity=activity)
 
 
 def _trace(view: dict[str, Any]) -> dict[str, Any]:

@@ -66,6 +66,22 @@ def data_centre_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+def forestry_body(**overrides: Any) -> dict[str, Any]:
+    """Afforestation in Xiangxi at the default sequestration rate: a carbon sink."""
+    body = project_body(
+        name="湘西退耕还林碳汇 Xiangxi afforestation",
+        type="forestry",
+        city="xiangxi",
+        county="永顺县",
+        capex_cny="30000000.00",
+        financing_need_cny="20000000.00",
+        instruments=["green_loan"],
+        activity={"area_ha": 1_000.0},
+    )
+    body.update(overrides)
+    return body
+
+
 def lender_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {"name": "湘西绿色银行", "kind": "bank", "city": "xiangxi"}
     body.update(overrides)
