@@ -160,6 +160,24 @@ def _settled_deals(client: httpx.Client, lender_id: uuid.UUID, wait_s: float) ->
         time.sleep(2)
 
 
+def _whole_feed(
+    client: httpx.Client, lender_id: uuid.UUID, headers: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Every entry of the lender's feed, page by page (a used platform's feed is long)."""
+    entries: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 500} | ({"after": cursor} if cursor else {})
+        page = client.get(
+            f"{MATCHING}/v1/lenders/{lender_id}/deals", params=params, headers=headers
+        )
+        _check(page, 200)
+        entries.extend(page.json()["items"])
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            return entries
+
+
 def answer_by_preference(client: httpx.Client, wait_s: float = 120) -> dict[str, int]:
     """The stream of answers the ranker learns from: three lenders answer the older three
     quarters of their deals by their undisclosed preferences (seeds/lender_preferences.py),
@@ -170,13 +188,9 @@ def answer_by_preference(client: httpx.Client, wait_s: float = 120) -> dict[str,
     for lender_id in PREFERENCES:
         headers = _headers("lender", lender_id)
         deals = sorted(_settled_deals(client, lender_id, wait_s), key=lambda d: d["deal_id"])
-        feed = client.get(
-            f"{MATCHING}/v1/lenders/{lender_id}/deals", params={"limit": 500}, headers=headers
-        )
-        _check(feed, 200)
         projects = {
             i["deal_id"]: i["event"]["project"]
-            for i in feed.json()["items"]
+            for i in _whole_feed(client, lender_id, headers)
             if i["event_type"] == "deal.matched.v1"
         }
         answered = round(len(deals) * ANSWERED_SHARE)

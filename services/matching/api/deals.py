@@ -4,7 +4,7 @@ lenders that answered a project."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated
 
@@ -19,7 +19,7 @@ from matching.lending.deals import china_date
 from matching.repository import carbon_prices as price_store
 from matching.repository import deals as deal_store
 from schemas.deals import DealOfferClosed, DealRepaid, DealResponded, DealResponse, Repayment
-from schemas.fields import LongText
+from schemas.fields import IsoDate, LongText
 from servicekit.auth import Role
 from servicekit.http import Pool
 from servicekit.http_deps import CallerConnection
@@ -51,7 +51,7 @@ class ResponseBody(BaseModel):
 
 
 ValuedOn = Annotated[
-    date | None,
+    IsoDate | None,
     Query(description="Value the pledgeable carbon credits on this day (default: today in China)"),
 ]
 
