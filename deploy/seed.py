@@ -142,6 +142,7 @@ def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, in
 
 
 ANSWERED_SHARE = 0.75  # of each preferring lender's deals; the rest stay open in its feed
+STREAM_DEALS = 120  # per preferring lender: a used database may match it with many more
 
 
 def _settled_deals(client: httpx.Client, lender_id: uuid.UUID, wait_s: float) -> list[Any]:
@@ -155,7 +156,8 @@ def _settled_deals(client: httpx.Client, lender_id: uuid.UUID, wait_s: float) ->
         _check(page, 200)
         items: list[Any] = page.json()["items"]
         seen.append(len(items))
-        if (len(seen) >= 3 and len(set(seen[-3:])) == 1) or time.monotonic() > deadline:
+        settled = len(seen) >= 3 and len(set(seen[-3:])) == 1
+        if settled or len(items) >= STREAM_DEALS or time.monotonic() > deadline:
             return items
         time.sleep(2)
 
@@ -187,7 +189,8 @@ def answer_by_preference(client: httpx.Client, wait_s: float = 120) -> dict[str,
     counts = {"interest": 0, "decline": 0, "left open": 0}
     for lender_id in PREFERENCES:
         headers = _headers("lender", lender_id)
-        deals = sorted(_settled_deals(client, lender_id, wait_s), key=lambda d: d["deal_id"])
+        settled = sorted(_settled_deals(client, lender_id, wait_s), key=lambda d: d["deal_id"])
+        deals = settled[:STREAM_DEALS]
         projects = {
             i["deal_id"]: i["event"]["project"]
             for i in _whole_feed(client, lender_id, headers)
