@@ -19,7 +19,7 @@ from tests.support.platform import running_platform
 from tests.support.processes import ROOT
 
 # The seeds load every demo project and then the lenders' stream of answers through the APIs.
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_seed_flow_reaches_every_lender_feed_and_the_ledger_verifies(platform, m
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,
         check=False,
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
