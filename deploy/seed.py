@@ -143,6 +143,7 @@ def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, in
 
 ANSWERED_SHARE = 0.75  # of each preferring lender's deals; the rest stay open in its feed
 STREAM_DEALS = 120  # per preferring lender: a used database may match it with many more
+FEED_PAGE = 500
 
 
 def _settled_deals(client: httpx.Client, lender_id: uuid.UUID, wait_s: float) -> list[Any]:
@@ -165,18 +166,22 @@ def _settled_deals(client: httpx.Client, lender_id: uuid.UUID, wait_s: float) ->
 def _whole_feed(
     client: httpx.Client, lender_id: uuid.UUID, headers: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """Every entry of the lender's feed, page by page (a used platform's feed is long)."""
+    """Every entry of the lender's feed, page by page (a used platform's feed is long).
+
+    The feed's `next_cursor` is where to resume polling, so it is never empty: a short page is
+    the end."""
     entries: list[dict[str, Any]] = []
     cursor: str | None = None
     while True:
-        params: dict[str, Any] = {"limit": 500} | ({"after": cursor} if cursor else {})
+        params: dict[str, Any] = {"limit": FEED_PAGE} | ({"after": cursor} if cursor else {})
         page = client.get(
             f"{MATCHING}/v1/lenders/{lender_id}/deals", params=params, headers=headers
         )
         _check(page, 200)
-        entries.extend(page.json()["items"])
+        items = page.json()["items"]
+        entries.extend(items)
         cursor = page.json()["next_cursor"]
-        if cursor is None:
+        if len(items) < FEED_PAGE:
             return entries
 
 

@@ -15,16 +15,19 @@ import httpx
 import pytest
 
 from tests.support.kafka import eventually
-from tests.support.platform import running_platform
+from tests.support.platform import own_infrastructure, running_platform
 from tests.support.processes import ROOT
 
 # The seeds load every demo project and then the lenders' stream of answers through the APIs.
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 
 @pytest.fixture(scope="module")
-def platform(infra, jwks_path):
-    with running_platform(infra, jwks_path) as running:
+def platform(jwks_path):
+    with (
+        own_infrastructure("seed-flow") as infra,
+        running_platform(infra, jwks_path) as running,
+    ):
         yield running
 
 
@@ -39,7 +42,7 @@ def test_seed_flow_reaches_every_lender_feed_and_the_ledger_verifies(platform, m
         env=env,
         capture_output=True,
         text=True,
-        timeout=1200,
+        timeout=720,
         check=False,
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr

@@ -3,11 +3,14 @@ process on a free loopback port, against the session's Kafka and PostgreSQL."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from deploy.local import infra as launcher
 from deploy.local.infra import InfraInfo
+from tests.support.environment import only, without_session_infra
 from tests.support.processes import ServiceProcess, free_port
 
 SERVICES = ("registry", "scoring", "matching", "audit")
@@ -38,3 +41,34 @@ def running_platform(infra: InfraInfo, jwks_path: Path) -> Iterator[dict[str, Se
     finally:
         for process in running.values():
             process.stop()
+
+
+@contextmanager
+def own_infrastructure(name: str) -> Iterator[InfraInfo]:
+    """A Kafka and a PostgreSQL of their own, empty, as on a fresh machine; stopped and
+    deleted when the block ends.
+
+    A platform that loads the seeds must not inherit every earlier test's projects and
+    events: the seeded lenders' new mandates would rematch all of them, and fresh consumers
+    would replay the topics' history. The downloads cache stays shared.
+    """
+    cache = str(launcher.cache_dir())
+    root = launcher.state_dir() / name
+    values = without_session_infra() | {
+        "GREENLINK_STATE_DIR": str(root),
+        "GREENLINK_CACHE_DIR": cache,
+    }
+
+    def wipe() -> None:
+        if root.exists():
+            with only(values):
+                launcher.stop()
+            shutil.rmtree(root, ignore_errors=True)
+
+    wipe()  # what an interrupted run left behind
+    try:
+        with only(values):
+            info = launcher.ensure_started()
+        yield info
+    finally:
+        wipe()
