@@ -10,6 +10,7 @@ from pathlib import Path
 
 from deploy.local import infra as launcher
 from deploy.local.infra import InfraInfo
+from deploy.local.state import cache_dir, state_dir
 from tests.support.environment import only, without_session_infra
 from tests.support.processes import ServiceProcess, free_port
 
@@ -52,8 +53,8 @@ def own_infrastructure(name: str) -> Iterator[InfraInfo]:
     events: the seeded lenders' new mandates would rematch all of them, and fresh consumers
     would replay the topics' history. The downloads cache stays shared.
     """
-    cache = str(launcher.cache_dir())
-    root = launcher.state_dir() / name
+    cache = str(cache_dir())
+    root = state_dir() / name
     values = without_session_infra() | {
         "GREENLINK_STATE_DIR": str(root),
         "GREENLINK_CACHE_DIR": cache,
