@@ -46,8 +46,8 @@ CITY_NAMES_ZH: dict[City, str] = {
 class Province(StrEnum):
     """Mainland China's 31 provincial-level divisions: the grid a project's power displaces.
 
-    Every one is accepted as a name; a project is scored only in those whose published MEE
-    provincial grid factor is sourced in `schemas/provincial_grid_factors.json`.
+    Each is scored at its published MEE provincial grid factor, or its regional grid's where
+    the provincial value is not sourced yet (`schemas/provincial_grid_factors.json`).
     """
 
     BEIJING = "beijing"

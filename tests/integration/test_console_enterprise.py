@@ -94,9 +94,8 @@ async def test_a_registered_project_is_shown_with_its_score_trace_once_scored(
     ("refused", "shown"),
     [
         ({"capex_cny": "-5"}, ('id="capex_cny-error"', 'value="-5"')),  # typed text stays
-        ({"province": "guangdong"}, ('id="province-error"', "guangdong")),  # no sourced factor
     ],
-    ids=["negative-capex", "unsourced-province"],
+    ids=["negative-capex"],
 )
 async def test_the_registrys_refusal_comes_back_beside_its_field_and_registers_nothing(
     console: FastAPI,

@@ -109,16 +109,22 @@ async def test_a_version_stored_before_the_gate_is_still_scored_rejected(
     assert BOUND in flag.reason and event.score == 0
 
 
-async def test_a_province_without_a_sourced_grid_factor_is_refused_by_registry_and_estimate(
+async def test_a_province_without_its_own_factor_is_registered_and_estimated_at_its_regions(
     registry: RunningService, scoring: RunningService, mint
 ):
     elsewhere = project_body(province="guangdong")
     headers = await _enrolled(registry, mint)
-    estimate = await scoring.client.post("/v1/estimate", json=elsewhere, headers=headers)
     registered = await registry.client.post("/v1/projects", json=elsewhere, headers=headers)
-    for answer in (estimate, registered):
-        assert answer.status_code == 422, answer.text
-        assert answer.json()["field"] == "province" and "guangdong" in answer.text
+    assert registered.status_code == 201, registered.text
+    estimate = await scoring.client.post("/v1/estimate", json=elsewhere, headers=headers)
+    assert estimate.status_code == 200, estimate.text
+    trace = {item["name"]: item for item in estimate.json()["score"]["trace"]}
+    assert trace["grid_electricity_tco2_per_mwh"]["value"] == 0.3869
+    assert (trace["grid_province"]["value"], trace["grid_province"]["unit"]) == (
+        "guangdong",
+        "2022",
+    )
+    assert "MEE regional table" in trace["grid_province"]["source"]
     sourced = await scoring.client.post(
         "/v1/estimate", json=project_body(province="sichuan"), headers=headers
     )

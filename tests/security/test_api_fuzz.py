@@ -43,8 +43,8 @@ pytestmark = [pytest.mark.security, pytest.mark.integration]
 
 EXAMPLES = int(os.environ.get("GREENLINK_FUZZ_EXAMPLES", "100"))
 CALLER_EXAMPLES = max(EXAMPLES // 2, 1)
-# Check characters, fields bounded by other fields, UTF-8 uploads, physical limits and a
-# province without a sourced grid factor: beyond what JSON Schema says.
+# Check characters, fields bounded by other fields, UTF-8 uploads and physical limits: beyond
+# what JSON Schema says.
 REGISTRY_RULES = (
     "POST /v1/enterprises",
     "POST /v1/projects",
@@ -53,8 +53,7 @@ REGISTRY_RULES = (
 )
 # A range whose end must not precede its start.
 AUDIT_RULES = ("GET /v1/ledger/verify", "GET /v1/flows")
-# A project's cross-field checks, plus claims a methodology finds impossible or incomplete,
-# and a province without a sourced grid factor.
+# A project's cross-field checks, plus claims a methodology finds impossible or incomplete.
 SCORING_RULES = ("POST /v1/estimate",)
 # A mandate's cross-field checks (focus cities among cities, ticket within capacity, limits
 # between ticket and capacity); an offer or disbursement checked against the mandate's terms.
@@ -429,7 +428,7 @@ def test_matching_answers_401_without_a_token(case: AnyCase, matching_callers: C
 
 @pytest.mark.parametrize("service", ["registry", "scoring"])
 def test_fuzzed_project_bodies_range_over_every_province_and_operating_hours(service: str) -> None:
-    """The generated bodies above come from these schemas: every province (sourced or not)
+    """The generated bodies above come from these schemas: every province (own or regional factor)
     and operating hours up to and beyond the year's 8,760 are sent to both doors."""
     components = offline_app(service).openapi()["components"]["schemas"]
     province = components["ProjectSpec"]["properties"]["province"]

@@ -107,10 +107,10 @@ def default_factor_set(directory: Path = DEFAULT_FACTOR_DIR) -> FactorSet:
 
 def official_value(factors: FactorSet, key: str, province: Province) -> tuple[float, str] | None:
     """The published value a project in `province` is held to for factor `key`, and where it
-    comes from: another province's grid factor from the provincial table, else the set's
-    value. None when neither has one (an unknown key, an unsourced province)."""
+    comes from: another province's grid factor from the provincial table (or its region's),
+    else the set's value. None when neither has one (an unknown key)."""
     if key == GRID and province is not DEFAULT_PROVINCE:
-        row = provincial_grid().newest(province)
-        return None if row is None else (row.value, f"{province.value} {row.year}")
+        published = provincial_grid().published(province)
+        return None if published is None else (published.row.value, published.label)
     known = factors.values.get(key)
     return None if known is None else (known.value, factors.id)

@@ -145,8 +145,8 @@ class Workings:
         """The project's province's published grid factor, with province, year and source.
 
         Hunan (the default) takes the factor set's value, so an activated set moves Hunan
-        scores; any other province takes its newest row of the provincial table, and a province
-        without a sourced row is refused (never guessed)."""
+        scores; any other province takes its newest row of the provincial table, or its
+        regional grid's where the province has none (the trace says which)."""
         province = self.province
         if province is DEFAULT_PROVINCE:
             known = self._factors.get(GRID)
@@ -154,13 +154,12 @@ class Workings:
             source = self._factors.cited_sources[GRID]
             year = "" if known.year is None else str(known.year)
         else:
-            row = provincial_grid().newest(province)
-            if row is None:
+            published = provincial_grid().published(province)
+            if published is None:
                 raise InvalidActivityData(str(unsourced_reason(province)), field="province")
+            row = published.row
             value, unit, status, year = row.value, "tCO2/MWh", row.status, str(row.year)
-            source = (
-                f"MEE provincial table, {province.value} {row.year} ({row.status}): {row.source}"
-            )
+            source = published.citation
         self.trace[GRID] = (value, unit, source)
         self.trace["grid_province"] = (province.value, year, source)
         self._used.append(FactorUse(GRID, status))

@@ -45,7 +45,8 @@ def test_withdrawn_project_cannot_change_or_be_withdrawn_again() -> None:
         domain.withdraw_project(_state("withdrawn"), NOW, "again")
 
 
-def test_a_project_in_a_province_without_a_sourced_grid_factor_is_refused_naming_province() -> None:
+@pytest.mark.usefixtures("no_regional_factors")
+def test_a_project_in_a_province_without_any_sourced_grid_factor_is_refused_naming_it() -> None:
     spec = ProjectSpec.model_validate(project_body(province="guangdong"))
     with pytest.raises(Unprocessable) as refused:
         domain.register_project(spec, uuid.uuid4(), uuid.uuid4(), NOW)
@@ -57,4 +58,8 @@ def test_a_project_in_a_province_without_a_sourced_grid_factor_is_refused_naming
 def test_a_project_in_a_sourced_province_registers_with_its_province() -> None:
     spec = ProjectSpec.model_validate(project_body(province="sichuan"))
     assert domain.register_project(spec, uuid.uuid4(), uuid.uuid4(), NOW).province == "sichuan"
+    regional = ProjectSpec.model_validate(project_body(province="guangdong"))  # its region's
+    assert (
+        domain.register_project(regional, uuid.uuid4(), uuid.uuid4(), NOW).province == "guangdong"
+    )
     assert ProjectSpec.model_validate(project_body()).province == "hunan"

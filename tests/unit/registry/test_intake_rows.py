@@ -44,7 +44,8 @@ def test_non_json_row_is_refused_with_a_reason() -> None:
         parse_row("{nope", "jsonl")
 
 
-def test_a_row_in_a_province_without_a_sourced_grid_factor_is_refused_naming_it() -> None:
+@pytest.mark.usefixtures("no_regional_factors")
+def test_a_row_in_a_province_without_any_sourced_grid_factor_is_refused_naming_it() -> None:
     with pytest.raises(RowError, match="province guangdong"):
         parse_row(orjson.dumps(project_body(province="guangdong")).decode(), "jsonl")
     assert parse_row(orjson.dumps(project_body(province="yunnan")).decode(), "jsonl").province

@@ -1,5 +1,5 @@
 """A project's province chooses its published grid factor, traced with province, year and source;
-a province whose factor is not sourced is refused by name, never guessed."""
+a province whose own factor is not sourced takes its regional grid's, named in the trace."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import pytest
 
 from schemas import physical_limits
 from schemas.project import ProjectSpec
-from schemas.provincial_grid import provincial_grid, unsourced_reason
+from schemas.provincial_grid import ProvincialGridTable, provincial_grid, unsourced_reason
 from schemas.scoring import TraceItem
 from schemas.vocabulary import Fuel, ProjectType, Province
 from scoring.estimate.catalogue import compute
-from scoring.estimate.errors import InvalidActivityData
 from scoring.estimate.factors import FactorSet
-from scoring.score.batch import ScoreRecord, Unscorable, score_batch
+from scoring.score.batch import ScoreRecord, score_batch
 
 BuildProject = Callable[..., ProjectSpec]
 
@@ -68,18 +67,59 @@ def test_grid_electricity_a_project_consumes_is_charged_at_its_provinces_factor(
     assert result.project_tco2e == pytest.approx(1_000 * 0.1404 * (1 + tdl))
 
 
-@pytest.mark.parametrize("province", UNSOURCED[:3])
-def test_a_province_without_a_sourced_factor_is_refused_naming_the_province_field(
+@pytest.mark.parametrize("province", UNSOURCED)
+def test_a_province_without_its_own_factor_is_scored_at_its_regional_grids_named_in_the_trace(
     factors: FactorSet, make_project: BuildProject, province: Province
 ) -> None:
+    published = provincial_grid().published(province)
+    assert published is not None and published.region is not None
     project = make_project(ProjectType.WIND, annual_generation_mwh=1_000, province=province)
-    with pytest.raises(InvalidActivityData) as refused:
-        compute(project, factors)
-    assert refused.value.field == "province"
-    assert province.value in str(refused.value)
-    [unscorable] = score_batch([project], factors)
-    assert isinstance(unscorable, Unscorable) and unscorable.field == "province"
-    assert unsourced_reason(province) is not None
+    result = compute(project, factors)
+    assert result.annual_tco2e == pytest.approx(1_000 * published.row.value)
+    name, year, source = result.trace["grid_province"]
+    assert (name, year) == (province.value, str(published.row.year))
+    assert "MEE regional table" in source and published.region in source
+    assert f"standing in for {province.value}" in source
+    [record] = score_batch([project], factors)
+    assert isinstance(record, ScoreRecord)
+    assert unsourced_reason(province) is None
+
+
+def test_guangdong_is_scored_at_the_china_southern_grids_2022_factor(
+    factors: FactorSet, make_project: BuildProject
+) -> None:
+    project = make_project(
+        ProjectType.SOLAR_PV, annual_generation_mwh=1_000, province=Province.GUANGDONG
+    )
+    result = compute(project, factors)
+    assert result.annual_tco2e == pytest.approx(386.9)
+    assert "南方" in result.trace["grid_province"][2]
+
+
+def test_every_province_belongs_to_exactly_one_regional_grid() -> None:
+    regions = provincial_grid().regions
+    members = [p for region in regions.values() for p in region.provinces]
+    assert sorted(members) == sorted(Province)
+    assert len(regions) == 7
+    for region in regions.values():
+        assert all(row.source and row.status == "secondary" for row in region.values)
+
+
+def test_a_province_in_two_regions_is_refused_when_the_table_loads() -> None:
+    table = provincial_grid().model_dump()
+    first, second = list(table["regions"])[:2]
+    table["regions"][second]["provinces"] = [
+        *table["regions"][second]["provinces"],
+        table["regions"][first]["provinces"][0],
+    ]
+    with pytest.raises(ValueError, match="more than one region"):
+        ProvincialGridTable.model_validate(table)
+
+
+def test_a_province_in_no_region_and_without_a_row_has_no_published_factor() -> None:
+    table = provincial_grid().model_copy(update={"regions": {}})
+    assert table.published(Province.GUANGDONG) is None
+    assert table.published(Province.SICHUAN) is not None
 
 
 def test_a_project_using_no_grid_factor_is_scored_in_any_province(
@@ -169,7 +209,7 @@ def test_a_fuel_abandoned_outright_needs_no_project_side_field(
     assert "abandoned" in str(result.trace["project_side"][0])
 
 
-@pytest.mark.parametrize("province", SOURCED)
+@pytest.mark.parametrize("province", list(Province))
 def test_every_provinces_trace_fits_the_scored_event(
     factors: FactorSet, make_project: BuildProject, province: Province
 ) -> None:
