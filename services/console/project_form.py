@@ -68,7 +68,28 @@ def parse(form: Mapping[str, Any], instruments: list[str]) -> ParsedProject:
     )
     if factor is not None or text(form, "declared_factor.source"):
         body["declared_factor"] = {"value": factor, "source": text(form, "declared_factor.source")}
+    if credits := _carbon_credits(form, errors):
+        body["carbon_credits"] = credits
     return parsed
+
+
+def _carbon_credits(form: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """The CCER registration, when any of its fields is filled (the registry names what is
+    missing); the issuance per vintage is left for scoring to derive."""
+    start = text(form, "carbon_credits.crediting_start")
+    years = forms.number(
+        text(form, "carbon_credits.crediting_years"),
+        "carbon_credits.crediting_years",
+        errors,
+        integer=True,
+    )
+    reference = text(form, "carbon_credits.registration_ref")
+    if not (start or years is not None or reference):
+        return {}
+    credits: dict[str, Any] = {"crediting_start": start or None, "crediting_years": years}
+    if reference:
+        credits["registration_ref"] = reference
+    return credits
 
 
 def choices() -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from tests.support.console import (
     signed_in,
     submitted,
 )
-from tests.support.samples import enterprise_body, project_body
+from tests.support.samples import enterprise_body, forestry_body, project_body
 
 pytestmark = pytest.mark.integration
 METHODOLOGY = "re-wind-solar"  # the wind farm sample's methodology
@@ -110,6 +110,34 @@ async def test_the_registrys_refusal_comes_back_beside_its_field_and_registers_n
         answer = await submitted(client, NEW_PROJECT, "/enterprise/projects", form)
     assert answer.status_code == 422
     assert all(text in answer.text for text in shown)
+    assert await _project_count(registry, mint, enterprise_id) == 0
+
+
+async def test_a_forest_registered_with_its_crediting_period_asks_for_a_pledge_loan(
+    console: FastAPI, registry, mint, enterprise_id: uuid.UUID
+) -> None:
+    credits = {"crediting_start": "2025-03-01", "crediting_years": 20, "registration_ref": "CCER-1"}
+    body = forestry_body(instruments=["carbon_asset_pledge_loan"], carbon_credits=credits)
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        page = await client.get(NEW_PROJECT)
+        assert 'name="carbon_credits.crediting_start"' in page.text
+        answer = await submitted(client, NEW_PROJECT, "/enterprise/projects", project_form(body))
+    assert answer.status_code == 303, answer.text
+    listed = await registry.client.get("/v1/projects", headers=mint("enterprise", enterprise_id))
+    [project] = listed.json()["items"]
+    assert project["project"]["carbon_credits"]["crediting_years"] == 20
+    assert project["project"]["instruments"] == ["carbon_asset_pledge_loan"]
+
+
+async def test_a_crediting_period_without_its_start_is_named_beside_that_field(
+    console: FastAPI, registry, mint, enterprise_id: uuid.UUID
+) -> None:
+    body = forestry_body(carbon_credits={"crediting_years": 20})
+    async with signed_in(console, "enterprise", enterprise_id) as client:
+        answer = await submitted(client, NEW_PROJECT, "/enterprise/projects", project_form(body))
+    assert answer.status_code == 422
+    assert 'id="carbon_credits-crediting_start-error"' in answer.text
+    assert 'value="20"' in answer.text  # what was typed stays
     assert await _project_count(registry, mint, enterprise_id) == 0
 
 

@@ -81,8 +81,8 @@ def project_form(body: Mapping[str, Any]) -> dict[str, Any]:
             form |= {f"activity.{k}": str(v) for k, v in value.items()}
         elif name == "instruments":
             form["instruments"] = list(value)
-        elif name == "declared_factor":
-            form |= {f"declared_factor.{k}": str(v) for k, v in value.items()}
+        elif name in ("declared_factor", "carbon_credits"):
+            form |= {f"{name}.{k}": str(v) for k, v in value.items()}
         elif isinstance(value, bool):
             if value:
                 form[name] = "on"
