@@ -105,6 +105,82 @@ def load_lenders(client: httpx.Client) -> tuple[int, int]:
     return len(lenders), new_mandates
 
 
+PLEDGE = "carbon_asset_pledge_loan"
+
+
+def _matched_under(
+    client: httpx.Client, lender_id: uuid.UUID, mandates: set[str], wait_s: float
+) -> list[dict[str, Any]]:
+    """The lender's matched deals under `mandates`, once matching has produced some."""
+    headers = _headers("lender", lender_id)
+    deadline = time.monotonic() + wait_s
+    while True:
+        deals = [
+            i["event"]
+            for i in _whole_feed(client, lender_id, headers)
+            if i["event_type"] == "deal.matched.v1" and i["event"]["mandate_id"] in mandates
+        ]
+        if deals or time.monotonic() > deadline:
+            return deals
+        time.sleep(2)
+
+
+def _pledge_mandates(client: httpx.Client, headers: dict[str, str]) -> dict[str, Any]:
+    """The caller's own mandates that lend carbon-asset pledge loans, by id, with their terms
+    (ids are the matching service's own, not the seed file's)."""
+    page = client.get(f"{MATCHING}/v1/mandates", params={"limit": 200}, headers=headers)
+    _check(page, 200)
+    return {
+        m["mandate_id"]: m["terms"]
+        for m in page.json()["items"]
+        if PLEDGE in m["terms"]["instruments"]
+    }
+
+
+def offer_pledge_loans(client: httpx.Client, wait_s: float = 120) -> list[str]:
+    """Each carbon-asset pledge mandate offers a pledge loan on up to two of its deals, for what
+    the deal shows as lendable: the forest's credits from this year's vintage on, at the carbon
+    price in force today, less the haircut (the matching service refuses any offer above it)."""
+    from seeds.lenders import load_lender_seeds
+
+    offered: list[str] = []
+    for lender in load_lender_seeds(SEEDS / "lenders.json"):
+        if not any(PLEDGE in m.instruments for m in lender.mandates):
+            continue
+        headers = _headers("lender", lender.lender_id)
+        pledge = _pledge_mandates(client, headers)
+        for deal in _matched_under(client, lender.lender_id, set(pledge), wait_s)[:2]:
+            detail = client.get(f"{MATCHING}/v1/deals/{deal['deal_id']}", headers=headers)
+            _check(detail, 200)
+            collateral = detail.json()["collateral"]
+            terms = pledge[deal["mandate_id"]]
+            if collateral is None:
+                continue
+            amount = min(
+                Decimal(collateral["lendable_cny"]),
+                Decimal(deal["project"]["financing_need_cny"]),
+                Decimal(terms["ticket_max_cny"]),
+            ).quantize(Decimal("0.01"))
+            if amount < Decimal(terms["ticket_min_cny"]):
+                continue
+            offer = {
+                "kind": "offer",
+                "instrument": PLEDGE,
+                "amount_cny": f"{amount:.2f}",
+                "rate_percent": "3.45",
+                "tenor_months": min(deal["project"]["tenor_months"], terms["max_tenor_months"]),
+            }
+            url = f"{MATCHING}/v1/deals/{deal['deal_id']}/responses"
+            answer = client.post(url, json={"response": offer}, headers=headers)
+            _check(answer, 201, 409)
+            if answer.status_code == 201:
+                offered.append(
+                    f"{lender.name} offers {amount:,.2f} CNY against"
+                    f" {collateral['credits_tco2e']:,} tCO2e valued {collateral['value_cny']} CNY"
+                )
+    return offered
+
+
 def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, int]:
     """A demo of lenders at work: interest in some deals, offers on others, and loans drawn in
     tranches and partly repaid, so flows, disclosures and scorecards have balances to show."""
@@ -123,16 +199,19 @@ def answer_some_deals(client: httpx.Client, wait_s: float = 120) -> dict[str, in
         if lender.lender_id in PREFERENCES:  # their answers come from their preferences below
             continue
         headers = _headers("lender", lender.lender_id)
+        pledge = set(_pledge_mandates(client, headers))
         feed: list[dict[str, Any]] = []
         while not feed and time.monotonic() < deadline:
             page = client.get(
                 f"{MATCHING}/v1/lenders/{lender.lender_id}/deals",
-                params={"limit": 12},
+                params={"limit": 50},
                 headers=headers,
             )
             _check(page, 200)
-            feed = [
-                i["event"] for i in page.json()["items"] if i["event_type"] == "deal.matched.v1"
+            feed = [  # pledge deals have their own offers (offer_pledge_loans)
+                i["event"]
+                for i in page.json()["items"]
+                if i["event_type"] == "deal.matched.v1" and i["event"]["mandate_id"] not in pledge
             ]
             if not feed:
                 time.sleep(2)
@@ -356,6 +435,8 @@ def main() -> None:
                 "seed flow: lenders answered deals: "
                 + ", ".join(f"{k} {v}" for k, v in answers.items())
             )
+            for line in offer_pledge_loans(client):
+                print(f"seed flow: carbon-asset pledge loan: {line}")
             stream = answer_by_preference(client)
             print(
                 "seed flow: answers by preference: "

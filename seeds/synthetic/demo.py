@@ -73,6 +73,30 @@ def _demo_projects(r: random.Random, enterprises: list[tuple[Row, Sector]]) -> l
     return [_demo_line(n, *line) for n, line in enumerate(lines, 1)]
 
 
+CREDITED_BY = "2026-06-30"  # forests operating by then have had their CCER crediting start
+CREDITING_YEARS = 20
+PLEDGE = "carbon_asset_pledge_loan"
+
+
+def _register_forest_credits(lines: list[Row]) -> None:
+    """Every other plausible forest operating by CREDITED_BY registers CCER credits from its
+    operation date and asks for a carbon-asset pledge loan as well, so the demo has credits to
+    pledge. No random draw is made, so every other seed line stays as it was."""
+    forests = [
+        line["project"]
+        for line in lines
+        if line["project"]["type"] == "forestry"
+        and "implausible" not in line
+        and line["project"]["operation_date"] <= CREDITED_BY
+    ]
+    for project in forests[::2]:
+        project["carbon_credits"] = {
+            "crediting_start": project["operation_date"],
+            "crediting_years": CREDITING_YEARS,
+        }
+        project["instruments"] = [*project["instruments"], PLEDGE]
+
+
 def _demo_line(n: int, owner: str, implausible: str | None, project: Row) -> Row:
     line: Row = {"enterprise_credit_code": owner, "key": f"seed-{n:04d}"}
     if implausible is not None:
@@ -85,4 +109,6 @@ def demo_rows() -> tuple[list[Row], list[Row]]:
     """The committed seeds: (enterprise lines, project lines), identical on every run."""
     r = random.Random(DEMO_SEED)
     enterprises = _demo_enterprises(r)
-    return [e for e, _ in enterprises], _demo_projects(r, enterprises)
+    projects = _demo_projects(r, enterprises)
+    _register_forest_credits(projects)
+    return [e for e, _ in enterprises], projects
