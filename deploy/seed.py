@@ -293,7 +293,7 @@ def answer_by_preference(client: httpx.Client, wait_s: float = 120) -> dict[str,
     return counts
 
 
-def retrain_ranker(client: httpx.Client, wait_s: float = 120) -> dict[str, Any] | None:
+def retrain_ranker(client: httpx.Client, wait_s: float = 300) -> dict[str, Any] | None:
     """Ask for a retrain as an operator and wait for the version it makes."""
     asked = client.post(
         f"{MATCHING}/v1/ranker/retrain",
