@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.support.console import signed_in
-from tests.support.deals import deal_for, open_mandate, register_project, whole_feed
+from tests.support.deals import deal_for, lineage_items, open_mandate, register_project, whole_feed
 from tests.support.kafka import eventually
 from tests.support.samples import enterprise_body, forestry_body, project_body
 
@@ -123,10 +123,8 @@ async def test_a_pledge_loan_s_collateral_value_follows_the_price_table_s_date(
 
     # The ledger keeps the valuation the offer was checked against: the lineage shows it.
     async def offer_in_lineage() -> dict[str, Any] | None:
-        lineage = await audit.client.get(
-            f"/v1/projects/{matched['project_id']}/lineage", headers=mint("regulator")
-        )
-        offers = [i for i in lineage.json()["items"] if i["step"] == "offer"]
+        items = await lineage_items(audit, matched["project_id"], mint("regulator"))
+        offers = [i for i in items or [] if i["step"] == "offer"]
         return offers[0] if offers else None
 
     offer = await eventually(offer_in_lineage, timeout_s=120)

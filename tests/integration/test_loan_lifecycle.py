@@ -18,6 +18,7 @@ from servicekit.db import create_pool
 from servicekit.rls import SYSTEM, acting_for
 from tests.support.deals import (
     deal_for,
+    lineage_items,
     offer_body,
     open_mandate,
     register_project,
@@ -151,10 +152,8 @@ async def test_tranches_and_repayments_move_the_balance_everyone_concerned_sees(
     assert card["green_financing"]["outstanding_cny"] == "35000000.00"
 
     async def story() -> list[str] | None:
-        lineage = await audit.client.get(
-            f"/v1/projects/{deals[0]['project_id']}/lineage", headers=regulator
-        )
-        steps = [entry["step"] for entry in lineage.json()["items"]]
+        items = await lineage_items(audit, deals[0]["project_id"], regulator)
+        steps = [entry["step"] for entry in items or []]
         return steps if "offer_withdrawn_by_lender" in steps else None
 
     steps = await eventually(story, timeout_s=120)

@@ -21,7 +21,14 @@ from matching.subsidies.rules import Programme, ProgrammeTable
 from servicekit.db import create_pool
 from servicekit.rls import SYSTEM, acting_for
 from tests.support.console import signed_in
-from tests.support.deals import deal_for, offer_body, open_mandate, register_project, tranche_body
+from tests.support.deals import (
+    deal_for,
+    lineage_items,
+    offer_body,
+    open_mandate,
+    register_project,
+    tranche_body,
+)
 from tests.support.kafka import eventually
 from tests.support.processes import ServiceProcess, api_processes
 
@@ -103,8 +110,8 @@ async def test_tranches_and_repayments_earn_interest_subsidy_on_the_balance_they
     regulator = mint("regulator")
 
     async def story() -> list[str] | None:
-        lineage = await audit.client.get(f"/v1/projects/{project_id}/lineage", headers=regulator)
-        steps = [entry["step"] for entry in lineage.json()["items"]]
+        items = await lineage_items(audit, project_id, regulator)
+        steps = [entry["step"] for entry in items or []]
         return steps if steps.count("subsidy_earned") == 2 else None
 
     steps = await eventually(story, timeout_s=120)

@@ -88,3 +88,16 @@ def offer_body(amount: str, **terms: Any) -> dict[str, Any]:
 
 def tranche_body(amount: str, on: str = "2026-03-02") -> dict[str, Any]:
     return {"response": {"kind": "disbursed", "amount_cny": amount, "disbursed_on": on}}
+
+
+async def lineage_items(
+    audit: Any, project_id: str, headers: dict[str, str]
+) -> list[dict[str, Any]] | None:
+    """A project's lineage as the regulator reads it, or None while the ledger has not yet
+    sealed the project's first event (the lineage answers 404 until then)."""
+    lineage = await audit.client.get(f"/v1/projects/{project_id}/lineage", headers=headers)
+    if lineage.status_code == 404:
+        return None
+    assert lineage.status_code == 200, lineage.text
+    items: list[dict[str, Any]] = lineage.json()["items"]
+    return items
