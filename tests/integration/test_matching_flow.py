@@ -107,21 +107,28 @@ async def test_disbursement_past_capacity_is_refused_and_an_exhausted_mandate_st
 
 
 async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, matching, mint):
+    """The mandate is matched once by hand before the feed is read: whether the consumer's own
+    re-match of the new mandate runs before, between or after the two reads, a replay must
+    change nothing."""
     lender, headers, mandate_id = await open_mandate(matching, mint)
     project_id, _ = await register_project(registry, mint)
     await deal_for(matching, lender, headers, project_id)
-    before = await _settled_feed(matching, lender, headers)
 
     from matching import handlers
     from matching.repository import lenders as lender_store
     from servicekit.rls import SYSTEM, act_for
 
-    pool = matching.client._transport.app.state.pool
-    async with pool.acquire() as con, con.transaction():
-        await act_for(con, SYSTEM, None)  # matching's tables are under row-level security
-        mandate = await lender_store.load_mandate(con, uuid.UUID(mandate_id))
-        assert mandate is not None
-        await handlers.rematch_mandate(con, mandate)
+    async def rematch() -> None:
+        pool = matching.client._transport.app.state.pool
+        async with pool.acquire() as con, con.transaction():
+            await act_for(con, SYSTEM, None)  # matching's tables are under row-level security
+            mandate = await lender_store.load_mandate(con, uuid.UUID(mandate_id))
+            assert mandate is not None
+            await handlers.rematch_mandate(con, mandate)
+
+    await rematch()
+    before = await _settled_feed(matching, lender, headers)
+    await rematch()
     after = await _feed(matching, lender, headers)
     assert [i["position"] for i in after] == [i["position"] for i in before]
 

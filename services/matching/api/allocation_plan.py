@@ -60,14 +60,7 @@ async def allocation_plan(
             )
             for r in rows
         ]
-        mandates = [
-            m
-            for m in [
-                await lender_store.load_mandate(con, mid)
-                for mid in sorted({d.mandate_id for d in deals})
-            ]
-            if m is not None
-        ]
+        mandates = await lender_store.load_mandates(con, list({d.mandate_id for d in deals}))
     _allocate_again_what_open_offers_hold(rows, mandates)
     limit_s = settings.allocation_time_limit_s
     plan = await asyncio.to_thread(plan_allocation, deals, mandates, time_limit_s=limit_s)

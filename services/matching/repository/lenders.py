@@ -116,6 +116,16 @@ async def load_mandate(
     return (await _mandates(con, [row]))[0] if row else None
 
 
+async def load_mandates(con: Executor, mandate_ids: Sequence[uuid.UUID]) -> list[Mandate]:
+    """The mandates among `mandate_ids` that exist, in id order, read with one query each for
+    their terms and their exposure however many there are."""
+    rows = await con.fetch(
+        "SELECT * FROM mandates WHERE mandate_id = ANY($1::uuid[]) ORDER BY mandate_id",
+        list(mandate_ids),
+    )
+    return await _mandates(con, rows)
+
+
 async def mandates_changed_since(con: Executor, revision: int) -> tuple[list[Mandate], int]:
     """Mandates whose terms, state or exposure changed after `revision`, and the new mark."""
     rows = await con.fetch("SELECT * FROM mandates WHERE revision > $1 ORDER BY revision", revision)
