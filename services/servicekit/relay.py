@@ -34,20 +34,30 @@ from aiokafka.errors import KafkaError
 from schemas.envelope import RECORD_HEADERS
 from servicekit.metrics import EVENTS_PRODUCED, OUTBOX_LAG
 from servicekit.outbox import OUTBOX_CHANNEL_SUFFIX
+from servicekit.settings import RELAY_BATCH_BYTES
 from servicekit.tracing import publishing
 
 log = logging.getLogger(__name__)
 
 # The advisory key pairs the schema with the aggregate: services sharing one database never
 # wait on each other's aggregates (a project id is an aggregate in several outboxes).
+# A window ends at `batch_max` rows or once it holds `batch_bytes` of payload, whichever comes
+# first, so a batch of large events stays bounded in memory and on the wire (its first row is
+# always taken, however large). Aggregates locked past the byte budget stay locked, unpublished,
+# until this batch commits: the next claim takes them.
 CLAIM_AGGREGATES = """
 SELECT array_agg(DISTINCT aggregate_id) AS aggregates, max(seq) AS window_end
 FROM (
-    SELECT seq, aggregate_id FROM outbox
-    WHERE published_at IS NULL
-      AND pg_try_advisory_xact_lock(hashtext(current_schema()), hashtext(aggregate_id))
-    ORDER BY seq LIMIT $1
+    SELECT seq, aggregate_id,
+           sum(octet_length(payload)) OVER (ORDER BY seq) - octet_length(payload) AS bytes_before
+    FROM (
+        SELECT seq, aggregate_id, payload FROM outbox
+        WHERE published_at IS NULL
+          AND pg_try_advisory_xact_lock(hashtext(current_schema()), hashtext(aggregate_id))
+        ORDER BY seq LIMIT $1
+    ) locked
 ) claim_window
+WHERE bytes_before < $2
 """
 CLAIM = """
 SELECT seq, topic, aggregate_id, payload, type, id, headers->>'traceparent' AS traceparent
@@ -83,6 +93,7 @@ async def publish_once(
     *,
     batch_max: int,
     service: str,
+    batch_bytes: int = RELAY_BATCH_BYTES,
     before_mark: Callable[[], object] | None = None,
 ) -> int:
     """Publish one claimed batch; returns how many rows left the outbox.
@@ -91,7 +102,7 @@ async def publish_once(
     the fault suite's crash point (servicekit.settings, FAULT_RELAY_EXIT_BEFORE_MARK).
     """
     async with pool.acquire() as con, con.transaction():
-        (claimed,) = await con.fetch(CLAIM_AGGREGATES, batch_max)
+        (claimed,) = await con.fetch(CLAIM_AGGREGATES, batch_max, batch_bytes)
         if claimed["aggregates"] is None:
             return 0
         rows = await con.fetch(CLAIM, claimed["aggregates"], claimed["window_end"])
@@ -124,6 +135,7 @@ async def run_relay(
     schema: str,
     service: str,
     batch_max: int = 2000,
+    batch_bytes: int = RELAY_BATCH_BYTES,
     idle_poll_s: float = 1.0,
     stop: asyncio.Event | None = None,
     before_mark: Callable[[], object] | None = None,
@@ -143,7 +155,12 @@ async def run_relay(
         while not stop.is_set():
             try:
                 published = await publish_once(
-                    pool, producer, batch_max=batch_max, service=service, before_mark=before_mark
+                    pool,
+                    producer,
+                    batch_max=batch_max,
+                    batch_bytes=batch_bytes,
+                    service=service,
+                    before_mark=before_mark,
                 )
                 if published and time.monotonic() - measured_at < BACKLOG_EVERY_S:
                     continue

@@ -132,6 +132,7 @@ async def serve_relay(spec: ServiceSpec, stop: asyncio.Event) -> None:
             schema=s.db_schema,
             service=s.service_name,
             batch_max=s.relay_batch_max,
+            batch_bytes=s.relay_batch_bytes,
             stop=stop,
             before_mark=exit_before_mark if s.fault_relay_exit_before_mark else None,
         )

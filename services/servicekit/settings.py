@@ -11,6 +11,8 @@ from pydantic_settings import SettingsConfigDict
 from servicekit.kafka_settings import KafkaSettings
 from servicekit.password_strength import weakness
 
+RELAY_BATCH_BYTES = 4 * 1024 * 1024
+
 DEV_ENVIRONMENTS = ("development", "test")
 
 
@@ -45,7 +47,9 @@ class ServiceSettings(KafkaSettings):
     db_pool_min: int = 1
     db_pool_max: int = 10
     consumer_batch_max: int = Field(default=2000, alias="CONSUMER_BATCH_MAX")
-    relay_batch_max: int = Field(default=2000, alias="RELAY_BATCH_MAX")
+    relay_batch_max: int = Field(default=2000, ge=1, alias="RELAY_BATCH_MAX")
+    # A relay batch also ends once it holds this many bytes of events (servicekit.relay).
+    relay_batch_bytes: int = Field(default=RELAY_BATCH_BYTES, ge=1, alias="RELAY_BATCH_BYTES")
     max_body_bytes: int = Field(default=1_000_000, alias="MAX_BODY_BYTES")
     jwks_path: str | None = Field(default=None, alias="GREENLINK_JWKS_PATH")
     jwks_url: str | None = Field(default=None, alias="GREENLINK_JWKS_URL")

@@ -206,3 +206,38 @@ async def test_two_relay_replicas_publish_each_aggregates_events_in_order(infra,
     expected = list(range(1, per_aggregate + 1))
     assert {a: v for a, v in first_seen.items() if v != expected} == {}
     await pool.close()
+
+
+async def test_a_relay_batch_ends_at_its_byte_budget_and_always_takes_its_first_event(
+    infra, topics, tmp_path
+):
+    """Ten events of one size and a budget of two and a half of them: each claim takes three
+    (the third starts inside the budget), then a budget smaller than one event still takes one,
+    so no event is ever too large to leave."""
+    _, pool = await _outbox_pool(infra, tmp_path)
+    enterprise = uuid.uuid4()
+    async with pool.acquire() as con, con.transaction():
+        await enqueue(con, [_event(enterprise) for _ in range(10)], source="test")
+    sizes = await pool.fetch("SELECT octet_length(payload) AS n FROM outbox ORDER BY seq")
+    size = max(r["n"] for r in sizes)
+    assert min(r["n"] for r in sizes) == size  # same-shaped events: equal lengths
+    producer = make_producer(infra.kafka_access(), "test-relay")
+    await producer.start()
+    try:
+        budget = size * 5 // 2
+
+        async def publish(batch_bytes: int) -> int:
+            return await relay.publish_once(
+                pool, producer, batch_max=100, batch_bytes=batch_bytes, service="test"
+            )
+
+        assert [await publish(budget) for _ in range(3)] == [3, 3, 3]
+        assert await publish(1) == 1
+        assert await publish(budget) == 0
+    finally:
+        await producer.stop()
+    records = await read_until(
+        infra.kafka_access(), PROJECTS.name, lambda got: len(got) >= 10, keep=_mine(enterprise)
+    )
+    assert len({Envelope.from_bytes(r.value).id for r in records}) == 10
+    await pool.close()
