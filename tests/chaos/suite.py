@@ -416,21 +416,26 @@ async def read_end_state(info: InfraInfo, enterprise: uuid.UUID, lender: uuid.UU
         deals: dict[uuid.UUID, int] = {}
         # A new mandate is matched against every live project; the checker judges this
         # enterprise's, whose every term it knows.
-        for r in await con.fetch(
-            "SELECT project_id FROM matching.deals WHERE lender_id = $1 AND enterprise_id = $2",
+        ours = await con.fetch(
+            "SELECT deal_id, project_id FROM matching.deals WHERE lender_id = $1"
+            " AND enterprise_id = $2",
             lender,
             enterprise,
-        ):
+        )
+        for r in ours:
             deals[r["project_id"]] = deals.get(r["project_id"], 0) + 1
+        # The feed is read on its own and matched to the deals here: a join the planner costs
+        # from statistics taken while the run's tables were still small can turn quadratic
+        # once a fault's hundred thousand deals land (it ran for over half an hour).
+        our_deal_ids = {r["deal_id"] for r in ours}
         announced: dict[uuid.UUID, int] = {}
         for r in await con.fetch(
-            "SELECT f.deal_id FROM matching.feed f JOIN matching.deals d USING (deal_id)"
-            " WHERE f.lender_id = $1 AND d.enterprise_id = $2"
-            " AND f.event_type = 'deal.matched.v1'",
+            "SELECT deal_id FROM matching.feed WHERE lender_id = $1"
+            " AND event_type = 'deal.matched.v1'",
             lender,
-            enterprise,
         ):
-            announced[r["deal_id"]] = announced.get(r["deal_id"], 0) + 1
+            if r["deal_id"] in our_deal_ids:
+                announced[r["deal_id"]] = announced.get(r["deal_id"], 0) + 1
         published, unsealed, sealed_twice = await _ledger_coverage(con, registered, lender)
     finally:
         await con.close()
