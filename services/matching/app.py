@@ -13,6 +13,7 @@ from matching.api import allocation_plan, deals, feeds, lenders, mandates, ranke
 from matching.config import MatchingSettings
 from matching.handlers import consumer_handlers, expire_offers
 from matching.lending.deals import china_date
+from matching.mandate_sweeps import sweep_mandates
 from matching.repository.book_keeper import BookKeeper
 from matching.repository.feed_signals import FeedSignals
 from matching.repository.subsidies import sync_programmes
@@ -85,6 +86,11 @@ def spec() -> ServiceSpec:
         consumers=(consumer, trainer),
         duties=(
             Duty("offer-expiry", config.offer_sweep_s, _expire_offers),
+            Duty(
+                "mandate-rematch",
+                config.mandate_sweep_s,
+                partial(sweep_mandates, chunk=config.mandate_sweep_chunk),
+            ),
             Duty("ranker-retrain", config.ranker_check_s, partial(retrain_if_due, settings=config)),
         ),
         workers=(lambda stop: lender_feeds.run_lender_feeds(config, stop),),

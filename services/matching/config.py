@@ -20,6 +20,11 @@ class MatchingSettings(ServiceSettings):
     feed_poll_s: float = Field(default=1.0, alias="FEED_POLL_SECONDS")
     allocation_time_limit_s: float = Field(default=10.0, alias="ALLOCATION_TIME_LIMIT_SECONDS")
     offer_sweep_s: float = Field(default=30.0, gt=0, alias="OFFER_SWEEP_SECONDS")
+    # A registered or changed mandate is matched against the stored projects by a duty beside
+    # the relay (matching.mandate_sweeps): how often it looks for waiting mandates, and how many
+    # projects each of its transactions covers.
+    mandate_sweep_s: float = Field(default=1.0, gt=0, le=3600, alias="MANDATE_SWEEP_SECONDS")
+    mandate_sweep_chunk: int = Field(default=1000, ge=1, le=100_000, alias="MANDATE_SWEEP_CHUNK")
     # Loaded into the database at the API's start-up: a missing or invalid table stops it.
     subsidy_programmes_path: FilePath = Field(
         default=SEED_SUBSIDY_PROGRAMMES, alias="SUBSIDY_PROGRAMMES_PATH"

@@ -16,7 +16,7 @@ from matching.lending.collateral import PLEDGE
 from matching.lending.deals import Deal, china_date
 from matching.lending.mandates import Mandate
 from matching.lending.responses import close_offer, repay, respond
-from matching.matching.matcher import MandateBook, Match
+from matching.matching.matcher import Match
 from matching.matching.rematch import reconcile, withdraw_all
 from matching.matching.scored import deal_matched, deal_project, facts_from_scored, is_rejected
 from matching.repository import (
@@ -33,6 +33,9 @@ from matching.repository import (
 )
 from matching.repository import (
     projects as project_store,
+)
+from matching.repository import (
+    sweeps as sweep_store,
 )
 from matching.repository.book_keeper import BookKeeper
 from matching.subsidy_grants import before_movement, earn
@@ -83,13 +86,14 @@ async def _publish(con: Connection, events: Sequence[EventData]) -> None:
         await enqueue(con, events, source=SOURCE)
 
 
-async def _settle(
+async def settle(
     con: Connection,
     scope: Sequence[Deal],
     matches: Sequence[Match],
     scored: Mapping[uuid.UUID, ProjectScored] | None = None,
-) -> None:
-    """Open deals for new matches, withdraw the ones no longer reproduced, announce both.
+) -> int:
+    """Open deals for new matches, withdraw the ones no longer reproduced, announce both;
+    returns how many deals opened.
 
     Without `scored`, the whole scores of just the projects that open a deal are loaded. A
     project re-scored in between opens nothing here: its own new score matches it again.
@@ -110,6 +114,7 @@ async def _settle(
     withdrawn_ids = {w.deal_id for w in result.withdrawn}
     await deal_store.save_deal_states(con, [d for d in scope if d.deal_id in withdrawn_ids])
     await _publish(con, [*opened, *result.withdrawn])
+    return len(opened)
 
 
 async def _withdraw_rejected(
@@ -140,7 +145,7 @@ def consumer_handlers(keeper: BookKeeper) -> HandlerTable:
         rejected = [s for s in fresh if s.project_id not in sound]
         await _withdraw_rejected(con, rejected, [d for d in existing if d.project_id not in sound])
         matches = book.match([facts_from_scored(s) for s in sound.values()])
-        await _settle(con, [d for d in existing if d.project_id in sound], matches, sound)
+        await settle(con, [d for d in existing if d.project_id in sound], matches, sound)
 
     async def on_project_withdrawn(con: Connection, events: Batch[ProjectWithdrawn]) -> None:
         ids = [e.project_id for e in events.data]
@@ -151,11 +156,20 @@ def consumer_handlers(keeper: BookKeeper) -> HandlerTable:
         await _publish(con, withdrawn)
 
     async def on_mandate(con: Connection, events: Batch[MandateVersion | MandateClosed]) -> None:
+        """A closed or exhausted mandate's deals leave the feeds now; a registered or changed
+        one is queued to be matched against every stored project, chunk by chunk, by the
+        sweep (matching.mandate_sweeps), never inside this batch: its size grows with the
+        project database, and a batch must end within the consumer's Kafka session."""
         await keeper.sync(con)
         for mandate_id in dict.fromkeys(e.mandate_id for e in events.data):
             mandate = await lender_store.load_mandate(con, mandate_id)
-            if mandate is not None:
-                await rematch_mandate(con, mandate)
+            if mandate is None:
+                continue
+            if mandate.closed or mandate.at_capacity:
+                await sweep_store.drop(con, mandate_id)
+                await withdraw_mandate_deals(con, mandate)
+            else:
+                await sweep_store.start(con, mandate_id, mandate.version)
 
     return HandlerTable(
         on(ProjectScored, handle=on_scored),
@@ -164,17 +178,14 @@ def consumer_handlers(keeper: BookKeeper) -> HandlerTable:
     )
 
 
-async def rematch_mandate(con: Connection, mandate: Mandate) -> None:
-    """Match every live project against one changed mandate; close its deals if it closed."""
+async def withdraw_mandate_deals(con: Connection, mandate: Mandate) -> None:
+    """A closed or exhausted mandate takes its unfinished deals out of the feeds; offers and
+    loans stand."""
     deals = await deal_store.deals_of_mandate(con, mandate.mandate_id)
-    if mandate.closed or mandate.at_capacity:
-        reason = "mandate closed" if mandate.closed else "mandate capacity exhausted"
-        withdrawn = withdraw_all(deals, reason, at=_now(), keep_committed=True)
-        await deal_store.save_deal_states(con, deals)
-        await _publish(con, withdrawn)
-        return
-    matches = MandateBook([mandate]).match(await project_store.live_project_facts(con))
-    await _settle(con, deals, matches)
+    reason = "mandate closed" if mandate.closed else "mandate capacity exhausted"
+    withdrawn = withdraw_all(deals, reason, at=_now(), keep_committed=True)
+    await deal_store.save_deal_states(con, deals)
+    await _publish(con, withdrawn)
 
 
 # -- lender commands ----------------------------------------------------------------------

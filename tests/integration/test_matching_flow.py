@@ -114,17 +114,10 @@ async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, ma
     project_id, _ = await register_project(registry, mint)
     await deal_for(matching, lender, headers, project_id)
 
-    from matching import handlers
-    from matching.repository import lenders as lender_store
-    from servicekit.rls import SYSTEM, act_for
+    from matching.mandate_sweeps import rematch_now
 
     async def rematch() -> None:
-        pool = matching.client._transport.app.state.pool
-        async with pool.acquire() as con, con.transaction():
-            await act_for(con, SYSTEM, None)  # matching's tables are under row-level security
-            mandate = await lender_store.load_mandate(con, uuid.UUID(mandate_id))
-            assert mandate is not None
-            await handlers.rematch_mandate(con, mandate)
+        await rematch_now(matching.client._transport.app.state.pool, uuid.UUID(mandate_id))
 
     await rematch()
     before = await _settled_feed(matching, lender, headers)

@@ -29,6 +29,7 @@ import scoring.app as scoring_app
 from deploy.local.infra import InfraInfo
 from matching import handlers as matching_handlers
 from matching.lending.mandates import Mandate
+from matching.mandate_sweeps import rematch_now
 from matching.repository import deals as deal_store
 from matching.repository.book_keeper import BookKeeper
 from schemas.envelope import Envelope, EventData
@@ -240,9 +241,7 @@ async def test_withdrawal_wins_and_no_feed_or_plan_holds_a_rejected_or_withdrawn
         if step == "withdrawal":
             await world.matching_inbox._apply(withdrawal)
         elif step == "rematch":
-            async with world.matching_pool.acquire() as con, con.transaction():
-                await act_for(con, SYSTEM, None)
-                await matching_handlers.rematch_mandate(con, world.mandate)
+            await rematch_now(world.matching_pool, world.mandate.mandate_id)
         seen = await _look(world.matching_pool, project_id)
         if step == "withdrawal":
             deals_at_withdrawal = seen.deal_ids

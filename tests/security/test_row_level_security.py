@@ -238,6 +238,7 @@ MATCHING_TABLES = {
     "ranker_requests",
     "ranker_versions",
     "ranker_lender_models",
+    "mandate_sweeps",
 }
 
 

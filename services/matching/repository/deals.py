@@ -64,6 +64,21 @@ async def deals_of_mandate(
     return [_deal(r) for r in rows]
 
 
+async def deals_of_mandate_on(
+    con: Connection, mandate_id: uuid.UUID, after: uuid.UUID | None, through: uuid.UUID
+) -> list[Deal]:
+    """The mandate's deals on projects with ids in (`after`, `through`], locked: one chunk of a
+    mandate re-match (matching.sweeps)."""
+    rows = await con.fetch(
+        "SELECT * FROM deals WHERE mandate_id = $1 AND project_id > $2 AND project_id <= $3"
+        " ORDER BY deal_id FOR UPDATE",
+        mandate_id,
+        after or uuid.UUID(int=0),
+        through,
+    )
+    return [_deal(r) for r in rows]
+
+
 async def lock_deal(
     con: Connection, deal_id: uuid.UUID, *, lock: bool = True
 ) -> tuple[Deal, asyncpg.Record] | None:

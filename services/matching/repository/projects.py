@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from asyncpg import Record
 
 from matching.matching.project_facts import ProjectFacts
 from schemas.scoring import Flag, ProjectScored
@@ -76,17 +78,41 @@ async def project_standing(con: Executor, project_id: uuid.UUID) -> ProjectStand
 # Generated columns of `projects` (migrations 0003 and 0005) hold each score's facts, so a
 # re-match over 200,000 projects neither parses nor de-TOASTs a single snapshot.
 # tests/integration/test_matching_live_facts.py checks they agree with facts_from_scored().
-_LIVE_FACTS = (
+_FACT_COLUMNS = (
     "SELECT project_id, project_version, enterprise_id, family, city,"
     " eligible_instruments AS instruments, financing_need_cny, capex_cny, tenor_months, score,"
     " annual_tco2e, tco2e_per_10k_cny, abatement_cost_cny_per_tco2e, high_energy_high_emission,"
-    " plausibility_flagged FROM projects WHERE NOT withdrawn AND NOT rejected"
+    " plausibility_flagged"
 )
+_LIVE_FACTS = f"{_FACT_COLUMNS} FROM projects WHERE NOT withdrawn AND NOT rejected"
 
 
 async def live_project_facts(con: Executor) -> list[ProjectFacts]:
     """What matching tests of every live (neither withdrawn nor rejected) project, without
     parsing whole snapshots."""
+    return _facts(await con.fetch(_LIVE_FACTS))
+
+
+async def project_facts_after(
+    con: Executor, after: uuid.UUID | None, limit: int
+) -> tuple[list[ProjectFacts], uuid.UUID | None]:
+    """The next `limit` stored projects by id after `after`, share-locked until commit: the
+    facts of the live ones, and the last id covered (None once no project is left).
+
+    The lock keeps a newer score or a withdrawal of these projects waiting until the deals
+    matched from these facts are committed; it then sees them and settles them itself.
+    """
+    rows = await con.fetch(
+        f"{_FACT_COLUMNS}, withdrawn OR rejected AS gone FROM projects"
+        " WHERE project_id > $1 ORDER BY project_id LIMIT $2 FOR SHARE",
+        after or uuid.UUID(int=0),
+        limit,
+    )
+    last = rows[-1]["project_id"] if rows else None
+    return _facts(r for r in rows if not r["gone"]), last
+
+
+def _facts(rows: Iterable[Record]) -> list[ProjectFacts]:
     instrument_sets: dict[tuple[str, ...], frozenset[Instrument]] = {}
 
     def instruments(names: list[str]) -> frozenset[Instrument]:
@@ -113,7 +139,7 @@ async def live_project_facts(con: Executor) -> list[ProjectFacts]:
             high_energy_high_emission=r["high_energy_high_emission"],
             plausibility_flagged=r["plausibility_flagged"],
         )
-        for r in await con.fetch(_LIVE_FACTS)
+        for r in rows
     ]
 
 
