@@ -67,17 +67,19 @@ async def insert_many(
     table: str,
     columns: Sequence[tuple[str, str]],
     rows: Sequence[Sequence[Any]],
+    on_conflict: str = "",
 ) -> None:
     """Bulk INSERT from arrays: COPY is refused on tables under row-level security.
 
     `columns` pairs each column with its SQL type; one statement carries any number of rows,
-    and every row still passes the table's WITH CHECK policies.
+    and every row still passes the table's WITH CHECK policies. `on_conflict` is the
+    statement's ON CONFLICT clause, if any; a DO UPDATE one needs rows with distinct keys.
     """
     if not rows:
         return
     names = ", ".join(name for name, _ in columns)
     arrays = ", ".join(f"${i}::{sql_type}[]" for i, (_, sql_type) in enumerate(columns, 1))
     await con.execute(
-        f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})",
+        f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {on_conflict}",
         *(list(column) for column in zip(*rows, strict=True)),
     )

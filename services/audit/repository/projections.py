@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from typing_extensions import TypeVar
@@ -16,60 +16,83 @@ from schemas.project import ProjectRegistered, ProjectUpdated, ProjectVersion, P
 from schemas.scoring import ProjectScored
 from servicekit.batches import runs_by
 from servicekit.db import Connection
+from servicekit.rls import insert_many
 
 E = TypeVar("E", bound=EventData)
 
-UPSERT_PROJECT = """
-INSERT INTO projects (project_id, enterprise_id, version, name, type, family, city, county,
-    capex_cny, financing_need_cny, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-ON CONFLICT (project_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name,
-    type = EXCLUDED.type, family = EXCLUDED.family, city = EXCLUDED.city,
+# Each writer takes a run of one kind of event with one statement per table, whatever the run's
+# length: a row per event through executemany cost PostgreSQL a parse-bind-execute round each.
+# Rows are bulk inserted from arrays (servicekit.rls.insert_many); a run is first reduced to one
+# row per key where the statement updates, as applying its rows one by one in ledger order would.
+PROJECT_COLUMNS = (
+    ("project_id", "uuid"), ("enterprise_id", "uuid"), ("version", "integer"), ("name", "text"),
+    ("type", "text"), ("family", "text"), ("city", "text"), ("county", "text"),
+    ("capex_cny", "numeric"), ("financing_need_cny", "numeric"), ("updated_at", "timestamptz"),
+)  # fmt: skip
+UPSERT_PROJECT = """ON CONFLICT (project_id) DO UPDATE SET version = EXCLUDED.version,
+    name = EXCLUDED.name, type = EXCLUDED.type, family = EXCLUDED.family, city = EXCLUDED.city,
     county = EXCLUDED.county, capex_cny = EXCLUDED.capex_cny,
     financing_need_cny = EXCLUDED.financing_need_cny, updated_at = EXCLUDED.updated_at
-WHERE projects.version <= EXCLUDED.version
+WHERE projects.version <= EXCLUDED.version"""
+WITHDRAW_PROJECTS = """
+UPDATE projects SET status = 'withdrawn', updated_at = w.at
+FROM unnest($1::uuid[], $2::integer[], $3::timestamptz[]) AS w(project_id, version, at)
+WHERE projects.project_id = w.project_id AND projects.version <= w.version
 """
-INSERT_PROJECT_FROM_SCORE = """
-INSERT INTO projects (project_id, enterprise_id, version, name, type, family, city, county,
-    capex_cny, financing_need_cny, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-ON CONFLICT (project_id) DO NOTHING
-"""
-WITHDRAW_PROJECT = """
-UPDATE projects SET status = 'withdrawn', updated_at = $3 WHERE project_id = $1 AND version <= $2
-"""
-UPSERT_SCORE = """
-INSERT INTO project_scores (project_id, project_version, score, annual_tco2e, capex_cny,
-    category_code, category, cerf_field, icma_category, scored_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-ON CONFLICT (project_id) DO UPDATE SET project_version = EXCLUDED.project_version,
+SCORE_COLUMNS = (
+    ("project_id", "uuid"), ("project_version", "integer"), ("score", "double precision"),
+    ("annual_tco2e", "double precision"), ("capex_cny", "numeric"), ("category_code", "text"),
+    ("category", "text"), ("cerf_field", "text"), ("icma_category", "text"),
+    ("scored_at", "timestamptz"),
+)  # fmt: skip
+UPSERT_SCORE = """ON CONFLICT (project_id) DO UPDATE SET project_version = EXCLUDED.project_version,
     score = EXCLUDED.score, annual_tco2e = EXCLUDED.annual_tco2e, capex_cny = EXCLUDED.capex_cny,
     category_code = EXCLUDED.category_code, category = EXCLUDED.category,
     cerf_field = EXCLUDED.cerf_field, icma_category = EXCLUDED.icma_category,
     scored_at = EXCLUDED.scored_at
 WHERE (project_scores.project_version, project_scores.scored_at)
-    <= (EXCLUDED.project_version, EXCLUDED.scored_at)
+    <= (EXCLUDED.project_version, EXCLUDED.scored_at)"""
+LENDER_COLUMNS = (
+    ("lender_id", "uuid"), ("name", "text"), ("kind", "text"), ("city", "text"),
+    ("registered_at", "timestamptz"),
+)  # fmt: skip
+DEAL_COLUMNS = (
+    ("deal_id", "uuid"), ("ledger_seq", "bigint"), ("lender_id", "uuid"), ("mandate_id", "uuid"),
+    ("project_id", "uuid"), ("project_version", "integer"), ("enterprise_id", "uuid"),
+    ("city", "text"), ("county", "text"), ("family", "text"), ("capex_cny", "numeric"),
+    ("annual_tco2e", "double precision"), ("category_code", "text"), ("cerf_field", "text"),
+    ("fit_score", "double precision"), ("matched_at", "timestamptz"),
+)  # fmt: skip
+WITHDRAW_DEALS = """
+UPDATE deals SET withdrawn_at = w.at, withdrawal_reason = w.reason
+FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS w(deal_id, at, reason)
+WHERE deals.deal_id = w.deal_id AND deals.withdrawn_at IS NULL
 """
-INSERT_LENDER = """
-INSERT INTO lenders (lender_id, name, kind, city, registered_at) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (lender_id) DO NOTHING
-"""
-INSERT_DEAL = """
-INSERT INTO deals (deal_id, ledger_seq, lender_id, mandate_id, project_id, project_version,
-    enterprise_id, city, county, family, capex_cny, annual_tco2e, category_code, cerf_field,
-    fit_score, matched_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-ON CONFLICT (deal_id) DO NOTHING
-"""
-WITHDRAW_DEAL = """
-UPDATE deals SET withdrawn_at = $2, withdrawal_reason = $3
-WHERE deal_id = $1 AND withdrawn_at IS NULL
-"""
-INSERT_RESPONSE = """
-INSERT INTO responses (event_id, ledger_seq, deal_id, lender_id, mandate_id, project_id,
-    enterprise_id, city, family, kind, instrument, amount_cny, rate_percent, tenor_months,
-    disbursed_on, reason, responded_at, repaid_on)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-ON CONFLICT (event_id) DO NOTHING
-"""
+RESPONSE_COLUMNS = (
+    ("event_id", "uuid"), ("ledger_seq", "bigint"), ("deal_id", "uuid"), ("lender_id", "uuid"),
+    ("mandate_id", "uuid"), ("project_id", "uuid"), ("enterprise_id", "uuid"), ("city", "text"),
+    ("family", "text"), ("kind", "text"), ("instrument", "text"), ("amount_cny", "numeric"),
+    ("rate_percent", "numeric"), ("tenor_months", "integer"), ("disbursed_on", "date"),
+    ("reason", "text"), ("responded_at", "timestamptz"), ("repaid_on", "date"),
+)  # fmt: skip
+KEEP_FIRST = "ON CONFLICT DO NOTHING"
+
+R = TypeVar("R")
+
+
+def newest(rows: Iterable[R], key: Callable[[R], object], rank: Callable[[R], Any]) -> list[R]:
+    """One row per key: the highest `rank`, the later row on a tie, as a guarded upsert applied
+    row by row in ledger order would leave it."""
+    kept: dict[object, R] = {}
+    for row in rows:
+        k = key(row)
+        if k not in kept or rank(row) >= rank(kept[k]):
+            kept[k] = row
+    return list(kept.values())
+
+
+def _columns(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 Writer = Callable[[Connection, Sequence[Recorded[E]]], Awaitable[None]]
@@ -89,55 +112,78 @@ def _writes(*models: type[E]) -> Callable[[Writer[E]], Writer[E]]:
 
 @_writes(ProjectRegistered, ProjectUpdated)
 async def _projects(con: Connection, batch: Sequence[Recorded[ProjectVersion]]) -> None:
-    await con.executemany(UPSERT_PROJECT, [table_rows.project_row(r.event) for r in batch])
+    rows = newest((table_rows.project_row(r.event) for r in batch), _first, _version)
+    await insert_many(con, "projects", PROJECT_COLUMNS, rows, UPSERT_PROJECT)
 
 
 @_writes(ProjectWithdrawn)
 async def _withdrawals(con: Connection, batch: Sequence[Recorded[ProjectWithdrawn]]) -> None:
-    await con.executemany(WITHDRAW_PROJECT, [table_rows.withdrawal_row(r.event) for r in batch])
+    rows = newest((table_rows.withdrawal_row(r.event) for r in batch), _first, _second)
+    await con.execute(WITHDRAW_PROJECTS, *_columns(rows))
 
 
 @_writes(ProjectScored)
 async def _scores(con: Connection, batch: Sequence[Recorded[ProjectScored]]) -> None:
     scored = [r.event for r in batch]
-    await con.executemany(
-        INSERT_PROJECT_FROM_SCORE, [table_rows.scored_project_row(e) for e in scored]
-    )
-    await con.executemany(UPSERT_SCORE, [table_rows.score_row(e) for e in scored])
+    projects = [table_rows.scored_project_row(e) for e in scored]
+    await insert_many(con, "projects", PROJECT_COLUMNS, projects, KEEP_FIRST)
+    scores = newest((table_rows.score_row(e) for e in scored), _first, _version_and_time)
+    await insert_many(con, "project_scores", SCORE_COLUMNS, scores, UPSERT_SCORE)
 
 
 @_writes(LenderRegistered)
 async def _lenders(con: Connection, batch: Sequence[Recorded[LenderRegistered]]) -> None:
-    await con.executemany(INSERT_LENDER, [table_rows.lender_row(r.event) for r in batch])
+    rows = [table_rows.lender_row(r.event) for r in batch]
+    await insert_many(con, "lenders", LENDER_COLUMNS, rows, KEEP_FIRST)
 
 
 @_writes(DealMatched)
 async def _deals(con: Connection, batch: Sequence[Recorded[DealMatched]]) -> None:
-    await con.executemany(INSERT_DEAL, [table_rows.deal_row(r.seq, r.event) for r in batch])
+    rows = [table_rows.deal_row(r.seq, r.event) for r in batch]
+    await insert_many(con, "deals", DEAL_COLUMNS, rows, KEEP_FIRST)
 
 
 @_writes(DealWithdrawn)
 async def _deal_withdrawals(con: Connection, batch: Sequence[Recorded[DealWithdrawn]]) -> None:
-    rows = [(r.event.deal_id, r.event.withdrawn_at, r.event.reason) for r in batch]
-    await con.executemany(WITHDRAW_DEAL, rows)
+    first: dict[object, tuple[Any, ...]] = {}
+    for r in batch:  # the first withdrawal of a deal stands, as row by row
+        first.setdefault(r.event.deal_id, (r.event.deal_id, r.event.withdrawn_at, r.event.reason))
+    await con.execute(WITHDRAW_DEALS, *_columns(list(first.values())))
+
+
+async def _answers(con: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    await insert_many(con, "responses", RESPONSE_COLUMNS, rows, KEEP_FIRST)
 
 
 @_writes(DealResponded)
 async def _responses(con: Connection, batch: Sequence[Recorded[DealResponded]]) -> None:
-    rows = [table_rows.response_row(r.seq, r.event_id, r.event) for r in batch]
-    await con.executemany(INSERT_RESPONSE, rows)
+    await _answers(con, [table_rows.response_row(r.seq, r.event_id, r.event) for r in batch])
 
 
 @_writes(DealRepaid)
 async def _repayments(con: Connection, batch: Sequence[Recorded[DealRepaid]]) -> None:
-    rows = [table_rows.repayment_row(r.seq, r.event_id, r.event) for r in batch]
-    await con.executemany(INSERT_RESPONSE, rows)
+    await _answers(con, [table_rows.repayment_row(r.seq, r.event_id, r.event) for r in batch])
 
 
 @_writes(DealOfferClosed)
 async def _offers_closed(con: Connection, batch: Sequence[Recorded[DealOfferClosed]]) -> None:
-    rows = [table_rows.offer_closed_row(r.seq, r.event_id, r.event) for r in batch]
-    await con.executemany(INSERT_RESPONSE, rows)
+    await _answers(con, [table_rows.offer_closed_row(r.seq, r.event_id, r.event) for r in batch])
+
+
+def _first(row: Sequence[Any]) -> object:
+    return row[0]
+
+
+def _second(row: Sequence[Any]) -> Any:
+    return row[1]
+
+
+def _version(row: Sequence[Any]) -> Any:
+    return row[2]  # projects: (project_id, enterprise_id, version, ...)
+
+
+def _version_and_time(row: Sequence[Any]) -> Any:
+    return (row[1], row[-1])  # project_scores: (project_id, project_version, ..., scored_at)
 
 
 async def apply(con: Connection, batch: Sequence[Recorded]) -> None:
