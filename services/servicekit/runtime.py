@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from servicekit.kafka_acls import writable_topics
 from servicekit.logs import configure_logging
 from servicekit.metrics import serve_metrics
 from servicekit.migrations import migrate
-from servicekit.relay import exit_before_mark, run_relay
+from servicekit.relay import OUTAGES, exit_before_mark, run_relay
 from servicekit.settings import ServiceSettings
 from servicekit.tracing import configure_tracing
 
@@ -95,6 +96,33 @@ async def prepare(spec: ServiceSpec) -> None:
     await create_topics(s.kafka_access, writable_topics(s.service_name), s.kafka_replication_factor)
     if spec.prestart is not None:
         await spec.prestart()
+
+
+async def prepare_when_reachable(spec: ServiceSpec, stop: asyncio.Event) -> bool:
+    """`prepare`, retried with backoff while PostgreSQL or Kafka cannot be reached, for up to
+    `startup_wait_s`: a process started during an outage (or before its database, as a
+    container may be) waits for it instead of exiting. False if stopped meanwhile."""
+    deadline = time.monotonic() + spec.settings.startup_wait_s
+    delay = 0.5
+    attempt = 1
+    while True:
+        try:
+            await prepare(spec)
+            return True
+        except OUTAGES as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning(
+                "cannot start yet: PostgreSQL or Kafka is unreachable; trying again",
+                extra={"attempt": attempt, "retry_in_s": delay, "error": repr(exc)},
+            )
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+            return False
+        except TimeoutError:
+            pass
+        delay = min(delay * 2, 10.0)
+        attempt += 1
 
 
 class _Client(Protocol):
@@ -256,7 +284,8 @@ def build_cli(make_spec: Callable[[], ServiceSpec]) -> typer.Typer:
 
         async def main() -> None:
             stop = _stop_on_signals()
-            await prepare(spec)
+            if not await prepare_when_reachable(spec, stop):
+                return
             log.info("starting", extra={"role": role})
             await body(spec, stop)  # type: ignore[misc]
 

@@ -44,6 +44,9 @@ class ServiceSettings(KafkaSettings):
     fault_relay_exit_before_mark: bool = Field(default=False, alias="FAULT_RELAY_EXIT_BEFORE_MARK")
     metrics_port: int = Field(default=0, ge=0, le=65535, alias="METRICS_PORT")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # A process starting while PostgreSQL or Kafka cannot be reached waits this long for them
+    # (retrying its start-up with backoff) before it gives up and exits.
+    startup_wait_s: float = Field(default=300.0, ge=0, le=3600, alias="STARTUP_WAIT_SECONDS")
     db_pool_min: int = 1
     db_pool_max: int = 10
     consumer_batch_max: int = Field(default=2000, alias="CONSUMER_BATCH_MAX")
