@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from schemas.vocabulary import FAMILY_OF_TYPE, Instrument, ProjectType
 from seeds.synthetic.specs import synthetic_spec
 from tests.support.console import signed_in
+from tests.support.deals import rematched
 from tests.support.kafka import eventually
 from tests.support.projects import register_projects, score_view
 from tests.support.samples import lender_body, mandate_body
@@ -65,6 +66,7 @@ async def _lender(matching: RunningService, mint: Any) -> tuple[uuid.UUID, dict[
     )
     created = await matching.client.post("/v1/mandates", json=mandate, headers=headers)
     assert created.status_code == 201, created.text
+    await rematched(matching, created.json()["mandate_id"])  # older projects matched first
     return lender, headers
 
 

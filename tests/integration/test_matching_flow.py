@@ -8,7 +8,7 @@ import uuid
 import orjson
 import pytest
 
-from tests.support.deals import deal_for, open_mandate, register_project
+from tests.support.deals import deal_for, open_mandate, register_project, rematched
 
 pytestmark = pytest.mark.integration
 
@@ -129,7 +129,8 @@ async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, ma
 async def test_sse_client_that_disconnects_and_resumes_sees_every_deal_once(
     registry, scoring, matching, mint
 ):
-    lender, headers, _ = await open_mandate(matching, mint)
+    lender, headers, mandate_id = await open_mandate(matching, mint)
+    await rematched(matching, mandate_id)  # earlier tests' projects join the feed first
     projects = [(await register_project(registry, mint))[0] for _ in range(3)]
     for p in projects:
         await deal_for(matching, lender, headers, p)

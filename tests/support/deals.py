@@ -27,6 +27,16 @@ async def open_mandate(
     return lender, headers, created.json()["mandate_id"]
 
 
+async def rematched(matching: RunningService, mandate_id: str | uuid.UUID) -> None:
+    """Return once the mandate has met every stored project. A new mandate is matched against
+    the projects already stored by a sweep beside the relay, a chunk at a time (docs/matching.md);
+    a test that counts a lender's deals waits for it, or it counts a feed still growing."""
+    from matching.mandate_sweeps import rematch_now
+
+    pool = matching.client._transport.app.state.pool  # type: ignore[attr-defined]
+    await rematch_now(pool, uuid.UUID(str(mandate_id)))
+
+
 async def register_project(
     registry: RunningService, mint: Any, **overrides: Any
 ) -> tuple[str, Headers]:
