@@ -114,14 +114,9 @@ async def test_replayed_matching_leaves_the_feed_identical(registry, scoring, ma
     project_id, _ = await register_project(registry, mint)
     await deal_for(matching, lender, headers, project_id)
 
-    from matching.mandate_sweeps import rematch_now
-
-    async def rematch() -> None:
-        await rematch_now(matching.client._transport.app.state.pool, uuid.UUID(mandate_id))
-
-    await rematch()
+    await rematched(matching, mandate_id)
     before = await _settled_feed(matching, lender, headers)
-    await rematch()
+    await rematched(matching, mandate_id)
     after = await _feed(matching, lender, headers)
     assert [i["position"] for i in after] == [i["position"] for i in before]
 
