@@ -22,6 +22,26 @@ FAMILY_INDEX = {family: i for i, family in enumerate(ProjectFamily)}
 CITY_INDEX = {city: i for i, city in enumerate(City)}
 INSTRUMENT_BIT = {instrument: 1 << i for i, instrument in enumerate(Instrument)}
 
+# The per-mandate arrays of `MandateColumns`, one row each (`extend` grows them together).
+ROW_COLUMNS = (
+    "live",
+    "ticket_min_fen",
+    "ticket_max_fen",
+    "enterprise_limit_fen",
+    "max_tenor_months",
+    "min_score",
+    "min_annual_tco2e",
+    "max_abatement_cost_fen",
+    "excludes_flagged",
+    "excludes_high_emission",
+    "instruments",
+    "family_ok",
+    "city_ok",
+    "in_focus",
+    "family_room_fen",
+    "city_room_fen",
+)
+
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
@@ -85,9 +105,28 @@ class MandateColumns:
         self.family_room_fen = np.zeros((n, families), dtype=np.int64)
         self.city_room_fen = np.zeros((n, cities), dtype=np.int64)
         self.enterprise_used: dict[uuid.UUID, dict[int, int]] = {}
+        self._borrowers: dict[int, list[uuid.UUID]] = {}  # row: enterprises it has lent to
         self._cells: dict[tuple[int, int], Cell] = {}
         self._enterprise_arrays: dict[uuid.UUID, tuple[NDArray[np.intp], Ints]] = {}
         for row, mandate in enumerate(self.mandates):
+            self.fill(row, mandate)
+
+    def extend(self, mandates: Iterable[Mandate]) -> None:
+        """Append new mandates as rows: the columns grow by one copy each, and only the new
+        rows are filled, so a book of ten thousand takes in a newcomer without rebuilding
+        every row from its terms."""
+        latest = {m.mandate_id: m for m in mandates}
+        new = [m for m in latest.values() if m.mandate_id not in self.row_of]
+        if not new:
+            return
+        first = len(self.mandates)
+        for name in ROW_COLUMNS:
+            column = getattr(self, name)
+            grown = np.zeros((len(new), *column.shape[1:]), dtype=column.dtype)
+            setattr(self, name, np.concatenate([column, grown]))
+        self.mandates += new
+        for row, mandate in enumerate(new, start=first):
+            self.row_of[mandate.mandate_id] = row
             self.fill(row, mandate)
 
     def fill(self, row: int, mandate: Mandate) -> None:
@@ -116,10 +155,11 @@ class MandateColumns:
         self.city_room_fen[row] = [
             city_limit - to_fen(seen.by_city.get(c, ZERO)) for c in CITY_INDEX
         ]
-        for used in self.enterprise_used.values():
-            used.pop(row, None)
+        for enterprise_id in self._borrowers.pop(row, ()):
+            self.enterprise_used[enterprise_id].pop(row, None)
         for enterprise_id, amount in seen.by_enterprise.items():
             self.enterprise_used.setdefault(enterprise_id, {})[row] = to_fen(amount)
+            self._borrowers.setdefault(row, []).append(enterprise_id)
         self._cells.clear()
         self._enterprise_arrays.clear()
 

@@ -61,13 +61,17 @@ class MandateBook:
     def __len__(self) -> int:
         return len(self.columns.mandates)
 
-    def refresh(self, mandate: Mandate) -> None:
-        """Take in a new, changed, closed or drawn-down mandate so matching sees it now."""
-        row = self.columns.row_of.get(mandate.mandate_id)
-        if row is None:
-            self.columns = MandateColumns([*self.columns.mandates, mandate])
-        else:
-            self.columns.fill(row, mandate)
+    def refresh(self, *mandates: Mandate) -> None:
+        """Take in new, changed, closed or drawn-down mandates so matching sees them now:
+        known rows are rewritten in place, newcomers appended together."""
+        newcomers = []
+        for mandate in mandates:
+            row = self.columns.row_of.get(mandate.mandate_id)
+            if row is None:
+                newcomers.append(mandate)
+            else:
+                self.columns.fill(row, mandate)
+        self.columns.extend(newcomers)
 
     def match(self, projects: Sequence[ProjectFacts]) -> list[Match]:
         """Matches in project order, best fit first within a project."""

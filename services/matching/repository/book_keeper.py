@@ -18,6 +18,5 @@ class BookKeeper:
 
     async def sync(self, con: Executor) -> MandateBook:
         changed, self.revision = await lender_store.mandates_changed_since(con, self.revision)
-        for mandate in changed:
-            self.book.refresh(mandate)
+        self.book.refresh(*changed)
         return self.book
