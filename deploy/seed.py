@@ -84,7 +84,7 @@ def load_enterprises_and_projects(client: httpx.Client) -> tuple[int, int]:
     return len(enterprises), new_projects
 
 
-def load_lenders(client: httpx.Client) -> tuple[int, int]:
+def load_lenders(client: httpx.Client, matching: str = MATCHING) -> tuple[int, int]:
     """Lenders and their mandates from seeds/lenders.json, each acting as itself."""
     from seeds.lenders import load_lender_seeds
 
@@ -93,14 +93,14 @@ def load_lenders(client: httpx.Client) -> tuple[int, int]:
     for lender in lenders:
         headers = _headers("lender", lender.lender_id)
         body = lender.spec().model_dump(mode="json")
-        _check(client.post(f"{MATCHING}/v1/lenders", json=body, headers=headers), 201, 409)
-        existing = client.get(f"{MATCHING}/v1/mandates", params={"limit": 1}, headers=headers)
+        _check(client.post(f"{matching}/v1/lenders", json=body, headers=headers), 201, 409)
+        existing = client.get(f"{matching}/v1/mandates", params={"limit": 1}, headers=headers)
         _check(existing, 200)
         if existing.json()["items"]:
             continue
         for mandate in lender.mandates:
             spec = mandate.spec().model_dump(mode="json")
-            _check(client.post(f"{MATCHING}/v1/mandates", json=spec, headers=headers), 201)
+            _check(client.post(f"{matching}/v1/mandates", json=spec, headers=headers), 201)
             new_mandates += 1
     return len(lenders), new_mandates
 

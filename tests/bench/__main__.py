@@ -34,6 +34,7 @@ from tests.bench import (
     throughput,
 )
 from tests.bench.drain import wait_drained
+from tests.bench.mandate_books import MandateBook
 from tests.support.processes import PeakMemory, rss_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +101,7 @@ def _against(
     apis: list[registration.Rate],
     naive: registration.Rate,
     bulk: registration.Rate,
-    stages: list[throughput.StageTime],
+    bulk_runs: list[throughput.BulkRun],
 ) -> list[tuple[registration.Rate, dict[str, str]]]:
     """Each platform figure as a share of the raw limit it stands on, and of the naive path."""
     ratio = raw_limits.ratio
@@ -131,18 +132,16 @@ def _against(
             },
         ),
     ]
-    for stage in stages:
-        if stage.seconds is not None:
-            rate = registration.Rate(f"bulk pipeline: {stage.stage}", stage.count, stage.seconds)
-            figures.append(
-                (
-                    rate,
-                    {
-                        "Kafka records": ratio(rate.per_second, kafka),
-                        "naive": ratio(rate.per_second, naive.per_second),
-                    },
-                )
-            )
+    for run in bulk_runs:
+        for stage in run.stages:
+            if stage.seconds is None:
+                continue
+            rate = registration.Rate(run.figure(stage), stage.count, stage.seconds)
+            ratios = {
+                "Kafka records": ratio(rate.per_second, kafka),
+                "naive": ratio(rate.per_second, naive.per_second),
+            }
+            figures.append((rate, ratios))
     return figures
 
 
@@ -158,6 +157,12 @@ def main(
     scale: float = typer.Option(1.0, help="multiply every workload size"),
     bulk_projects: int = typer.Option(
         0, help="projects for the bulk pipeline run (default 20,000 x scale)", min=0
+    ),
+    book_projects: int = typer.Option(
+        0,
+        help="projects for the bulk pipeline run against 10,000 x scale synthetic mandates"
+        " (default 5,000 x scale: each opens about thirty deals)",
+        min=0,
     ),
     quick: bool = typer.Option(False, help="smoke test: every size x 0.02 (a few minutes)"),
     profile: bool = typer.Option(
@@ -243,16 +248,23 @@ def main(
     )
     typer.echo("[pipeline] running ...")
     lines, latencies = pipeline.pipeline_lines(env, scale)
-    typer.echo("[bulk pipeline] running ...")
-    bulk_run = throughput.throughput_lines(
-        env,
-        info.database_url,
-        bulk_projects or int(20_000 * scale),
-        throughput.broker_pids(info.pids),
-        pg,
-        profile_folder=flames_folder,
-    )
-    lines += bulk_run.lines
+    bulk_runs = []
+    books = [
+        (MandateBook(), bulk_projects or int(20_000 * scale)),
+        (MandateBook(synthetic=int(10_000 * scale)), book_projects or int(5_000 * scale)),
+    ]
+    for book, count in books:
+        typer.echo(f"[bulk pipeline, {book.name}] running ...")
+        bulk_run = throughput.throughput_lines(
+            env,
+            count,
+            throughput.broker_pids(info.pids),
+            pg,
+            book,
+            profile_folder=flames_folder,
+        )
+        bulk_runs.append(bulk_run)
+        lines += bulk_run.lines
     typer.echo("[scoring] running ...")
     lines += domain.scoring_lines(scale)
     typer.echo("[matching] running ...")
@@ -266,7 +278,7 @@ def main(
     say(memory.report())
     say("")
     apis = [api] + ([api_2] if api_2 else [])
-    figures = _against(raw, apis, naive, bulk, bulk_run.stages)
+    figures = _against(raw, apis, naive, bulk, bulk_runs)
     for line in [*raw.lines(), *_ratio_lines(figures)]:
         say(line)
     say("  (2 cores shared by broker, database, services and the benchmark itself)")
@@ -277,8 +289,9 @@ def main(
         "rates": [report.rate_row(r) for r in (raw.kafka, raw.copy, raw.transactions)]
         + [report.rate_row(rate, **ratios) for rate, ratios in figures]
         + [report.rate_row(r) for r in latencies],
-        "cpu_ms_per_project": bulk_run.cpu_ms_per_project,
-        "profiles": report.profile_rows([api_flames, bulk_run.profiles]),
+        "cpu_ms_per_project": bulk_runs[0].cpu_ms_per_project,
+        "cpu_ms_per_project_by_book": {r.book: r.cpu_ms_per_project for r in bulk_runs},
+        "profiles": report.profile_rows([api_flames, *(r.profiles for r in bulk_runs)]),
         "lines": printed,
     }
     saved = report.write(run)

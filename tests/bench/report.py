@@ -105,10 +105,25 @@ def table(run: dict[str, Any]) -> str:
             f"| {row['name']} | {_cell(row['count'])} | {_cell(row['per_second'])}"
             f" | {_cell(row['p50_ms'], 1)} | {_cell(row['p99_ms'], 1)} | {against} |"
         )
-    if run.get("cpu_ms_per_project"):
-        lines += ["", "| Process (bulk pipeline) | CPU ms per project |", "|---|---:|"]
-        lines += [f"| {name} | {ms:.2f} |" for name, ms in run["cpu_ms_per_project"].items()]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + cpu_table(run)) + "\n"
+
+
+def cpu_table(run: dict[str, Any]) -> list[str]:
+    """CPU milliseconds per project of every process, a column per mandate book the bulk
+    pipeline ran against (runs before the books were named hold one unnamed column)."""
+    books: dict[str, dict[str, float]] = run.get("cpu_ms_per_project_by_book") or (
+        {"": run["cpu_ms_per_project"]} if run.get("cpu_ms_per_project") else {}
+    )
+    if not books:
+        return []
+    processes = list(dict.fromkeys(name for per in books.values() for name in per))
+    heads = " | ".join(f"CPU ms per project{f', {book}' if book else ''}" for book in books)
+    lines = ["", f"| Process (bulk pipeline) | {heads} |", "|---|" + "---:|" * len(books)]
+    for name in processes:
+        cells = " | ".join(_cell(per.get(name), 2) for per in books.values())
+        lines.append(f"| {name} | {cells} |")
+    totals = " | ".join(f"{sum(per.values()):.2f}" for per in books.values())
+    return [*lines, f"| all processes | {totals} |"]
 
 
 def _stamp(started_utc: str) -> str:

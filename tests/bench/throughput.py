@@ -1,11 +1,13 @@
 """Bulk throughput: many projects uploaded at once, timed through every service.
 
 Registry, scoring, matching and audit each run as three processes (API, relay, consumers), so
-the CPU time of every stage can be read from /proc; the run starts once every consumer group's
-lag is zero. One enterprise uploads
-synthetic projects of every type and city (JSONL intake jobs of at most 100,000 rows); the
-benchmark then counts, in each service's own tables, how many of them each stage holds, and
-reports when each stage had them all. Progress is printed every few seconds.
+the CPU time of every stage can be read from /proc, on a database of the run's own
+(`scratch_database`). A mandate book is registered first (the seeded lenders', or synthetic
+mandates), and the run starts once every consumer group's lag is zero and every new mandate has
+met the (empty) project store. One enterprise uploads synthetic projects of every type and city
+(JSONL intake jobs of at most 100,000 rows); the benchmark then counts, in each service's own
+tables, how many of them each stage holds, and reports when each stage had them all, and how
+many deals matching opened for them. Progress is printed every few seconds.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from servicekit.auth import Role
 from servicekit.issuer import mint
 from tests.bench.cpu import measured
 from tests.bench.drain import wait_drained
+from tests.bench.mandate_books import MandateBook
 from tests.bench.pipeline import STEADY_STATE, bench_environment
 from tests.bench.profiles import Profiles, profiled
+from tests.bench.scratch_database import scratch_database
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import enterprise_body
 
@@ -50,6 +54,9 @@ STAGES = {
         " WHERE p.enterprise_id = $1"
     ),
 }
+DEALS = "SELECT count(*) FROM matching.deals WHERE enterprise_id = $1"
+SWEEPS_WAITING = "SELECT count(*) FROM matching.mandate_sweeps"
+DATABASE = "greenlink_bench_pipeline"
 POLL_S = 5  # each poll reads four indexes; the services, not the benchmark, should use the CPU
 POLL_SMALL_S = 0.5  # below SMALL_RUN projects a poll is cheap, and 5 s would be most of the run
 SMALL_RUN = 10_000
@@ -80,13 +87,36 @@ def _jobs(count: int, seed: int) -> Iterator[bytes]:
         yield b"\n".join(chunk)
 
 
-async def _counts(con: asyncpg.Connection, enterprise: uuid.UUID) -> dict[str, int]:
+async def _as_system(con: asyncpg.Connection, sql: str, *args: object) -> int:
     async with con.transaction():
         await con.execute("SELECT set_config('app.role', 'system', true)")
-        return {stage: int(await con.fetchval(sql, enterprise)) for stage, sql in STAGES.items()}
+        return int(await con.fetchval(sql, *args))
 
 
-async def _run(owner_url: str, registry: str, count: int, seed: int) -> list[StageTime]:
+async def _counts(con: asyncpg.Connection, enterprise: uuid.UUID) -> dict[str, int]:
+    return {stage: await _as_system(con, sql, enterprise) for stage, sql in STAGES.items()}
+
+
+async def _sweeps_done(owner_url: str, timeout_s: float = 600) -> None:
+    """Until every mandate of the book has met the project store (the relay's sweep duty)."""
+    con = await asyncpg.connect(owner_url)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while await _as_system(con, SWEEPS_WAITING):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"mandate sweeps still waiting after {timeout_s:.0f} s")
+            await asyncio.sleep(1)
+    finally:
+        await con.close()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    stages: list[StageTime]
+    deals: int
+
+
+async def _run(owner_url: str, registry: str, count: int, seed: int) -> Outcome:
     enterprise = uuid.uuid4()
     headers = {"Authorization": f"Bearer {mint(Role.ENTERPRISE, enterprise)}"}
     con = await asyncpg.connect(owner_url)
@@ -103,7 +133,7 @@ async def _run(owner_url: str, registry: str, count: int, seed: int) -> list[Sta
                 response.raise_for_status()
         done: dict[str, float] = {}
         seen = dict.fromkeys(STAGES, 0)
-        deadline = started + 120 + count / 100
+        deadline = started + 300 + count / 20
         last_report = 0.0
         while len(done) < len(STAGES) and time.perf_counter() < deadline:
             seen = await _counts(con, enterprise)
@@ -116,17 +146,25 @@ async def _run(owner_url: str, registry: str, count: int, seed: int) -> list[Sta
                 print(f"  [{now - started:6.0f} s] {progress}", flush=True)
                 last_report = now
             await asyncio.sleep(POLL_SMALL_S if count < SMALL_RUN else POLL_S)
+        deals = await _as_system(con, DEALS, enterprise)
     finally:
         await con.close()
-    return [StageTime(stage, seen[stage], done.get(stage)) for stage in STAGES]
+    return Outcome([StageTime(stage, seen[stage], done.get(stage)) for stage in STAGES], deals)
 
 
 @dataclass(frozen=True)
 class BulkRun:
+    book: str
     lines: list[str]
     stages: list[StageTime]
     cpu_ms_per_project: dict[str, float]
     profiles: Profiles = field(default_factory=lambda: Profiles("bulk pipeline", []))
+
+    def figure(self, stage: StageTime) -> str:
+        """A stage's figure name; the seeded book's keeps the name earlier runs used."""
+        if self.book == MandateBook().name:
+            return f"bulk pipeline: {stage.stage}"
+        return f"bulk pipeline, {self.book}: {stage.stage}"
 
 
 ROLES = ("api", "relay", "consume")  # each its own process, so CPU is read per stage
@@ -144,41 +182,48 @@ def _processes(env: dict[str, str]) -> dict[str, ServiceProcess]:
 
 def throughput_lines(
     env: dict[str, str],
-    owner_url: str,
     count: int,
     infra_pids: Mapping[str, int],
     infra_families: Mapping[str, int],
+    book: MandateBook | None = None,
     seed: int = 11,
     profile_folder: Path | None = None,
 ) -> BulkRun:
-    """The bulk run from a drained pipeline, with each process's CPU time during it (and
-    each service process's flame graph, given a folder for them)."""
-    processes = _processes(env)
-    for process in processes.values():
-        process.start()
-    try:
-        apis = [processes[f"{name} api"].url for name in SERVICES]
-        wait_drained("bulk pipeline", apis)
-        pids = {name: p.process.pid for name, p in processes.items() if p.process}
-        services = dict(pids)
-        pids |= infra_pids
-        with (
-            measured(pids, infra_families) as cpu,
-            profiled("bulk pipeline", services, profile_folder) as flames,
-        ):
-            stages = asyncio.run(_run(owner_url, apis[0], count, seed))
-    finally:
+    """The bulk run against `book`, on a database of its own, from a drained pipeline, with
+    each process's CPU time during it (and each service process's flame graph, given a
+    folder for them)."""
+    book = book or MandateBook()
+    with scratch_database(env, DATABASE) as run_env:
+        processes = _processes(run_env)
         for process in processes.values():
-            process.stop()
+            process.start()
+        try:
+            apis = [processes[f"{name} api"].url for name in SERVICES]
+            mandates = book.register(processes["matching api"].url)
+            wait_drained(f"bulk pipeline, {book.name}", apis)
+            asyncio.run(_sweeps_done(run_env["MIGRATION_DATABASE_URL"]))
+            pids = {name: p.process.pid for name, p in processes.items() if p.process}
+            services = dict(pids)
+            pids |= infra_pids
+            with (
+                measured(pids, infra_families) as cpu,
+                profiled(f"bulk pipeline, {book.name}", services, profile_folder) as flames,
+            ):
+                outcome = asyncio.run(_run(run_env["MIGRATION_DATABASE_URL"], apis[0], count, seed))
+        finally:
+            for process in processes.values():
+                process.stop()
     lines = [
-        f"bulk pipeline: {count:,} projects uploaded at once, time until each stage holds all",
-        *(s.line() for s in stages),
+        f"bulk pipeline: {count:,} projects uploaded at once against {mandates:,} mandates"
+        f" ({book.name}), time until each stage holds all",
+        *(s.line() for s in outcome.stages),
+        f"  deals opened: {outcome.deals:,} ({outcome.deals / count:.1f} per project)",
         "  (target: 1,000,000 projects through the pipeline in ≤ 10 min)",
         *cpu.lines(count),
         *flames.lines(),
     ]
     per_project = {name: ms / count for name, ms in cpu.spent.items()}
-    return BulkRun(lines, stages, per_project, flames)
+    return BulkRun(book.name, lines, outcome.stages, per_project, flames)
 
 
 def broker_pids(pids: Mapping[str, int]) -> dict[str, int]:
@@ -186,13 +231,15 @@ def broker_pids(pids: Mapping[str, int]) -> dict[str, int]:
     return {f"broker {name}": pid for name, pid in pids.items() if name != "postgres" and pid}
 
 
-def main(projects: int = 5000) -> None:
-    """`python -m tests.bench.throughput [--projects N]`: only the bulk pipeline, to compare
-    two versions of the code one after the other on the same machine."""
+def main(projects: int = 5000, synthetic_mandates: int = 0) -> None:
+    """`python -m tests.bench.throughput [--projects N] [--synthetic-mandates M]`: only the
+    bulk pipeline (against the seeded mandates, or M synthetic ones), to compare two versions
+    of the code one after the other on the same machine."""
     info, env = bench_environment()
     postgres = {"postgres (all backends)": info.pids["postgres"]} if "postgres" in info.pids else {}
     brokers = broker_pids(info.pids)
-    for line in throughput_lines(env, info.database_url, projects, brokers, postgres).lines:
+    book = MandateBook(synthetic_mandates)
+    for line in throughput_lines(env, projects, brokers, postgres, book).lines:
         print(line)
 
 

@@ -38,10 +38,9 @@ def enterprise_pool(size: int, seed: int) -> list[uuid.UUID]:
     return [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(size)]
 
 
-def synthetic_mandate(rng: random.Random, enterprises: list[uuid.UUID]) -> Mandate:
-    """One mandate, shaped like a city branch's programme: one to three cities (a tenth are
-    province-wide), one to three families, one or two instruments; a fifth have already lent,
-    so concentration limits and capacity bite."""
+def synthetic_spec(rng: random.Random) -> MandateSpec:
+    """What a city branch's programme asks: one to three cities (a tenth are province-wide),
+    one to three families, one or two instruments, a ticket range and a score floor."""
     ticket_min = _money(rng, 5, 7.5)
     ticket_max = (ticket_min * Decimal(rng.randint(2, 20))).quantize(Decimal("0.01"))
     capacity = ticket_max * rng.randint(2, 40)
@@ -50,7 +49,7 @@ def synthetic_mandate(rng: random.Random, enterprises: list[uuid.UUID]) -> Manda
     def limit() -> Decimal | None:
         return None if rng.random() < 0.5 else min(capacity, ticket_max * rng.randint(1, 3))
 
-    spec = MandateSpec(
+    return MandateSpec(
         name=f"mandate {rng.getrandbits(32):08x}",
         instruments=_some(rng, list(Instrument), 1, 2),
         families=_some(rng, list(ProjectFamily), 1, 3),
@@ -68,6 +67,13 @@ def synthetic_mandate(rng: random.Random, enterprises: list[uuid.UUID]) -> Manda
             per_enterprise_cny=limit(), per_city_cny=limit(), per_family_cny=limit()
         ),
     )
+
+
+def synthetic_mandate(rng: random.Random, enterprises: list[uuid.UUID]) -> Mandate:
+    """One mandate of `synthetic_spec`; a fifth have already lent, so concentration limits and
+    capacity bite."""
+    spec = synthetic_spec(rng)
+    ticket_min, cities = spec.ticket_min_cny, spec.cities
     lender = uuid.UUID(int=rng.getrandbits(128), version=4)
     mandate_id = uuid.UUID(int=rng.getrandbits(128), version=4)
     mandate, _ = Mandate.register(spec, lender_id=lender, at=_EPOCH, mandate_id=mandate_id)

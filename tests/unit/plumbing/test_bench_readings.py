@@ -114,3 +114,20 @@ def test_a_process_family_counts_the_children_running_now() -> None:
 
 def test_cpu_spent_by_a_family_counts_a_new_child_whole() -> None:
     assert spent_since({1: 100.0, 2: 50.0}, {1: 130.0, 2: 50.0, 3: 20.0}) == pytest.approx(50.0)
+
+
+def test_the_cpu_table_has_a_column_per_mandate_book_and_a_total_row() -> None:
+    run = _run() | {
+        "cpu_ms_per_project_by_book": {
+            "seeded mandates": {"matching consume": 1.5, "audit consume": 1.0},
+            "10,000 synthetic mandates": {"matching consume": 9.25, "broker kafka-1": 0.75},
+        }
+    }
+    table = report.table(run)
+    assert (
+        "| Process (bulk pipeline) | CPU ms per project, seeded mandates"
+        " | CPU ms per project, 10,000 synthetic mandates |"
+    ) in table
+    assert "| matching consume | 1.50 | 9.25 |" in table
+    assert "| broker kafka-1 |  | 0.75 |" in table
+    assert "| all processes | 2.50 | 10.00 |" in table
