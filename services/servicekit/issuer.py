@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from pathlib import Path
@@ -11,6 +12,7 @@ import orjson
 import typer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from servicekit.auth import Role, default_jwks_path
 
@@ -51,7 +53,9 @@ def mint(
     """A signed token as the local issuer would grant it."""
     jwks_path = jwks_path or default_jwks_path()
     private_path = ensure_keys(jwks_path)
-    kid = orjson.loads(jwks_path.read_bytes())["keys"][0]["kid"]
+    key, kid = _signing_key(
+        private_path, private_path.stat().st_mtime_ns, jwks_path, jwks_path.stat().st_mtime_ns
+    )
     now = int(time.time())
     claims: dict[str, object] = {
         "iss": ISSUER,
@@ -63,7 +67,19 @@ def mint(
     }
     if tenant is not None:
         claims["tenant"] = str(tenant)
-    return jwt.encode(claims, private_path.read_bytes(), algorithm="RS256", headers={"kid": kid})
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+
+
+@functools.lru_cache(maxsize=8)
+def _signing_key(
+    private_path: Path, private_mtime_ns: int, jwks_path: Path, jwks_mtime_ns: int
+) -> tuple[RSAPrivateKey, str]:
+    """The private key and its key id, loaded once per version of the files: loading and
+    checking an RSA key costs tens of milliseconds, signing with a loaded one well under one."""
+    key = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
+    if not isinstance(key, RSAPrivateKey):
+        raise ValueError(f"{private_path} does not hold an RSA private key")
+    return key, str(orjson.loads(jwks_path.read_bytes())["keys"][0]["kid"])
 
 
 cli = typer.Typer(help="Mint development tokens for GreenLink's local issuer.")

@@ -52,11 +52,11 @@ class MandateBook:
         gate = asyncio.Semaphore(CONCURRENT_REQUESTS)
         async with httpx.AsyncClient(base_url=matching, timeout=60) as client:
 
-            async def post(path: str, body: dict[str, object], lender: uuid.UUID) -> None:
+            async def post(path: str, body: dict[str, object], token: str) -> None:
                 """Sent again, under the same Idempotency-Key, when a kept-alive connection
                 closes under it: the service runs it once either way."""
                 headers = {
-                    "Authorization": f"Bearer {mint(Role.LENDER, lender)}",
+                    "Authorization": f"Bearer {token}",
                     "Idempotency-Key": str(uuid.uuid4()),
                 }
                 async with gate:
@@ -70,8 +70,8 @@ class MandateBook:
                     response.raise_for_status()
 
             for first in range(0, len(specs), MANDATES_PER_LENDER):
-                lender = uuid.uuid5(_LENDERS, f"{self.seed}/{first}")
-                await post("/v1/lenders", lender_body(name=f"synthetic lender {first}"), lender)
+                token = mint(Role.LENDER, uuid.uuid5(_LENDERS, f"{self.seed}/{first}"))
+                await post("/v1/lenders", lender_body(name=f"synthetic lender {first}"), token)
                 chunk = specs[first : first + MANDATES_PER_LENDER]
-                await asyncio.gather(*(post("/v1/mandates", s, lender) for s in chunk))
+                await asyncio.gather(*(post("/v1/mandates", s, token) for s in chunk))
         return len(specs)
