@@ -161,7 +161,7 @@ def main(
     book_projects: int = typer.Option(
         0,
         help="projects for the bulk pipeline run against 10,000 x scale synthetic mandates"
-        " (default 5,000 x scale: each opens about thirty deals)",
+        " (default 2,000 x scale: each opens about forty deals)",
         min=0,
     ),
     quick: bool = typer.Option(False, help="smoke test: every size x 0.02 (a few minutes)"),
@@ -251,7 +251,7 @@ def main(
     bulk_runs = []
     books = [
         (MandateBook(), bulk_projects or int(20_000 * scale)),
-        (MandateBook(synthetic=int(10_000 * scale)), book_projects or int(5_000 * scale)),
+        (MandateBook(synthetic=int(10_000 * scale)), book_projects or int(2_000 * scale)),
     ]
     for book, count in books:
         typer.echo(f"[bulk pipeline, {book.name}] running ...")
