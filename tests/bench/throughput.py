@@ -31,6 +31,7 @@ from tests.bench.drain import wait_drained
 from tests.bench.mandate_books import MandateBook
 from tests.bench.pipeline import STEADY_STATE, bench_environment
 from tests.bench.profiles import Profiles, profiled
+from tests.bench.report import profiles_folder, utc_now
 from tests.bench.scratch_database import scratch_database
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import enterprise_body
@@ -231,15 +232,18 @@ def broker_pids(pids: Mapping[str, int]) -> dict[str, int]:
     return {f"broker {name}": pid for name, pid in pids.items() if name != "postgres" and pid}
 
 
-def main(projects: int = 5000, synthetic_mandates: int = 0) -> None:
-    """`python -m tests.bench.throughput [--projects N] [--synthetic-mandates M]`: only the
-    bulk pipeline (against the seeded mandates, or M synthetic ones), to compare two versions
-    of the code one after the other on the same machine."""
+def main(projects: int = 5000, synthetic_mandates: int = 0, profile: bool = False) -> None:
+    """`python -m tests.bench.throughput [--projects N] [--synthetic-mandates M] [--profile]`:
+    only the bulk pipeline (against the seeded mandates, or M synthetic ones), to compare two
+    versions of the code one after the other on the same machine; with --profile, a flame
+    graph of every service process under `.greenlink/bench/profiles/<start>/`."""
     info, env = bench_environment()
     postgres = {"postgres (all backends)": info.pids["postgres"]} if "postgres" in info.pids else {}
     brokers = broker_pids(info.pids)
     book = MandateBook(synthetic_mandates)
-    for line in throughput_lines(env, projects, brokers, postgres, book).lines:
+    folder = profiles_folder(utc_now()) if profile else None
+    run = throughput_lines(env, projects, brokers, postgres, book, profile_folder=folder)
+    for line in run.lines:
         print(line)
 
 
