@@ -66,7 +66,12 @@ async def _warm_up(
 
 
 async def _run(
-    registry: str, matching: str, count: int, per_second: float, apis: Sequence[str]
+    registry: str,
+    matching: str,
+    count: int,
+    per_second: float,
+    apis: Sequence[str],
+    database_url: str | None = None,
 ) -> Rate:
     lender = uuid.uuid4()
     lh = _bearer(Role.LENDER, lender)
@@ -78,7 +83,9 @@ async def _run(
         created = await client.post(f"{matching}/v1/mandates", json=mandate, headers=lh)
         created.raise_for_status()
         try:
-            return await _measure(client, registry, matching, count, per_second, lh, lender, apis)
+            return await _measure(
+                client, registry, matching, count, per_second, lh, lender, apis, database_url
+            )
         finally:  # later runs must not also match their projects to this run's mandate
             closing = f"{matching}/v1/mandates/{created.json()['mandate_id']}/close"
             done = {"reason": "benchmark run over"}
@@ -94,6 +101,7 @@ async def _measure(
     lh: dict[str, str],
     lender: uuid.UUID,
     apis: Sequence[str],
+    database_url: str | None,
 ) -> Rate:
     enterprise = uuid.uuid4()
     eh = _bearer(Role.ENTERPRISE, enterprise)
@@ -101,7 +109,8 @@ async def _measure(
         await client.post(f"{registry}/v1/enterprises", json=enterprise_body(), headers=eh)
     ).raise_for_status()
     await _warm_up(client, registry, matching, eh, lender, lh)
-    await asyncio.to_thread(wait_drained, f"register → feed at {per_second:.0f}/s", apis)
+    step = f"register → feed at {per_second:.0f}/s"
+    await asyncio.to_thread(wait_drained, step, apis, database_url=database_url)
     sent: dict[str, float] = {}
     arrived: dict[str, float] = {}
 
@@ -195,7 +204,9 @@ def pipeline_lines(env: dict[str, str], scale: float) -> tuple[list[str], list[R
                 count = int(per_second * 15 * scale)
                 registry, matching = processes[0].url, processes[2].url
                 apis = [p.url for p in processes[:3]]
-                rates.append(asyncio.run(_run(registry, matching, count, per_second, apis)))
+                database = env.get("MIGRATION_DATABASE_URL", env.get("DATABASE_URL"))
+                run = _run(registry, matching, count, per_second, apis, database)
+                rates.append(asyncio.run(run))
         finally:
             for process in processes:
                 process.stop()

@@ -56,7 +56,6 @@ STAGES = {
     ),
 }
 DEALS = "SELECT count(*) FROM matching.deals WHERE enterprise_id = $1"
-SWEEPS_WAITING = "SELECT count(*) FROM matching.mandate_sweeps"
 DATABASE = "greenlink_bench_pipeline"
 POLL_S = 5  # each poll reads four indexes; the services, not the benchmark, should use the CPU
 POLL_SMALL_S = 0.5  # below SMALL_RUN projects a poll is cheap, and 5 s would be most of the run
@@ -96,19 +95,6 @@ async def _as_system(con: asyncpg.Connection, sql: str, *args: object) -> int:
 
 async def _counts(con: asyncpg.Connection, enterprise: uuid.UUID) -> dict[str, int]:
     return {stage: await _as_system(con, sql, enterprise) for stage, sql in STAGES.items()}
-
-
-async def _sweeps_done(owner_url: str, timeout_s: float = 600) -> None:
-    """Until every mandate of the book has met the project store (the relay's sweep duty)."""
-    con = await asyncpg.connect(owner_url)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while await _as_system(con, SWEEPS_WAITING):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"mandate sweeps still waiting after {timeout_s:.0f} s")
-            await asyncio.sleep(1)
-    finally:
-        await con.close()
 
 
 @dataclass(frozen=True)
@@ -201,8 +187,8 @@ def throughput_lines(
         try:
             apis = [processes[f"{name} api"].url for name in SERVICES]
             mandates = book.register(processes["matching api"].url)
-            wait_drained(f"bulk pipeline, {book.name}", apis)
-            asyncio.run(_sweeps_done(run_env["MIGRATION_DATABASE_URL"]))
+            owner = run_env["MIGRATION_DATABASE_URL"]
+            wait_drained(f"bulk pipeline, {book.name}", apis, database_url=owner)
             pids = {name: p.process.pid for name, p in processes.items() if p.process}
             services = dict(pids)
             pids |= infra_pids
