@@ -24,6 +24,7 @@ from servicekit.auth import Role
 from servicekit.issuer import ensure_keys, mint
 from tests.bench.drain import wait_drained
 from tests.bench.registration import Rate, percentiles
+from tests.bench.scratch_database import scratch_database
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.samples import data_centre_body, enterprise_body, lender_body, mandate_body
 
@@ -191,25 +192,38 @@ def replica_processes(env: dict[str, str], replicas: int) -> list[ServiceProcess
     return processes
 
 
-def pipeline_lines(env: dict[str, str], scale: float) -> tuple[list[str], list[Rate]]:
-    """The printed lines and each rate measured (named with its replica count)."""
-    lines, measured = [], []
-    for replicas in REPLICAS:
-        processes = replica_processes(env, replicas)
+DATABASE = "greenlink_bench_latency"
+
+
+def _rates(env: dict[str, str], replicas: int, scale: float) -> list[Rate]:
+    """Each offered rate in turn, against one set of processes on a database of its own: the
+    development database keeps every earlier run's and test's mandates, and each of those
+    that fits a run's project would open a deal of its own, so the figure would measure
+    whatever the database happened to hold."""
+    with scratch_database(env, DATABASE) as run_env:
+        processes = replica_processes(run_env, replicas)
         for process in processes:
             process.start()
-        rates = []
         try:
+            rates = []
             for per_second in RATES:
                 count = int(per_second * 15 * scale)
                 registry, matching = processes[0].url, processes[2].url
                 apis = [p.url for p in processes[:3]]
-                database = env.get("MIGRATION_DATABASE_URL", env.get("DATABASE_URL"))
+                database = run_env["MIGRATION_DATABASE_URL"]
                 run = _run(registry, matching, count, per_second, apis, database)
                 rates.append(asyncio.run(run))
+            return rates
         finally:
             for process in processes:
                 process.stop()
+
+
+def pipeline_lines(env: dict[str, str], scale: float) -> tuple[list[str], list[Rate]]:
+    """The printed lines and each rate measured (named with its replica count)."""
+    lines, measured = [], []
+    for replicas in REPLICAS:
+        rates = _rates(env, replicas, scale)
         label = f"  {replicas} replica{'s' if replicas > 1 else ''} of each relay and consumer"
         measured += [replace(r, name=f"{r.name}, {replicas} replica(s)") for r in rates]
         lines += [label] + [
