@@ -29,13 +29,18 @@ def total_lag(answer: Mapping[str, Any]) -> int:
     return sum(int(group["total_lag"]) for group in answer.get("groups", []))
 
 
+async def count_as_system(con: asyncpg.Connection, sql: str, *args: object) -> int:
+    """A count read as the system role, which row-level security lets see every tenant."""
+    async with con.transaction():
+        await con.execute("SELECT set_config('app.role', 'system', true)")
+        return int(await con.fetchval(sql, *args))
+
+
 async def sweeps_waiting(database_url: str) -> int:
-    """Mandates not yet matched against every stored project, read as the system role."""
+    """Mandates not yet matched against every stored project."""
     con = await asyncpg.connect(database_url)
     try:
-        async with con.transaction():
-            await con.execute("SELECT set_config('app.role', 'system', true)")
-            return int(await con.fetchval("SELECT count(*) FROM matching.mandate_sweeps"))
+        return await count_as_system(con, "SELECT count(*) FROM matching.mandate_sweeps")
     finally:
         await con.close()
 

@@ -27,7 +27,7 @@ from seeds.synthetic.streams import synthetic_projects
 from servicekit.auth import Role
 from servicekit.issuer import mint
 from tests.bench.cpu import measured
-from tests.bench.drain import wait_drained
+from tests.bench.drain import count_as_system, wait_drained
 from tests.bench.mandate_books import MandateBook
 from tests.bench.pipeline import STEADY_STATE, bench_environment
 from tests.bench.profiles import Profiles, profiled
@@ -87,14 +87,8 @@ def _jobs(count: int, seed: int) -> Iterator[bytes]:
         yield b"\n".join(chunk)
 
 
-async def _as_system(con: asyncpg.Connection, sql: str, *args: object) -> int:
-    async with con.transaction():
-        await con.execute("SELECT set_config('app.role', 'system', true)")
-        return int(await con.fetchval(sql, *args))
-
-
 async def _counts(con: asyncpg.Connection, enterprise: uuid.UUID) -> dict[str, int]:
-    return {stage: await _as_system(con, sql, enterprise) for stage, sql in STAGES.items()}
+    return {stage: await count_as_system(con, sql, enterprise) for stage, sql in STAGES.items()}
 
 
 @dataclass(frozen=True)
@@ -133,7 +127,7 @@ async def _run(owner_url: str, registry: str, count: int, seed: int) -> Outcome:
                 print(f"  [{now - started:6.0f} s] {progress}", flush=True)
                 last_report = now
             await asyncio.sleep(POLL_SMALL_S if count < SMALL_RUN else POLL_S)
-        deals = await _as_system(con, DEALS, enterprise)
+        deals = await count_as_system(con, DEALS, enterprise)
     finally:
         await con.close()
     return Outcome([StageTime(stage, seen[stage], done.get(stage)) for stage in STAGES], deals)
